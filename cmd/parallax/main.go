@@ -1,0 +1,44 @@
+// Command parallax follows a news story across outlets: it ingests articles,
+// recognises syndicated copies, groups articles into stories and compares
+// their coverage. See README.md.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], newApp(os.Stdin, os.Stdout, os.Stderr))
+	stop()
+	os.Exit(code)
+}
+
+// run parses the global flags and dispatches to a subcommand, returning the
+// process exit status.
+func run(ctx context.Context, args []string, app *App) int {
+	rest, err := app.parseGlobal(args)
+	if err != nil {
+		fmt.Fprintf(app.Stderr, "parallax: %v\n", err)
+		return 2
+	}
+	if len(rest) == 0 {
+		app.usage()
+		return 2
+	}
+	cmd, ok := commands[rest[0]]
+	if !ok {
+		fmt.Fprintf(app.Stderr, "parallax: unknown command %q\n", rest[0])
+		app.usage()
+		return 2
+	}
+	if err := cmd.run(ctx, app, rest[1:]); err != nil {
+		fmt.Fprintf(app.Stderr, "parallax %s: %v\n", rest[0], err)
+		return exitCode(err)
+	}
+	return 0
+}

@@ -1,0 +1,126 @@
+// Package store declares what Parallax keeps and how it is asked for. The
+// SQLite implementation lives in store/sqlite; SQL stays in those packages.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/model"
+)
+
+// ErrNotFound is returned when an article, story or feed does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Record is everything one ingested article writes, stored in one
+// transaction: the article, its raw input, the features the clusterer needs
+// to rebuild its index without re-analysis, the decision that placed it, and
+// any story merges that decision caused.
+type Record struct {
+	Article  *model.Article // Story and CopyOf already decided
+	Raw      model.Raw
+	Features []byte // opaque to the store; owned by the cluster package
+	Decision model.Decision
+	// StoryTitle names a story the article creates (Decision.Kind new/empty).
+	StoryTitle string
+	// Merges lists stories folded into another by this article's arrival.
+	Merges []Merge
+}
+
+// Merge folds story From into story Into.
+type Merge struct {
+	From, Into int64
+	Decision   model.Decision
+}
+
+// ArticleQuery filters article listings. Zero values mean no filter.
+type ArticleQuery struct {
+	Story    int64
+	Outlet   string
+	Since    time.Time
+	Until    time.Time
+	Language string
+	WithText bool // fill Text and Removed (export)
+	Limit    int
+	Offset   int
+	AfterID  int64 // keyset paging: only ids greater than this
+}
+
+// StoryQuery filters story listings. Zero values mean no filter.
+type StoryQuery struct {
+	Outlet   string
+	Entity   string // an entity name the story's articles mention
+	Since    time.Time
+	Until    time.Time
+	Language string
+	// Sort: "newest" (last published, default), "biggest" (most articles), "updated".
+	Sort   string
+	Limit  int
+	Offset int
+}
+
+// SearchHit is one full-text search result.
+type SearchHit struct {
+	Article model.Article `json:"article"`
+	Snippet string        `json:"snippet"`
+	Rank    float64       `json:"rank"`
+}
+
+// ClusterRow is one stored article as the clusterer needs it to rebuild.
+type ClusterRow struct {
+	Article   int64
+	Story     int64
+	CopyOf    int64
+	Published *time.Time
+	Features  []byte
+}
+
+// Store is what the pipeline, the commands and the server need of storage.
+type Store interface {
+	Close() error
+
+	// Known returns the id of a stored article with the same canonical URL
+	// (when url is not empty) or the same content hash, or ErrNotFound.
+	Known(ctx context.Context, url, contentHash string) (int64, error)
+	// Save writes one record in one transaction and returns the article's
+	// new id. Stories named by the record that do not exist yet are created.
+	Save(ctx context.Context, rec *Record) (int64, error)
+	// NextStoryID reserves a fresh story id for the clusterer.
+	NextStoryID(ctx context.Context) (int64, error)
+
+	Article(ctx context.Context, id int64) (*model.Article, error)
+	Articles(ctx context.Context, q ArticleQuery) ([]model.Article, error)
+	Raw(ctx context.Context, articleID int64) (model.Raw, error)
+	CountArticles(ctx context.Context) (int64, error)
+
+	Story(ctx context.Context, id int64) (*model.StorySummary, error)
+	Stories(ctx context.Context, q StoryQuery) ([]model.StorySummary, error)
+	CountStories(ctx context.Context) (int64, error)
+	// StoryVersion changes whenever the story's articles change; the
+	// comparison cache is keyed on it.
+	StoryVersion(ctx context.Context, id int64) (int64, error)
+	Decisions(ctx context.Context, story int64) ([]model.Decision, error)
+
+	// ClusterRows calls fn for every stored article in id order.
+	ClusterRows(ctx context.Context, fn func(ClusterRow) error) error
+
+	// MergeStories moves every article of from into into, records the
+	// correction and returns it. Unknown stories are ErrNotFound.
+	MergeStories(ctx context.Context, from, into int64, reason string) (model.Correction, error)
+	// MoveArticle moves an article to story to (0: a new story) and returns
+	// the correction with the target story.
+	MoveArticle(ctx context.Context, article, to int64, reason string) (model.Correction, error)
+	Corrections(ctx context.Context) ([]model.Correction, error)
+
+	// Comparison returns the cached comparison of a story at version, or ErrNotFound.
+	Comparison(ctx context.Context, story, version int64) ([]byte, error)
+	PutComparison(ctx context.Context, story, version int64, data []byte) error
+
+	Search(ctx context.Context, query string, q ArticleQuery) ([]SearchHit, error)
+
+	AddFeed(ctx context.Context, f model.Feed) (model.Feed, error)
+	Feeds(ctx context.Context) ([]model.Feed, error)
+	UpdateFeed(ctx context.Context, f model.Feed) error
+	RemoveFeed(ctx context.Context, id int64) error
+}
