@@ -166,21 +166,21 @@ type Lineage struct {
 
 // Kinds of clustering decision.
 const (
-	DecisionCopy     = "copy"      // a near-duplicate of an earlier article
-	DecisionJoin     = "join"      // joined the best-matching story
-	DecisionNew      = "new"       // nothing close enough: a new story
-	DecisionMerge    = "merge"     // two stories became close and merged
-	DecisionManual   = "manual"    // a person moved the article or merged stories
-	DecisionEmpty    = "empty"     // no text to cluster on: a story of its own
-	DecisionRestored = "restored"  // reloaded from the store, no new decision
+	DecisionCopy     = "copy"     // a near-duplicate of an earlier article
+	DecisionJoin     = "join"     // joined the best-matching story
+	DecisionNew      = "new"      // nothing close enough: a new story
+	DecisionMerge    = "merge"    // two stories became close and merged
+	DecisionManual   = "manual"   // a person moved the article or merged stories
+	DecisionEmpty    = "empty"    // no text to cluster on: a story of its own
+	DecisionRestored = "restored" // reloaded from the store, no new decision
 )
 
 // Decision records why an article is where it is.
 type Decision struct {
-	Article int64     `json:"article"`
-	Story   int64     `json:"story"`
-	Kind    string    `json:"kind"`
-	Score   float64   `json:"score"`
+	Article int64   `json:"article"`
+	Story   int64   `json:"story"`
+	Kind    string  `json:"kind"`
+	Score   float64 `json:"score"`
 	// Compared is the story (or, for a copy, the article) the score is against.
 	Compared int64     `json:"compared,omitempty"`
 	Entities []string  `json:"shared_entities,omitempty"`
