@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/parallax-news/parallax/internal/model"
@@ -12,6 +13,37 @@ import (
 
 // ErrNotFound is returned when an article, story or feed does not exist.
 var ErrNotFound = errors.New("not found")
+
+// ErrDuplicate is returned when an article with the same canonical URL or
+// content hash (or a feed with the same URL) is already stored. The error is
+// a *DuplicateError naming the stored id.
+var ErrDuplicate = errors.New("already stored")
+
+// ErrNewerSchema is returned by Open when the database was written by a newer
+// Parallax whose schema this one does not know.
+var ErrNewerSchema = errors.New("database schema is newer than this program")
+
+// DuplicateError says which stored row a new one duplicates, so a caller can
+// report "already known" without a second, racy look-up.
+type DuplicateError struct {
+	ID int64
+	// Field is what matched: "url", "content_hash" (articles) or "feed_url".
+	Field string
+}
+
+func (e *DuplicateError) Error() string {
+	return fmt.Sprintf("%v: same %s as %d", ErrDuplicate, e.Field, e.ID)
+}
+
+// Unwrap makes errors.Is(err, ErrDuplicate) hold.
+func (e *DuplicateError) Unwrap() error { return ErrDuplicate }
+
+// Search snippets mark the matched terms with these bytes, which never occur
+// in clean text, so a page can escape the snippet and then highlight.
+const (
+	HighlightStart = "\x02"
+	HighlightEnd   = "\x03"
+)
 
 // Record is everything one ingested article writes, stored in one
 // transaction: the article, its raw input, the features the clusterer needs
@@ -26,6 +58,9 @@ type Record struct {
 	StoryTitle string
 	// Merges lists stories folded into another by this article's arrival.
 	Merges []Merge
+	// Entities are the canonical names of the entities the article
+	// mentions; they feed StoryQuery.Entity.
+	Entities []string
 }
 
 // Merge folds story From into story Into.
@@ -86,6 +121,10 @@ type Store interface {
 	// Save writes one record in one transaction and returns the article's
 	// new id. Stories named by the record that do not exist yet are created.
 	Save(ctx context.Context, rec *Record) (int64, error)
+	// SaveBatch writes several records in one transaction (for throughput)
+	// and returns their ids in order. If any record fails, nothing of the
+	// batch is written and the error names the record.
+	SaveBatch(ctx context.Context, recs []*Record) ([]int64, error)
 	// NextStoryID reserves a fresh story id for the clusterer.
 	NextStoryID(ctx context.Context) (int64, error)
 
