@@ -1,0 +1,178 @@
+package text
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/neurosnap/sentences"
+	"github.com/neurosnap/sentences/english"
+)
+
+// Sentence is one sentence of a body.
+type Sentence struct {
+	// Text is body[Start:End], without surrounding white space.
+	Text       string
+	Start, End int
+	// Para is the index of the paragraph holding the sentence; paragraphs
+	// are separated by blank lines.
+	Para int
+}
+
+// newsAbbrevs are abbreviations frequent in news that the library's
+// English model does not know, written without their final dot. A dot after
+// them does not end a sentence unless the next word starts one.
+var newsAbbrevs = []string{
+	// titles and ranks
+	"mr", "mrs", "ms", "dr", "prof", "sen", "sens", "rep", "reps", "gov", "govs", "lt", "gen",
+	"col", "maj", "capt", "cmdr", "adm", "sgt", "cpl", "pvt", "det", "insp", "supt", "rev",
+	"msgr", "pres", "atty", "amb", "hon", "jr", "sr", "st", "ft", "mt", "no", "nos", "vs",
+	// months (AP style)
+	"jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec",
+	// companies
+	"inc", "corp", "co", "ltd", "llc", "bros",
+	// dotted acronyms, as the library types them (inner dots kept)
+	"u.s", "u.k", "u.n", "e.u", "d.c", "l.a", "n.y", "n.j", "n.h", "n.c", "n.d", "n.m",
+	"s.c", "s.d", "r.i", "w.va", "p.m", "a.m",
+	// US states (AP style)
+	"ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan",
+	"ky", "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla",
+	"ore", "pa", "tenn", "vt", "va", "wash", "wis", "wyo",
+}
+
+// titleAbbrevs always precede a name, so a dot after them never ends a
+// sentence, whatever the model thinks of the capitalised word that follows.
+var titleAbbrevs = map[string]bool{
+	"mr.": true, "mrs.": true, "ms.": true, "dr.": true, "prof.": true, "sen.": true,
+	"sens.": true, "rep.": true, "reps.": true, "gov.": true, "lt.": true, "gen.": true,
+	"col.": true, "maj.": true, "capt.": true, "cmdr.": true, "adm.": true, "sgt.": true,
+	"det.": true, "rev.": true, "pres.": true, "atty.": true, "amb.": true, "hon.": true,
+	"st.": true, "ft.": true, "mt.": true,
+}
+
+// sentenceModel loads the Punkt model shipped inside the library once, on
+// first use (it takes some milliseconds to decode). The tokenizer only reads
+// the model afterwards, so it is safe for concurrent use.
+var sentenceModel = sync.OnceValues(func() (*sentences.DefaultSentenceTokenizer, error) {
+	tok, err := english.NewSentenceTokenizer(nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range newsAbbrevs {
+		tok.AbbrevTypes.Add(a)
+	}
+	return tok, nil
+})
+
+// Sentences splits body into sentences, paragraph by paragraph, so that
+// no sentence spans a blank line. It uses the Punkt model of
+// github.com/neurosnap/sentences, taught the abbreviations of news.
+func Sentences(body string) []Sentence {
+	tok, err := sentenceModel()
+	out := make([]Sentence, 0, len(body)/100+1)
+	para := 0
+	for start := 0; start < len(body); {
+		end := paragraphEnd(body, start)
+		if s, e := trimSpace(body, start, end); s < e {
+			out = splitParagraph(out, tok, err, body, start, end, para)
+			para++
+		}
+		start = end
+		// Skip the blank lines between paragraphs.
+		for start < len(body) && isSpaceByte(body[start]) {
+			start++
+		}
+	}
+	return out
+}
+
+// paragraphEnd returns the end of the paragraph starting at i: the first
+// line break followed by a line of only white space, or the end of body.
+func paragraphEnd(body string, i int) int {
+	for {
+		j := strings.IndexByte(body[i:], '\n')
+		if j < 0 {
+			return len(body)
+		}
+		nl := i + j
+		k := nl + 1
+		for k < len(body) && (body[k] == ' ' || body[k] == '\t' || body[k] == '\r') {
+			k++
+		}
+		if k == len(body) || body[k] == '\n' {
+			return nl
+		}
+		i = nl + 1
+	}
+}
+
+func isSpaceByte(b byte) bool { return b == ' ' || b == '\n' || b == '\t' || b == '\r' }
+
+// trimSpace returns the bounds of body[start:end] without surrounding
+// Unicode white space (news text is full of no-break spaces).
+func trimSpace(body string, start, end int) (int, int) {
+	for start < end {
+		r, n := decode(body, start)
+		if !unicode.IsSpace(r) {
+			break
+		}
+		start += n
+	}
+	for end > start {
+		r, n := utf8.DecodeLastRuneInString(body[start:end])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		end -= n
+	}
+	return start, end
+}
+
+// splitParagraph appends the sentences of body[start:end] to out. Without
+// a model (it cannot fail to load, being compiled in, but the library
+// returns an error) the paragraph is one sentence.
+func splitParagraph(out []Sentence, tok *sentences.DefaultSentenceTokenizer, err error, body string, start, end, para int) []Sentence {
+	p := body[start:end]
+	if err != nil {
+		return appendTrimmed(out, body, start, end, para)
+	}
+	first := len(out)
+	last := 0
+	for _, pos := range tok.SentencePositions(p) {
+		if pos <= last || pos > len(p) {
+			continue
+		}
+		// A title abbreviation ("Sen.", "Gov.") never ends a sentence.
+		if pos < len(p) && endsWithTitle(p[last:pos]) {
+			continue
+		}
+		out = appendTrimmed(out, body, start+last, start+pos, para)
+		last = pos
+	}
+	if last < len(p) {
+		out = appendTrimmed(out, body, start+last, end, para)
+	}
+	if len(out) == first {
+		return appendTrimmed(out, body, start, end, para)
+	}
+	return out
+}
+
+// endsWithTitle reports whether s ends with a title abbreviation.
+func endsWithTitle(s string) bool {
+	s = strings.TrimRight(s, " \t\n\r")
+	i := strings.LastIndexAny(s, " \t\n\r(\"“")
+	w := strings.ToLower(s[i+1:])
+	return titleAbbrevs[w]
+}
+
+// appendTrimmed appends body[start:end] without surrounding white space,
+// if anything is left.
+func appendTrimmed(out []Sentence, body string, start, end, para int) []Sentence {
+	start, end = trimSpace(body, start, end)
+	if start == end {
+		return out
+	}
+	return append(out, Sentence{Text: body[start:end], Start: start, End: end, Para: para})
+}

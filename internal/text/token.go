@@ -1,0 +1,232 @@
+// Package text analyses the clean body of a news article for the stages
+// after it: tokens with stems and stop words, sentences, named entities with
+// canonical names, and time expressions. Everything here is pure and safe
+// for concurrent use; the few shared tables (stem cache, sentence model) are
+// built lazily on first use.
+package text
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Token is one word or number of a text.
+type Token struct {
+	// Text is the token as written (a possessive "'s" is left out).
+	Text string
+	// Norm is Text lower-cased, in NFC, with diacritics and apostrophes
+	// folded ("Café" -> "cafe", "don’t" -> "don't"), dots of dotted
+	// acronyms and thousands separators dropped ("U.S." -> "us",
+	// "1,000" -> "1000").
+	Norm string
+	// Stem is the Snowball English stem of Norm.
+	Stem string
+	// Stop marks English function words ("the", "of", "said").
+	Stop bool
+	// Start and End are byte offsets of Text in the input.
+	Start, End int
+}
+
+// Tokens splits s into word and number tokens; punctuation is dropped.
+// Hyphenated words give one token per part ("back-channel" -> "back",
+// "channel"), so that spelling variants with and without the hyphen match.
+func Tokens(s string) []Token {
+	toks := make([]Token, 0, len(s)/6+1)
+	for i := 0; i < len(s); {
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
+		if !isWordRune(r) {
+			i += n
+			continue
+		}
+		end, next, acronym := scanToken(s, i)
+		toks = append(toks, makeToken(s[i:end], i, acronym))
+		i = next
+	}
+	return toks
+}
+
+// isWordRune reports whether r can start or continue a token.
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' }
+
+// scanToken returns the end of the token starting at i, where scanning
+// goes on (after a possessive "'s"), and whether it is a dotted acronym
+// such as "U.S.".
+func scanToken(s string, i int) (end, next int, acronym bool) {
+	if end, ok := scanAcronym(s, i); ok {
+		return end, end, true
+	}
+	for i < len(s) {
+		r, n := decode(s, i)
+		if isWordRune(r) {
+			i += n
+			continue
+		}
+		// Keep "1,000" and "3.5" whole: a separator between digits.
+		if (r == ',' || r == '.') && i > 0 && isDigit(s[i-1]) && i+1 < len(s) && isDigit(s[i+1]) {
+			i++
+			continue
+		}
+		// Keep contractions and names like "O'Brien" whole, but leave out
+		// a possessive "'s", which only hides the word it follows.
+		if isApostrophe(r) && i+n < len(s) {
+			next, m := decode(s, i+n)
+			if !isWordRune(next) {
+				break
+			}
+			if (next == 's' || next == 'S') && (i+n+m == len(s) || !isWordRuneAt(s, i+n+m)) {
+				return i, i + n + m, false
+			}
+			i += n
+			continue
+		}
+		break
+	}
+	return i, i, false
+}
+
+// scanAcronym matches single letters each followed by a dot: "U.S.", "D.C.".
+func scanAcronym(s string, i int) (int, bool) {
+	j, letters := i, 0
+	for j+1 < len(s) && isASCIILetter(s[j]) && s[j+1] == '.' {
+		if j+2 < len(s) && isASCIILetter(s[j+2]) && (j+3 >= len(s) || s[j+3] != '.') {
+			// "U.Sa" is not an acronym; a word follows the dot.
+			break
+		}
+		j += 2
+		letters++
+	}
+	if letters < 2 || j < len(s) && isWordRuneAt(s, j) {
+		return i, false
+	}
+	return j, true
+}
+
+func decode(s string, i int) (rune, int) {
+	if s[i] < utf8.RuneSelf {
+		return rune(s[i]), 1
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+func isWordRuneAt(s string, i int) bool { r, _ := decode(s, i); return isWordRune(r) }
+func isDigit(b byte) bool               { return '0' <= b && b <= '9' }
+func isASCIILetter(b byte) bool         { c := b | 0x20; return 'a' <= c && c <= 'z' }
+
+func makeToken(text string, start int, acronym bool) Token {
+	n := normalize(text, acronym)
+	t := Token{Text: text, Norm: n, Start: start, End: start + len(text)}
+	t.Stem = stem(n)
+	// "US" and "U.S." are the country, not the pronoun.
+	t.Stop = isStop(n) && !acronym && !(n == "us" && text[0] == 'U')
+	return t
+}
+
+// normalize lower-cases and folds text. ASCII words already in lower case,
+// the common case, are returned without allocating.
+func normalize(text string, acronym bool) string {
+	simple := true
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' || c == ',' || c == '.' || c == '\'' {
+			simple = false
+			break
+		}
+	}
+	if simple {
+		return text
+	}
+	if !isASCII(text) {
+		text = foldUnicode(text)
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			b.WriteByte(c + 'a' - 'A')
+		case c == '.' && acronym, c == ',':
+			// dots of acronyms and thousands separators carry no meaning
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// foldUnicode applies NFC, removes combining marks (diacritics) and maps
+// typographic apostrophes to "'" and non-ASCII upper case to lower case.
+func foldUnicode(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case isApostrophe(r):
+			b.WriteByte('\'')
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return norm.NFC.String(b.String())
+}
+
+// stemCacheLimit bounds the stem cache: news vocabulary is mostly a few
+// hundred thousand words, and names and numbers beyond that are rare
+// enough to stem each time.
+const stemCacheLimit = 500_000
+
+var (
+	stemCache sync.Map // norm -> stem
+	stemCount atomic.Int64
+)
+
+// stem returns the Snowball stem of a normalised word, cached because
+// stemming allocates and the same words recur in every article.
+func stem(n string) string {
+	if v, ok := stemCache.Load(n); ok {
+		return v.(string)
+	}
+	if len(n) > 0 && isDigit(n[0]) {
+		return n
+	}
+	s := english.Stem(n, false)
+	if stemCount.Load() < stemCacheLimit {
+		// The key may be a substring of a large article: copy it so the
+		// cache does not keep the article alive.
+		key := strings.Clone(n)
+		if s == n {
+			s = key
+		}
+		if _, loaded := stemCache.LoadOrStore(key, s); !loaded {
+			stemCount.Add(1)
+		}
+	}
+	return s
+}

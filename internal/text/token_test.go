@@ -1,0 +1,64 @@
+package text
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestTokens(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		norms []string
+		stems []string
+		stops []bool
+	}{
+		{name: "plain words drop punctuation", in: "Talks, held quietly.", norms: []string{"talks", "held", "quietly"}, stems: []string{"talk", "held", "quiet"}, stops: []bool{false, false, false}},
+		{name: "possessive left out", in: "Zelensky’s office, NBC News’ report", norms: []string{"zelensky", "office", "nbc", "news", "report"}},
+		{name: "contraction kept and folded", in: "I’m sure they don't", norms: []string{"i'm", "sure", "they", "don't"}, stops: []bool{true, false, true, true}},
+		{name: "dotted acronym", in: "the U.S. and D.C.", norms: []string{"the", "us", "and", "dc"}, stops: []bool{true, false, true, false}},
+		{name: "US is not the pronoun", in: "US officials told us", norms: []string{"us", "officials", "told", "us"}, stops: []bool{false, false, true, true}},
+		{name: "numbers", in: "In 2023, 1,000 troops and 3.5% on 11/25/2024.", norms: []string{"in", "2023", "1000", "troops", "and", "3.5", "on", "11", "25", "2024"}},
+		{name: "hyphen splits", in: "back-channel decision-makers", norms: []string{"back", "channel", "decision", "makers"}},
+		{name: "diacritics folded", in: "Café Zürich São Paulo", norms: []string{"cafe", "zurich", "sao", "paulo"}},
+		{name: "decomposed input folds the same", in: "Cafe\u0301", norms: []string{"cafe"}},
+		{name: "initial is not an acronym", in: "J. Smith", norms: []string{"j", "smith"}},
+		{name: "empty", in: "", norms: []string{}},
+		{name: "only punctuation", in: "— “…” ( — ", norms: []string{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			toks := Tokens(tc.in)
+			norms := make([]string, len(toks))
+			stems := make([]string, len(toks))
+			stops := make([]bool, len(toks))
+			for i, tok := range toks {
+				norms[i], stems[i], stops[i] = tok.Norm, tok.Stem, tok.Stop
+				if tc.in[tok.Start:tok.End] != tok.Text {
+					t.Errorf("token %d: in[%d:%d] = %q, Text %q", i, tok.Start, tok.End, tc.in[tok.Start:tok.End], tok.Text)
+				}
+			}
+			if !slices.Equal(norms, tc.norms) {
+				t.Errorf("norms = %q, want %q", norms, tc.norms)
+			}
+			if tc.stems != nil && !slices.Equal(stems, tc.stems) {
+				t.Errorf("stems = %q, want %q", stems, tc.stems)
+			}
+			if tc.stops != nil && !slices.Equal(stops, tc.stops) {
+				t.Errorf("stops = %v, want %v", stops, tc.stops)
+			}
+		})
+	}
+}
+
+func TestTokensStemCacheConsistent(t *testing.T) {
+	// The second pass reads stems from the cache; they must not differ.
+	first := Tokens("negotiations negotiated Russians communications")
+	second := Tokens("negotiations negotiated Russians communications")
+	if !slices.Equal(first, second) {
+		t.Errorf("cached stems differ: %v vs %v", first, second)
+	}
+	if first[0].Stem != first[1].Stem {
+		t.Errorf("stem(negotiations) = %q, stem(negotiated) = %q; want equal", first[0].Stem, first[1].Stem)
+	}
+}
