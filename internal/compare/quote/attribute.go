@@ -1,0 +1,653 @@
+package quote
+
+import (
+	"strings"
+	"unicode"
+)
+
+// extractor carries what an article has said so far, so that "he said",
+// "Zelenskyy said" and "The official said" resolve to someone named earlier.
+type extractor struct {
+	body string
+	// people are the person names seen so far, in order of appearance.
+	people []string
+	// prevQuote* describe the last quote of the previous paragraph, which a
+	// paragraph of bare quotation continues.
+	prevQuoteSpeaker, prevQuoteCue string
+	prevHadQuote                   bool
+	// paraSpeaker is the speaker of the last attributed quote of the
+	// current paragraph, which unattributed quotes of the paragraph share.
+	paraSpeaker, paraCue string
+	paraIndex            int
+	// seenUpTo is the end of the text whose people are in people.
+	seenUpTo int
+}
+
+// speechVerbs introduce reported speech.
+var speechVerbs = set("said", "says", "say", "told", "tells", "added", "adds", "asked", "asks",
+	"explained", "noted", "notes", "wrote", "writes", "argued", "argues", "warned", "warns",
+	"stated", "declared", "insisted", "insists", "claimed", "claims", "recalled", "continued",
+	"shouted", "replied", "responded", "announced", "acknowledged", "admitted", "conceded",
+	"suggested", "cautioned", "testified", "tweeted", "posted", "quipped", "joked", "remarked",
+	"observed", "predicted", "vowed", "urged", "stressed", "emphasized", "maintained", "contended",
+	"countered", "complained", "explains", "added:", "concluded", "pointed")
+
+// indirectVerbs introduce reported clauses without quotation marks; "asked"
+// and "wrote" rarely report a statement in indirect speech.
+var indirectVerbs = set("said", "says", "told", "tells", "added", "argued", "argues", "warned",
+	"warns", "stated", "declared", "insisted", "insists", "claimed", "claims", "acknowledged",
+	"admitted", "conceded", "suggested", "cautioned", "testified", "predicted", "stressed",
+	"maintained", "contended", "announced", "noted", "explained")
+
+// cuePreps open the phrase that completes a cue: "said in Prague",
+// "said in a statement to Reuters", "said on Thursday".
+var cuePreps = set("in", "at", "on", "during", "to", "after", "before", "from", "with",
+	"outside", "while", "via", "through", "monday", "tuesday", "wednesday", "thursday",
+	"friday", "saturday", "sunday", "yesterday", "today", "tonight", "earlier", "later",
+	"last", "this", "recently", "repeatedly", "publicly", "privately", "afterward", "afterwards")
+
+// titles are capitalised words of roles that precede a name inside a
+// capitalised run ("Czech President Petr Pavel", "Sen. John McCain").
+var titles = set("President", "Vice", "Prime", "Minister", "Secretary", "Senator", "Sen.",
+	"Rep.", "Representative", "Gov.", "Governor", "Mayor", "Chancellor", "King", "Queen",
+	"Prince", "Princess", "Pope", "General", "Gen.", "Lt.", "Col.", "Maj.", "Capt.", "Adm.",
+	"Sgt.", "Dr.", "Mr.", "Mrs.", "Ms.", "Miss", "Judge", "Justice", "Chief", "Speaker",
+	"Leader", "Director", "Chairman", "Chairwoman", "Chair", "Commissioner", "Ambassador",
+	"Attorney", "Spokesman", "Spokeswoman", "Sheriff", "Officer", "Agent", "Detective",
+	"Professor", "Prof.", "Rev.", "Bishop", "Cardinal", "Archbishop", "Premier", "Foreign",
+	"Defense", "Defence", "State", "Deputy", "Assistant", "Former", "Acting", "Majority",
+	"Minority", "Whip", "Chairperson", "Host", "Anchor", "Candidate", "Nominee", "Coach",
+	"CEO", "Founder", "Executive", "Councilman", "Councilwoman", "Lawmaker", "Sens.", "Reps.",
+	"Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col")
+
+// orgWords mark a capitalised run as an organisation or a place, not a person.
+var orgWords = set("News", "Party", "House", "Department", "Ministry", "Council", "Committee",
+	"Agency", "Association", "Institute", "University", "College", "Bank", "Court", "Commission",
+	"Union", "Organization", "Corp.", "Inc.", "Company", "Times", "Post", "Press", "Office",
+	"Administration", "Pentagon", "Kremlin", "Congress", "Senate", "Army", "Police", "Service",
+	"Network", "Foundation", "Center", "Centre", "Group", "Campaign", "Embassy", "Government",
+	"Republic", "States", "Kingdom", "York", "City", "County", "Street", "Island", "Islands",
+	"Democrats", "Republicans", "Journal", "Magazine", "Digital", "Reuters", "Agence",
+	"Federation", "Board", "Authority", "Force", "Forces", "Guard", "Navy", "Club", "Fund",
+	"Church", "Hospital", "School", "Times", "Tribune", "Herald", "Daily", "Radio", "Television",
+	"NBC", "CBS", "ABC", "CNN", "Fox", "BBC", "AP", "NPR", "Post", "Monday", "Tuesday",
+	"Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
+	"April", "May", "June", "July", "August", "September", "October", "November", "December",
+	"America", "Europe", "Africa", "Asia", "Ukraine", "Russia", "China", "Iran", "Israel",
+	"Korea", "Capitol", "Hill", "Valley", "Square", "Coast", "Sea", "Bay", "Day", "Act", "Bill",
+	"Care", "Security", "Affairs", "Relations", "Studies", "Watch", "Project", "Coalition",
+	"Conference", "Summit", "Assembly", "Parliament", "Cabinet", "Ministry", "Prize", "Award")
+
+// nameJoiners may sit inside a person's name between capitalised words.
+var nameJoiners = set("de", "van", "von", "bin", "al", "da", "del", "la", "le", "der", "den", "ibn")
+
+// notNames are capitalised function words that start sentences, not names.
+var notNames = set("The", "A", "An", "But", "And", "Or", "So", "Yet", "In", "On", "At", "As",
+	"When", "While", "If", "Though", "Although", "After", "Before", "Since", "Because", "That",
+	"This", "These", "Those", "It", "He", "She", "They", "We", "I", "You", "His", "Her", "Their",
+	"Our", "My", "Its", "Meanwhile", "However", "Still", "Also", "Now", "Then", "There", "Here",
+	"According", "Asked", "Speaking", "Among", "Both", "Other", "Some", "Many", "Most", "One",
+	"Former", "Earlier", "Later", "Last", "Next", "For", "With", "From", "By", "To", "Of", "Not",
+	"What", "Who", "Why", "How", "Where", "Which", "Mr", "Mrs", "Ms", "Dr", "Mr.", "Mrs.", "Ms.",
+	"Dr.")
+
+// roleNouns name unnamed speakers: "The official said", "a spokesman said".
+var roleNouns = set("official", "officials", "spokesman", "spokeswoman", "spokesperson",
+	"source", "sources", "aide", "aides", "adviser", "advisers", "advisor", "advisors", "analyst",
+	"analysts", "diplomat", "diplomats", "officer", "officers", "lawyer", "lawyers", "attorney",
+	"attorneys", "expert", "experts", "representative", "representatives", "statement",
+	"spokespeople", "lawmaker", "lawmakers", "minister", "ministry", "administration", "police",
+	"witness", "witnesses", "resident", "residents", "organizers", "prosecutors", "prosecutor")
+
+// nobody are subjects that name no one: the quote stays unattributed.
+var nobody = set("someone", "somebody", "one", "many", "others", "some", "people", "they",
+	"we", "i", "you", "it", "everyone", "anyone", "nobody", "this", "that", "which", "who")
+
+var pronouns = set("he", "she", "him", "her")
+
+// subject is what an attribution names as the speaker.
+type subject struct {
+	speaker string // resolved speaker, "" when none
+	cue     string
+	ok      bool // an attribution was found (the speaker may still be "")
+}
+
+// direct builds the quote of span s in paragraph p.
+// Words before prev (the end of the paragraph's previous quote) belong to
+// that quote's attribution, not this one's.
+func (x *extractor) direct(pi int, p para, s span, prev, next int) (Quote, bool) {
+	if pi != x.paraIndex {
+		x.paraIndex, x.paraSpeaker, x.paraCue = pi, "", ""
+	}
+	ts, te := trimQuote(x.body, s.start, s.end)
+	if ts >= te || !hasLetter(x.body[ts:te]) {
+		return Quote{}, false
+	}
+	words := lex(x.body, p.start, p.end)
+	sStart, sEnd := sentenceAround(x.body, words, s)
+	sub := x.attribution(words, s, max(sStart, prev), min(sEnd, next), prev > p.start && prev > sStart)
+	q := Quote{Text: x.body[ts:te], Direct: true, Para: pi, Start: ts, End: te,
+		Sentence: strings.TrimSpace(x.body[sStart:sEnd])}
+	n := len(strings.Fields(q.Text))
+	switch {
+	case sub.ok:
+		q.Speaker, q.Cue = sub.speaker, sub.cue
+	case n < minDirectWords:
+		return Quote{}, false // a scare quote, a title, a term
+	case x.paraSpeaker != "":
+		q.Speaker = x.paraSpeaker // a later quote of the same speaker's paragraph
+	case x.prevHadQuote && opensParagraph(x.body, p, s):
+		q.Speaker = x.prevQuoteSpeaker // a continuation paragraph
+	}
+	if q.Speaker != "" {
+		x.paraSpeaker, x.paraCue = q.Speaker, q.Cue
+		x.notePerson(q.Speaker)
+	}
+	return q, true
+}
+
+// opensParagraph reports whether the span's opening mark starts p.
+func opensParagraph(body string, p para, s span) bool {
+	return strings.TrimSpace(body[p.start:s.start]) != "" && len(strings.TrimSpace(body[p.start:s.start])) <= 3
+}
+
+// trimQuote drops white space and a trailing comma inside the marks.
+func trimQuote(body string, s, e int) (int, int) {
+	for s < e && isSpaceByte(body[s]) {
+		s++
+	}
+	for e > s && (isSpaceByte(body[e-1]) || body[e-1] == ',') {
+		e--
+	}
+	return s, e
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || r > 127 && isLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// sentenceAround returns the bounds of the sentence holding span s,
+// ignoring sentence ends inside quotation marks.
+func sentenceAround(body string, words []word, s span) (int, int) {
+	start, end := -1, -1
+	for i, w := range words {
+		if w.start >= s.start && w.end <= s.end {
+			continue // inside the quote
+		}
+		if !w.punct || (w.s != "." && w.s != "!" && w.s != "?") {
+			continue
+		}
+		if i+1 < len(words) && !startsSentence(words[i+1]) {
+			continue
+		}
+		if w.end <= s.start {
+			start = w.end
+		} else if w.start >= s.end && end < 0 {
+			end = w.end
+		}
+	}
+	if start < 0 {
+		start = words[0].start
+	}
+	if end < 0 {
+		end = words[len(words)-1].end
+	}
+	return start, end
+}
+
+func startsSentence(w word) bool {
+	if w.punct {
+		return isOpen(runeOf(w.s)) || w.s == "\""
+	}
+	return isCap(w)
+}
+
+func runeOf(s string) rune {
+	for _, r := range s {
+		return r
+	}
+	return 0
+}
+
+// attribution looks for the speaker after the quote ("…,” Koffler told Fox
+// News Digital") and then before it ("Beck told the crowd, “…").
+// When the quote follows another in its sentence (afterQuote), the words
+// between them attribute the earlier quote unless the verb leads straight
+// into this one ("“A,” Smith said, “B.”", not "Smith said, adding that an
+// “ideal” result").
+func (x *extractor) attribution(words []word, s span, sStart, sEnd int, afterQuote bool) subject {
+	var after, before []word
+	for _, w := range words {
+		switch {
+		case w.start >= s.end && w.end <= sEnd:
+			after = append(after, w)
+		case w.start >= sStart && w.end <= s.start:
+			before = append(before, w)
+		}
+	}
+	if sub := x.fromAfter(after, s.start); sub.ok {
+		return sub
+	}
+	sub := x.fromBefore(before, s.start)
+	if afterQuote && sub.ok {
+		cueEnd := strings.LastIndex(x.body[:s.start], sub.cue) + len(sub.cue)
+		if hasLetter(x.body[cueEnd:s.start]) {
+			return subject{}
+		}
+	}
+	return sub
+}
+
+// fromAfter reads "SPEAKER VERB cue" or "VERB SPEAKER" right after a quote.
+func (x *extractor) fromAfter(after []word, at int) subject {
+	i := 0
+	for i < len(after) && after[i].punct && !isOpen(runeOf(after[i].s)) && after[i].s != "\"" {
+		i++ // the closing mark, a comma, a dash
+	}
+	rest := after[i:]
+	for j, w := range rest {
+		if j > 10 || (w.punct && w.s != "." && w.s != ",") || isOpen(runeOf(w.s)) {
+			break
+		}
+		if w.punct {
+			if j == 0 {
+				continue
+			}
+			break // the clause after the quote ended without a verb
+		}
+		if !speechVerbs[lower(w)] {
+			continue
+		}
+		cue := x.cue(rest[j:])
+		if j == 0 { // "said Smith": the speaker follows the verb
+			name := nameAfter(rest[1:])
+			if name == nil {
+				return subject{}
+			}
+			return subject{speaker: x.resolve(x.span(name), at), cue: x.body[w.start:w.end], ok: true}
+		}
+		return x.subjectOf(rest[:j], cue, at)
+	}
+	return subject{}
+}
+
+// fromBefore reads "SPEAKER VERB ...“" in the quote's sentence.
+func (x *extractor) fromBefore(before []word, at int) subject {
+	for j := len(before) - 1; j > 0; j-- {
+		w := before[j]
+		if w.punct || !speechVerbs[lower(w)] {
+			continue
+		}
+		// The subject runs back to the start of its clause; an appositive
+		// between commas ("Beck, an outspoken critic of the president, said")
+		// is skipped to reach the name.
+		clauses := splitClauses(before[:j])
+		for k := len(clauses) - 1; k >= 0 && k >= len(clauses)-3; k-- {
+			sub := x.subjectOf(clauses[k], x.cue(before[j:]), at)
+			if sub.speaker != "" || k == len(clauses)-1 && len(clauses[k]) > 0 && !isAppositive(clauses[k]) {
+				return sub
+			}
+		}
+		return subject{cue: x.cue(before[j:]), ok: true}
+	}
+	return subject{}
+}
+
+func isAppositive(c []word) bool {
+	l := lower(c[0])
+	return l == "a" || l == "an" || l == "the" || l == "who"
+}
+
+func splitClauses(ws []word) [][]word {
+	var out [][]word
+	cur := []word{}
+	for _, w := range ws {
+		if w.punct && (w.s == "," || w.s == ";" || w.s == "—" || w.s == "–" || w.s == ":") {
+			out = append(out, cur)
+			cur = []word{}
+			continue
+		}
+		cur = append(cur, w)
+	}
+	return append(out, cur)
+}
+
+// passive auxiliaries: "Lavrov was said to have met" reports no speech.
+var passive = set("was", "were", "is", "are", "be", "been", "being")
+
+var conjunctions = set("and", "but", "though", "although", "when", "while", "as", "so", "then",
+	"because", "since", "if", "after", "before", "where", "whereas")
+
+// subjectOf resolves the words naming a speaker.
+func (x *extractor) subjectOf(ws []word, cue string, at int) subject {
+	for len(ws) > 0 && (ws[0].punct || conjunctions[lower(ws[0])]) {
+		ws = ws[1:]
+	}
+	for len(ws) > 0 && ws[len(ws)-1].punct {
+		ws = ws[:len(ws)-1]
+	}
+	if len(ws) == 0 || len(ws) > 12 {
+		return subject{}
+	}
+	last := lower(ws[len(ws)-1])
+	if len(ws) == 1 && pronouns[last] {
+		return subject{speaker: x.lastPerson(at), cue: cue, ok: true}
+	}
+	if len(ws) == 1 && nobody[last] {
+		return subject{cue: cue, ok: true}
+	}
+	if name := lastName(ws); name != nil {
+		return subject{speaker: x.resolve(x.span(name), at), cue: cue, ok: true}
+	}
+	for i := len(ws) - 1; i >= 0; i-- {
+		if roleNouns[lower(ws[i])] {
+			return subject{speaker: x.unnamed(ws, i, at), cue: cue, ok: true}
+		}
+	}
+	return subject{}
+}
+
+// span returns the body text from the first to the last word.
+func (x *extractor) span(ws []word) string { return x.body[ws[0].start:ws[len(ws)-1].end] }
+
+// lastName returns the last capitalised run of ws with its role titles
+// removed ("Czech President Petr Pavel" -> "Petr Pavel"), or nil.
+func lastName(ws []word) []word {
+	end := -1
+	for i := len(ws) - 1; i >= 0; i-- {
+		if isNameWord(ws[i]) {
+			end = i
+			break
+		}
+	}
+	if end < 0 {
+		return nil
+	}
+	start := end
+	for start > 0 && (isNameWord(ws[start-1]) || nameJoiners[ws[start-1].s] && start-1 > 0 && isCap(ws[start-2])) {
+		start--
+	}
+	run := ws[start : end+1]
+	for i := len(run) - 1; i >= 0; i-- {
+		if titles[run[i].s] && i < len(run)-1 {
+			return run[i+1:]
+		}
+	}
+	for len(run) > 1 && titles[run[0].s] {
+		run = run[1:]
+	}
+	return run
+}
+
+// isNameWord: a capitalised word that is not a sentence-initial function
+// word or role noun ("Sources told NBC News").
+func isNameWord(w word) bool {
+	return isCap(w) && !notNames[w.s] && !roleNouns[lower(w)]
+}
+
+// nameAfter reads a name following a verb: "said Sen. John McCain".
+func nameAfter(ws []word) []word {
+	n := 0
+	for n < len(ws) && n < 6 && (isCap(ws[n]) || nameJoiners[ws[n].s] && n > 0) {
+		n++
+	}
+	if n == 0 || notNames[ws[0].s] {
+		return nil
+	}
+	return lastName(ws[:n])
+}
+
+// cue returns the attribution phrase starting at the verb ws[0].
+func (x *extractor) cue(ws []word) string {
+	end := ws[0].end
+	verb := lower(ws[0])
+	for i := 1; i < len(ws) && i <= 6; i++ {
+		w := ws[i]
+		if w.punct || lower(w) == "that" {
+			break
+		}
+		if i == 1 && verb != "told" && verb != "tells" && !cuePreps[lower(w)] {
+			break
+		}
+		if (verb == "told" || verb == "tells") && i == 1 && !isCap(w) && !articles[lower(w)] && !cuePreps[lower(w)] {
+			break
+		}
+		end = w.end
+	}
+	return x.body[ws[0].start:end]
+}
+
+var articles = set("the", "a", "an", "reporters", "journalists", "lawmakers", "supporters")
+
+// unnamed returns the role phrase of an unnamed speaker. A definite phrase
+// ("The official") refers back to its fuller first mention ("An official
+// from Ukrainian President Volodymyr Zelensky’s office").
+func (x *extractor) unnamed(ws []word, role, at int) string {
+	first := 0
+	if articles[lower(ws[0])] {
+		first = 1
+	}
+	if first > role {
+		return ""
+	}
+	if lower(ws[0]) == "the" && role == len(ws)-1 {
+		if ante := x.antecedent(lower(ws[role]), at); ante != "" {
+			return ante
+		}
+	}
+	return x.body[ws[first].start:ws[len(ws)-1].end]
+}
+
+// antecedent finds the last indefinite mention of a role noun before at
+// ("An official from ... office") and returns it with its modifiers.
+func (x *extractor) antecedent(role string, at int) string {
+	ws := lex(x.body, 0, at)
+	for i := len(ws) - 1; i >= 0; i-- {
+		if lower(ws[i]) != role {
+			continue
+		}
+		j := i
+		for j > 0 && i-j < 4 && !ws[j-1].punct && !articles[lower(ws[j-1])] {
+			j--
+		}
+		if j == 0 || (lower(ws[j-1]) != "a" && lower(ws[j-1]) != "an") {
+			continue
+		}
+		// Modifiers after the noun: "from ... office", up to a verb or a mark.
+		k := i
+		if k+1 < len(ws) && (lower(ws[k+1]) == "from" || lower(ws[k+1]) == "of" || lower(ws[k+1]) == "with" || lower(ws[k+1]) == "at" || lower(ws[k+1]) == "in" || lower(ws[k+1]) == "for") {
+			k++
+			for k+1 < len(ws) && k-i < 10 && !ws[k+1].punct && !stopsPhrase[lower(ws[k+1])] {
+				k++
+			}
+		}
+		return x.body[ws[j].start:ws[k].end]
+	}
+	return ""
+}
+
+var stopsPhrase = set("would", "will", "said", "told", "says", "who", "was", "is", "has", "had",
+	"declined", "did", "does", "could", "can", "may", "might", "should", "and", "but", "spoke")
+
+// resolve turns a name as written at a quote into the fullest form seen in
+// the article: "Zelenskyy" -> "Volodymyr Zelenskyy". Organisations and
+// names not seen before stay as written.
+func (x *extractor) resolve(name string, at int) string {
+	if strings.ContainsRune(name, ' ') {
+		return name
+	}
+	for i := len(x.people) - 1; i >= 0; i-- {
+		if sameSurname(lastWord(x.people[i]), name) {
+			return x.people[i]
+		}
+	}
+	// The full name may come earlier in the same paragraph.
+	for _, p := range x.peopleIn(0, at) {
+		if sameSurname(lastWord(p), name) {
+			return p
+		}
+	}
+	return name
+}
+
+// sameSurname matches a surname with its transliteration variants
+// ("Zelensky", "Zelenskyy"): equal, or one a prefix of the other by at
+// most two letters.
+func sameSurname(a, b string) bool {
+	a, b = strings.ToLower(a), strings.ToLower(b)
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return len(a) >= 4 && strings.HasPrefix(b, a) && len(b)-len(a) <= 2 || a == b
+}
+
+func lastWord(s string) string {
+	if i := strings.LastIndexByte(s, ' '); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// lastPerson is the last person named before at, for "he said".
+func (x *extractor) lastPerson(at int) string {
+	if ps := x.peopleIn(x.seenUpTo, at); len(ps) > 0 {
+		return x.resolve(ps[len(ps)-1], at)
+	}
+	if len(x.people) > 0 {
+		return x.people[len(x.people)-1]
+	}
+	return ""
+}
+
+// notePerson records a speaker as the latest person mentioned.
+func (x *extractor) notePerson(name string) {
+	if !strings.ContainsRune(name, ' ') || !isPersonName(name) {
+		return
+	}
+	x.people = append(x.people, name)
+}
+
+// notePeople records the people named in body[start:end].
+func (x *extractor) notePeople(start, end int) {
+	for _, p := range x.peopleIn(start, end) {
+		x.people = append(x.people, p)
+	}
+	x.seenUpTo = end
+}
+
+// peopleIn returns the likely person names of body[start:end]: capitalised
+// runs of two to four words with no organisation or place word, role titles
+// removed.
+func (x *extractor) peopleIn(start, end int) []string {
+	ws := lex(x.body, start, end)
+	var out []string
+	for i := 0; i < len(ws); {
+		if !isCap(ws[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(ws) && (isCap(ws[j]) || nameJoiners[ws[j].s] && j+1 < len(ws) && isCap(ws[j+1])) {
+			j++
+		}
+		run := ws[i:j]
+		i = j
+		for len(run) > 0 && (notNames[run[0].s] || titles[run[0].s]) {
+			run = run[1:]
+		}
+		if name := lastName(run); len(name) >= 2 && len(name) <= 4 && isPersonName(x.span(name)) {
+			out = append(out, trimPossessive(x.span(name)))
+		}
+	}
+	return out
+}
+
+func trimPossessive(s string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(s, "’s"), "'s")
+}
+
+// isPersonName rejects capitalised runs that name organisations and places.
+func isPersonName(s string) bool {
+	for _, w := range strings.Fields(s) {
+		w = trimPossessive(w)
+		if orgWords[w] || notNames[w] || strings.ToUpper(w) == w && len(w) > 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// indirect finds reported speech without quotation marks in paragraph p:
+// "Czech President Petr Pavel said it is in the interest ...". Only named
+// speakers (or "he"/"she" resolved to one) count: "officials said" is too
+// common and too vague to be a quote.
+func (x *extractor) indirect(pi int, p para) []Quote {
+	words := lex(x.body, p.start, p.end)
+	var out []Quote
+	for _, sent := range sentences(words) {
+		q, ok := x.reported(pi, sent)
+		if ok {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+func (x *extractor) reported(pi int, ws []word) (Quote, bool) {
+	for j := 1; j < len(ws) && j <= 10; j++ {
+		if ws[j].punct || !indirectVerbs[lower(ws[j])] || passive[lower(ws[j-1])] {
+			continue
+		}
+		clauses := splitClauses(ws[:j])
+		subj := clauses[len(clauses)-1]
+		named := lastName(subj) != nil || len(subj) == 1 && pronouns[lower(subj[0])]
+		if !named {
+			return Quote{}, false
+		}
+		sub := x.subjectOf(subj, x.cue(ws[j:]), ws[j].start)
+		if sub.speaker == "" {
+			return Quote{}, false
+		}
+		k := j + 1
+		for k < len(ws) && ws[k].end <= ws[j].start+len(sub.cue) {
+			k++
+		}
+		for k < len(ws) && (ws[k].punct && ws[k].s == "," || lower(ws[k]) == "that") {
+			k++
+		}
+		end := len(ws)
+		for end > k && ws[end-1].punct {
+			end--
+		}
+		if end-k < minDirectWords {
+			return Quote{}, false
+		}
+		return Quote{Text: x.body[ws[k].start:ws[end-1].end], Speaker: sub.speaker, Cue: sub.cue,
+			Para: pi, Start: ws[k].start, End: ws[end-1].end,
+			Sentence: x.body[ws[0].start:ws[len(ws)-1].end]}, true
+	}
+	return Quote{}, false
+}
+
+// sentences splits a paragraph's words at sentence ends.
+func sentences(ws []word) [][]word {
+	var out [][]word
+	start := 0
+	for i, w := range ws {
+		if w.punct && (w.s == "." || w.s == "!" || w.s == "?") && (i+1 == len(ws) || startsSentence(ws[i+1])) {
+			out = append(out, ws[start:i+1])
+			start = i + 1
+		}
+	}
+	if start < len(ws) {
+		out = append(out, ws[start:])
+	}
+	return out
+}
+
+func isLetter(r rune) bool { return unicode.IsLetter(r) }
