@@ -1,0 +1,208 @@
+package loadtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// server answers like Parallax would, with one broken story, and counts
+// the requests it saw per path.
+func server(t *testing.T) (*httptest.Server, func(string) int) {
+	t.Helper()
+	var mu sync.Mutex
+	seen := map[string]int{}
+	mux := http.NewServeMux()
+	count := func(r *http.Request) {
+		mu.Lock()
+		seen[r.URL.RequestURI()]++
+		mu.Unlock()
+	}
+	mux.HandleFunc("GET /stories/{id}", func(w http.ResponseWriter, r *http.Request) {
+		count(r)
+		if r.PathValue("id") == "13" {
+			http.Error(w, "boom", http.StatusInternalServerError)
+			return
+		}
+		fmt.Fprintf(w, "<html><body>story %s</body></html>", r.PathValue("id"))
+	})
+	mux.HandleFunc("GET /api/v1/stories/{id}", func(w http.ResponseWriter, r *http.Request) {
+		count(r)
+		fmt.Fprintf(w, `{"id":%s}`, r.PathValue("id"))
+	})
+	mux.HandleFunc("GET /api/v1/search", func(w http.ResponseWriter, r *http.Request) {
+		count(r)
+		fmt.Fprint(w, `[]`)
+	})
+	mux.HandleFunc("GET /away", func(w http.ResponseWriter, r *http.Request) {
+		count(r)
+		// 192.0.2.0/24 is TEST-NET-1: never loopback, never reachable.
+		http.Redirect(w, r, "http://192.0.2.1/stories/1", http.StatusFound)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv, func(p string) int { mu.Lock(); defer mu.Unlock(); return seen[p] }
+}
+
+func TestRun(t *testing.T) {
+	srv, seen := server(t)
+	opt := Options{
+		BaseURL:  srv.URL,
+		Clients:  8,
+		Requests: 300,
+		Targets: []Target{
+			{Kind: "story_page", Paths: []string{"/stories/1", "/stories/13"}},
+			{Kind: "story_json", Paths: []string{"/api/v1/stories/1"}},
+			{Kind: "search", Paths: []string{"/api/v1/search?q=lavrov"}},
+		},
+	}
+	rep, err := Run(t.Context(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Requests != 300 {
+		t.Errorf("requests = %d, want 300", rep.Requests)
+	}
+	want := map[string]struct{ requests, errors int }{
+		"story_page": {100, 50}, // every other story page is the broken one
+		"story_json": {100, 0},
+		"search":     {100, 0},
+	}
+	for _, k := range rep.Kinds {
+		w := want[k.Kind]
+		if k.Requests != w.requests || k.Errors != w.errors {
+			t.Errorf("%s: %d requests, %d errors; want %d, %d", k.Kind, k.Requests, k.Errors, w.requests, w.errors)
+		}
+		if k.P50 <= 0 || k.P50 > k.P95 || k.P95 > k.P99 || k.P99 > k.Max {
+			t.Errorf("%s: percentiles out of order: %+v", k.Kind, k)
+		}
+	}
+	if rep.Errors != 50 {
+		t.Errorf("errors = %d, want 50", rep.Errors)
+	}
+	if len(rep.SampleErrors) != 1 || !strings.Contains(rep.SampleErrors[0], "500") {
+		t.Errorf("sample errors = %q, want the one 500", rep.SampleErrors)
+	}
+	if n := seen("/api/v1/search?q=lavrov"); n != 100 {
+		t.Errorf("server saw %d searches, want 100", n)
+	}
+	var out strings.Builder
+	if err := rep.Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"story_page", "p95 ms", "300 requests", "50 errors"} {
+		if !strings.Contains(out.String(), s) {
+			t.Errorf("report lacks %q:\n%s", s, out.String())
+		}
+	}
+}
+
+func TestRunDurationBound(t *testing.T) {
+	srv, _ := server(t)
+	rep, err := Run(t.Context(), Options{
+		BaseURL:  srv.URL,
+		Clients:  2,
+		Duration: 50 * time.Millisecond,
+		Targets:  []Target{{Kind: "search", Paths: []string{"/api/v1/search?q=x"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Requests cut off by the end of the run are not errors.
+	if rep.Requests == 0 || rep.Errors != 0 {
+		t.Errorf("got %d requests, %d errors; want some requests and no errors", rep.Requests, rep.Errors)
+	}
+}
+
+func TestRunCancelled(t *testing.T) {
+	srv, _ := server(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := Run(ctx, Options{
+		BaseURL: srv.URL, Requests: 10,
+		Targets: []Target{{Kind: "search", Paths: []string{"/api/v1/search?q=x"}}},
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("error = %v, want context.Canceled", err)
+	}
+}
+
+func TestRunRedirectAway(t *testing.T) {
+	srv, seen := server(t)
+	rep, err := Run(t.Context(), Options{
+		BaseURL: srv.URL, Requests: 4, Clients: 2,
+		Targets: []Target{{Kind: "away", Paths: []string{"/away"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Errors != 4 || seen("/away") != 4 {
+		t.Fatalf("errors = %d, server saw %d; want 4 refused redirects", rep.Errors, seen("/away"))
+	}
+	if !strings.Contains(rep.SampleErrors[0], ErrNotLoopback.Error()) {
+		t.Errorf("error %q does not say the address is not loopback", rep.SampleErrors[0])
+	}
+}
+
+func TestRunRefuses(t *testing.T) {
+	targets := []Target{{Kind: "k", Paths: []string{"/"}}}
+	tests := []struct {
+		name string
+		opt  Options
+		want error
+	}{
+		{"public host", Options{BaseURL: "http://example.com", Requests: 1, Targets: targets}, ErrNotLoopback},
+		{"private address", Options{BaseURL: "http://10.0.0.1:8080", Requests: 1, Targets: targets}, ErrNotLoopback},
+		{"unspecified address", Options{BaseURL: "http://0.0.0.0:8080", Requests: 1, Targets: targets}, ErrNotLoopback},
+		{"unbounded", Options{BaseURL: "http://127.0.0.1:1", Targets: targets}, ErrUnbounded},
+		{"no targets", Options{BaseURL: "http://[::1]:1", Requests: 1}, ErrNoTargets},
+		{"target without paths", Options{BaseURL: "http://localhost:1", Requests: 1, Targets: []Target{{Kind: "k"}}}, ErrNoTargets},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := Run(t.Context(), tc.opt); !errors.Is(err, tc.want) {
+				t.Errorf("Run error = %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	ms := func(n ...int) []time.Duration {
+		var out []time.Duration
+		for _, v := range n {
+			out = append(out, time.Duration(v)*time.Millisecond)
+		}
+		return out
+	}
+	hundred := make([]int, 100)
+	for i := range hundred {
+		hundred[i] = i + 1
+	}
+	tests := []struct {
+		name   string
+		sorted []time.Duration
+		p      float64
+		want   time.Duration
+	}{
+		{"empty", nil, 50, 0},
+		{"one sample", ms(7), 99, 7 * time.Millisecond},
+		{"median of four", ms(1, 2, 3, 4), 50, 2 * time.Millisecond},
+		{"p95 of 1..100", ms(hundred...), 95, 95 * time.Millisecond},
+		{"p99 of 1..100", ms(hundred...), 99, 99 * time.Millisecond},
+		{"max", ms(1, 2, 3), 100, 3 * time.Millisecond},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := percentile(tc.sorted, tc.p); got != tc.want {
+				t.Errorf("percentile(%v) = %v, want %v", tc.p, got, tc.want)
+			}
+		})
+	}
+}
