@@ -1,0 +1,214 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/store"
+)
+
+// Kinds of correction.
+const (
+	correctionMerge = "merge"
+	correctionMove  = "move"
+)
+
+// liveStory fails with store.ErrNotFound unless story id exists and has not
+// been merged away.
+func liveStory(ctx context.Context, tx *sql.Tx, id int64) error {
+	var into sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT merged_into FROM stories WHERE id = ?`, id).Scan(&into)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("story %d: %w", id, store.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("story %d: %w", id, err)
+	case into.Valid:
+		return fmt.Errorf("story %d (merged into %d): %w", id, into.Int64, store.ErrNotFound)
+	}
+	return nil
+}
+
+// merge moves every article of story from into story into and marks from as
+// merged, so later saves naming it land in into.
+func merge(ctx context.Context, tx *sql.Tx, from, into int64, now time.Time) error {
+	if from == into {
+		return fmt.Errorf("story %d into itself: %w", from, ErrSameStory)
+	}
+	for _, id := range []int64{from, into} {
+		if err := liveStory(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	for _, step := range []struct {
+		what string
+		sql  string
+	}{
+		{"move articles", `UPDATE articles SET story = ? WHERE story = ?`},
+		// Keep every merged_into one hop from a live story.
+		{"redirect merged stories", `UPDATE stories SET merged_into = ? WHERE merged_into = ?`},
+	} {
+		if _, err := tx.ExecContext(ctx, step.sql, into, from); err != nil {
+			return fmt.Errorf("%s: %w", step.what, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE stories SET merged_into = ?, articles = 0, first_published = NULL,
+		last_published = NULL, version = version + 1, updated = ? WHERE id = ?`, into, now.UnixNano(), from); err != nil {
+		return fmt.Errorf("mark story %d merged: %w", from, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM story_facets WHERE story = ?`, from); err != nil {
+		return fmt.Errorf("facets of story %d: %w", from, err)
+	}
+	return refreshStory(ctx, tx, into, now)
+}
+
+// refreshStory recounts a story from its articles after a merge or move:
+// the cost is the story's size, and these are rare next to saves, which
+// count incrementally.
+func refreshStory(ctx context.Context, tx *sql.Tx, id int64, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE stories SET
+		articles = (SELECT count(*) FROM articles WHERE story = ?),
+		first_published = (SELECT min(published) FROM articles WHERE story = ?),
+		last_published = (SELECT max(published) FROM articles WHERE story = ?),
+		version = version + 1, updated = ? WHERE id = ?`, id, id, id, now.UnixNano(), id); err != nil {
+		return fmt.Errorf("recount story %d: %w", id, err)
+	}
+	for _, step := range []struct {
+		what string
+		sql  string
+		args []any
+	}{
+		{"clear", `DELETE FROM story_facets WHERE story = ?`, []any{id}},
+		{"outlets", `INSERT INTO story_facets (story, kind, value, articles)
+			SELECT ?, ?, outlet, count(*) FROM articles WHERE story = ? AND outlet <> '' GROUP BY outlet`,
+			[]any{id, facetOutlet, id}},
+		{"languages", `INSERT INTO story_facets (story, kind, value, articles)
+			SELECT ?, ?, language, count(*) FROM articles WHERE story = ? AND language <> '' GROUP BY language`,
+			[]any{id, facetLanguage, id}},
+		{"entities", `INSERT INTO story_facets (story, kind, value, articles)
+			SELECT ?, ?, e.entity, count(*) FROM article_entities e JOIN articles a ON a.id = e.article
+			WHERE a.story = ? GROUP BY e.entity`,
+			[]any{id, facetEntity, id}},
+	} {
+		if _, err := tx.ExecContext(ctx, step.sql, step.args...); err != nil {
+			return fmt.Errorf("story %d facets: %s: %w", id, step.what, err)
+		}
+	}
+	return nil
+}
+
+// ErrSameStory is returned for a merge of a story into itself.
+var ErrSameStory = errors.New("same story")
+
+// MergeStories moves every article of story from into story into, records
+// the correction and a manual decision, and returns the correction. Unknown
+// or already merged stories are store.ErrNotFound and change nothing.
+func (s *Store) MergeStories(ctx context.Context, from, into int64, reason string) (model.Correction, error) {
+	now := s.now()
+	c := model.Correction{Kind: correctionMerge, Story: from, Target: into, Reason: reason, At: now.UTC()}
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		if err := merge(ctx, tx, from, into, now); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, &c, model.Decision{Story: into, Kind: model.DecisionManual, Compared: from,
+			Reason: fmt.Sprintf("story %d merged in by hand: %s", from, reason)})
+	})
+	if err != nil {
+		return model.Correction{}, fmt.Errorf("merge story %d into %d: %w", from, into, err)
+	}
+	return c, nil
+}
+
+// MoveArticle moves an article to story to, or to a new story titled after
+// the article when to is 0, and returns the correction naming the target.
+// An unknown article or story is store.ErrNotFound and changes nothing.
+func (s *Store) MoveArticle(ctx context.Context, article, to int64, reason string) (model.Correction, error) {
+	now := s.now()
+	c := model.Correction{Kind: correctionMove, Article: article, Target: to, Reason: reason, At: now.UTC()}
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		var (
+			from  sql.NullInt64
+			title string
+		)
+		err := tx.QueryRowContext(ctx, `SELECT story, title FROM articles WHERE id = ?`, article).Scan(&from, &title)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("article %d: %w", article, store.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("article %d: %w", article, err)
+		}
+		c.Story = from.Int64
+		if to == 0 {
+			if c.Target, err = nextStoryID(ctx, tx); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO stories (id, title, created, updated) VALUES (?, ?, ?, ?)`,
+				c.Target, title, now.UnixNano(), now.UnixNano()); err != nil {
+				return fmt.Errorf("new story %d: %w", c.Target, err)
+			}
+		} else if err := liveStory(ctx, tx, to); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE articles SET story = ? WHERE id = ?`, c.Target, article); err != nil {
+			return fmt.Errorf("move article %d: %w", article, err)
+		}
+		if from.Int64 != 0 && from.Int64 != c.Target {
+			if err := refreshStory(ctx, tx, from.Int64, now); err != nil {
+				return err
+			}
+		}
+		if err := refreshStory(ctx, tx, c.Target, now); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, &c, model.Decision{Article: article, Story: c.Target, Kind: model.DecisionManual,
+			Compared: from.Int64, Reason: "moved by hand: " + reason})
+	})
+	if err != nil {
+		return model.Correction{}, fmt.Errorf("move article %d to story %d: %w", article, to, err)
+	}
+	return c, nil
+}
+
+// record writes a correction and the manual decision that goes with it.
+func (s *Store) record(ctx context.Context, tx *sql.Tx, c *model.Correction, d model.Decision) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO corrections (kind, article, story, target, reason, at)
+		VALUES (?, ?, ?, ?, ?, ?)`, c.Kind, c.Article, c.Story, c.Target, c.Reason, c.At.UnixNano())
+	if err != nil {
+		return fmt.Errorf("record correction: %w", err)
+	}
+	if c.ID, err = res.LastInsertId(); err != nil {
+		return fmt.Errorf("record correction: %w", err)
+	}
+	d.At = c.At
+	return insertDecision(ctx, tx.StmtContext(ctx, s.stmts.insertDecision), d, c.At)
+}
+
+// Corrections lists every correction in the order they were made.
+func (s *Store) Corrections(ctx context.Context) ([]model.Correction, error) {
+	rows, err := s.read.QueryContext(ctx,
+		`SELECT id, kind, article, story, target, reason, at FROM corrections ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("corrections: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Correction
+	for rows.Next() {
+		var (
+			c  model.Correction
+			at int64
+		)
+		if err := rows.Scan(&c.ID, &c.Kind, &c.Article, &c.Story, &c.Target, &c.Reason, &at); err != nil {
+			return nil, fmt.Errorf("corrections: %w", err)
+		}
+		c.At = time.Unix(0, at).UTC()
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("corrections: %w", err)
+	}
+	return out, nil
+}

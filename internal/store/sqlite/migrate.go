@@ -1,0 +1,217 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/parallax-news/parallax/internal/store"
+)
+
+// migration is one step of the schema's history. Steps are never edited once
+// released: a change is a new step at the end.
+type migration struct {
+	why   string
+	stmts []string
+}
+
+// Times are INTEGER nanoseconds since the Unix epoch (UTC), and lists are
+// JSON text: both read the same in SQLite and PostgreSQL (BIGINT, TEXT).
+var migrations = []migration{
+	{
+		why: "the first schema: articles with their raw input and clustering features, stories with " +
+			"counts kept on write (listings must not aggregate a million articles), the facets " +
+			"stories are filtered on, decisions, corrections, the comparison cache and feeds",
+		stmts: []string{
+			`CREATE TABLE stories (
+				id INTEGER PRIMARY KEY,
+				title TEXT NOT NULL DEFAULT '',
+				created BIGINT NOT NULL,
+				updated BIGINT NOT NULL,
+				version BIGINT NOT NULL DEFAULT 0,
+				articles INTEGER NOT NULL DEFAULT 0,
+				first_published BIGINT,
+				last_published BIGINT,
+				merged_into BIGINT
+			)`,
+			`CREATE INDEX stories_last_published ON stories (last_published)`,
+			`CREATE INDEX stories_articles ON stories (articles)`,
+			`CREATE INDEX stories_updated ON stories (updated)`,
+			// The small, often read columns come first and text last: SQLite
+			// reads a row's columns in order, so features and listings never
+			// walk a long text's overflow pages.
+			`CREATE TABLE articles (
+				id INTEGER PRIMARY KEY,
+				external_id TEXT NOT NULL DEFAULT '',
+				outlet TEXT NOT NULL DEFAULT '',
+				url TEXT NOT NULL DEFAULT '',
+				published BIGINT,
+				language TEXT NOT NULL DEFAULT '',
+				story BIGINT REFERENCES stories (id),
+				copy_of BIGINT REFERENCES articles (id),
+				source TEXT NOT NULL DEFAULT '',
+				format TEXT NOT NULL DEFAULT '',
+				content_hash TEXT NOT NULL DEFAULT '',
+				ingested BIGINT NOT NULL,
+				title TEXT NOT NULL DEFAULT '',
+				features BLOB,
+				removed TEXT NOT NULL DEFAULT '[]',
+				text TEXT NOT NULL DEFAULT ''
+			)`,
+			// Many articles have no URL or no hash: only non-empty ones are unique.
+			`CREATE UNIQUE INDEX articles_url ON articles (url) WHERE url <> ''`,
+			`CREATE UNIQUE INDEX articles_content_hash ON articles (content_hash) WHERE content_hash <> ''`,
+			`CREATE INDEX articles_story ON articles (story)`,
+			`CREATE INDEX articles_outlet ON articles (outlet)`,
+			`CREATE INDEX articles_published ON articles (published)`,
+			`CREATE INDEX articles_copy_of ON articles (copy_of) WHERE copy_of IS NOT NULL`,
+			`CREATE TABLE raws (
+				article BIGINT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+				content_type TEXT NOT NULL DEFAULT '',
+				bytes BLOB
+			)`,
+			// Entities per article, so moving an article can take its
+			// entities out of the story it leaves.
+			`CREATE TABLE article_entities (
+				article BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+				entity TEXT NOT NULL,
+				PRIMARY KEY (article, entity)
+			)`,
+			// What a story's articles have: kind is outlet, language or
+			// entity; articles counts them, so a move can decrement.
+			`CREATE TABLE story_facets (
+				story BIGINT NOT NULL REFERENCES stories (id),
+				kind TEXT NOT NULL,
+				value TEXT NOT NULL,
+				articles INTEGER NOT NULL,
+				PRIMARY KEY (story, kind, value)
+			)`,
+			`CREATE INDEX story_facets_value ON story_facets (kind, value, story)`,
+			// History, not links: a decision may name a story since merged.
+			`CREATE TABLE decisions (
+				id INTEGER PRIMARY KEY,
+				article BIGINT NOT NULL,
+				story BIGINT NOT NULL,
+				kind TEXT NOT NULL,
+				score DOUBLE PRECISION NOT NULL DEFAULT 0,
+				compared BIGINT NOT NULL DEFAULT 0,
+				entities TEXT NOT NULL DEFAULT '[]',
+				terms TEXT NOT NULL DEFAULT '[]',
+				reason TEXT NOT NULL DEFAULT '',
+				at BIGINT NOT NULL
+			)`,
+			`CREATE INDEX decisions_article ON decisions (article)`,
+			`CREATE INDEX decisions_story ON decisions (story)`,
+			`CREATE TABLE corrections (
+				id INTEGER PRIMARY KEY,
+				kind TEXT NOT NULL,
+				article BIGINT NOT NULL DEFAULT 0,
+				story BIGINT NOT NULL DEFAULT 0,
+				target BIGINT NOT NULL,
+				reason TEXT NOT NULL DEFAULT '',
+				at BIGINT NOT NULL
+			)`,
+			`CREATE TABLE comparisons (
+				story BIGINT NOT NULL,
+				version BIGINT NOT NULL,
+				data BLOB NOT NULL,
+				PRIMARY KEY (story, version)
+			)`,
+			`CREATE TABLE feeds (
+				id INTEGER PRIMARY KEY,
+				url TEXT NOT NULL UNIQUE,
+				title TEXT NOT NULL DEFAULT '',
+				outlet TEXT NOT NULL DEFAULT '',
+				etag TEXT NOT NULL DEFAULT '',
+				last_modified TEXT NOT NULL DEFAULT '',
+				last_polled BIGINT,
+				last_error TEXT NOT NULL DEFAULT '',
+				failures INTEGER NOT NULL DEFAULT 0,
+				next_poll BIGINT
+			)`,
+			// Story ids are handed out before the story's first article is
+			// saved (the clusterer needs them), so they come from a counter
+			// rather than from the stories table.
+			`CREATE TABLE counters (
+				name TEXT PRIMARY KEY,
+				value BIGINT NOT NULL
+			)`,
+			`INSERT INTO counters (name, value) VALUES ('story', 0)`,
+		},
+	},
+	{
+		why: "full-text search over titles and texts: an external-content FTS5 table, so the text " +
+			"is stored once, kept in step with articles by triggers inside the writing transaction",
+		stmts: []string{
+			`CREATE VIRTUAL TABLE articles_fts USING fts5 (
+				title, text, content='articles', content_rowid='id',
+				tokenize='unicode61 remove_diacritics 2'
+			)`,
+			`CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+				INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+			END`,
+			`CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+				INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+			END`,
+			`CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+				INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+				INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+			END`,
+		},
+	},
+}
+
+// SchemaVersion is the schema this code writes: the number of migrations.
+func SchemaVersion() int { return len(migrations) }
+
+// migrate applies every step the database lacks, each in its own
+// transaction, and refuses a database newer than the code.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.write.ExecContext(ctx,
+		`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_version: %w", err)
+	}
+	for {
+		done, err := s.migrateOne(ctx)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// migrateOne applies the next missing step, reading the version inside the
+// write transaction so two processes opening at once do not both apply it.
+func (s *Store) migrateOne(ctx context.Context) (done bool, err error) {
+	err = s.inWrite(ctx, func(tx *sql.Tx) error {
+		var v int
+		err := tx.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&v)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (0)`); err != nil {
+				return fmt.Errorf("init schema_version: %w", err)
+			}
+		case err != nil:
+			return fmt.Errorf("read schema version: %w", err)
+		}
+		if v > len(migrations) {
+			return fmt.Errorf("%w: version %d, known up to %d", store.ErrNewerSchema, v, len(migrations))
+		}
+		if v == len(migrations) {
+			done = true
+			return nil
+		}
+		for i, q := range migrations[v].stmts {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("migration %d statement %d: %w", v+1, i+1, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE schema_version SET version = ?`, v+1); err != nil {
+			return fmt.Errorf("migration %d: set version: %w", v+1, err)
+		}
+		s.log.Info("store migrated", slog.Int("version", v+1), slog.String("why", migrations[v].why))
+		return nil
+	})
+	return done, err
+}

@@ -1,0 +1,491 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/store"
+)
+
+// timeArg stores a time as UTC nanoseconds, NULL for none.
+func timeArg(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixNano()
+}
+
+func timeOf(n sql.NullInt64) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := time.Unix(0, n.Int64).UTC()
+	return &t
+}
+
+func idArg(id *int64) any {
+	if id == nil || *id == 0 {
+		return nil
+	}
+	return *id
+}
+
+func idOf(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	v := n.Int64
+	return &v
+}
+
+// encodeJSON stores a list as JSON text, an empty one as "[]".
+func encodeJSON[T any](v []T) (string, error) {
+	if len(v) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("encode %T: %w", v, err)
+	}
+	return string(b), nil
+}
+
+// decodeJSON reads a list stored by encodeJSON; "[]" reads as nil, so a
+// record reads back as it was written.
+func decodeJSON[T any](s string) ([]T, error) {
+	if s == "" || s == "[]" {
+		return nil, nil
+	}
+	var v []T
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		return nil, fmt.Errorf("decode %T: %w", v, err)
+	}
+	return v, nil
+}
+
+// known looks up an article by canonical URL, then by content hash.
+func known(ctx context.Context, byURL, byHash *sql.Stmt, url, hash string) (id int64, field string, err error) {
+	for _, k := range []struct {
+		stmt  *sql.Stmt
+		field string
+		value string
+	}{{byURL, "url", url}, {byHash, "content_hash", hash}} {
+		if k.value == "" {
+			continue
+		}
+		err := k.stmt.QueryRowContext(ctx, k.value).Scan(&id)
+		if err == nil {
+			return id, k.field, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, "", fmt.Errorf("look up %s %q: %w", k.field, k.value, err)
+		}
+	}
+	return 0, "", store.ErrNotFound
+}
+
+// Known returns the id of the article stored with url (when not empty) or
+// contentHash, or store.ErrNotFound.
+func (s *Store) Known(ctx context.Context, url, contentHash string) (int64, error) {
+	id, _, err := known(ctx, s.knownURL, s.knownHash, url, contentHash)
+	if err != nil {
+		return 0, fmt.Errorf("known url %q hash %q: %w", url, contentHash, err)
+	}
+	return id, nil
+}
+
+const articleColumns = `a.id, a.external_id, a.outlet, a.title, a.url, a.published, a.language, a.story,
+	a.copy_of, a.source, a.format, a.content_hash, a.ingested`
+
+const articleTextColumns = `, a.text, a.removed`
+
+type scanner interface{ Scan(...any) error }
+
+func scanArticle(row scanner, withText bool, extra ...any) (model.Article, error) {
+	var (
+		a                        model.Article
+		published, story, copyOf sql.NullInt64
+		ingested                 int64
+		removed                  string
+	)
+	dst := []any{&a.ID, &a.ExternalID, &a.Outlet, &a.Title, &a.URL, &published, &a.Language, &story,
+		&copyOf, &a.Source, &a.Format, &a.ContentHash, &ingested}
+	if withText {
+		dst = append(dst, &a.Text, &removed)
+	}
+	if err := row.Scan(append(dst, extra...)...); err != nil {
+		return a, err
+	}
+	a.Published, a.Story, a.CopyOf = timeOf(published), idOf(story), idOf(copyOf)
+	a.Ingested = time.Unix(0, ingested).UTC()
+	if withText {
+		var err error
+		if a.Removed, err = decodeJSON[model.Removal](removed); err != nil {
+			return a, fmt.Errorf("article %d removed: %w", a.ID, err)
+		}
+	}
+	return a, nil
+}
+
+// Article returns one article with its text and what cleaning removed.
+func (s *Store) Article(ctx context.Context, id int64) (*model.Article, error) {
+	row := s.read.QueryRowContext(ctx, `SELECT `+articleColumns+articleTextColumns+
+		` FROM articles a WHERE a.id = ?`, id)
+	a, err := scanArticle(row, true)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("article %d: %w", id, err)
+	}
+	return &a, nil
+}
+
+// where collects a query's conditions and their arguments. Only fixed SQL
+// fragments go in; user values are always arguments.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// articleFilter turns an ArticleQuery into conditions on articles a.
+func articleFilter(q store.ArticleQuery) *where {
+	w := &where{}
+	if q.Story != 0 {
+		w.add("a.story = ?", q.Story)
+	}
+	if q.Outlet != "" {
+		w.add("a.outlet = ?", q.Outlet)
+	}
+	if !q.Since.IsZero() {
+		w.add("a.published >= ?", q.Since.UnixNano())
+	}
+	if !q.Until.IsZero() {
+		w.add("a.published <= ?", q.Until.UnixNano())
+	}
+	if q.Language != "" {
+		w.add("a.language = ?", q.Language)
+	}
+	if q.AfterID != 0 {
+		w.add("a.id > ?", q.AfterID)
+	}
+	return w
+}
+
+// limit appends LIMIT and OFFSET when asked for; no limit means all rows.
+func limit(sqlText string, args []any, n, offset int) (string, []any) {
+	if n > 0 {
+		sqlText += " LIMIT ?"
+		args = append(args, n)
+		if offset > 0 {
+			sqlText += " OFFSET ?"
+			args = append(args, offset)
+		}
+	}
+	return sqlText, args
+}
+
+// Articles lists articles in id order, filtered by q.
+func (s *Store) Articles(ctx context.Context, q store.ArticleQuery) ([]model.Article, error) {
+	cols := articleColumns
+	if q.WithText {
+		cols += articleTextColumns
+	}
+	w := articleFilter(q)
+	query, args := limit(`SELECT `+cols+` FROM articles a`+w.sql()+` ORDER BY a.id`, w.args, q.Limit, q.Offset)
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("articles: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Article
+	for rows.Next() {
+		a, err := scanArticle(rows, q.WithText)
+		if err != nil {
+			return nil, fmt.Errorf("articles: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("articles: %w", err)
+	}
+	return out, nil
+}
+
+// Raw returns an article's input exactly as it was read.
+func (s *Store) Raw(ctx context.Context, articleID int64) (model.Raw, error) {
+	var r model.Raw
+	err := s.read.QueryRowContext(ctx, `SELECT content_type, bytes FROM raws WHERE article = ?`, articleID).
+		Scan(&r.ContentType, &r.Bytes)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return model.Raw{}, fmt.Errorf("raw of article %d: %w", articleID, err)
+	}
+	return r, nil
+}
+
+// CountArticles returns how many articles are stored.
+func (s *Store) CountArticles(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM articles`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count articles: %w", err)
+	}
+	return n, nil
+}
+
+// CountStories returns how many stories have articles.
+func (s *Store) CountStories(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.read.QueryRowContext(ctx,
+		`SELECT count(*) FROM stories WHERE merged_into IS NULL AND articles > 0`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count stories: %w", err)
+	}
+	return n, nil
+}
+
+const storyColumns = `s.id, s.title, s.articles, s.first_published, s.last_published, s.updated`
+
+func scanStory(row scanner) (model.StorySummary, error) {
+	var (
+		st          model.StorySummary
+		first, last sql.NullInt64
+		updated     int64
+	)
+	if err := row.Scan(&st.ID, &st.Title, &st.Articles, &first, &last, &updated); err != nil {
+		return st, err
+	}
+	st.FirstPublished, st.LastPublished = timeOf(first), timeOf(last)
+	st.Updated = time.Unix(0, updated).UTC()
+	return st, nil
+}
+
+// Story returns one story's summary. A story merged into another is
+// store.ErrNotFound.
+func (s *Store) Story(ctx context.Context, id int64) (*model.StorySummary, error) {
+	st, err := scanStory(s.read.QueryRowContext(ctx,
+		`SELECT `+storyColumns+` FROM stories s WHERE s.id = ? AND s.merged_into IS NULL`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("story %d: %w", id, err)
+	}
+	list := []model.StorySummary{st}
+	if err := s.fillOutlets(ctx, list); err != nil {
+		return nil, fmt.Errorf("story %d: %w", id, err)
+	}
+	return &list[0], nil
+}
+
+// storyOrders are the sorts of StoryQuery. SQLite puts NULLs last in a
+// descending order, so undated stories end the "newest" list.
+var storyOrders = map[string]string{
+	"":        "s.last_published DESC, s.id DESC",
+	"newest":  "s.last_published DESC, s.id DESC",
+	"biggest": "s.articles DESC, s.id DESC",
+	"updated": "s.updated DESC, s.id DESC",
+}
+
+// ErrBadSort is returned for a StoryQuery.Sort the store does not know.
+var ErrBadSort = errors.New("unknown sort")
+
+// Stories lists stories with articles, filtered and sorted by q. Counts,
+// dates and facets are kept in step on every write, so this reads one row
+// per story listed, not its articles.
+func (s *Store) Stories(ctx context.Context, q store.StoryQuery) ([]model.StorySummary, error) {
+	order, ok := storyOrders[q.Sort]
+	if !ok {
+		return nil, fmt.Errorf("stories sorted by %q: %w", q.Sort, ErrBadSort)
+	}
+	w := &where{}
+	w.add("s.merged_into IS NULL AND s.articles > 0")
+	for _, f := range []facet{{facetOutlet, q.Outlet}, {facetEntity, entityKey(q.Entity)}, {facetLanguage, q.Language}} {
+		if f.value != "" {
+			w.add("s.id IN (SELECT story FROM story_facets WHERE kind = ? AND value = ?)", f.kind, f.value)
+		}
+	}
+	// A story is in a period when its coverage overlaps it.
+	if !q.Since.IsZero() {
+		w.add("s.last_published >= ?", q.Since.UnixNano())
+	}
+	if !q.Until.IsZero() {
+		w.add("s.first_published <= ?", q.Until.UnixNano())
+	}
+	query, args := limit(`SELECT `+storyColumns+` FROM stories s`+w.sql()+` ORDER BY `+order,
+		w.args, q.Limit, q.Offset)
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("stories: %w", err)
+	}
+	defer rows.Close()
+	var out []model.StorySummary
+	for rows.Next() {
+		st, err := scanStory(rows)
+		if err != nil {
+			return nil, fmt.Errorf("stories: %w", err)
+		}
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("stories: %w", err)
+	}
+	if err := s.fillOutlets(ctx, out); err != nil {
+		return nil, fmt.Errorf("stories: %w", err)
+	}
+	return out, nil
+}
+
+// fillOutlets sets the outlet names of listed stories, a page at a time.
+func (s *Store) fillOutlets(ctx context.Context, list []model.StorySummary) error {
+	const page = 500
+	for start := 0; start < len(list); start += page {
+		part := list[start:min(start+page, len(list))]
+		index := make(map[int64]int, len(part))
+		args := make([]any, 0, len(part)+1)
+		args = append(args, facetOutlet)
+		for i, st := range part {
+			index[st.ID] = i
+			args = append(args, st.ID)
+			part[i].Outlets = []string{}
+		}
+		rows, err := s.read.QueryContext(ctx, `SELECT story, value FROM story_facets WHERE kind = ? AND story IN (`+
+			strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")+`) ORDER BY story, value`, args...)
+		if err != nil {
+			return fmt.Errorf("outlets: %w", err)
+		}
+		for rows.Next() {
+			var (
+				id     int64
+				outlet string
+			)
+			if err := rows.Scan(&id, &outlet); err != nil {
+				rows.Close()
+				return fmt.Errorf("outlets: %w", err)
+			}
+			part[index[id]].Outlets = append(part[index[id]].Outlets, outlet)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("outlets: %w", err)
+		}
+	}
+	return nil
+}
+
+// StoryVersion returns the story's version, bumped on every change.
+func (s *Store) StoryVersion(ctx context.Context, id int64) (int64, error) {
+	var v int64
+	err := s.read.QueryRowContext(ctx, `SELECT version FROM stories WHERE id = ?`, id).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("version of story %d: %w", id, err)
+	}
+	return v, nil
+}
+
+// Decisions explains a story: the decisions about the articles it now
+// holds, and the merges and manual changes made to it, in time order.
+func (s *Store) Decisions(ctx context.Context, story int64) ([]model.Decision, error) {
+	const cols = `id, article, story, kind, score, compared, entities, terms, reason, at`
+	rows, err := s.read.QueryContext(ctx,
+		`SELECT `+cols+` FROM decisions WHERE article IN (SELECT id FROM articles WHERE story = ?)
+		UNION SELECT `+cols+` FROM decisions WHERE story = ? AND kind IN (?, ?)
+		ORDER BY at, id`, story, story, model.DecisionMerge, model.DecisionManual)
+	if err != nil {
+		return nil, fmt.Errorf("decisions of story %d: %w", story, err)
+	}
+	defer rows.Close()
+	var out []model.Decision
+	for rows.Next() {
+		var (
+			d               model.Decision
+			id, at          int64
+			entities, terms string
+		)
+		if err := rows.Scan(&id, &d.Article, &d.Story, &d.Kind, &d.Score, &d.Compared, &entities, &terms,
+			&d.Reason, &at); err != nil {
+			return nil, fmt.Errorf("decisions of story %d: %w", story, err)
+		}
+		d.At = time.Unix(0, at).UTC()
+		if d.Entities, err = decodeJSON[string](entities); err != nil {
+			return nil, fmt.Errorf("decision %d: %w", id, err)
+		}
+		if d.Terms, err = decodeJSON[string](terms); err != nil {
+			return nil, fmt.Errorf("decision %d: %w", id, err)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("decisions of story %d: %w", story, err)
+	}
+	return out, nil
+}
+
+// clusterPage is how many rows ClusterRows reads at a time: memory stays
+// bounded and no read transaction stays open while fn runs.
+const clusterPage = 1000
+
+// ClusterRows calls fn for every article in id order, reading a page at a
+// time. fn may use the store.
+func (s *Store) ClusterRows(ctx context.Context, fn func(store.ClusterRow) error) error {
+	var after int64
+	rows := make([]store.ClusterRow, 0, clusterPage)
+	for {
+		var err error
+		if rows, err = s.clusterPage(ctx, after, rows[:0]); err != nil {
+			return fmt.Errorf("cluster rows after %d: %w", after, err)
+		}
+		for _, r := range rows {
+			if err := fn(r); err != nil {
+				return fmt.Errorf("cluster row %d: %w", r.Article, err)
+			}
+		}
+		if len(rows) < clusterPage {
+			return nil
+		}
+		after = rows[len(rows)-1].Article
+	}
+}
+
+func (s *Store) clusterPage(ctx context.Context, after int64, out []store.ClusterRow) ([]store.ClusterRow, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, story, copy_of, published, features FROM articles
+		WHERE id > ? ORDER BY id LIMIT ?`, after, clusterPage)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			r                        store.ClusterRow
+			story, copyOf, published sql.NullInt64
+		)
+		if err := rows.Scan(&r.Article, &story, &copyOf, &published, &r.Features); err != nil {
+			return nil, err
+		}
+		r.Story, r.CopyOf, r.Published = story.Int64, copyOf.Int64, timeOf(published)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

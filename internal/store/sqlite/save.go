@@ -1,0 +1,373 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/store"
+)
+
+// statements are the hot path's SQL, prepared once on the write connection
+// and bound to each write transaction.
+type statements struct {
+	knownURL, knownHash *sql.Stmt
+	ensureStory         *sql.Stmt
+	storyTarget         *sql.Stmt
+	raiseCounter        *sql.Stmt
+	insertArticle       *sql.Stmt
+	insertRaw           *sql.Stmt
+	insertEntity        *sql.Stmt
+	addFacet            *sql.Stmt
+	addToStory          *sql.Stmt
+	insertDecision      *sql.Stmt
+}
+
+// The partial unique indexes hold only non-empty values, so these say so to
+// be able to use them.
+const (
+	sqlKnownURL  = `SELECT id FROM articles WHERE url = ? AND url <> ''`
+	sqlKnownHash = `SELECT id FROM articles WHERE content_hash = ? AND content_hash <> ''`
+)
+
+type statementDef struct {
+	dst **sql.Stmt
+	sql string
+}
+
+func (st *statements) defs() []statementDef {
+	return []statementDef{
+		{&st.knownURL, sqlKnownURL},
+		{&st.knownHash, sqlKnownHash},
+		{&st.ensureStory, `INSERT INTO stories (id, title, created, updated) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO NOTHING`},
+		{&st.storyTarget, `SELECT merged_into FROM stories WHERE id = ?`},
+		{&st.raiseCounter, `UPDATE counters SET value = ? WHERE name = 'story' AND value < ?`},
+		{&st.insertArticle, `INSERT INTO articles (external_id, outlet, url, published, language, story,
+			copy_of, source, format, content_hash, ingested, title, features, removed, text)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&st.insertRaw, `INSERT INTO raws (article, content_type, bytes) VALUES (?, ?, ?)`},
+		{&st.insertEntity, `INSERT INTO article_entities (article, entity) VALUES (?, ?)
+			ON CONFLICT (article, entity) DO NOTHING`},
+		{&st.addFacet, `INSERT INTO story_facets (story, kind, value, articles) VALUES (?, ?, ?, 1)
+			ON CONFLICT (story, kind, value) DO UPDATE SET articles = story_facets.articles + 1`},
+		// A NULL published leaves the dates alone: "x > NULL" is never true.
+		{&st.addToStory, `UPDATE stories SET articles = articles + 1,
+			first_published = CASE WHEN first_published IS NULL OR first_published > ? THEN ? ELSE first_published END,
+			last_published = CASE WHEN last_published IS NULL OR last_published < ? THEN ? ELSE last_published END,
+			version = version + 1, updated = ? WHERE id = ?`},
+		{&st.insertDecision, `INSERT INTO decisions (article, story, kind, score, compared, entities, terms, reason, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+	}
+}
+
+func prepare(ctx context.Context, db *sql.DB) (*statements, error) {
+	st := &statements{}
+	for _, d := range st.defs() {
+		s, err := db.PrepareContext(ctx, d.sql)
+		if err != nil {
+			st.close()
+			return nil, fmt.Errorf("prepare %q: %w", firstLine(d.sql), err)
+		}
+		*d.dst = s
+	}
+	return st, nil
+}
+
+func (st *statements) close() error {
+	var errs []error
+	for _, d := range st.defs() {
+		if *d.dst != nil {
+			errs = append(errs, (*d.dst).Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// txStatements are the statements bound to one transaction.
+type txStatements struct {
+	statements
+	tx *sql.Tx
+}
+
+func (st *statements) bind(ctx context.Context, tx *sql.Tx) *txStatements {
+	b := &txStatements{statements: *st, tx: tx}
+	for _, d := range b.defs() {
+		*d.dst = tx.StmtContext(ctx, *d.dst)
+	}
+	return b
+}
+
+// Save writes rec in one transaction and returns the new article's id, also
+// set in rec.Article.ID. An article whose canonical URL or content hash is
+// stored already is a *store.DuplicateError (store.ErrDuplicate).
+func (s *Store) Save(ctx context.Context, rec *store.Record) (int64, error) {
+	var id int64
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = s.saveOne(ctx, s.stmts.bind(ctx, tx), rec, s.now())
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("save %s: %w", recordName(rec), err)
+	}
+	return id, nil
+}
+
+// SaveBatch writes recs in one transaction: all of them or, when one fails,
+// none, with the error naming the failing record. Duplicates within the
+// batch fail it too.
+func (s *Store) SaveBatch(ctx context.Context, recs []*store.Record) ([]int64, error) {
+	ids := make([]int64, len(recs))
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		st := s.stmts.bind(ctx, tx)
+		now := s.now()
+		for i, rec := range recs {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			id, err := s.saveOne(ctx, st, rec, now)
+			if err != nil {
+				return fmt.Errorf("record %d (%s): %w", i, recordName(rec), err)
+			}
+			ids[i] = id
+		}
+		return nil
+	})
+	if err != nil {
+		// The ids handed back to the records were rolled back with the rest.
+		for _, rec := range recs {
+			if rec != nil && rec.Article != nil {
+				rec.Article.ID = 0
+			}
+		}
+		return nil, fmt.Errorf("save batch of %d: %w", len(recs), err)
+	}
+	return ids, nil
+}
+
+func recordName(rec *store.Record) string {
+	switch {
+	case rec == nil || rec.Article == nil:
+		return "record without article"
+	case rec.Article.Source != "":
+		return rec.Article.Source
+	case rec.Article.URL != "":
+		return rec.Article.URL
+	}
+	return fmt.Sprintf("%q", rec.Article.Title)
+}
+
+// saveOne writes one record inside a write transaction.
+func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record, now time.Time) (int64, error) {
+	if rec == nil || rec.Article == nil {
+		return 0, errors.New("record has no article")
+	}
+	a := rec.Article
+	// The write lock is held since BEGIN IMMEDIATE, so nothing can store the
+	// same article between this check and the insert.
+	if id, field, err := known(ctx, st.knownURL, st.knownHash, a.URL, a.ContentHash); err == nil {
+		return 0, &store.DuplicateError{ID: id, Field: field}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return 0, err
+	}
+
+	var story int64
+	if a.Story != nil && *a.Story > 0 {
+		title := rec.StoryTitle
+		if title == "" {
+			title = a.Title
+		}
+		var err error
+		if story, err = ensureStory(ctx, st, *a.Story, title, now); err != nil {
+			return 0, err
+		}
+		a.Story = &story
+	}
+	if a.Ingested.IsZero() {
+		a.Ingested = now
+	}
+	removed, err := encodeJSON(a.Removed)
+	if err != nil {
+		return 0, err
+	}
+	res, err := st.insertArticle.ExecContext(ctx, a.ExternalID, a.Outlet, a.URL, timeArg(a.Published),
+		a.Language, idArg(a.Story), idArg(a.CopyOf), a.Source, a.Format, a.ContentHash, a.Ingested.UnixNano(),
+		a.Title, rec.Features, removed, a.Text)
+	if err != nil {
+		return 0, fmt.Errorf("insert article: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("insert article: %w", err)
+	}
+	if _, err := st.insertRaw.ExecContext(ctx, id, rec.Raw.ContentType, rec.Raw.Bytes); err != nil {
+		return 0, fmt.Errorf("insert raw: %w", err)
+	}
+	for _, e := range rec.Entities {
+		if e = entityKey(e); e == "" {
+			continue
+		}
+		if _, err := st.insertEntity.ExecContext(ctx, id, e); err != nil {
+			return 0, fmt.Errorf("insert entity %q: %w", e, err)
+		}
+	}
+	if story != 0 {
+		if err := addToStory(ctx, st, story, a, rec.Entities, now); err != nil {
+			return 0, err
+		}
+	}
+	if rec.Decision.Kind != "" {
+		d := rec.Decision
+		d.Article = id
+		if d.Story == 0 {
+			d.Story = story
+		}
+		if err := insertDecision(ctx, st.insertDecision, d, now); err != nil {
+			return 0, err
+		}
+	}
+	for _, m := range rec.Merges {
+		if err := merge(ctx, st.tx, m.From, m.Into, now); err != nil {
+			return 0, fmt.Errorf("merge story %d into %d: %w", m.From, m.Into, err)
+		}
+		d := m.Decision
+		if d.Article == 0 {
+			d.Article = id
+		}
+		d.Story = m.Into
+		if d.Kind == "" {
+			d.Kind = model.DecisionMerge
+		}
+		if err := insertDecision(ctx, st.insertDecision, d, now); err != nil {
+			return 0, err
+		}
+	}
+	a.ID = id
+	return id, nil
+}
+
+// ensureStory creates story id when it does not exist and returns the story
+// articles go to: a story a person has merged away sends them to the one it
+// was merged into.
+func ensureStory(ctx context.Context, st *txStatements, id int64, title string, now time.Time) (int64, error) {
+	res, err := st.ensureStory.ExecContext(ctx, id, title, now.UnixNano(), now.UnixNano())
+	if err != nil {
+		return 0, fmt.Errorf("create story %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		// Keep ids from NextStoryID clear of stories created by id.
+		if _, err := st.raiseCounter.ExecContext(ctx, id, id); err != nil {
+			return 0, fmt.Errorf("story counter: %w", err)
+		}
+		return id, nil
+	}
+	var into sql.NullInt64
+	if err := st.storyTarget.QueryRowContext(ctx, id).Scan(&into); err != nil {
+		return 0, fmt.Errorf("story %d: %w", id, err)
+	}
+	if into.Valid {
+		// merge() keeps merged_into pointing at a live story: one hop.
+		return into.Int64, nil
+	}
+	return id, nil
+}
+
+// addToStory counts a new article into its story's row and facets.
+func addToStory(ctx context.Context, st *txStatements, story int64, a *model.Article, entities []string, now time.Time) error {
+	p := timeArg(a.Published)
+	if _, err := st.addToStory.ExecContext(ctx, p, p, p, p, now.UnixNano(), story); err != nil {
+		return fmt.Errorf("update story %d: %w", story, err)
+	}
+	for _, f := range articleFacets(a.Outlet, a.Language, entities) {
+		if _, err := st.addFacet.ExecContext(ctx, story, f.kind, f.value); err != nil {
+			return fmt.Errorf("update story %d %s facet: %w", story, f.kind, err)
+		}
+	}
+	return nil
+}
+
+// Facet kinds of story_facets.
+const (
+	facetOutlet   = "outlet"
+	facetLanguage = "language"
+	facetEntity   = "entity"
+)
+
+type facet struct{ kind, value string }
+
+func articleFacets(outlet, language string, entities []string) []facet {
+	var fs []facet
+	if outlet != "" {
+		fs = append(fs, facet{facetOutlet, outlet})
+	}
+	if language != "" {
+		fs = append(fs, facet{facetLanguage, language})
+	}
+	seen := make(map[string]bool, len(entities))
+	for _, e := range entities {
+		if k := entityKey(e); k != "" && !seen[k] {
+			seen[k] = true
+			fs = append(fs, facet{facetEntity, k})
+		}
+	}
+	return fs
+}
+
+// entityKey is how entity names are kept and matched: without case, so a
+// filter typed by hand finds "Sergey Lavrov" as "sergey lavrov".
+func entityKey(name string) string {
+	return strings.ToLower(strings.TrimSpace(name))
+}
+
+func insertDecision(ctx context.Context, stmt *sql.Stmt, d model.Decision, now time.Time) error {
+	if d.At.IsZero() {
+		d.At = now
+	}
+	entities, err := encodeJSON(d.Entities)
+	if err != nil {
+		return err
+	}
+	terms, err := encodeJSON(d.Terms)
+	if err != nil {
+		return err
+	}
+	if _, err := stmt.ExecContext(ctx, d.Article, d.Story, d.Kind, d.Score, d.Compared, entities, terms,
+		d.Reason, d.At.UnixNano()); err != nil {
+		return fmt.Errorf("insert %s decision for article %d: %w", d.Kind, d.Article, err)
+	}
+	return nil
+}
+
+// NextStoryID reserves a story id no other caller will get.
+func (s *Store) NextStoryID(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = nextStoryID(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("next story id: %w", err)
+	}
+	return id, nil
+}
+
+func nextStoryID(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx,
+		`UPDATE counters SET value = value + 1 WHERE name = 'story' RETURNING value`).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("story counter: %w", err)
+	}
+	return id, nil
+}

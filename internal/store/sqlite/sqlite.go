@@ -1,0 +1,143 @@
+// Package sqlite keeps Parallax in one embedded SQLite file through the
+// pure-Go driver modernc.org/sqlite: articles with their raw input, stories
+// with their counts, clustering decisions, corrections, the comparison cache,
+// followed feeds, and an FTS5 index over titles and texts.
+//
+// The file is opened twice: one write connection, so writes queue in Go
+// rather than fight over SQLite's single write lock, and a pool of read-only
+// connections that WAL lets run beside the writer.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"runtime"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/store"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+var _ store.Store = (*Store)(nil)
+
+// Store is a store.Store on one SQLite file. It is safe for concurrent use.
+type Store struct {
+	path  string
+	write *sql.DB // one connection: every write goes through it in turn
+	read  *sql.DB // query_only connections for concurrent reads
+	stmts *statements
+	// Known's look-ups on the read pool.
+	knownURL, knownHash *sql.Stmt
+	log                 *slog.Logger
+	now                 func() time.Time
+}
+
+// Open opens (creating if needed) the database at path and brings its schema
+// up to date. It refuses, with store.ErrNewerSchema, a database written by a
+// newer Parallax.
+func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
+	if path == "" || path == ":memory:" {
+		// Two pools on ":memory:" would be two different databases.
+		return nil, fmt.Errorf("open store %q: a file path is needed", path)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	// WAL with synchronous=NORMAL: a commit is appended to the WAL before it
+	// returns, so a killed process loses no committed transaction (only a
+	// power cut can lose the last commits, never corrupt the file).
+	// busy_timeout makes other processes' writers wait instead of failing.
+	w := url.Values{}
+	w.Set("_busy_timeout", "10000")
+	w.Set("_foreign_keys", "1")
+	w.Set("_journal_mode", "WAL")
+	w.Set("_synchronous", "NORMAL")
+	// IMMEDIATE takes the write lock at BEGIN, so a check made inside a write
+	// transaction (is this URL known?) still holds when it commits.
+	w.Set("_txlock", "immediate")
+	write, err := sql.Open("sqlite", "file:"+path+"?"+w.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+
+	s := &Store{path: path, write: write, log: log, now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+
+	r := url.Values{}
+	r.Set("_busy_timeout", "10000")
+	r.Set("_foreign_keys", "1")
+	r.Set("_query_only", "1")
+	read, err := sql.Open("sqlite", "file:"+path+"?"+r.Encode())
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	s.read = read
+
+	if s.stmts, err = prepare(ctx, write); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if s.knownURL, err = read.PrepareContext(ctx, sqlKnownURL); err == nil {
+		s.knownHash, err = read.PrepareContext(ctx, sqlKnownHash)
+	}
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	log.Debug("store opened", slog.String("path", path))
+	return s, nil
+}
+
+// Close releases the connections. The last one to close checkpoints the WAL
+// into the main file.
+func (s *Store) Close() error {
+	var errs []error
+	if s.stmts != nil {
+		errs = append(errs, s.stmts.close())
+	}
+	for _, st := range []*sql.Stmt{s.knownURL, s.knownHash} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	if s.read != nil {
+		errs = append(errs, s.read.Close())
+	}
+	errs = append(errs, s.write.Close())
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close store %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// inWrite runs fn in one write transaction, committing when it returns nil.
+func (s *Store) inWrite(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}

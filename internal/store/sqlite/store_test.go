@@ -1,0 +1,302 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/store"
+)
+
+func schemaVersion(t *testing.T, s *Store) int {
+	t.Helper()
+	var v int
+	if err := s.read.QueryRow(`SELECT version FROM schema_version`).Scan(&v); err != nil {
+		t.Fatalf("schema version: %v", err)
+	}
+	return v
+}
+
+func TestMigrations(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "p.db")
+	s := openTest(t, path)
+	if got := schemaVersion(t, s); got != SchemaVersion() {
+		t.Fatalf("fresh file: version %d, want %d", got, SchemaVersion())
+	}
+	var mode string
+	if err := s.write.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("journal_mode = %q (%v), want wal", mode, err)
+	}
+	id := mustSave(t, s, article("a", "Fox News", 1, day(1)))[0]
+	s.Close()
+
+	s = openTest(t, path)
+	if got := schemaVersion(t, s); got != SchemaVersion() {
+		t.Fatalf("reopened: version %d, want %d", got, SchemaVersion())
+	}
+	if _, err := s.Article(ctx, id); err != nil {
+		t.Fatalf("article after reopen: %v", err)
+	}
+	var rows int
+	if err := s.read.QueryRow(`SELECT count(*) FROM schema_version`).Scan(&rows); err != nil || rows != 1 {
+		t.Fatalf("schema_version rows = %d (%v), want 1", rows, err)
+	}
+}
+
+func TestRefuseNewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.db")
+	s := openTest(t, path)
+	if _, err := s.write.Exec(`UPDATE schema_version SET version = version + 1`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err := Open(context.Background(), path, nil)
+	if !errors.Is(err, store.ErrNewerSchema) {
+		t.Fatalf("Open of a newer schema: err = %v, want ErrNewerSchema", err)
+	}
+	if !strings.Contains(err.Error(), path) {
+		t.Errorf("error %q does not name the file", err)
+	}
+}
+
+func TestSaveRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s := newTest(t)
+	story, err := s.NextStoryID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := mustSave(t, s, article("orig", "NBC News", story, day(2)))[0]
+	ingested := time.Date(2024, 11, 25, 8, 30, 1, 123456789, time.UTC)
+	want := model.Article{
+		ExternalID:  "ext-1",
+		Outlet:      "Fox News",
+		Title:       "Ex-US officials held secret talks",
+		URL:         "https://www.foxnews.com/world/talks",
+		Published:   day(25),
+		Language:    "en",
+		Story:       ptr(story),
+		CopyOf:      ptr(orig),
+		Text:        "Former U.S. officials held talks.\n\nLavrov met them in New York — in April.",
+		Removed:     []model.Removal{{Kind: model.RemovalPromo, Text: "RUSSIAN MISSILE STRIKE"}, {Kind: model.RemovalCopyright, Text: "Copyright 2023,"}},
+		Source:      "seeds/004.txt",
+		Format:      "text",
+		ContentHash: "abc123",
+		Ingested:    ingested,
+	}
+	a := want
+	rec := &store.Record{
+		Article:  &a,
+		Raw:      model.Raw{ContentType: "text/plain; charset=utf-8", Bytes: []byte("raw \x00\xff bytes")},
+		Features: []byte{0, 1, 2, 255},
+		Decision: model.Decision{Kind: model.DecisionCopy, Score: 0.93, Compared: orig,
+			Entities: []string{"Sergey Lavrov"}, Terms: []string{"lavrov", "talks"}, Reason: "near-duplicate"},
+		StoryTitle: "ignored: the story exists",
+		Entities:   []string{"Sergey Lavrov", "NBC News"},
+	}
+	id, err := s.Save(ctx, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Article.ID != id {
+		t.Errorf("record's article id = %d, want %d", rec.Article.ID, id)
+	}
+	want.ID = id
+	got, err := s.Article(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Published.Equal(*want.Published) || !got.Ingested.Equal(want.Ingested) {
+		t.Errorf("times: got %v %v, want %v %v", got.Published, got.Ingested, want.Published, want.Ingested)
+	}
+	got.Published, want.Published = nil, nil
+	if !reflect.DeepEqual(*got, want) {
+		t.Errorf("article:\n got %+v\nwant %+v", *got, want)
+	}
+
+	raw, err := s.Raw(ctx, id)
+	if err != nil || !reflect.DeepEqual(raw, rec.Raw) {
+		t.Errorf("raw = %+v, %v; want %+v", raw, err, rec.Raw)
+	}
+	var rows []store.ClusterRow
+	if err := s.ClusterRows(ctx, func(r store.ClusterRow) error { rows = append(rows, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[1].Article != id || rows[1].Story != story || rows[1].CopyOf != orig ||
+		!rows[1].Published.Equal(*day(25)) || string(rows[1].Features) != string(rec.Features) {
+		t.Errorf("cluster rows = %+v", rows)
+	}
+	ds, err := s.Decisions(ctx, story)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantD := rec.Decision
+	wantD.Article, wantD.Story = id, story
+	if len(ds) != 2 || ds[1].At.IsZero() {
+		t.Fatalf("decisions = %+v", ds)
+	}
+	ds[1].At = time.Time{}
+	if !reflect.DeepEqual(ds[1], wantD) {
+		t.Errorf("decision:\n got %+v\nwant %+v", ds[1], wantD)
+	}
+	sum, err := s.Story(ctx, story)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Title != "Story of orig" || sum.Articles != 2 || !reflect.DeepEqual(sum.Outlets, []string{"Fox News", "NBC News"}) ||
+		!sum.FirstPublished.Equal(*day(2)) || !sum.LastPublished.Equal(*day(25)) {
+		t.Errorf("story = %+v", sum)
+	}
+	if v, err := s.StoryVersion(ctx, story); err != nil || v != 2 {
+		t.Errorf("story version = %d, %v; want 2 (one per article)", v, err)
+	}
+	if n, err := s.CountArticles(ctx); err != nil || n != 2 {
+		t.Errorf("CountArticles = %d, %v", n, err)
+	}
+	if n, err := s.CountStories(ctx); err != nil || n != 1 {
+		t.Errorf("CountStories = %d, %v", n, err)
+	}
+}
+
+func TestSaveWithoutStory(t *testing.T) {
+	ctx := context.Background()
+	s := newTest(t)
+	// Ingest before clustering: no story, no decision.
+	id := mustSave(t, s, article("plain", "AP", 0, nil))[0]
+	a, err := s.Article(ctx, id)
+	if err != nil || a.Story != nil || a.Published != nil {
+		t.Fatalf("article = %+v, %v", a, err)
+	}
+	if n, _ := s.CountStories(ctx); n != 0 {
+		t.Errorf("stories = %d, want 0", n)
+	}
+}
+
+func TestNotFound(t *testing.T) {
+	ctx := context.Background()
+	s := newTest(t)
+	for _, tc := range []struct {
+		name string
+		call func() error
+	}{
+		{"article", func() error { _, err := s.Article(ctx, 42); return err }},
+		{"raw", func() error { _, err := s.Raw(ctx, 42); return err }},
+		{"story", func() error { _, err := s.Story(ctx, 42); return err }},
+		{"story version", func() error { _, err := s.StoryVersion(ctx, 42); return err }},
+		{"known", func() error { _, err := s.Known(ctx, "https://x.example/", "h"); return err }},
+		{"known empty", func() error { _, err := s.Known(ctx, "", ""); return err }},
+		{"comparison", func() error { _, err := s.Comparison(ctx, 1, 1); return err }},
+		{"update feed", func() error { return s.UpdateFeed(ctx, model.Feed{ID: 42, URL: "u"}) }},
+		{"remove feed", func() error { return s.RemoveFeed(ctx, 42) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.call(); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("err = %v, want ErrNotFound", err)
+			}
+		})
+	}
+}
+
+func TestDuplicate(t *testing.T) {
+	ctx := context.Background()
+	s := newTest(t)
+	first := article("first", "AP", 1, day(1))
+	id := mustSave(t, s, first)[0]
+	noURL := article("nourl", "AP", 1, day(1))
+	noURL.Article.URL = ""
+	noURLID := mustSave(t, s, noURL)[0]
+
+	for _, tc := range []struct {
+		name    string
+		url     string
+		hash    string
+		wantID  int64
+		field   string
+		wantDup bool
+	}{
+		{"same url and hash", first.Article.URL, first.Article.ContentHash, id, "url", true},
+		{"same url, new text", first.Article.URL, "other", id, "url", true},
+		{"new url, same text", "https://mirror.example/x", first.Article.ContentHash, id, "content_hash", true},
+		{"no url, same text", "", noURL.Article.ContentHash, noURLID, "content_hash", true},
+		{"no url, new text", "", "fresh-hash", 0, "", false},
+		{"no hash, new url", "https://new.example/", "", 0, "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before, _ := s.CountArticles(ctx)
+			rec := article("dup", "AP", 1, day(1))
+			rec.Article.URL, rec.Article.ContentHash = tc.url, tc.hash
+			got, err := s.Save(ctx, rec)
+			var dup *store.DuplicateError
+			if !tc.wantDup {
+				if err != nil {
+					t.Fatalf("Save: %v", err)
+				}
+				if got <= noURLID {
+					t.Errorf("new id %d", got)
+				}
+				return
+			}
+			if !errors.Is(err, store.ErrDuplicate) || !errors.As(err, &dup) {
+				t.Fatalf("err = %v, want a DuplicateError", err)
+			}
+			if dup.ID != tc.wantID || dup.Field != tc.field {
+				t.Errorf("duplicate of %d by %s, want %d by %s", dup.ID, dup.Field, tc.wantID, tc.field)
+			}
+			if after, _ := s.CountArticles(ctx); after != before {
+				t.Errorf("articles %d -> %d after a duplicate", before, after)
+			}
+			if k, err := s.Known(ctx, tc.url, tc.hash); err != nil || k != tc.wantID {
+				t.Errorf("Known = %d, %v; want %d", k, err, tc.wantID)
+			}
+		})
+	}
+}
+
+// snapshot is everything a failed write must leave unchanged.
+func snapshot(t *testing.T, s *Store) string {
+	t.Helper()
+	var b strings.Builder
+	for _, q := range []string{
+		`SELECT id, coalesce(story, 0) FROM articles ORDER BY id`,
+		`SELECT id, title, articles, version, coalesce(merged_into, 0), coalesce(first_published, 0) FROM stories ORDER BY id`,
+		`SELECT story, kind, value, articles FROM story_facets ORDER BY story, kind, value`,
+		`SELECT id, article, story, kind FROM decisions ORDER BY id`,
+		`SELECT id, kind FROM corrections ORDER BY id`,
+		`SELECT article FROM raws ORDER BY article`,
+		`SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'body' ORDER BY rowid`,
+		`SELECT value FROM counters`,
+	} {
+		rows, err := s.read.Query(q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range vals {
+				if bs, ok := v.([]byte); ok {
+					v = string(bs)
+				}
+				fmt.Fprintf(&b, "%v|", v)
+			}
+			b.WriteByte('\n')
+		}
+		rows.Close()
+		b.WriteString("--\n")
+	}
+	return b.String()
+}
