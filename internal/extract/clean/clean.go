@@ -1,0 +1,234 @@
+// Package clean takes boilerplate out of an article's paragraphs: inline
+// promo headlines, copyright lines, share and subscribe lines, photo
+// credits, bullet date lines, trailing URLs and stripped datelines. Every
+// removal is kept with its kind so it can be shown. It is conservative:
+// each rule needs a whole paragraph to look like boilerplate (or, for the
+// dateline, a known remnant at its start), because losing a sentence of
+// the article is worse than keeping a stray line.
+package clean
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/source/date"
+)
+
+// Paragraphs cleans the paragraphs of one article body, in order. Each
+// paragraph is normalised first (Normalize), so the rules see one form of
+// the text; empty paragraphs are dropped without a record. It returns the
+// kept paragraphs and what was removed, in order of appearance.
+func Paragraphs(paras []string) (kept []string, removed []model.Removal) {
+	ps := make([]string, 0, len(paras))
+	for _, p := range paras {
+		if p = Normalize(p); p != "" {
+			ps = append(ps, p)
+		}
+	}
+	// Trailing URLs are found first, from the end, so that the "inside the
+	// body" test of the promo rule knows where the body really ends.
+	end := len(ps)
+	for end > 0 && IsURL(ps[end-1]) {
+		end--
+	}
+	kept = make([]string, 0, len(ps))
+	for i, p := range ps {
+		if i >= end {
+			removed = append(removed, model.Removal{Kind: model.RemovalTrailingURL, Text: p})
+			continue
+		}
+		if m := datelineRemnant.FindString(p); m != "" {
+			removed = append(removed, model.Removal{Kind: model.RemovalDateline, Text: strings.TrimSpace(m)})
+			if p = p[len(m):]; p == "" {
+				continue
+			}
+		}
+		if kind := Kind(p, i > 0 && i < end-1); kind != "" {
+			removed = append(removed, model.Removal{Kind: kind, Text: p})
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return kept, removed
+}
+
+// Kind returns the removal kind of a whole paragraph that is boilerplate,
+// or "" for article text. inside says whether the paragraph has article
+// paragraphs on both sides, which an inline promo headline needs.
+func Kind(p string, inside bool) string {
+	switch {
+	case IsCopyright(p):
+		return model.RemovalCopyright
+	case isShare(p):
+		return model.RemovalShare
+	case isPhotoCredit(p):
+		return model.RemovalPhotoCredit
+	case isDateLine(p):
+		return model.RemovalDateLine
+	case inside && isPromo(p):
+		return model.RemovalPromo
+	}
+	return ""
+}
+
+// Normalize puts a paragraph in Unicode NFC, drops invisible format
+// characters that split words (zero-width space, word joiner, byte order
+// mark, soft hyphen) and collapses every run of white space, no-break
+// spaces included, to one space.
+func Normalize(s string) string {
+	s = norm.NFC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r == '\u200b' || r == '\u2060' || r == '\ufeff' || r == '\u00ad':
+			continue
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+var (
+	// datelineRemnant is what is left of "WASHINGTON (AP) — " when a
+	// publisher's feed strips the place and agency: "( — ", "() — ".
+	datelineRemnant = regexp.MustCompile(`^\(\s*\)?\s*[—–-]{1,2}\s*`)
+
+	urlLine = regexp.MustCompile(`^(?:https?://|www\.)\S+$`)
+
+	copyrightStart = regexp.MustCompile(`(?i)^(?:copyright\b|©|\(c\)\s*\d)`)
+	yearOrRights   = regexp.MustCompile(`(?i)\b(?:1[89]|20)\d\d\b|all rights reserved`)
+	rightsLine     = regexp.MustCompile(`(?i)(?:^|[.,;]\s*)all rights reserved\.?$|^this material may not be (?:published|reproduced)`)
+
+	shareLabel   = regexp.MustCompile(`(?i)^(?:advertisement|advert|sponsored(?: content)?|ad|story continues below(?: advertisement)?|continue reading(?: below| the main story)?|scroll to continue(?: with content)?|skip (?:to )?(?:content|advertisement|ad)|share(?: this)?(?: article| story| page)?|share on (?:facebook|twitter|x|linkedin|whatsapp)|tweet|email|e-mail|print|copy link|link copied|comments?|show comments|read more|related(?: articles| stories| content| coverage)?|recommended(?: stories)?|trending(?: now)?|most read|most popular|you may also like|sign up|subscribe|follow us|listen(?: to this article)?)\W*$`)
+	shareButtons = regexp.MustCompile(`(?i)^(?:(?:share|tweet|email|print|facebook|twitter|linkedin|whatsapp|reddit|pinterest|copy link|save|comment|comments)[\s|·•,/]*){2,}$`)
+	clickHere    = regexp.MustCompile(`(?i)\bclick here\b`)
+	linkPrefix   = regexp.MustCompile(`(?i)^(?:read more|related|see also|also read|more|watch|listen|video|read next|next|previously|recommended|don't miss)\s*:`)
+	promoVerb    = regexp.MustCompile(`(?i)^(?:subscribe|sign up|sign-up|register|get|join|follow|like us|download|listen|watch|read more|tap|don't miss|never miss|want more|want to|for more|to get|stay (?:up|informed|updated|connected)|be the first|bookmark)\b`)
+	promoObject  = regexp.MustCompile(`(?i)\b(?:newsletters?|inbox|subscribe|subscription|podcasts?|apps?|twitter|facebook|instagram|youtube|tiktok|linkedin|whatsapp|telegram|bluesky|google news|alerts?|rss)\b|\bon x\b|@\w`)
+
+	creditStart  = regexp.MustCompile(`(?i)^[\(\[]?\s*(?:photos?|photograph|image|picture|video|graphic|illustration|file photo)(?:\s+(?:credit|courtesy))?\s*[:/|]|^[\(\[]?\s*(?:photos?|images?|pictures?)\s+(?:by|courtesy(?: of)?)\s`)
+	creditGroup  = regexp.MustCompile(`[\(\[]([^()\[\]]{1,160})[\)\]]\.?$`)
+	creditSource = regexp.MustCompile(`(?i)\b(?:photos?|photograph|getty images|shutterstock|istock(?:photo)?|afp via|via reuters|reuters/|ap photo|epa-efe)\b|/\s*(?:getty images|afp|ap|reuters|epa)\b`)
+
+	bullet    = regexp.MustCompile(`^[•·*▪►|–—-]+\s*`)
+	dateLabel = regexp.MustCompile(`(?i)^(?:first published|last updated|last modified|published|updated|posted|date)(?:\s+on)?\s*:?\s*`)
+	zoneTail  = regexp.MustCompile(`(?i)\s+(?:ET|EST|EDT|CT|CST|CDT|PT|PST|PDT|GMT|UTC|BST|CET|CEST)$`)
+)
+
+// IsURL reports whether a paragraph is one bare URL.
+func IsURL(p string) bool { return urlLine.MatchString(p) }
+
+// IsCopyright reports whether a paragraph is a copyright notice:
+// "Copyright 2023,", "© 2024 Reuters", "... All rights reserved." A
+// paragraph that only begins with the word ("Copyright law has long ...")
+// needs a year or a rights statement, and notices are short.
+func IsCopyright(p string) bool {
+	n := wordCount(p)
+	if n > 25 {
+		return false
+	}
+	if copyrightStart.MatchString(p) {
+		return yearOrRights.MatchString(p) || n <= 3
+	}
+	return rightsLine.MatchString(p)
+}
+
+// isShare reports lines asking the reader to do something other than read
+// on: share buttons, subscribe and follow prompts, advertisement markers,
+// "click here" and "Read more:" links.
+func isShare(p string) bool {
+	if shareLabel.MatchString(p) || shareButtons.MatchString(p) {
+		return true
+	}
+	n := wordCount(p)
+	if n > 30 {
+		return false
+	}
+	return clickHere.MatchString(p) ||
+		(n <= 25 && linkPrefix.MatchString(p)) ||
+		(promoVerb.MatchString(p) && promoObject.MatchString(p))
+}
+
+// isPhotoCredit reports a credit line ("Photo: AP", "(Getty Images)") or
+// a caption that ends in one ("Biden in Delaware. (AP Photo/Evan Vucci)").
+func isPhotoCredit(p string) bool {
+	n := wordCount(p)
+	if n <= 25 && creditStart.MatchString(p) {
+		return true
+	}
+	if n > 60 {
+		return false
+	}
+	m := creditGroup.FindStringSubmatch(p)
+	return m != nil && creditSource.MatchString(m[1])
+}
+
+// DateLine reads a paragraph that is nothing but a date, possibly after a
+// bullet or a label: "• 11/25/2024", "Updated: November 25, 2024 5:01pm ET".
+func DateLine(p string) (time.Time, bool) {
+	if len(p) > 80 || !strings.ContainsAny(p, "0123456789") {
+		return time.Time{}, false
+	}
+	s := bullet.ReplaceAllString(p, "")
+	s = dateLabel.ReplaceAllString(s, "")
+	s = zoneTail.ReplaceAllString(s, "")
+	t, err := date.Parse(s)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+func isDateLine(p string) bool {
+	_, ok := DateLine(p)
+	return ok
+}
+
+// isPromo reports an inline promo headline: a short standalone line in
+// capitals inside the body, such as a link to another story. What is not
+// one: a sentence in capitals (it ends in a full stop or exclamation), a
+// quote, an acronym or two, or a line of figures.
+func isPromo(p string) bool {
+	n := wordCount(p)
+	if n < 5 || n > 25 {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(p)
+	last, _ := utf8.DecodeLastRuneInString(p)
+	if strings.ContainsRune(`"“”‘’'«»„`, first) || strings.ContainsRune(`.!:;,"“”‘’'»`, last) {
+		return false
+	}
+	var upper, letters, other int
+	for _, r := range p {
+		switch {
+		case unicode.IsUpper(r):
+			upper++
+			letters++
+		case unicode.IsLower(r):
+			return false
+		case unicode.IsLetter(r):
+			letters++
+		case !unicode.IsSpace(r):
+			other++
+		}
+	}
+	// Caseless scripts have no capitals: their lines are never promos here.
+	return upper >= 15 && upper*10 >= letters*9 && letters*10 >= (letters+other)*7
+}
+
+func wordCount(p string) int { return len(strings.Fields(p)) }

@@ -1,0 +1,262 @@
+// Package extract turns one source.Item into a model.Article: it extracts
+// the article text and metadata, cleans boilerplate out, and describes the
+// article (title, outlet, date, canonical URL, language, content hash).
+package extract
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/RadhiFadlillah/whatlanggo"
+
+	"github.com/parallax-news/parallax/internal/extract/clean"
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/source"
+	"github.com/parallax-news/parallax/internal/source/plaintext"
+)
+
+// Sentinel errors callers test with errors.Is.
+var (
+	// ErrNoArticle: no article text is left after extraction and cleaning.
+	ErrNoArticle = errors.New("no article text")
+	// ErrInvalidUTF8: a text input is not valid UTF-8.
+	ErrInvalidUTF8 = errors.New("not valid UTF-8 text")
+	// ErrFormat: the item's Format is neither text nor html.
+	ErrFormat = errors.New("unknown body format")
+)
+
+// Options tune Article.
+type Options struct {
+	// Outlet (the --outlet flag) names the outlet of every article,
+	// whatever the input says.
+	Outlet string
+	// Outlets is the domain table used to name outlets; nil means the
+	// built-in table, extended by OutletFile when that is set. Callers
+	// extracting many articles load it once with LoadOutlets.
+	Outlets *Outlets
+	// OutletFile is a user's outlet table (see LoadOutlets), read on each
+	// call when Outlets is nil.
+	OutletFile string
+	// Logger receives debug records of what was removed; nil discards.
+	Logger *slog.Logger
+}
+
+var builtin = sync.OnceValue(func() *Outlets {
+	o, _ := LoadOutlets("") // cannot fail without a file
+	return o
+})
+
+// content is what the extraction step finds, before cleaning.
+type content struct {
+	paragraphs []string
+	// head and tail are removals found around the paragraphs.
+	head, tail []model.Removal
+	title      string
+	outletLine string
+	siteName   string
+	url        string
+	published  *time.Time
+}
+
+// Article extracts, cleans and describes one item. The steps run in this
+// order, each for a reason:
+//
+//  1. extract: HTML through trafilatura; plain text files through the
+//     plaintext parser; texts that come with a title (JSONL, feeds) as one
+//     paragraph a line, without a first line repeating the title. It comes
+//     first because every later step works on paragraphs.
+//  2. clean: boilerplate out, Unicode and white space normalised. Before
+//     describing, so that language and hash see only the article.
+//  3. describe: title, outlet, date, canonical URL, language. The input's
+//     own statements (Options.Outlet, the item's Hint) win over what the
+//     text suggests, since the user or the feed knows better than a guess.
+//  4. hash the clean text, last, as it must cover exactly what is stored.
+//
+// An item with no article text left is ErrNoArticle, naming the input.
+func Article(ctx context.Context, item source.Item, opt Options) (*model.Article, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("extract %s: %w", item.Input, err)
+	}
+	outlets := opt.Outlets
+	if outlets == nil {
+		outlets = builtin()
+		if opt.OutletFile != "" {
+			var err error
+			if outlets, err = LoadOutlets(opt.OutletFile); err != nil {
+				return nil, fmt.Errorf("extract %s: %w", item.Input, err)
+			}
+		}
+	}
+
+	c, err := extractContent(item, outlets)
+	if err != nil {
+		return nil, fmt.Errorf("extract %s: %w", item.Input, err)
+	}
+
+	kept, removed := clean.Paragraphs(c.paragraphs)
+	if len(kept) == 0 {
+		return nil, fmt.Errorf("extract %s: %w", item.Input, ErrNoArticle)
+	}
+	all := make([]model.Removal, 0, len(c.head)+len(removed)+len(c.tail))
+	all = append(append(append(all, c.head...), removed...), c.tail...)
+	if opt.Logger != nil && len(all) > 0 {
+		opt.Logger.DebugContext(ctx, "boilerplate removed", slog.String("input", item.Input), slog.Int("pieces", len(all)))
+	}
+
+	text := strings.Join(kept, "\n\n")
+	a := &model.Article{
+		ExternalID: item.Hint.ExternalID,
+		Text:       text,
+		Removed:    all,
+		Source:     item.Input,
+		Format:     item.Kind,
+	}
+	describe(a, item.Hint, c, opt.Outlet, outlets)
+	a.ContentHash = ContentHash(text)
+	return a, nil
+}
+
+func extractContent(item source.Item, outlets *Outlets) (content, error) {
+	switch item.Format {
+	case source.FormatHTML:
+		p, err := extractHTML(item.Body, item.Hint.URL)
+		if err != nil {
+			return content{}, err
+		}
+		return content{paragraphs: p.paragraphs, title: p.title, siteName: p.siteName, url: p.url, published: p.published}, nil
+	case source.FormatText:
+		if !utf8.Valid(item.Body) {
+			return content{}, ErrInvalidUTF8
+		}
+		if item.Kind == source.FormatText && item.Hint.Title == "" {
+			return parsePlain(item.Body, outlets)
+		}
+		return titledText(string(item.Body), item.Hint.Title), nil
+	}
+	return content{}, fmt.Errorf("%q: %w", item.Format, ErrFormat)
+}
+
+func parsePlain(body []byte, outlets *Outlets) (content, error) {
+	known := func(line string) bool { _, ok := outlets.Name(line); return ok }
+	a, err := plaintext.Parse(body, plaintext.Options{IsOutlet: known})
+	switch {
+	case errors.Is(err, plaintext.ErrEmpty):
+		return content{}, fmt.Errorf("%w: %w", ErrNoArticle, err)
+	case errors.Is(err, plaintext.ErrInvalidUTF8):
+		return content{}, fmt.Errorf("%w: %w", ErrInvalidUTF8, err)
+	case err != nil:
+		return content{}, err
+	}
+	c := content{paragraphs: a.Paragraphs, head: a.Head, tail: a.Tail, title: a.Headline, outletLine: a.Outlet, url: a.URL, published: a.Date}
+	return c, nil
+}
+
+// titledText reads a body of one paragraph a line (JSONL, feeds). A first
+// line that repeats the title is dropped: the title is kept apart.
+func titledText(body, title string) content {
+	lines := strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n")
+	var c content
+	for i, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		if title != "" && strings.EqualFold(clean.Normalize(l), clean.Normalize(title)) {
+			c.head = append(c.head, model.Removal{Kind: model.RemovalTitle, Text: clean.Normalize(l)})
+			lines = lines[i+1:]
+		}
+		break
+	}
+	c.paragraphs = lines
+	return c
+}
+
+// describe fills in the article's metadata from the hint, the content
+// and the outlet table, in that order of trust.
+func describe(a *model.Article, h source.Hint, c content, outlet string, outlets *Outlets) {
+	a.Title = clean.Normalize(firstOf(h.Title, c.title))
+
+	a.URL = CanonicalURL(firstOf(h.URL, c.url))
+	if a.URL == "" {
+		// A hint that is not a usable URL must not hide the page's own.
+		a.URL = CanonicalURL(c.url)
+	}
+
+	a.Outlet = clean.Normalize(firstOf(outlet, h.Outlet))
+	if a.Outlet == "" && c.outletLine != "" {
+		a.Outlet = c.outletLine
+		if n, ok := outlets.Name(c.outletLine); ok {
+			a.Outlet = n
+		}
+	}
+	if a.Outlet == "" {
+		a.Outlet = firstOf(outlets.ByURL(a.URL), clean.Normalize(c.siteName), domain(a.URL))
+	}
+
+	switch {
+	case h.Published != nil:
+		a.Published = h.Published
+	case c.published != nil:
+		a.Published = c.published
+	}
+	if a.Published != nil {
+		t := a.Published.UTC()
+		a.Published = &t
+	}
+
+	a.Language = h.Language
+	if a.Language == "" {
+		a.Language = Language(a.Text)
+	}
+}
+
+func firstOf(s ...string) string {
+	for _, v := range s {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// languageSample bounds the text given to the detector: a few paragraphs
+// settle the language, and detection time grows with the text.
+const languageSample = 2000
+
+// Language returns the ISO 639-1 code of text's language, or "" when the
+// detector is not confident.
+func Language(text string) string {
+	if len(text) > languageSample {
+		cut := languageSample
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
+	info := whatlanggo.Detect(text)
+	if !info.IsReliable() {
+		return ""
+	}
+	return info.Lang.Iso6391()
+}
+
+// ContentHash is the hex SHA-256 of text lower-cased with its white space
+// collapsed, so that the same article under two URLs, or re-wrapped,
+// hashes the same.
+func ContentHash(text string) string {
+	h := sha256.New()
+	for i, w := range strings.Fields(strings.ToLower(text)) {
+		if i > 0 {
+			h.Write([]byte{' '})
+		}
+		h.Write([]byte(w))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
