@@ -1,0 +1,662 @@
+package text
+
+import (
+	"cmp"
+	"slices"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/parallax-news/parallax/internal/model"
+)
+
+// Entity is a person, organisation or place named in one article, under
+// its canonical name.
+type Entity struct {
+	// Name is the canonical name: the gazetteer's, or the fullest form
+	// the article uses ("Sergey Lavrov" for a later "Lavrov").
+	Name string
+	// Kind is model.EntityPerson, model.EntityOrg or model.EntityPlace.
+	Kind string
+	// Key is EntityKey(Name), for matching across articles.
+	Key string
+	// Variants are the distinct spellings used, in order of appearance.
+	Variants []string
+	// Roles are the titles given to a person ("Russian Foreign Minister").
+	Roles []string
+	// Count is the number of mentions in the title and body.
+	Count int
+	// Sentences are the indices in Doc.Sentences of the sentences that
+	// mention the entity, ascending.
+	Sentences []int
+	// InTitle is set when the title mentions the entity.
+	InTitle bool
+	// Weak is set when only adjectives of nationality point at the entity
+	// ("Russian" -> Russia): a hint of the topic, not a named participant.
+	Weak bool
+}
+
+// mention is one occurrence of a name.
+type mention struct {
+	text    string   // as written
+	words   []string // folded words without function words
+	kind    string
+	gaz     *gazEntry
+	role    string
+	sent    int // index in Doc.Sentences, or titleSentence
+	sure    bool
+	weak    bool
+	acronym bool
+	// initial marks a one-word name opening a sentence, which counts only
+	// if the article names it elsewhere too.
+	initial bool
+}
+
+const titleSentence = -1
+
+// extractor finds the mentions of one article.
+type extractor struct {
+	body     string
+	toks     []Token
+	lower    map[string]bool // norms the body writes in lower case
+	mentions []mention
+}
+
+// findEntities finds the named entities of a document by rules for news:
+// runs of capitalised words are split into gazetteer names, titles and
+// roles, and names; a sentence's first word and words the article also
+// writes in lower case are not names on their own. Mentions are then
+// grouped under one canonical name: same key, a surname to its full name,
+// an acronym to its expansion.
+func findEntities(d *Doc, body string) []Entity {
+	x := &extractor{body: body, toks: d.Tokens}
+	g := gazetteer()
+	var shouting [][2]int // token ranges of sentences written in capitals
+	k := 0
+	for si, s := range d.Sentences {
+		for k < len(x.toks) && x.toks[k].Start < s.Start {
+			k++
+		}
+		a := k
+		for k < len(x.toks) && x.toks[k].End <= s.End {
+			k++
+		}
+		if isShouting(x.toks[a:k]) {
+			shouting = append(shouting, [2]int{a, k})
+			continue
+		}
+		x.scanSentence(g, body, x.toks, a, k, si)
+	}
+	known := x.knownKeys()
+	for si, r := range shouting {
+		x.scanShouting(g, body, x.toks, r[0], r[1], sentenceOf(d, x.toks, r[0], si), known)
+	}
+	if isShouting(d.TitleTokens) {
+		x.scanShouting(g, d.Title, d.TitleTokens, 0, len(d.TitleTokens), titleSentence, known)
+	} else {
+		x.scanSentence(g, d.Title, d.TitleTokens, 0, len(d.TitleTokens), titleSentence)
+	}
+	return group(x.mentions)
+}
+
+// sentenceOf returns the index of the sentence holding token k.
+func sentenceOf(d *Doc, toks []Token, k, _ int) int {
+	if k >= len(toks) {
+		return titleSentence
+	}
+	i, _ := slices.BinarySearchFunc(d.Sentences, toks[k].Start, func(s Sentence, off int) int {
+		return cmp.Compare(s.End, off+1)
+	})
+	return i
+}
+
+// isShouting reports whether a sentence is written in capitals or title
+// case, where capitals say nothing about names.
+func isShouting(toks []Token) bool {
+	words, caps := 0, 0
+	for _, t := range toks {
+		r, _ := utf8.DecodeRuneInString(t.Text)
+		if !unicode.IsLetter(r) || (t.Stop && len(t.Norm) <= 3) {
+			continue
+		}
+		words++
+		if unicode.IsUpper(r) {
+			caps++
+		}
+	}
+	return words >= 3 && caps*10 >= words*8
+}
+
+// isAllCaps reports whether a sentence has no lower-case letter.
+func isAllCaps(toks []Token) bool {
+	for _, t := range toks {
+		for _, r := range t.Text {
+			if unicode.IsLower(r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isCapitalised(t *Token) bool {
+	r, _ := utf8.DecodeRuneInString(t.Text)
+	return unicode.IsUpper(r)
+}
+
+func isUpperWord(s string) bool {
+	letters := 0
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters >= 2
+}
+
+// isTimeWord reports weekdays and months, which are capitalised but are
+// time expressions, not names.
+func isTimeWord(norm string) bool {
+	_, ok := weekdays[norm]
+	if !ok {
+		_, ok = months[norm]
+	}
+	return ok
+}
+
+// joins reports whether tokens k and k+1 of src belong to one name.
+func joins(src string, toks []Token, k int) bool {
+	gap := src[toks[k].End:toks[k+1].Start]
+	switch gap {
+	case " ", "\u00a0", "-", " & ", "&":
+		return true
+	case ". ":
+		// "Gov. Brian Kemp", "George W. Bush"
+		return honorifics[toks[k].Norm] || utf8.RuneCountInString(toks[k].Text) == 1
+	}
+	return false
+}
+
+// scanSentence finds the mentions of toks[a:b], a sentence (or title)
+// written in ordinary case.
+func (x *extractor) scanSentence(g *gazIndex, src string, toks []Token, a, b, sent int) {
+	for k := a; k < b; {
+		t := &toks[k]
+		if !isCapitalised(t) || isTimeWord(t.Norm) {
+			k++
+			continue
+		}
+		e := k + 1
+		for e < b {
+			if joins(src, toks, e-1) && isCapitalised(&toks[e]) && !isTimeWord(toks[e].Norm) {
+				e++
+				continue
+			}
+			// Connectors inside a name: after a head ("Bank of America",
+			// "Council on Foreign Relations", "Secretary of State").
+			if c := connectorRun(src, toks, e-1, b); c > 0 && isHead(toks[e-1].Norm) {
+				e += c + 1
+				continue
+			}
+			break
+		}
+		x.scanRun(g, src, toks, a, k, e, sent)
+		k = e
+	}
+}
+
+// connectorRun returns how many connector words (at most two) follow token
+// k before a capitalised word that joins, or 0.
+func connectorRun(src string, toks []Token, k, b int) int {
+	for n := 1; n <= 2 && k+n < b; n++ {
+		c := &toks[k+n]
+		if !joins(src, toks, k+n-1) || !isConnector(c.Norm) || isCapitalised(c) {
+			return 0
+		}
+		if k+n+1 < b && joins(src, toks, k+n) && isCapitalised(&toks[k+n+1]) && !isTimeWord(toks[k+n+1].Norm) {
+			return n
+		}
+	}
+	return 0
+}
+
+func isHead(norm string) bool { return orgHeads[norm] || placeHeads[norm] || roleCores[norm] }
+
+// scanRun splits the capitalised run toks[s:e] (a is the sentence's first
+// token) into names, roles and gazetteer entries.
+func (x *extractor) scanRun(g *gazIndex, src string, toks []Token, a, s, e, sent int) {
+	// A sentence's first word is capitalised anyway: it is part of a name
+	// only if it is not a common word ("The", "But", "Officials").
+	for s < e && (isConnector(toks[s].Norm) || s == a && x.common(&toks[s]) && !startsGaz(g, toks, s, e)) {
+		s++
+	}
+	role, roleStart := x.roleBefore(src, toks, a, s)
+	for i := s; i < e; {
+		if m, n := matchGaz(g, toks, i, e, false); n > 0 {
+			x.addGaz(m, src, toks, i, i+n, sent)
+			i += n
+			roleStart = min(roleStart, i)
+			continue
+		}
+		if j := roleEnd(toks, i, e); j > i && j < e && !startsGaz(g, toks, j, e) && !hasHead(toks, j, e) {
+			if roleStart > i {
+				roleStart = i
+			}
+			x.addName(src, toks, a, j, e, sent, src[toks[roleStart].Start:toks[j-1].End], model.EntityPerson)
+			return
+		}
+		x.splitName(src, toks, a, i, e, sent, role)
+		return
+	}
+}
+
+// roleBefore returns the role written in lower case right before a name
+// ("former diplomat" Richard Haass, "Russia expert" Thomas Graham), and
+// where it starts (s if none).
+func (x *extractor) roleBefore(src string, toks []Token, a, s int) (string, int) {
+	k := s - 1
+	if k < a || !roleCores[toks[k].Norm] || isCapitalised(&toks[k]) || !joins(src, toks, k) {
+		return "", s
+	}
+	start := k
+	for start > a && s-start < 5 && joins(src, toks, start-1) {
+		p := &toks[start-1]
+		if !roleModifiers[p.Norm] && !roleCores[p.Norm] && !(isCapitalised(p) && !p.Stop) {
+			break
+		}
+		start--
+	}
+	return src[toks[start].Start:toks[k].End], s
+}
+
+// roleEnd returns the end of the role (titles such as "Foreign Minister",
+// "Sen.") starting at token i, or i if none does.
+func roleEnd(toks []Token, i, e int) int {
+	end := i
+	for j := i; j < e; j++ {
+		n := toks[j].Norm
+		switch {
+		case roleCores[n] || honorifics[n]:
+			end = j + 1
+		case roleModifiers[n] || isConnector(n) && end > i:
+		default:
+			return end
+		}
+	}
+	return end
+}
+
+func hasHead(toks []Token, s, e int) bool {
+	for k := s; k < e; k++ {
+		if orgHeads[toks[k].Norm] || placeHeads[toks[k].Norm] {
+			return true
+		}
+	}
+	return false
+}
+
+func startsGaz(g *gazIndex, toks []Token, s, e int) bool {
+	_, n := matchGaz(g, toks, s, e, false)
+	return n > 0
+}
+
+// common reports whether a capitalised word is a common word rather than a
+// name: a function word, a frequent sentence opener, or a word the article
+// also writes in lower case.
+func (x *extractor) common(t *Token) bool {
+	if t.Stop || notNames[t.Norm] {
+		return true
+	}
+	if x.lower == nil {
+		x.lower = make(map[string]bool, len(x.toks)/2)
+		for i := range x.toks {
+			r, _ := utf8.DecodeRuneInString(x.toks[i].Text)
+			if unicode.IsLower(r) {
+				x.lower[x.toks[i].Norm] = true
+			}
+		}
+	}
+	return x.lower[t.Norm]
+}
+
+// matchGaz returns the longest gazetteer spelling at token i (within e),
+// and how many tokens it covers. In shouting text, acronym spellings are
+// skipped when allCaps: "WHO" in a headline in capitals is a pronoun.
+func matchGaz(g *gazIndex, toks []Token, i, e int, allCaps bool) (gazMatch, int) {
+	cands := g.byFirst[foldWord(toks[i].Norm)]
+	for _, m := range cands {
+		if m.acronym && (allCaps || !isUpperWord(toks[i].Text)) {
+			continue
+		}
+		if n := matchWords(toks, i, e, m.words); n > 0 {
+			return m, n
+		}
+	}
+	return gazMatch{}, 0
+}
+
+// matchWords returns how many tokens from i spell words, connectors
+// inside skipped, or 0.
+func matchWords(toks []Token, i, e int, words []string) int {
+	k := i
+	for w, word := range words {
+		for w > 0 && k < e && isConnector(toks[k].Norm) {
+			k++
+		}
+		if k >= e || foldWord(toks[k].Norm) != word {
+			return 0
+		}
+		k++
+	}
+	return k - i
+}
+
+func (x *extractor) addGaz(m gazMatch, src string, toks []Token, s, e, sent int) {
+	x.mentions = append(x.mentions, mention{
+		text: src[toks[s].Start:toks[e-1].End], words: m.words, kind: m.entry.kind,
+		gaz: m.entry, sent: sent, sure: true, weak: m.demonym,
+	})
+}
+
+// splitName adds the name toks[s:e], splitting off an organisation that
+// runs into a person ("Acme Corp CEO John Smith", "Council of Foreign
+// Relations Richard Haass").
+func (x *extractor) splitName(src string, toks []Token, a, s, e, sent int, role string) {
+	for p := s; p < e-1; p++ {
+		if !orgHeads[toks[p].Norm] {
+			continue
+		}
+		if j := roleEnd(toks, p+1, e); j > p+1 && j < e && !hasHead(toks, j, e) {
+			x.addName(src, toks, a, s, p+1, sent, "", "")
+			x.addName(src, toks, a, j, e, sent, src[toks[s].Start:toks[j-1].End], model.EntityPerson)
+			return
+		}
+		if n := e - (p + 1); (n == 2 || n == 3) && !hasHead(toks, p+1, e) {
+			x.addName(src, toks, a, s, p+1, sent, "", "")
+			x.addName(src, toks, a, p+1, e, sent, role, model.EntityPerson)
+			return
+		}
+	}
+	kind := ""
+	if role != "" {
+		kind = model.EntityPerson
+	}
+	x.addName(src, toks, a, s, e, sent, role, kind)
+}
+
+// addName adds toks[s:e], a name not in the gazetteer. kind is known from
+// a role or left "" to guess.
+func (x *extractor) addName(src string, toks []Token, a, s, e, sent int, role, kind string) {
+	for s < e && isConnector(toks[s].Norm) {
+		s++
+	}
+	for e > s && isConnector(toks[e-1].Norm) {
+		e--
+	}
+	if s == e {
+		return
+	}
+	m := mention{text: src[toks[s].Start:toks[e-1].End], sent: sent, role: role, kind: kind, sure: kind != ""}
+	if e-s == 1 {
+		t := &toks[s]
+		if t.Stop || notNames[t.Norm] || roleCores[t.Norm] || roleModifiers[t.Norm] || !isUpperWord(t.Text) && x.common(t) {
+			return
+		}
+		if s+1 < len(toks) && src[t.End:toks[s+1].Start] == "-" && !isCapitalised(&toks[s+1]) {
+			return // a compound word: "Back-channel"
+		}
+		m.acronym = isUpperWord(t.Text) && utf8.RuneCountInString(t.Text) <= 6
+		m.initial = s == a && kind == "" && !(s+1 < len(toks) && speechVerbs[toks[s+1].Norm])
+		if kind == "" {
+			m.kind = guessSingle(src, toks, a, s, m.acronym)
+		}
+	} else if kind == "" {
+		m.kind = guessMulti(toks, s, e)
+	}
+	m.words = make([]string, 0, e-s)
+	for k := s; k < e; k++ {
+		if !isConnector(toks[k].Norm) {
+			m.words = append(m.words, foldWord(toks[k].Norm))
+		}
+	}
+	x.mentions = append(x.mentions, m)
+}
+
+// guessSingle guesses the kind of a one-word name: an acronym is an
+// organisation, a word after "in" or "from" a place, anything else a
+// person (most one-word names in news are surnames).
+func guessSingle(src string, toks []Token, a, s int, acronym bool) string {
+	if acronym {
+		return model.EntityOrg
+	}
+	if s > a && locatives[toks[s-1].Norm] && joins(src, toks, s-1) {
+		return model.EntityPlace
+	}
+	return model.EntityPerson
+}
+
+// guessMulti guesses the kind of a longer name from its head words.
+func guessMulti(toks []Token, s, e int) string {
+	last := toks[e-1].Norm
+	switch {
+	case orgHeads[last]:
+		return model.EntityOrg
+	case placeHeads[last]:
+		return model.EntityPlace
+	case hasHead(toks, s, e), isUpperWord(toks[s].Text), e-s > 4:
+		return model.EntityOrg
+	}
+	return model.EntityPerson
+}
+
+// knownKeys returns the keys of the names found so far, and the surnames
+// of persons, which a sentence in capitals may repeat.
+func (x *extractor) knownKeys() map[string]bool {
+	known := make(map[string]bool, len(x.mentions))
+	for _, m := range x.mentions {
+		if m.gaz != nil {
+			continue
+		}
+		known[keyOf(m.words)] = true
+		if m.kind == model.EntityPerson && len(m.words) > 1 {
+			known[m.words[len(m.words)-1]] = true
+		}
+	}
+	return known
+}
+
+// scanShouting finds mentions in toks[a:b], written in capitals or title
+// case: only gazetteer names and names the body already uses count.
+func (x *extractor) scanShouting(g *gazIndex, src string, toks []Token, a, b, sent int, known map[string]bool) {
+	allCaps := isAllCaps(toks[a:b])
+	for k := a; k < b; {
+		t := &toks[k]
+		if t.Stop || notNames[t.Norm] || !unicode.IsLetter(firstRune(t.Text)) {
+			k++
+			continue
+		}
+		if m, n := matchGaz(g, toks, k, b, allCaps); n > 0 {
+			x.addGaz(m, src, toks, k, k+n, sent)
+			k += n
+			continue
+		}
+		n := knownAt(toks, k, b, known)
+		if n == 0 {
+			k++
+			continue
+		}
+		words := make([]string, n)
+		for i := range n {
+			words[i] = foldWord(toks[k+i].Norm)
+		}
+		x.mentions = append(x.mentions, mention{text: src[toks[k].Start:toks[k+n-1].End], words: words, sent: sent})
+		k += n
+	}
+}
+
+// knownAt returns the length of the longest known name at token k.
+func knownAt(toks []Token, k, b int, known map[string]bool) int {
+	for n := min(3, b-k); n >= 1; n-- {
+		words := make([]string, n)
+		for i := range n {
+			words[i] = foldWord(toks[k+i].Norm)
+		}
+		if known[keyOf(words)] {
+			return n
+		}
+	}
+	return 0
+}
+
+func firstRune(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }
+
+// groupT gathers the mentions of one entity.
+type groupT struct {
+	key      string
+	mentions []int
+	gaz      *gazEntry
+	merged   bool
+}
+
+// group groups mentions into entities.
+func group(ms []mention) []Entity {
+	if len(ms) == 0 {
+		return nil
+	}
+	byKey := map[string]*groupT{}
+	var order []*groupT
+	for i := range ms {
+		key := keyOf(ms[i].words)
+		if ms[i].gaz != nil {
+			key = ms[i].gaz.key
+		}
+		gr := byKey[key]
+		if gr == nil {
+			gr = &groupT{key: key, gaz: ms[i].gaz}
+			byKey[key] = gr
+			order = append(order, gr)
+		}
+		gr.mentions = append(gr.mentions, i)
+	}
+	// A lone surname joins the person of that surname with most mentions;
+	// a lone acronym the organisation it abbreviates.
+	for _, gr := range order {
+		m := &ms[gr.mentions[0]]
+		if gr.gaz != nil || len(m.words) != 1 {
+			continue
+		}
+		var best *groupT
+		for _, other := range order {
+			if other == gr || other.merged || other.gaz != nil {
+				continue
+			}
+			om := &ms[other.mentions[0]]
+			if len(om.words) < 2 {
+				continue
+			}
+			ok := false
+			if m.acronym {
+				ok = initials(om.words) == m.words[0]
+			} else {
+				ok = om.words[len(om.words)-1] == m.words[0] && kindOf(ms, other) == model.EntityPerson
+			}
+			if ok && (best == nil || len(other.mentions) > len(best.mentions)) {
+				best = other
+			}
+		}
+		if best != nil {
+			best.mentions = append(best.mentions, gr.mentions...)
+			gr.merged = true
+		}
+	}
+	out := make([]Entity, 0, len(order))
+	for _, gr := range order {
+		if !gr.merged && !onlyInitial(ms, gr) {
+			out = append(out, entityOf(ms, gr))
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Entity) int { return cmp.Compare(b.Count, a.Count) })
+	return out
+}
+
+// onlyInitial reports whether every mention of a group is a one-word name
+// opening a sentence: more likely a common word than a name.
+func onlyInitial(ms []mention, gr *groupT) bool {
+	for _, i := range gr.mentions {
+		if !ms[i].initial {
+			return false
+		}
+	}
+	return true
+}
+
+// initials returns the first letters of words: "council foreign relations" -> "cfr".
+func initials(words []string) string {
+	b := make([]byte, 0, len(words))
+	for _, w := range words {
+		b = append(b, w[0])
+	}
+	return string(b)
+}
+
+// kindOf decides a group's kind: the gazetteer's, else a person if a role
+// says so, else the guess of its fullest mention.
+func kindOf(ms []mention, gr *groupT) string {
+	if gr.gaz != nil {
+		return gr.gaz.kind
+	}
+	best := -1
+	for _, i := range gr.mentions {
+		if ms[i].sure {
+			return ms[i].kind
+		}
+		if best < 0 || len(ms[i].words) > len(ms[best].words) {
+			best = i
+		}
+	}
+	return ms[best].kind
+}
+
+func entityOf(ms []mention, gr *groupT) Entity {
+	slices.Sort(gr.mentions)
+	e := Entity{Kind: kindOf(ms, gr), Count: len(gr.mentions), Weak: true}
+	best := -1
+	for _, i := range gr.mentions {
+		if !ms[i].weak {
+			e.Weak = false
+		}
+	}
+	for _, i := range gr.mentions {
+		m := &ms[i]
+		// "Russian" is no spelling of Russia, unless nothing else names it.
+		if (e.Weak || !m.weak) && !slices.Contains(e.Variants, m.text) {
+			e.Variants = append(e.Variants, m.text)
+		}
+		if m.role != "" && !slices.Contains(e.Roles, m.role) {
+			e.Roles = append(e.Roles, m.role)
+		}
+		if m.sent == titleSentence {
+			e.InTitle = true
+		} else if !slices.Contains(e.Sentences, m.sent) {
+			e.Sentences = append(e.Sentences, m.sent)
+		}
+		if !m.weak {
+			if best < 0 || len(m.words) > len(ms[best].words) {
+				best = i
+			}
+		}
+	}
+	slices.Sort(e.Sentences)
+	switch {
+	case gr.gaz != nil:
+		e.Name = gr.gaz.name
+	case best >= 0:
+		e.Name = ms[best].text
+	default:
+		e.Name = ms[gr.mentions[0]].text
+	}
+	e.Key = EntityKey(e.Name)
+	return e
+}
