@@ -16,8 +16,8 @@ import (
 // feeds with it.
 var ErrBadOPML = errors.New("not an OPML document")
 
-// ErrBadOutline marks an outline whose xmlUrl is not an absolute http(s)
-// URL; ReadOPML still returns every good feed with it.
+// ErrBadOutline marks an outline ReadOPML skipped (its xmlUrl is bad, or
+// it is nested absurdly deep); ReadOPML still returns every good feed with it.
 var ErrBadOutline = errors.New("bad feed outline")
 
 // opmlDoc is the wire form of an OPML 1.0/2.0 subscription list.
@@ -92,7 +92,7 @@ func (rd *opmlReader) walk(outlines []opmlOutline, outlet string, depth int) {
 			rd.walk(o.Outlines, folder, depth+1)
 			continue
 		}
-		u, err := feedURL(raw)
+		u, err := CheckURL(raw)
 		if err != nil {
 			rd.errs = append(rd.errs, fmt.Errorf("%w %q: %w", ErrBadOutline, name, err))
 			continue
@@ -110,18 +110,18 @@ func (rd *opmlReader) walk(outlines []opmlOutline, outlet string, depth int) {
 	}
 }
 
-// feedURL checks that raw is an absolute http(s) URL and returns it in
-// canonical form.
-func feedURL(raw string) (string, error) {
-	u, err := url.Parse(raw)
+// ErrBadURL marks a feed URL that is not an absolute http(s) URL.
+var ErrBadURL = errors.New("feed URL must be an absolute http or https URL")
+
+// CheckURL checks that raw is an absolute http(s) URL and returns it in
+// the canonical form feeds are stored and compared in.
+func CheckURL(raw string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return "", fmt.Errorf("feed URL %q: %w", raw, err)
+		return "", fmt.Errorf("%w: %w", ErrBadURL, err)
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("feed URL %q: scheme must be http or https", raw)
-	}
-	if u.Host == "" {
-		return "", fmt.Errorf("feed URL %q: no host", raw)
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("%w: %q", ErrBadURL, raw)
 	}
 	return u.String(), nil
 }

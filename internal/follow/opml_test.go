@@ -175,3 +175,29 @@ func FuzzReadOPML(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckURL(t *testing.T) {
+	tests := []struct {
+		name, raw, want string
+		ok              bool
+	}{
+		{"https", "https://news.example/feed.xml", "https://news.example/feed.xml", true},
+		{"spaces trimmed", "  http://news.example/rss?a=1 ", "http://news.example/rss?a=1", true},
+		{"relative", "/feed.xml", "", false},
+		{"no scheme", "news.example/feed", "", false},
+		{"file", "file:///etc/passwd", "", false},
+		{"no host", "http:///feed", "", false},
+		{"unparsable", "http://[::1", "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := CheckURL(tc.raw)
+			if tc.ok != (err == nil) || got != tc.want {
+				t.Fatalf("CheckURL(%q) = %q, %v; want %q, ok %v", tc.raw, got, err, tc.want, tc.ok)
+			}
+			if err != nil && !errors.Is(err, ErrBadURL) {
+				t.Errorf("error %v is not ErrBadURL", err)
+			}
+		})
+	}
+}
