@@ -131,7 +131,9 @@ func extractContent(item source.Item, outlets *Outlets) (content, error) {
 		if err != nil {
 			return content{}, err
 		}
-		return content{paragraphs: p.paragraphs, title: p.title, siteName: p.siteName, url: p.url, published: p.published}, nil
+		c := content{title: p.title, siteName: p.siteName, url: p.url, published: p.published}
+		c.paragraphs, c.head = dropTitle(p.paragraphs, p.title)
+		return c, nil
 	case source.FormatText:
 		if !utf8.Valid(item.Body) {
 			return content{}, ErrInvalidUTF8
@@ -159,23 +161,29 @@ func parsePlain(body []byte, outlets *Outlets) (content, error) {
 	return c, nil
 }
 
-// titledText reads a body of one paragraph a line (JSONL, feeds). A first
-// line that repeats the title is dropped: the title is kept apart.
+// titledText reads a body of one paragraph a line (JSONL, feeds).
 func titledText(body, title string) content {
-	lines := strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n")
 	var c content
-	for i, l := range lines {
-		if strings.TrimSpace(l) == "" {
+	c.paragraphs, c.head = dropTitle(strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n"), title)
+	return c
+}
+
+// dropTitle drops a first paragraph that repeats the title: the title is
+// kept apart from the text.
+func dropTitle(paras []string, title string) ([]string, []model.Removal) {
+	if title == "" {
+		return paras, nil
+	}
+	for i, p := range paras {
+		if strings.TrimSpace(p) == "" {
 			continue
 		}
-		if title != "" && strings.EqualFold(clean.Normalize(l), clean.Normalize(title)) {
-			c.head = append(c.head, model.Removal{Kind: model.RemovalTitle, Text: clean.Normalize(l)})
-			lines = lines[i+1:]
+		if p = clean.Normalize(p); strings.EqualFold(p, clean.Normalize(title)) {
+			return paras[i+1:], []model.Removal{{Kind: model.RemovalTitle, Text: p}}
 		}
 		break
 	}
-	c.paragraphs = lines
-	return c
+	return paras, nil
 }
 
 // describe fills in the article's metadata from the hint, the content

@@ -116,9 +116,9 @@ var (
 
 	shareLabel   = regexp.MustCompile(`(?i)^(?:advertisement|advert|sponsored(?: content)?|ad|story continues below(?: advertisement)?|continue reading(?: below| the main story)?|scroll to continue(?: with content)?|skip (?:to )?(?:content|advertisement|ad)|share(?: this)?(?: article| story| page)?|share on (?:facebook|twitter|x|linkedin|whatsapp)|tweet|email|e-mail|print|copy link|link copied|comments?|show comments|read more|related(?: articles| stories| content| coverage)?|recommended(?: stories)?|trending(?: now)?|most read|most popular|you may also like|sign up|subscribe|follow us|listen(?: to this article)?)\W*$`)
 	shareButtons = regexp.MustCompile(`(?i)^(?:(?:share|tweet|email|print|facebook|twitter|linkedin|whatsapp|reddit|pinterest|copy link|save|comment|comments)[\s|·•,/]*){2,}$`)
-	clickHere    = regexp.MustCompile(`(?i)\bclick here\b`)
+	clickHere    = regexp.MustCompile(`(?i)\bclick(?:ing)? here\b`)
 	linkPrefix   = regexp.MustCompile(`(?i)^(?:read more|related|see also|also read|more|watch|listen|video|read next|next|previously|recommended|don't miss)\s*:`)
-	promoVerb    = regexp.MustCompile(`(?i)^(?:subscribe|sign up|sign-up|register|get|join|follow|like us|download|listen|watch|read more|tap|don't miss|never miss|want more|want to|for more|to get|stay (?:up|informed|updated|connected)|be the first|bookmark)\b`)
+	promoVerb    = regexp.MustCompile(`(?i)^(?:subscribe|sign up|sign-up|register|get|join|follow|like us|download|listen|watch|read more|tap|don't miss|never miss|want more|for more|stay (?:up|informed|updated|connected)|be the first|bookmark)\b`)
 	promoObject  = regexp.MustCompile(`(?i)\b(?:newsletters?|inbox|subscribe|subscription|podcasts?|apps?|twitter|facebook|instagram|youtube|tiktok|linkedin|whatsapp|telegram|bluesky|google news|alerts?|rss)\b|\bon x\b|@\w`)
 
 	creditStart  = regexp.MustCompile(`(?i)^[\(\[]?\s*(?:photos?|photograph|image|picture|video|graphic|illustration|file photo)(?:\s+(?:credit|courtesy))?\s*[:/|]|^[\(\[]?\s*(?:photos?|images?|pictures?)\s+(?:by|courtesy(?: of)?)\s`)
@@ -187,6 +187,13 @@ func DateLine(p string) (time.Time, bool) {
 	s := bullet.ReplaceAllString(p, "")
 	s = dateLabel.ReplaceAllString(s, "")
 	s = zoneTail.ReplaceAllString(s, "")
+	// The date parser is lenient with words around a date; a date line
+	// holds none but month and day names and clock words.
+	for _, w := range letterRuns.FindAllString(s, -1) {
+		if !dateWords[strings.ToLower(w)] {
+			return time.Time{}, false
+		}
+	}
 	t, err := date.Parse(s)
 	if err != nil {
 		return time.Time{}, false
@@ -194,23 +201,43 @@ func DateLine(p string) (time.Time, bool) {
 	return t, true
 }
 
+var letterRuns = regexp.MustCompile(`\pL+`)
+
+// dateWords are the words a written date or time may hold.
+var dateWords = func() map[string]bool {
+	m := map[string]bool{"at": true, "am": true, "pm": true, "a": true, "p": true, "m": true, "of": true,
+		"st": true, "nd": true, "rd": true, "th": true, "t": true, "z": true, "utc": true, "gmt": true}
+	for mo := time.January; mo <= time.December; mo++ {
+		n := strings.ToLower(mo.String())
+		m[n], m[n[:3]] = true, true
+	}
+	m["sept"] = true
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		n := strings.ToLower(d.String())
+		m[n], m[n[:3]] = true, true
+	}
+	return m
+}()
+
 func isDateLine(p string) bool {
 	_, ok := DateLine(p)
 	return ok
 }
 
-// isPromo reports an inline promo headline: a short standalone line in
-// capitals inside the body, such as a link to another story. What is not
+// isPromo reports an inline promo headline: a standalone line in
+// capitals inside the body, the headline of another story. What is not
 // one: a sentence in capitals (it ends in a full stop or exclamation), a
-// quote, an acronym or two, or a line of figures.
+// quote, an acronym or two, a line of figures, or a subheading (short, or
+// a question: "WHAT SAY YOU, IMPEACHMENT JURY?"). Headlines of other
+// stories run to seven words and more.
 func isPromo(p string) bool {
 	n := wordCount(p)
-	if n < 5 || n > 25 {
+	if n < 7 || n > 25 {
 		return false
 	}
 	first, _ := utf8.DecodeRuneInString(p)
 	last, _ := utf8.DecodeLastRuneInString(p)
-	if strings.ContainsRune(`"“”‘’'«»„`, first) || strings.ContainsRune(`.!:;,"“”‘’'»`, last) {
+	if strings.ContainsRune(`"“”‘’'«»„`, first) || strings.ContainsRune(`.!?:;,"“”‘’'»`, last) {
 		return false
 	}
 	var upper, letters, other int
