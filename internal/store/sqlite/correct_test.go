@@ -1,0 +1,230 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/store"
+)
+
+func TestSaveBatchAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		bad  func(ids []int64) *store.Record
+		want error
+	}{
+		{"duplicate of a stored article", func(ids []int64) *store.Record { return article("a", "AP", 1, day(1)) }, store.ErrDuplicate},
+		{"duplicate within the batch", func([]int64) *store.Record { return article("new1", "AP", 3, day(1)) }, store.ErrDuplicate},
+		{"no article", func([]int64) *store.Record { return &store.Record{} }, nil},
+		{"copy of an unknown article", func([]int64) *store.Record {
+			r := article("orphan", "AP", 3, day(1))
+			r.Article.CopyOf = ptr(int64(999))
+			return r
+		}, nil},
+		{"merge of an unknown story", func(ids []int64) *store.Record {
+			r := article("merger", "AP", 1, day(1))
+			r.Merges = []store.Merge{{From: 77, Into: 1}}
+			return r
+		}, store.ErrNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTest(t)
+			ids := mustSave(t, s, article("a", "AP", 1, day(1)), article("b", "CNN", 2, day(2)))
+			before := snapshot(t, s)
+			batch := []*store.Record{article("new1", "BBC", 3, day(3)), article("new2", "BBC", 1, day(4)), tc.bad(ids)}
+			got, err := s.SaveBatch(ctx, batch)
+			if err == nil {
+				t.Fatalf("SaveBatch = %v, want an error", got)
+			}
+			if tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("err = %v, want %v", err, tc.want)
+			}
+			if want := "record 2"; !strings.Contains(err.Error(), want) {
+				t.Errorf("err %q does not name %q", err, want)
+			}
+			if after := snapshot(t, s); after != before {
+				t.Errorf("a failed batch changed the store:\nbefore\n%s\nafter\n%s", before, after)
+			}
+			if batch[0].Article.ID != 0 {
+				t.Errorf("rolled-back record keeps id %d", batch[0].Article.ID)
+			}
+			// The store still works after the rollback.
+			if _, err := s.SaveBatch(ctx, batch[:2]); err != nil {
+				t.Errorf("good part of the batch: %v", err)
+			}
+		})
+	}
+}
+
+// corrected is a store with three stories: 1 (AP, CNN), 2 (BBC), 3 (AP).
+func corrected(t *testing.T) (*Store, []int64) {
+	t.Helper()
+	s := newTest(t)
+	ids := mustSave(t, s,
+		article("a", "AP", 1, day(1), "Sergey Lavrov"),
+		article("b", "CNN", 1, day(3)),
+		article("c", "BBC", 2, day(5), "Petr Pavel"),
+		article("d", "AP", 3, day(7)))
+	return s, ids
+}
+
+func TestMergeStories(t *testing.T) {
+	ctx := context.Background()
+	s, ids := corrected(t)
+	v1, _ := s.StoryVersion(ctx, 1)
+	c, err := s.MergeStories(ctx, 2, 1, "same summit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ID == 0 || c.Kind != "merge" || c.Story != 2 || c.Target != 1 || c.Reason != "same summit" || c.At.IsZero() {
+		t.Errorf("correction = %+v", c)
+	}
+	sum, err := s.Story(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Articles != 3 || !reflect.DeepEqual(sum.Outlets, []string{"AP", "BBC", "CNN"}) ||
+		!sum.FirstPublished.Equal(*day(1)) || !sum.LastPublished.Equal(*day(5)) {
+		t.Errorf("merged story = %+v", sum)
+	}
+	if v2, _ := s.StoryVersion(ctx, 1); v2 <= v1 {
+		t.Errorf("version %d -> %d, want bumped", v1, v2)
+	}
+	if _, err := s.Story(ctx, 2); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("merged-away story: err = %v, want ErrNotFound", err)
+	}
+	if a, _ := s.Article(ctx, ids[2]); *a.Story != 1 {
+		t.Errorf("article of story 2 is in %d, want 1", *a.Story)
+	}
+	if got, _ := s.Stories(ctx, store.StoryQuery{Entity: "petr pavel"}); len(got) != 1 || got[0].ID != 1 {
+		t.Errorf("entity filter after merge = %+v", got)
+	}
+	ds, _ := s.Decisions(ctx, 1)
+	if last := ds[len(ds)-1]; last.Kind != model.DecisionManual || last.Compared != 2 {
+		t.Errorf("last decision = %+v, want manual against 2", last)
+	}
+	cs, err := s.Corrections(ctx)
+	if err != nil || len(cs) != 1 || !reflect.DeepEqual(cs[0], c) {
+		t.Errorf("corrections = %+v, %v; want [%+v]", cs, err, c)
+	}
+	// A later save naming the merged story lands in the one it joined.
+	late := article("late", "Reuters", 2, day(6))
+	id := mustSave(t, s, late)[0]
+	if a, _ := s.Article(ctx, id); *a.Story != 1 {
+		t.Errorf("save to merged story went to %d, want 1", *a.Story)
+	}
+}
+
+func TestMoveArticle(t *testing.T) {
+	ctx := context.Background()
+	s, ids := corrected(t)
+	c, err := s.MoveArticle(ctx, ids[0], 2, "belongs with BBC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Kind != "move" || c.Article != ids[0] || c.Story != 1 || c.Target != 2 {
+		t.Errorf("correction = %+v", c)
+	}
+	one, _ := s.Story(ctx, 1)
+	two, _ := s.Story(ctx, 2)
+	if one.Articles != 1 || !reflect.DeepEqual(one.Outlets, []string{"CNN"}) || !one.FirstPublished.Equal(*day(3)) {
+		t.Errorf("story left = %+v", one)
+	}
+	if two.Articles != 2 || !reflect.DeepEqual(two.Outlets, []string{"AP", "BBC"}) || !two.FirstPublished.Equal(*day(1)) {
+		t.Errorf("story joined = %+v", two)
+	}
+	if got, _ := s.Stories(ctx, store.StoryQuery{Entity: "Sergey Lavrov"}); len(got) != 1 || got[0].ID != 2 {
+		t.Errorf("entity follows the article: %+v", got)
+	}
+
+	// To 0: a new story titled after the article.
+	c, err = s.MoveArticle(ctx, ids[1], 0, "its own story")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := s.Story(ctx, c.Target)
+	if err != nil || sum.Title != "Title b" || sum.Articles != 1 || c.Target <= 3 {
+		t.Errorf("new story %d = %+v, %v", c.Target, sum, err)
+	}
+	if next, _ := s.NextStoryID(ctx); next <= c.Target {
+		t.Errorf("NextStoryID %d after new story %d", next, c.Target)
+	}
+	if n, _ := s.CountStories(ctx); n != 3 {
+		t.Errorf("stories = %d, want 3 (story 1 is empty now)", n)
+	}
+	ds, _ := s.Decisions(ctx, c.Target)
+	if last := ds[len(ds)-1]; last.Kind != model.DecisionManual || last.Article != ids[1] {
+		t.Errorf("decisions of the new story = %+v", ds)
+	}
+}
+
+func TestCorrectionsUnknownChangeNothing(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		call func(s *Store, ids []int64) error
+		want error
+	}{
+		{"merge unknown from", func(s *Store, _ []int64) error { _, err := s.MergeStories(ctx, 99, 1, "x"); return err }, store.ErrNotFound},
+		{"merge unknown into", func(s *Store, _ []int64) error { _, err := s.MergeStories(ctx, 1, 99, "x"); return err }, store.ErrNotFound},
+		{"merge into itself", func(s *Store, _ []int64) error { _, err := s.MergeStories(ctx, 1, 1, "x"); return err }, ErrSameStory},
+		{"merge merged-away story", func(s *Store, _ []int64) error {
+			if _, err := s.MergeStories(ctx, 3, 2, "x"); err != nil {
+				return err
+			}
+			_, err := s.MergeStories(ctx, 3, 1, "again")
+			return err
+		}, store.ErrNotFound},
+		{"move unknown article", func(s *Store, _ []int64) error { _, err := s.MoveArticle(ctx, 99, 1, "x"); return err }, store.ErrNotFound},
+		{"move to unknown story", func(s *Store, ids []int64) error { _, err := s.MoveArticle(ctx, ids[0], 99, "x"); return err }, store.ErrNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, ids := corrected(t)
+			before := snapshot(t, s)
+			err := tc.call(s, ids)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+			after := snapshot(t, s)
+			if tc.name == "merge merged-away story" {
+				// Only the first, valid merge may have changed anything.
+				before = after
+				if cs, _ := s.Corrections(ctx); len(cs) != 1 {
+					t.Errorf("corrections = %+v, want only the first merge", cs)
+				}
+			}
+			if after != before {
+				t.Errorf("a refused correction changed the store:\nbefore\n%s\nafter\n%s", before, after)
+			}
+		})
+	}
+}
+
+func TestMergeInSave(t *testing.T) {
+	ctx := context.Background()
+	s, ids := corrected(t)
+	// An article whose arrival brings stories 1 and 2 together.
+	rec := article("bridge", "Reuters", 1, day(4))
+	rec.Merges = []store.Merge{{From: 2, Into: 1, Decision: model.Decision{Score: 0.8, Reason: "converged"}}}
+	id := mustSave(t, s, rec)[0]
+	sum, err := s.Story(ctx, 1)
+	if err != nil || sum.Articles != 4 || len(sum.Outlets) != 4 {
+		t.Fatalf("story 1 = %+v, %v", sum, err)
+	}
+	if a, _ := s.Article(ctx, ids[2]); *a.Story != 1 {
+		t.Errorf("article of story 2 is in %d", *a.Story)
+	}
+	ds, _ := s.Decisions(ctx, 1)
+	last := ds[len(ds)-1]
+	if last.Kind != model.DecisionMerge || last.Article != id || last.Story != 1 || last.Reason != "converged" {
+		t.Errorf("merge decision = %+v", last)
+	}
+	if cs, _ := s.Corrections(ctx); len(cs) != 0 {
+		t.Errorf("an automatic merge is not a correction: %+v", cs)
+	}
+}

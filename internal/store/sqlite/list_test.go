@@ -1,0 +1,229 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/store"
+)
+
+// listed is a store of four stories:
+//
+//	1: AP day 1, CNN day 9 (entity Lavrov)    3 articles (two AP)
+//	2: BBC day 5, in French                   1 article
+//	3: AP day 3 (entity Pavel)                2 articles
+//	4: Reuters, undated                       1 article
+func listed(t *testing.T) *Store {
+	t.Helper()
+	s := newTest(t)
+	fr := article("f", "BBC", 2, day(5))
+	fr.Article.Language = "fr"
+	mustSave(t, s,
+		article("a", "AP", 1, day(1), "Sergey Lavrov"),
+		article("b", "CNN", 1, day(9)),
+		article("c", "AP", 1, day(2)),
+		fr,
+		article("d", "AP", 3, day(3), "Petr Pavel"),
+		article("e", "AP", 3, day(4)),
+		article("g", "Reuters", 4, nil))
+	// Story 2 changes last.
+	mustSave(t, s, article("h", "BBC", 2, day(5)))
+	return s
+}
+
+func storyIDs(list []model.StorySummary) []int64 {
+	ids := []int64{}
+	for _, s := range list {
+		ids = append(ids, s.ID)
+	}
+	return ids
+}
+
+func TestStories(t *testing.T) {
+	ctx := context.Background()
+	s := listed(t)
+	for _, tc := range []struct {
+		name string
+		q    store.StoryQuery
+		want []int64
+	}{
+		{"newest by default", store.StoryQuery{}, []int64{1, 2, 3, 4}},
+		{"newest", store.StoryQuery{Sort: "newest"}, []int64{1, 2, 3, 4}},
+		{"biggest", store.StoryQuery{Sort: "biggest"}, []int64{1, 3, 2, 4}},
+		{"updated", store.StoryQuery{Sort: "updated"}, []int64{2, 4, 3, 1}},
+		{"outlet", store.StoryQuery{Outlet: "AP"}, []int64{1, 3}},
+		{"outlet unknown", store.StoryQuery{Outlet: "Nobody"}, []int64{}},
+		{"entity", store.StoryQuery{Entity: "Sergey Lavrov"}, []int64{1}},
+		{"entity any case", store.StoryQuery{Entity: "  petr PAVEL "}, []int64{3}},
+		{"language", store.StoryQuery{Language: "fr"}, []int64{2}},
+		{"since", store.StoryQuery{Since: *day(5)}, []int64{1, 2}},
+		{"until", store.StoryQuery{Until: *day(2)}, []int64{1}},
+		{"since and until", store.StoryQuery{Since: *day(3), Until: *day(4)}, []int64{1, 3}},
+		{"outlet and language", store.StoryQuery{Outlet: "BBC", Language: "en"}, []int64{2}},
+		{"limit", store.StoryQuery{Sort: "biggest", Limit: 2}, []int64{1, 3}},
+		{"limit offset", store.StoryQuery{Sort: "biggest", Limit: 2, Offset: 2}, []int64{2, 4}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := s.Stories(ctx, tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ids := storyIDs(got); !reflect.DeepEqual(ids, tc.want) {
+				t.Errorf("stories = %v, want %v", ids, tc.want)
+			}
+		})
+	}
+	t.Run("summary", func(t *testing.T) {
+		got, _ := s.Stories(ctx, store.StoryQuery{Limit: 1})
+		one := got[0]
+		if one.Title != "Story of a" || one.Articles != 3 || !reflect.DeepEqual(one.Outlets, []string{"AP", "CNN"}) ||
+			!one.FirstPublished.Equal(*day(1)) || !one.LastPublished.Equal(*day(9)) || one.Updated.IsZero() {
+			t.Errorf("summary = %+v", one)
+		}
+	})
+	t.Run("bad sort", func(t *testing.T) {
+		if _, err := s.Stories(ctx, store.StoryQuery{Sort: "oldest; DROP TABLE stories"}); !errors.Is(err, ErrBadSort) {
+			t.Errorf("err = %v, want ErrBadSort", err)
+		}
+	})
+}
+
+func TestArticles(t *testing.T) {
+	ctx := context.Background()
+	s := listed(t)
+	for _, tc := range []struct {
+		name string
+		q    store.ArticleQuery
+		want []int64
+	}{
+		{"all", store.ArticleQuery{}, []int64{1, 2, 3, 4, 5, 6, 7, 8}},
+		{"story", store.ArticleQuery{Story: 3}, []int64{5, 6}},
+		{"outlet", store.ArticleQuery{Outlet: "BBC"}, []int64{4, 8}},
+		{"since until", store.ArticleQuery{Since: *day(2), Until: *day(4)}, []int64{3, 5, 6}},
+		{"language", store.ArticleQuery{Language: "fr"}, []int64{4}},
+		{"after id", store.ArticleQuery{AfterID: 6}, []int64{7, 8}},
+		{"limit offset", store.ArticleQuery{Limit: 3, Offset: 1}, []int64{2, 3, 4}},
+		{"keyset page", store.ArticleQuery{AfterID: 2, Limit: 2}, []int64{3, 4}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := s.Articles(ctx, tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := []int64{}
+			for _, a := range got {
+				ids = append(ids, a.ID)
+				if a.Text != "" {
+					t.Errorf("article %d has text without WithText", a.ID)
+				}
+			}
+			if !reflect.DeepEqual(ids, tc.want) {
+				t.Errorf("articles = %v, want %v", ids, tc.want)
+			}
+		})
+	}
+	t.Run("with text", func(t *testing.T) {
+		got, err := s.Articles(ctx, store.ArticleQuery{WithText: true, Limit: 1})
+		if err != nil || len(got) != 1 || got[0].Text != "Body of a." {
+			t.Errorf("articles = %+v, %v", got, err)
+		}
+	})
+}
+
+func TestClusterRowsPages(t *testing.T) {
+	ctx := context.Background()
+	s := newTest(t)
+	g := newGenerator(t, 1)
+	n := 2*clusterPage + 17
+	var recs []*store.Record
+	for range n {
+		recs = append(recs, g.record())
+	}
+	mustSave(t, s, recs...)
+	var last int64
+	count := 0
+	err := s.ClusterRows(ctx, func(r store.ClusterRow) error {
+		if r.Article <= last {
+			t.Fatalf("row %d after %d: not in id order", r.Article, last)
+		}
+		rec := recs[r.Article-1]
+		if r.Story != *rec.Article.Story || string(r.Features) != string(rec.Features) || !r.Published.Equal(*rec.Article.Published) {
+			t.Fatalf("row %d = %+v", r.Article, r)
+		}
+		last = r.Article
+		count++
+		return nil
+	})
+	if err != nil || count != n {
+		t.Fatalf("ClusterRows: %d rows, %v; want %d", count, err, n)
+	}
+	stop := errors.New("stop")
+	err = s.ClusterRows(ctx, func(r store.ClusterRow) error { return stop })
+	if !errors.Is(err, stop) {
+		t.Errorf("fn's error: got %v", err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.ClusterRows(cancelled, func(store.ClusterRow) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: err = %v", err)
+	}
+}
+
+func TestComparisonCache(t *testing.T) {
+	ctx := context.Background()
+	s := newTest(t)
+	for _, p := range []struct {
+		version int64
+		data    string
+	}{{1, "v1"}, {2, "v2"}, {2, "v2 again"}} {
+		if err := s.PutComparison(ctx, 7, p.version, []byte(p.data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := s.Comparison(ctx, 7, 2); err != nil || string(got) != "v2 again" {
+		t.Errorf("version 2 = %q, %v", got, err)
+	}
+	if _, err := s.Comparison(ctx, 7, 1); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("stale version: err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestFeeds(t *testing.T) {
+	ctx := context.Background()
+	s := newTest(t)
+	f, err := s.AddFeed(ctx, model.Feed{URL: "https://a.example/rss", Title: "A", Outlet: "A News"})
+	if err != nil || f.ID == 0 {
+		t.Fatalf("AddFeed = %+v, %v", f, err)
+	}
+	_, err = s.AddFeed(ctx, model.Feed{URL: "https://a.example/rss"})
+	var dup *store.DuplicateError
+	if !errors.As(err, &dup) || dup.ID != f.ID {
+		t.Errorf("second AddFeed: err = %v, want duplicate of %d", err, f.ID)
+	}
+	f.ETag, f.LastModified, f.LastError, f.Failures = `"x"`, "Mon, 20 Nov 2023 10:00:00 GMT", "timeout", 2
+	f.LastPolled, f.NextPoll = day(1), day(2)
+	if err := s.UpdateFeed(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	feeds, err := s.Feeds(ctx)
+	if err != nil || len(feeds) != 1 {
+		t.Fatalf("Feeds = %+v, %v", feeds, err)
+	}
+	got := feeds[0]
+	if !got.LastPolled.Equal(*f.LastPolled) || !got.NextPoll.Equal(*f.NextPoll) {
+		t.Errorf("poll times = %v %v", got.LastPolled, got.NextPoll)
+	}
+	got.LastPolled, got.NextPoll, f.LastPolled, f.NextPoll = nil, nil, nil, nil
+	if !reflect.DeepEqual(got, f) {
+		t.Errorf("feed = %+v, want %+v", got, f)
+	}
+	if err := s.RemoveFeed(ctx, f.ID); err != nil {
+		t.Fatal(err)
+	}
+	if feeds, _ := s.Feeds(ctx); len(feeds) != 0 {
+		t.Errorf("feeds after remove = %+v", feeds)
+	}
+}
