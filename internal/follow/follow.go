@@ -51,9 +51,6 @@ type Ingester interface {
 	IngestItem(ctx context.Context, it source.Item) (pipeline.Result, error)
 }
 
-// Parser turns a fetched feed document into one item per entry.
-type Parser func(ctx context.Context, feedURL string, body []byte) ([]source.Item, error)
-
 // Defaults for zero Options fields.
 const (
 	DefaultInterval   = 15 * time.Minute
@@ -79,7 +76,7 @@ type Options struct {
 	Workers int
 	// Tick is how often Run looks for due feeds.
 	Tick time.Duration
-	// Parse reads a feed document; required.
+	// Parse reads a feed document; ParseFeed when nil.
 	Parse Parser
 	// OnPoll, if set, is called after each feed's poll, from the polling
 	// goroutine, e.g. to update metrics.
@@ -125,13 +122,10 @@ type Poller struct {
 	polls, notModified, fetchErrors, entriesNew, entriesKnown, entriesFailed atomic.Int64
 }
 
-// ErrNoParser is returned by New when Options.Parse is nil.
-var ErrNoParser = errors.New("follow: Options.Parse is required")
-
 // New returns a poller of st's feeds that fetches with f and ingests with in.
-func New(st Store, f Fetcher, in Ingester, opt Options, log *slog.Logger) (*Poller, error) {
+func New(st Store, f Fetcher, in Ingester, opt Options, log *slog.Logger) *Poller {
 	if opt.Parse == nil {
-		return nil, ErrNoParser
+		opt.Parse = ParseFeed
 	}
 	if opt.Interval <= 0 {
 		opt.Interval = DefaultInterval
@@ -157,7 +151,7 @@ func New(st Store, f Fetcher, in Ingester, opt Options, log *slog.Logger) (*Poll
 		workers:  make(chan struct{}, opt.Workers),
 		hosts:    map[string]chan struct{}{},
 		inflight: map[int64]bool{},
-	}, nil
+	}
 }
 
 // Stats returns the poller's counters.
@@ -328,12 +322,17 @@ func (p *Poller) fetchAndIngest(ctx context.Context, f model.Feed) pollResult {
 		res.NotModified = true
 		return res
 	}
-	items, err := p.opt.Parse(ctx, f.URL, resp.Body)
+	items, err := p.opt.Parse(f.URL, resp.Body)
 	if err != nil {
-		res.Err = fmt.Errorf("feed %s: %w", f.URL, err)
+		res.Err = err
 		return res
 	}
-	for _, it := range items {
+	for it, err := range items {
+		if err != nil {
+			res.Failed++
+			res.firstErr = cmp.Or(res.firstErr, err)
+			continue
+		}
 		if f.Outlet != "" {
 			it.Hint.Outlet = f.Outlet // the user's word for whose feed it is wins
 		}

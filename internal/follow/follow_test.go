@@ -15,16 +15,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mmcdole/gofeed"
-
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/pipeline"
 	"github.com/parallax-news/parallax/internal/source"
+	"github.com/parallax-news/parallax/internal/source/feed"
 	"github.com/parallax-news/parallax/internal/source/fetch"
 	"github.com/parallax-news/parallax/internal/store/sqlite"
 )
 
-// entry is one feed entry the test servers publish.
+// entry is one feed entry the test servers publish; one without a title
+// has no body either.
 type entry struct{ id, title string }
 
 // rss renders entries as an RSS 2.0 document whose links live under base.
@@ -32,29 +32,27 @@ func rss(base string, entries ...entry) string {
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>Test</title><link>` + base + `</link>`)
 	for _, e := range entries {
-		fmt.Fprintf(&b, `<item><guid>%[1]s/%[2]s</guid><link>%[1]s/%[2]s</link><title>%[3]s</title>`+
-			`<description>Body of %[3]s, long enough to be an article.</description></item>`, base, e.id, e.title)
+		fmt.Fprintf(&b, `<item><guid>%[1]s/%[2]s</guid><link>%[1]s/%[2]s</link>`, base, e.id)
+		if e.title != "" {
+			fmt.Fprintf(&b, `<title>%[1]s</title><description>Body of %[1]s, long enough to be an article.</description>`, e.title)
+		}
+		b.WriteString(`</item>`)
 	}
 	b.WriteString(`</channel></rss>`)
 	return b.String()
 }
 
 // memIngester stands in for the pipeline: an entry is new the first time
-// its URL is seen and known after; titles listed in fail are refused.
+// its URL is seen and known after.
 type memIngester struct {
 	mu     sync.Mutex
 	stored []source.Item
 	seen   map[string]bool
-	fail   map[string]bool
 }
 
 func (m *memIngester) IngestItem(_ context.Context, it source.Item) (pipeline.Result, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.fail[it.Hint.Title] {
-		err := fmt.Errorf("%s: no article text", it.Input)
-		return pipeline.Result{Input: it.Input, Status: pipeline.StatusFailed, Err: err}, err
-	}
 	if m.seen == nil {
 		m.seen = map[string]bool{}
 	}
@@ -100,9 +98,6 @@ func newFixture(t *testing.T, opt Options) *fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	fx := &fixture{st: st, in: &memIngester{}, clock: &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}}
-	if opt.Parse == nil {
-		opt.Parse = testParse
-	}
 	user := opt.OnPoll
 	opt.OnPoll = func(p Poll) {
 		fx.mu.Lock()
@@ -112,10 +107,7 @@ func newFixture(t *testing.T, opt Options) *fixture {
 			user(p)
 		}
 	}
-	fx.p, err = New(st, fetch.New(fetch.Options{AllowPrivate: true}), fx.in, opt, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fx.p = New(st, fetch.New(fetch.Options{AllowPrivate: true}), fx.in, opt, log)
 	fx.p.now = fx.clock.now
 	return fx
 }
@@ -291,11 +283,33 @@ func TestErrorBackoff(t *testing.T) {
 	}
 }
 
-func TestBackoffCapped(t *testing.T) {
-	p, err := New(nil, nil, nil, Options{Parse: testParse, Interval: time.Minute, MaxBackoff: time.Hour}, slog.Default())
-	if err != nil {
-		t.Fatal(err)
+func TestPollFailures(t *testing.T) {
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		wantErr string
+	}{
+		{"not found", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }, "404"},
+		{"malformed feed", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "<rss><channel><item>") }, feed.ErrMalformed.Error()},
+		{"a web page", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "<html><p>hello</p></html>") }, feed.ErrMalformed.Error()},
 	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(tc.handler)
+			defer srv.Close()
+			fx := newFixture(t, Options{})
+			f := fx.add(t, model.Feed{URL: srv.URL})
+			fx.pollOnce(t)
+			got := fx.feed(t, f.ID)
+			if got.Failures != 1 || !strings.Contains(got.LastError, tc.wantErr) || !strings.Contains(got.LastError, srv.URL) {
+				t.Errorf("feed = %+v; want one failure with an error naming the URL and %q", got, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestBackoffCapped(t *testing.T) {
+	p := New(nil, nil, nil, Options{Interval: time.Minute, MaxBackoff: time.Hour}, slog.Default())
 	tests := []struct {
 		name     string
 		failures int
@@ -417,16 +431,15 @@ func TestFailedEntries(t *testing.T) {
 		conditional = append(conditional, r.Header.Get("If-None-Match") != "")
 		mu.Unlock()
 		w.Header().Set("ETag", `"e"`)
-		fmt.Fprint(w, rss("https://mixed.example", entry{"1", "Fine"}, entry{"2", "Empty"}))
+		fmt.Fprint(w, rss("https://mixed.example", entry{"1", "Fine"}, entry{"2", ""}))
 	}))
 	defer srv.Close()
 	fx := newFixture(t, Options{Interval: time.Minute})
-	fx.in.fail = map[string]bool{"Empty": true}
 	f := fx.add(t, model.Feed{URL: srv.URL})
 
 	fx.pollOnce(t)
 	got := fx.feed(t, f.ID)
-	if got.Failures != 0 || !strings.Contains(got.LastError, "1 of 2 entries failed") || !strings.Contains(got.LastError, "no article text") {
+	if got.Failures != 0 || !strings.Contains(got.LastError, "1 of 2 entries failed") || !strings.Contains(got.LastError, feed.ErrNoContent.Error()) {
 		t.Errorf("feed = %+v; want no failures and a last error naming the failed entry", got)
 	}
 	if got.ETag != "" {
@@ -485,12 +498,6 @@ func TestRun(t *testing.T) {
 	}
 }
 
-func TestNewNeedsParser(t *testing.T) {
-	if _, err := New(nil, nil, nil, Options{}, slog.Default()); !errors.Is(err, ErrNoParser) {
-		t.Errorf("New without a parser: %v, want ErrNoParser", err)
-	}
-}
-
 func chain(fns ...func(Poll)) func(Poll) {
 	return func(p Poll) {
 		for _, fn := range fns {
@@ -505,24 +512,4 @@ func feedURLs(polls []Poll) []string {
 		out = append(out, p.Feed.URL)
 	}
 	return out
-}
-
-// testParse reads RSS with gofeed, one item per entry with its link and
-// title as hints, as the feed reader of internal/source does.
-func testParse(ctx context.Context, feedURL string, body []byte) ([]source.Item, error) {
-	doc, err := gofeed.NewParser().ParseString(string(body))
-	if err != nil {
-		return nil, err
-	}
-	var items []source.Item
-	for i, e := range doc.Items {
-		items = append(items, source.Item{
-			Input:  fmt.Sprintf("%s#%d", feedURL, i+1),
-			Kind:   "feed",
-			Format: source.FormatText,
-			Body:   []byte(e.Description),
-			Hint:   source.Hint{URL: e.Link, Title: e.Title},
-		})
-	}
-	return items, nil
 }
