@@ -51,6 +51,8 @@ const (
 	RemovalDateline    = "dateline"     // a stripped dateline such as "( — "
 	RemovalOutletLine  = "outlet_line"  // an outlet name standing alone, e.g. "Fox News"
 	RemovalTitle       = "title"        // the headline repeated as the first line of the body
+	RemovalSummary     = "summary"      // the page's summary (meta description) repeated atop the body
+	RemovalURL         = "url"          // a bare URL standing alone before the body
 )
 
 // Raw is an input exactly as it was read, kept so an article can be
@@ -100,6 +102,9 @@ type Fact struct {
 	Outlets  []string   `json:"outlets"`
 	Kind     string     `json:"kind"`
 	Evidence []Evidence `json:"evidence,omitempty"`
+	// Independent counts the articles that carry the fact in writing of
+	// their own: copies count for their outlet, not here.
+	Independent int `json:"independent,omitempty"`
 }
 
 // Evidence is the sentence of one article that supports a fact or quote.

@@ -1,0 +1,85 @@
+package compare
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/text"
+)
+
+// storyEntities merges the entities of every article by text.EntityKey, so
+// that "Zelensky" and "Zelenskyy", "Council on Foreign Relations" and
+// "Council of Foreign Relations" are one. A person named by surname alone
+// in an article joins the one person of the story with that surname.
+func storyEntities(as []*article) []model.Entity {
+	type acc struct {
+		names    map[string]int
+		kinds    map[string]int
+		variants map[string]bool
+		outlets  map[string]bool
+		mentions int
+	}
+	by := map[string]*acc{}
+	add := func(key, outlet string, e text.Entity) {
+		x, ok := by[key]
+		if !ok {
+			x = &acc{names: map[string]int{}, kinds: map[string]int{}, variants: map[string]bool{}, outlets: map[string]bool{}}
+			by[key] = x
+		}
+		x.names[e.Name]++
+		x.kinds[e.Kind]++
+		x.variants[e.Name] = true
+		for _, v := range e.Variants {
+			x.variants[v] = true
+		}
+		x.outlets[outlet] = true
+		x.mentions += max(e.Count, 1)
+	}
+	var single []struct {
+		outlet string
+		e      text.Entity
+	}
+	for _, a := range as {
+		for _, e := range a.doc.Entities {
+			if e.Kind == model.EntityPerson && !strings.Contains(strings.TrimSpace(e.Name), " ") {
+				single = append(single, struct {
+					outlet string
+					e      text.Entity
+				}{a.outlet, e})
+				continue
+			}
+			add(text.EntityKey(e.Name), a.outlet, e)
+		}
+	}
+	for _, s := range single {
+		key := text.EntityKey(s.e.Name)
+		target := key
+		for k, x := range by {
+			if x.kinds[model.EntityPerson] == 0 {
+				continue
+			}
+			if strings.HasSuffix(k, " "+key) {
+				if target != key {
+					target = key // two people share the surname: keep apart
+					break
+				}
+				target = k
+			}
+		}
+		add(target, s.outlet, s.e)
+	}
+
+	out := make([]model.Entity, 0, len(by))
+	for _, k := range sortedKeys(by) {
+		x := by[k]
+		out = append(out, model.Entity{Name: mostCommon(x.names), Kind: mostCommon(x.kinds),
+			Variants: sortedKeys(x.variants), Outlets: sortedKeys(x.outlets), Mentions: x.mentions})
+	}
+	slices.SortStableFunc(out, func(x, y model.Entity) int {
+		return cmp.Or(cmp.Compare(len(y.Outlets), len(x.Outlets)), cmp.Compare(y.Mentions, x.Mentions),
+			cmp.Compare(x.Name, y.Name))
+	})
+	return out
+}

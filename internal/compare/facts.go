@@ -1,0 +1,418 @@
+package compare
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/text"
+)
+
+// sentence is one sentence of an article as the alignment sees it.
+type sentence struct {
+	text string
+	// terms are the content words: stems of non-stop words and normalised
+	// numbers, distinct.
+	terms []string
+	// ids are terms as sorted feature ids of the story, filled by alignment.
+	ids []int32
+	// nums are the quantities the sentence states, for discrepancies.
+	nums []float64
+	// names are its capitalised words, for name discrepancies.
+	names []string
+}
+
+// minTerms keeps headline fragments and "UPDATE:" lines out of the facts:
+// a fact needs a few content words to say anything.
+const minTerms = 4
+
+// irregular maps irregular verb forms Snowball leaves apart to the stem of
+// their base form, so that "met" matches "meeting".
+var irregular = map[string]string{
+	"met": "meet", "told": "tell", "said": "say", "says": "say", "held": "hold", "took": "take",
+	"taken": "take", "made": "make", "gave": "give", "given": "give", "went": "go", "gone": "go",
+	"came": "come", "began": "begin", "begun": "begin", "spoke": "speak", "spoken": "speak",
+	"wrote": "write", "written": "write", "ran": "run", "won": "win", "lost": "lose",
+	"left": "leav", "sent": "send", "brought": "bring", "bought": "buy", "thought": "think",
+	"sought": "seek", "fought": "fight", "led": "lead", "paid": "pay", "struck": "strike",
+	"killed": "kill", "chose": "choos", "chosen": "choos", "knew": "know", "known": "know",
+	"saw": "see", "seen": "see", "found": "find", "kept": "keep", "felt": "feel", "fell": "fall",
+	"drew": "draw", "drawn": "draw", "rose": "rise", "risen": "rise", "stood": "stand",
+	"hit": "hit", "quit": "quit", "shut": "shut", "cut": "cut", "put": "put",
+}
+
+// numberWords are spelled numbers news writes out, so that "one-in-three"
+// and "1 in 3" state the same quantity.
+var numberWords = map[string]float64{
+	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+	"nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "twenty": 20, "hundred": 100,
+}
+
+var scales = map[string]float64{"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+// sentencesOf reads the sentences of an article.
+func sentencesOf(a *article) []sentence {
+	out := make([]sentence, 0, len(a.doc.Sentences))
+	for _, s := range a.doc.Sentences {
+		out = append(out, newSentence(s.Text))
+	}
+	return out
+}
+
+func newSentence(s string) sentence {
+	toks := text.Tokens(s)
+	st := sentence{text: s}
+	seen := make(map[string]bool, len(toks))
+	for i, t := range toks {
+		if v, ok := quantity(toks, i); ok {
+			st.nums = append(st.nums, v)
+		}
+		if r := firstRune(t.Text); r >= 'A' && r <= 'Z' && len(t.Text) > 1 {
+			st.names = append(st.names, t.Text)
+		}
+		if t.Stop && numberWords[t.Norm] == 0 {
+			continue
+		}
+		term := t.Stem
+		if base, ok := irregular[t.Norm]; ok {
+			term = base
+		}
+		if len(term) < 2 && !isDigits(term) {
+			continue
+		}
+		if !seen[term] {
+			seen[term] = true
+			st.terms = append(st.terms, term)
+		}
+	}
+	return st
+}
+
+func firstRune(s string) rune {
+	for _, r := range s {
+		return r
+	}
+	return 0
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// quantity reads the number token i states, scaled by a following
+// "million" and the like. Years are dates, not quantities.
+func quantity(toks []text.Token, i int) (float64, bool) {
+	n := toks[i].Norm
+	v, ok := numberWords[n]
+	if !ok {
+		f, err := strconv.ParseFloat(n, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return 0, false
+		}
+		if isDigits(n) && len(n) == 4 && f >= 1900 && f <= 2100 {
+			return 0, false
+		}
+		v = f
+	}
+	if i > 0 {
+		if _, prevNum := numberWords[toks[i-1].Norm]; prevNum || isDigits(toks[i-1].Norm) {
+			return 0, false // "twenty five", "1 000": read once, from its first word
+		}
+	}
+	if i+1 < len(toks) {
+		if s, ok := scales[toks[i+1].Norm]; ok {
+			v *= s
+		}
+	}
+	return v, true
+}
+
+// link is an alignment of two sentences of different outlets.
+type link struct {
+	a, b int // global sentence ids
+	sim  float64
+}
+
+// alignFacts aligns the sentences of the story's independent articles
+// across outlets and groups them into facts.
+func alignFacts(ctx context.Context, as []*article, outlets []string, threshold float64) ([]model.Fact, error) {
+	// Global sentence ids, and the article and index of each.
+	type ref struct{ art, sent int }
+	var refs []ref
+	first := make([]int, len(as))
+	for i, a := range as {
+		first[i] = len(refs)
+		if a.copyOf >= 0 {
+			continue
+		}
+		for j := range a.sents {
+			refs = append(refs, ref{i, j})
+		}
+	}
+	weights := featureIDs(as)
+
+	var links []link
+	for i := range as {
+		for j := i + 1; j < len(as); j++ {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("compare: align: %w", err)
+			}
+			if as[i].copyOf >= 0 || as[j].copyOf >= 0 || as[i].outlet == as[j].outlet {
+				continue
+			}
+			links = alignPair(links, as[i], as[j], first[i], first[j], weights, threshold)
+		}
+	}
+
+	// Facts are the connected groups of linked sentences.
+	parent := make([]int, len(refs))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	score := make([]float64, len(refs))
+	for _, l := range links {
+		parent[find(l.a)] = find(l.b)
+		score[l.a] += l.sim
+		score[l.b] += l.sim
+	}
+	groups := make(map[int][]int)
+	for id := range refs {
+		groups[find(id)] = append(groups[find(id)], id)
+	}
+
+	pos := make(map[int64]int, len(as))
+	for i, a := range as {
+		pos[a.a.ID] = i
+	}
+	var facts []model.Fact
+	var order []int // first sentence id of each fact, for ordering
+	for _, ids := range groups {
+		// One evidence sentence per article: the best linked one.
+		best := make(map[int]int)
+		for _, id := range ids {
+			r := refs[id]
+			if cur, ok := best[r.art]; !ok || score[id] > score[cur] {
+				best[r.art] = id
+			}
+		}
+		if len(best) == 1 && len(as[refs[ids[0]].art].sents[refs[ids[0]].sent].terms) < minTerms {
+			continue
+		}
+		f := model.Fact{}
+		rep, repScore := -1, -1.0
+		outs := map[string]bool{}
+		arts := sortedInts(best)
+		for _, ai := range arts {
+			id := best[ai]
+			a := as[ai]
+			s := a.sents[refs[id].sent]
+			f.Evidence = append(f.Evidence, model.Evidence{Article: a.a.ID, Outlet: a.outlet, Sentence: s.text})
+			outs[a.outlet] = true
+			f.Independent++
+			if score[id] > repScore {
+				rep, repScore = id, score[id]
+			}
+			// Copies carry what their original carries.
+			for _, c := range as {
+				if c.copyOf == ai {
+					outs[c.outlet] = true
+					f.Evidence = append(f.Evidence, model.Evidence{Article: c.a.ID, Outlet: c.outlet, Sentence: copySentence(c, s)})
+				}
+			}
+		}
+		f.Text = as[refs[rep].art].sents[refs[rep].sent].text
+		f.Outlets = sortedKeys(outs)
+		f.Kind = kindOf(len(f.Outlets), len(outlets))
+		sortEvidence(f.Evidence, pos)
+		facts = append(facts, f)
+		order = append(order, slices.Min(ids))
+	}
+	idx := make([]int, len(facts))
+	for i := range idx {
+		idx[i] = i
+	}
+	rank := map[string]int{model.FactCommon: 0, model.FactPartial: 1, model.FactUnique: 2}
+	slices.SortFunc(idx, func(x, y int) int {
+		fx, fy := facts[x], facts[y]
+		return cmp.Or(cmp.Compare(rank[fx.Kind], rank[fy.Kind]), cmp.Compare(len(fy.Outlets), len(fx.Outlets)),
+			cmp.Compare(fx.Outlets[0], fy.Outlets[0]), cmp.Compare(order[x], order[y]))
+	})
+	out := make([]model.Fact, len(facts))
+	for i, k := range idx {
+		out[i] = facts[k]
+	}
+	return out, nil
+}
+
+func kindOf(n, total int) string {
+	switch {
+	case n >= total:
+		return model.FactCommon
+	case n == 1:
+		return model.FactUnique
+	}
+	return model.FactPartial
+}
+
+func sortedInts[V any](m map[int]V) []int {
+	out := make([]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// copySentence finds in copy c the sentence matching its original's s.
+func copySentence(c *article, s sentence) string {
+	for _, cs := range c.sents {
+		if strings.EqualFold(strings.Join(cs.terms, " "), strings.Join(s.terms, " ")) {
+			return cs.text
+		}
+	}
+	return s.text
+}
+
+// featureIDs numbers the story's terms and weighs each by its inverse
+// sentence frequency, so that a shared "Kupchan" counts and a shared
+// "officials" barely does.
+func featureIDs(as []*article) []float64 {
+	ids := map[string]int32{}
+	var df []int
+	n := 0
+	for _, a := range as {
+		if a.copyOf >= 0 {
+			continue
+		}
+		for j := range a.sents {
+			s := &a.sents[j]
+			s.ids = s.ids[:0]
+			for _, t := range s.terms {
+				id, ok := ids[t]
+				if !ok {
+					id = int32(len(df))
+					ids[t] = id
+					df = append(df, 0)
+				}
+				df[id]++
+				s.ids = append(s.ids, id)
+			}
+			slices.Sort(s.ids)
+			n++
+		}
+	}
+	w := make([]float64, len(df))
+	for i, d := range df {
+		w[i] = math.Log(1 + float64(n)/float64(d))
+	}
+	return w
+}
+
+// strongSim links two sentences even when one of them has a better match
+// elsewhere: a near-identical wording in a third place is the same fact.
+const strongSim = 0.6
+
+// alignPair links the sentences of two articles: a pair is linked when its
+// similarity reaches the threshold and each is the other's best match (or
+// the similarity is strong), so that one sentence is not aligned with every
+// loosely related one.
+func alignPair(links []link, a, b *article, fa, fb int, w []float64, threshold float64) []link {
+	na, nb := len(a.sents), len(b.sents)
+	if na == 0 || nb == 0 {
+		return links
+	}
+	norm := func(s *sentence) float64 {
+		var t float64
+		for _, id := range s.ids {
+			t += w[id] * w[id]
+		}
+		return math.Sqrt(t)
+	}
+	nA := make([]float64, na)
+	for i := range a.sents {
+		nA[i] = norm(&a.sents[i])
+	}
+	nB := make([]float64, nb)
+	for j := range b.sents {
+		nB[j] = norm(&b.sents[j])
+	}
+	sims := make([]float64, na*nb)
+	bestA := make([]int, na)
+	bestB := make([]int, nb)
+	for j := range bestB {
+		bestB[j] = -1
+	}
+	for i := range a.sents {
+		bestA[i] = -1
+		if len(a.sents[i].ids) < 2 {
+			continue
+		}
+		for j := range b.sents {
+			if len(b.sents[j].ids) < 2 {
+				continue
+			}
+			shared, n := dot(a.sents[i].ids, b.sents[j].ids, w)
+			if n < 2 {
+				continue // one shared word is a coincidence, not a fact
+			}
+			s := shared / (nA[i] * nB[j])
+			sims[i*nb+j] = s
+			if bestA[i] < 0 || s > sims[i*nb+bestA[i]] {
+				bestA[i] = j
+			}
+			if bestB[j] < 0 || s > sims[bestB[j]*nb+j] {
+				bestB[j] = i
+			}
+		}
+	}
+	for i := range a.sents {
+		for j := range b.sents {
+			s := sims[i*nb+j]
+			if s >= threshold && (bestA[i] == j && bestB[j] == i || s >= strongSim) {
+				links = append(links, link{fa + i, fb + j, s})
+			}
+		}
+	}
+	return links
+}
+
+// dot returns the weighted overlap of two sorted id lists and its size.
+func dot(x, y []int32, w []float64) (float64, int) {
+	var s float64
+	n := 0
+	for i, j := 0, 0; i < len(x) && j < len(y); {
+		switch {
+		case x[i] < y[j]:
+			i++
+		case x[i] > y[j]:
+			j++
+		default:
+			s += w[x[i]] * w[x[i]]
+			n++
+			i++
+			j++
+		}
+	}
+	return s, n
+}
