@@ -1,0 +1,242 @@
+package server
+
+import (
+	"encoding/xml"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/store"
+)
+
+// feedRoutes are the Atom feeds; /stories/{id}.atom is reached through the
+// story page's pattern (see pageRoutes).
+func (s *Server) feedRoutes() []route {
+	return []route{
+		{"GET /stories.atom", http.HandlerFunc(s.storiesFeed)},
+	}
+}
+
+// Atom 1.0 (RFC 4287), only the elements Parallax fills. encoding/xml
+// escapes every text, so article text cannot become markup in a reader.
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	ID      string      `xml:"id"`
+	Title   string      `xml:"title"`
+	Updated string      `xml:"updated"`
+	Author  atomPerson  `xml:"author"`
+	Links   []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomEntry struct {
+	ID        string      `xml:"id"`
+	Title     string      `xml:"title"`
+	Updated   string      `xml:"updated"`
+	Published string      `xml:"published,omitempty"`
+	Author    *atomPerson `xml:"author,omitempty"`
+	Links     []atomLink  `xml:"link"`
+	Summary   atomText    `xml:"summary"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
+}
+
+const (
+	feedEntries    = 50
+	summaryRunes   = 400
+	tagDate        = "2026"
+	defaultTagHost = "parallax.localhost"
+)
+
+// base is the site's absolute address for links in feeds.
+func (s *Server) base(r *http.Request) string {
+	if s.cfg.BaseURL != "" {
+		return s.cfg.BaseURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// tagHost is the authority of the feeds' tag: URIs: the public host when
+// one is configured.
+func (s *Server) tagHost() string {
+	if u, err := url.Parse(s.cfg.BaseURL); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return defaultTagHost
+}
+
+// tag is a tag: URI (RFC 4151) naming a story or an article for good,
+// whatever address the server is reached at.
+func (s *Server) tag(kind string, id int64) string {
+	return fmt.Sprintf("tag:%s,%s:%s/%d", s.tagHost(), tagDate, kind, id)
+}
+
+func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func (s *Server) storiesFeed(w http.ResponseWriter, r *http.Request) {
+	stories, err := s.st.Stories(r.Context(), store.StoryQuery{Sort: "updated", Limit: feedEntries})
+	if err != nil {
+		s.feedFail(w, r, fmt.Errorf("list stories: %w", err))
+		return
+	}
+	base := s.base(r)
+	feed := atomFeed{
+		ID:     "tag:" + s.tagHost() + "," + tagDate + ":stories",
+		Title:  "Parallax: stories",
+		Author: atomPerson{Name: "Parallax"},
+		Links: []atomLink{
+			{Href: base + "/stories.atom", Rel: "self", Type: "application/atom+xml"},
+			{Href: base + "/", Rel: "alternate", Type: "text/html"},
+		},
+	}
+	var newest time.Time
+	for _, st := range stories {
+		updated := orNow(storyUpdated(st))
+		newest = later(newest, updated)
+		feed.Entries = append(feed.Entries, atomEntry{
+			ID:      s.tag("story", st.ID),
+			Title:   st.Title,
+			Updated: atomTime(updated),
+			Links:   []atomLink{{Href: fmt.Sprintf("%s/stories/%d", base, st.ID), Rel: "alternate", Type: "text/html"}},
+			Summary: atomText{Type: "text", Body: fmt.Sprintf("%s from %s.", plural(st.Articles, "article", "articles"), strings.Join(st.Outlets, ", "))},
+		})
+	}
+	feed.Updated = atomTime(orNow(newest))
+	s.writeFeed(w, r, feed)
+}
+
+func (s *Server) storyFeed(w http.ResponseWriter, r *http.Request) {
+	id, err := parseID("id", strings.TrimSuffix(r.PathValue("id"), atomSuffix))
+	if err != nil {
+		s.feedFail(w, r, err)
+		return
+	}
+	sum, err := s.st.Story(r.Context(), id)
+	if err != nil {
+		s.feedFail(w, r, fmt.Errorf("story %d: %w", id, err))
+		return
+	}
+	arts, err := s.st.Articles(r.Context(), store.ArticleQuery{Story: id, WithText: true})
+	if err != nil {
+		s.feedFail(w, r, fmt.Errorf("articles of story %d: %w", id, err))
+		return
+	}
+	// Newest coverage first.
+	slices.SortStableFunc(arts, func(a, b model.Article) int { return articleUpdated(b).Compare(articleUpdated(a)) })
+	if len(arts) > feedEntries {
+		arts = arts[:feedEntries]
+	}
+	base := s.base(r)
+	feed := atomFeed{
+		ID:     s.tag("story", id),
+		Title:  "Parallax: " + sum.Title,
+		Author: atomPerson{Name: "Parallax"},
+		Links: []atomLink{
+			{Href: fmt.Sprintf("%s/stories/%d.atom", base, id), Rel: "self", Type: "application/atom+xml"},
+			{Href: fmt.Sprintf("%s/stories/%d", base, id), Rel: "alternate", Type: "text/html"},
+		},
+	}
+	var newest time.Time
+	for _, a := range arts {
+		updated := orNow(articleUpdated(a))
+		newest = later(newest, updated)
+		e := atomEntry{
+			ID:      s.tag("article", a.ID),
+			Title:   a.Outlet + ": " + a.Title,
+			Updated: atomTime(updated),
+			Author:  &atomPerson{Name: a.Outlet},
+			Links:   []atomLink{{Href: fmt.Sprintf("%s/articles/%d", base, a.ID), Rel: "alternate", Type: "text/html"}},
+			Summary: atomText{Type: "text", Body: shorten(summaryRunes, strings.Join(strings.Fields(a.Text), " "))},
+		}
+		if a.Published != nil {
+			e.Published = atomTime(*a.Published)
+		}
+		if a.URL != "" {
+			e.Links = append(e.Links, atomLink{Href: a.URL, Rel: "related", Type: "text/html"})
+		}
+		feed.Entries = append(feed.Entries, e)
+	}
+	feed.Updated = atomTime(orNow(later(newest, storyUpdated(*sum))))
+	s.writeFeed(w, r, feed)
+}
+
+func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, feed atomFeed) {
+	out, err := xml.MarshalIndent(feed, "", "  ")
+	if err != nil {
+		s.feedFail(w, r, fmt.Errorf("encode feed: %w", err))
+		return
+	}
+	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+	_, _ = w.Write([]byte(xml.Header))
+	_, _ = w.Write(out)
+}
+
+// feedFail answers a feed reader in plain text: it shows no pages.
+func (s *Server) feedFail(w http.ResponseWriter, r *http.Request, err error) {
+	code := status(err)
+	msg := err.Error()
+	if code >= 500 {
+		s.log.ErrorContext(r.Context(), "feed failed", slog.String("path", r.URL.Path), slog.Any("error", err))
+		msg = http.StatusText(code)
+	}
+	http.Error(w, msg, code)
+}
+
+// storyUpdated is when a story last changed, as best the summary knows.
+func storyUpdated(st model.StorySummary) time.Time {
+	switch {
+	case !st.Updated.IsZero():
+		return st.Updated
+	case st.LastPublished != nil:
+		return *st.LastPublished
+	}
+	return time.Time{}
+}
+
+// articleUpdated is when an article reached Parallax, else when it was published.
+func articleUpdated(a model.Article) time.Time {
+	switch {
+	case !a.Ingested.IsZero():
+		return a.Ingested
+	case a.Published != nil:
+		return *a.Published
+	}
+	return time.Time{}
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// orNow stands in for an unknown time: Atom requires an updated time.
+func orNow(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Now()
+	}
+	return t
+}

@@ -1,0 +1,82 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/mmcdole/gofeed"
+)
+
+// TestAtomFeeds parses both feeds with gofeed, as a feed reader would.
+func TestAtomFeeds(t *testing.T) {
+	f := newFixture(t, "")
+	tests := []struct {
+		name     string
+		path     string
+		entries  int
+		idPrefix string
+		titles   []string // titles the entries must have, text as stored
+		self     string
+	}{
+		{name: "stories", path: "/stories.atom", entries: 2, idPrefix: "tag:parallax.localhost,2026:story/",
+			titles: []string{"Back-channel talks " + xssScript, "Harvest festival opens"}, self: "/stories.atom"},
+		{name: "one story", path: fmt.Sprintf("/stories/%d.atom", f.story), entries: 3, idPrefix: "tag:parallax.localhost,2026:article/",
+			titles: []string{"Alpha News: Talks " + xssScript, "Beta Post: Secret talks with Lavrov", "Gamma Wire: Talks " + xssScript},
+			self:   fmt.Sprintf("/stories/%d.atom", f.story)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.do(t, nil, request{path: tc.path})
+			feed, err := gofeed.NewParser().ParseString(r.body)
+			if err != nil {
+				t.Fatalf("gofeed: %v\n%s", err, r.body)
+			}
+			if feed.FeedType != "atom" || feed.FeedVersion != "1.0" {
+				t.Errorf("feed type %s %s, want atom 1.0", feed.FeedType, feed.FeedVersion)
+			}
+			if feed.UpdatedParsed == nil {
+				t.Error("feed has no parsable updated time")
+			}
+			if feed.FeedLink != f.ts.URL+tc.self {
+				t.Errorf("self link %q, want %q", feed.FeedLink, f.ts.URL+tc.self)
+			}
+			if len(feed.Items) != tc.entries {
+				t.Fatalf("%d entries, want %d", len(feed.Items), tc.entries)
+			}
+			var titles []string
+			for _, it := range feed.Items {
+				titles = append(titles, it.Title)
+				if !strings.HasPrefix(it.GUID, tc.idPrefix) {
+					t.Errorf("entry id %q, want a tag: URI starting %q", it.GUID, tc.idPrefix)
+				}
+				if it.UpdatedParsed == nil {
+					t.Errorf("entry %q has no parsable updated time", it.Title)
+				}
+				if !strings.HasPrefix(it.Link, f.ts.URL+"/") {
+					t.Errorf("entry %q links to %q, want this site", it.Title, it.Link)
+				}
+			}
+			for _, want := range tc.titles {
+				if !strings.Contains(strings.Join(titles, "\n"), want) {
+					t.Errorf("no entry titled %q in %q", want, titles)
+				}
+			}
+		})
+	}
+}
+
+// TestAtomNewestCoverageFirst: a story's feed lists its latest coverage first.
+func TestAtomNewestCoverageFirst(t *testing.T) {
+	f := newFixture(t, "")
+	r := f.do(t, nil, request{path: fmt.Sprintf("/stories/%d.atom", f.story)})
+	feed, err := gofeed.NewParser().ParseString(r.body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(feed.Items); i++ {
+		if feed.Items[i].UpdatedParsed.After(*feed.Items[i-1].UpdatedParsed) {
+			t.Errorf("entry %d (%s) is newer than entry %d (%s)", i, feed.Items[i].Updated, i-1, feed.Items[i-1].Updated)
+		}
+	}
+}

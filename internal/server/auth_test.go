@@ -1,0 +1,284 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/parallax-news/parallax/internal/store"
+)
+
+// TestAPIWrites: every API write is refused without the token, with a wrong
+// one, and when the server has none; accepted with it.
+func TestAPIWrites(t *testing.T) {
+	f := newFixture(t, testToken)
+	none := newFixture(t, "")
+	bearer := map[string]string{"Authorization": "Bearer " + testToken}
+	wrong := map[string]string{"Authorization": "Bearer not-" + testToken}
+	article := `{"id":"x-1","outlet":"Epsilon Times","url":"https://epsilon.example/a","title":"Lavrov speaks","published":"2023-07-08","text":"Lavrov spoke in Moscow on Saturday."}`
+	writes := []request{
+		{method: http.MethodPost, path: "/api/v1/articles", body: article},
+		{method: http.MethodPost, path: fmt.Sprintf("/api/v1/stories/%d/merge", f.other), body: fmt.Sprintf(`{"into":%d}`, f.story)},
+		{method: http.MethodPost, path: fmt.Sprintf("/api/v1/articles/%d/move", f.beta), body: `{"to":0}`},
+		{method: http.MethodPost, path: "/api/v1/feeds", body: `{"url":"https://feeds.example/rss"}`},
+		{method: http.MethodDelete, path: "/api/v1/feeds/1"},
+	}
+	for _, w := range writes {
+		t.Run("refused "+w.method+" "+w.path, func(t *testing.T) {
+			cases := []struct {
+				name   string
+				fx     *fixture
+				header map[string]string
+				code   int
+				msg    string
+			}{
+				{name: "no token", fx: f, code: http.StatusUnauthorized, msg: "Authorization: Bearer"},
+				{name: "wrong token", fx: f, header: wrong, code: http.StatusUnauthorized, msg: "Authorization: Bearer"},
+				{name: "basic auth", fx: f, header: map[string]string{"Authorization": "Basic " + testToken}, code: http.StatusUnauthorized},
+				{name: "server without token", fx: none, header: bearer, code: http.StatusForbidden, msg: "writes are disabled"},
+			}
+			for _, tc := range cases {
+				rq := w
+				rq.header = tc.header
+				r := tc.fx.do(t, nil, rq)
+				if r.code != tc.code || !strings.Contains(r.body, tc.msg) {
+					t.Errorf("%s: status %d body %s; want %d with %q", tc.name, r.code, r.body, tc.code, tc.msg)
+				}
+			}
+		})
+	}
+
+	tests := []struct {
+		name     string
+		rq       request
+		code     int
+		contains string
+	}{
+		{name: "post article", rq: request{method: http.MethodPost, path: "/api/v1/articles", body: article}, code: 201, contains: `"status": "new"`},
+		{name: "post article again", rq: request{method: http.MethodPost, path: "/api/v1/articles", body: article}, code: 200, contains: `"status": "known"`},
+		{name: "post known url", rq: request{method: http.MethodPost, path: "/api/v1/articles", body: `{"url":"https://beta.example/talks"}`}, code: 200,
+			contains: fmt.Sprintf(`"id": %d`, f.beta)},
+		{name: "post url that fails", rq: request{method: http.MethodPost, path: "/api/v1/articles", body: `{"url":"https://nowhere.example/x"}`}, code: 422, contains: "tests reach no network"},
+		{name: "post unreadable", rq: request{method: http.MethodPost, path: "/api/v1/articles", body: `{"text":"UNREADABLE"}`}, code: 422, contains: "no article text found"},
+		{name: "post nothing", rq: request{method: http.MethodPost, path: "/api/v1/articles", body: `{}`}, code: 400, contains: "to fetch an article"},
+		{name: "post not json", rq: request{method: http.MethodPost, path: "/api/v1/articles", body: `text`}, code: 400, contains: "not a JSON object"},
+		{name: "post bad date", rq: request{method: http.MethodPost, path: "/api/v1/articles", body: `{"text":"x y z","published":"soon"}`}, code: 400, contains: "published"},
+		{name: "post too large", rq: request{method: http.MethodPost, path: "/api/v1/articles", body: `{"text":"` + strings.Repeat("a", maxArticleBytes) + `"}`}, code: 413},
+		{name: "merge", rq: request{method: http.MethodPost, path: fmt.Sprintf("/api/v1/stories/%d/merge", f.other), body: fmt.Sprintf(`{"into":%d,"reason":"same event"}`, f.story)},
+			code: 200, contains: fmt.Sprintf(`"target": %d`, f.story)},
+		{name: "merge unknown story", rq: request{method: http.MethodPost, path: "/api/v1/stories/9999/merge", body: fmt.Sprintf(`{"into":%d}`, f.story)}, code: 404},
+		{name: "merge without into", rq: request{method: http.MethodPost, path: fmt.Sprintf("/api/v1/stories/%d/merge", f.story), body: `{}`}, code: 400, contains: "into"},
+		{name: "merge unknown field", rq: request{method: http.MethodPost, path: fmt.Sprintf("/api/v1/stories/%d/merge", f.story), body: `{"onto":1}`}, code: 400},
+		{name: "move to new story", rq: request{method: http.MethodPost, path: fmt.Sprintf("/api/v1/articles/%d/move", f.beta), body: `{"to":0,"reason":"different event"}`}, code: 200, contains: `"kind": "move"`},
+		{name: "move without to", rq: request{method: http.MethodPost, path: fmt.Sprintf("/api/v1/articles/%d/move", f.beta), body: `{}`}, code: 400},
+		{name: "add feed", rq: request{method: http.MethodPost, path: "/api/v1/feeds", body: `{"url":"https://feeds.example/rss","outlet":"Feeds Example"}`}, code: 201, contains: `"id": 2`},
+		{name: "add feed again", rq: request{method: http.MethodPost, path: "/api/v1/feeds", body: `{"url":"https://feeds.example/rss"}`}, code: 409},
+		{name: "add feed not http", rq: request{method: http.MethodPost, path: "/api/v1/feeds", body: `{"url":"file:///etc/passwd"}`}, code: 400},
+		{name: "list feeds", rq: request{path: "/api/v1/feeds"}, code: 200, contains: "Feeds Example"},
+		{name: "remove feed", rq: request{method: http.MethodDelete, path: "/api/v1/feeds/1"}, code: 204},
+		{name: "remove feed again", rq: request{method: http.MethodDelete, path: "/api/v1/feeds/1"}, code: 404},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.rq.header = bearer
+			r := f.do(t, nil, tc.rq)
+			if r.code != tc.code || !strings.Contains(r.body, tc.contains) {
+				t.Fatalf("%s %s: status %d body %s; want %d with %q", tc.rq.method, tc.rq.path, r.code, shortBody(r.body), tc.code, tc.contains)
+			}
+		})
+	}
+
+	// The posted article is stored with what it said about itself.
+	hits, err := f.st.Search(t.Context(), "Moscow", store.ArticleQuery{})
+	if err != nil || len(hits) != 1 {
+		t.Fatalf("search for the posted article: %d hits, %v", len(hits), err)
+	}
+	if a := hits[0].Article; a.Outlet != "Epsilon Times" || a.ExternalID != "x-1" || a.Published == nil || a.Published.Format("2006-01-02") != "2023-07-08" {
+		t.Errorf("posted article stored as %+v", a)
+	}
+}
+
+func shortBody(s string) string {
+	if len(s) > 300 {
+		return s[:300] + "…"
+	}
+	return s
+}
+
+// TestPageWrites: page forms need writes enabled, a session and the form's
+// CSRF token.
+func TestPageWrites(t *testing.T) {
+	f := newFixture(t, testToken)
+	signed := f.signIn(t, testToken)
+	csrf := f.csrfFrom(t, signed, storyPath(f.story))
+	move := func(to, token string) request {
+		return request{method: http.MethodPost, path: articlePath(f.beta) + "/move", form: url.Values{"to": {to}, "csrf": {token}, "reason": {"test"}}}
+	}
+
+	anon := noRedirect(newJar(t))
+	anonCSRF := f.csrfFrom(t, anon, "/signin")
+	otherBrowser := noRedirect(newJar(t))
+	f.csrfFrom(t, otherBrowser, "/signin")
+
+	tests := []struct {
+		name     string
+		c        *http.Client
+		rq       request
+		code     int
+		location string
+		contains string
+	}{
+		{name: "anonymous", c: anon, rq: move("0", anonCSRF), code: 403, contains: "sign in"},
+		{name: "no csrf", c: signed, rq: move("0", ""), code: 403, contains: "security token"},
+		{name: "wrong csrf", c: signed, rq: move("0", csrf+"x"), code: 403, contains: "security token"},
+		{name: "another browser's csrf", c: otherBrowser, rq: move("0", csrf), code: 403},
+		{name: "bad story number", c: signed, rq: move("soon", csrf), code: 400, contains: "not a story number"},
+		{name: "move to the other story", c: signed, rq: move(fmt.Sprint(f.other), csrf), code: 303, location: storyPath(f.other)},
+		{name: "merge back", c: signed, rq: request{method: http.MethodPost, path: storyPath(f.other) + "/merge",
+			form: url.Values{"into": {fmt.Sprint(f.story)}, "csrf": {csrf}}}, code: 303, location: storyPath(f.story)},
+		{name: "sign out", c: signed, rq: request{method: http.MethodPost, path: "/signout", form: url.Values{"csrf": {csrf}}}, code: 303, location: "/"},
+		{name: "signed out", c: signed, rq: move("0", csrf), code: 403, contains: "sign in"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.do(t, tc.c, tc.rq)
+			if r.code != tc.code {
+				t.Fatalf("status %d, want %d; body %s", r.code, tc.code, shortBody(r.body))
+			}
+			if got := r.header.Get("Location"); got != tc.location {
+				t.Errorf("Location %q, want %q", got, tc.location)
+			}
+			if !strings.Contains(r.body, tc.contains) {
+				t.Errorf("body lacks %q", tc.contains)
+			}
+		})
+	}
+	// The move and the merge happened: Beta Post is back in the story, and the
+	// corrections are kept.
+	a, err := f.st.Article(t.Context(), f.beta)
+	if err != nil || a.Story == nil || *a.Story != f.story {
+		t.Errorf("Beta Post's article after move and merge: %+v, %v; want in story %d", a, err, f.story)
+	}
+	cs, err := f.st.Corrections(t.Context())
+	if err != nil || len(cs) != 2 {
+		t.Errorf("corrections: %+v, %v; want a move and a merge", cs, err)
+	}
+}
+
+func TestSignIn(t *testing.T) {
+	f := newFixture(t, testToken)
+	none := newFixture(t, "")
+	tests := []struct {
+		name     string
+		fx       *fixture
+		token    string
+		csrf     bool
+		next     string
+		code     int
+		location string
+		contains string
+	}{
+		{name: "right token", fx: f, token: testToken, csrf: true, next: "/outlets", code: 303, location: "/outlets"},
+		{name: "offsite next", fx: f, token: testToken, csrf: true, next: "//evil.example/", code: 303, location: "/"},
+		{name: "wrong token", fx: f, token: "guess", csrf: true, code: 401, contains: "not the server"},
+		{name: "no csrf", fx: f, token: testToken, code: 403, contains: "security token"},
+		{name: "server without token", fx: none, token: "", csrf: true, code: 403, contains: "writes are disabled"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := noRedirect(newJar(t))
+			token := tc.fx.csrfFrom(t, c, "/signin")
+			if !tc.csrf {
+				token = ""
+			}
+			r := tc.fx.do(t, c, request{method: http.MethodPost, path: "/signin", form: url.Values{"csrf": {token}, "token": {tc.token}, "next": {tc.next}}})
+			if r.code != tc.code {
+				t.Fatalf("status %d, want %d; body %s", r.code, tc.code, shortBody(r.body))
+			}
+			if got := r.header.Get("Location"); got != tc.location {
+				t.Errorf("Location %q, want %q", got, tc.location)
+			}
+			if !strings.Contains(r.body, tc.contains) {
+				t.Errorf("body lacks %q", tc.contains)
+			}
+			session := false
+			for _, ck := range c.Jar.Cookies(mustURL(t, tc.fx.ts.URL)) {
+				session = session || ck.Name == sessionCookie
+			}
+			if session != (tc.code == 303) {
+				t.Errorf("session cookie held: %v, want %v", session, tc.code == 303)
+			}
+		})
+	}
+}
+
+// TestCookieAttributes: the session and CSRF cookies are HttpOnly and
+// SameSite=Strict.
+func TestCookieAttributes(t *testing.T) {
+	f := newFixture(t, testToken)
+	c := noRedirect(newJar(t))
+	csrf := f.csrfFrom(t, c, "/signin")
+	r := f.do(t, c, request{method: http.MethodPost, path: "/signin", form: url.Values{"csrf": {csrf}, "token": {testToken}}})
+	first := f.do(t, nil, request{path: "/signin"})
+	for _, set := range append(r.header.Values("Set-Cookie"), first.header.Values("Set-Cookie")...) {
+		if !strings.Contains(set, "HttpOnly") || !strings.Contains(set, "SameSite=Strict") {
+			t.Errorf("cookie %q: want HttpOnly and SameSite=Strict", set)
+		}
+	}
+	if len(r.header.Values("Set-Cookie")) == 0 || len(first.header.Values("Set-Cookie")) == 0 {
+		t.Error("no cookies set by the sign-in page or sign-in")
+	}
+}
+
+// TestSignedInControls: the merge, move and split controls appear only to a
+// signed-in user, each form with its CSRF token.
+func TestSignedInControls(t *testing.T) {
+	f := newFixture(t, testToken)
+	signed := f.signIn(t, testToken)
+	r := f.do(t, signed, request{path: storyPath(f.story)})
+	for _, want := range []string{fmt.Sprintf(`action="/stories/%d/merge"`, f.story), fmt.Sprintf(`action="/articles/%d/move"`, f.beta), "Split out", "Sign out"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("signed-in story page lacks %q", want)
+		}
+	}
+	forms := strings.Count(r.body, `method="post"`)
+	tokens := strings.Count(r.body, `name="csrf"`)
+	if forms == 0 || forms != tokens {
+		t.Errorf("%d post forms, %d CSRF fields: want one each", forms, tokens)
+	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// TestMetrics: the counters move with what the server does.
+func TestMetrics(t *testing.T) {
+	f := newFixture(t, testToken)
+	f.do(t, nil, request{path: storyPath(f.story)})
+	f.do(t, nil, request{path: fmt.Sprintf("/stories/%d.atom", f.story)})
+	f.do(t, nil, request{method: http.MethodPost, path: "/api/v1/articles", header: map[string]string{"Authorization": "Bearer " + testToken},
+		body: `{"url":"https://nowhere.example/x"}`})
+	r := f.do(t, nil, request{path: "/metrics"})
+	for _, want := range []string{
+		`parallax_http_request_duration_seconds_count{code="200",route="GET /stories/{id}"} 1`,
+		`parallax_http_request_duration_seconds_count{code="200",route="GET /stories/{id}.atom"} 1`,
+		`parallax_http_request_duration_seconds_count{code="422",route="POST /api/v1/articles"} 1`,
+		`parallax_articles_ingested_total{status="failed"} 1`,
+		`parallax_fetch_errors_total 1`,
+		`parallax_articles 4`,
+		`parallax_stories 2`,
+		`parallax_feeds_failing 1`,
+	} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("metrics lack %q\n%s", want, r.body)
+		}
+	}
+}

@@ -1,0 +1,172 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/store"
+)
+
+// Sentinel errors the handlers map to HTTP statuses in one place (status).
+var (
+	errBadRequest   = errors.New("bad request")
+	errUnauthorized = errors.New("unauthorized")
+	errForbidden    = errors.New("forbidden")
+	errInvalidInput = errors.New("invalid input")
+)
+
+// apiError is the one JSON form of every API error.
+type apiError struct {
+	Error string `json:"error"`
+}
+
+// writeJSON writes v as the whole answer.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	// The header is out: an encoding error can only be a broken connection.
+	_ = enc.Encode(v)
+}
+
+// status maps an error to its HTTP status.
+func status(err error) int {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, store.ErrDuplicate):
+		return http.StatusConflict
+	case errors.Is(err, errBadRequest):
+		return http.StatusBadRequest
+	case errors.As(err, &tooBig):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, errUnauthorized):
+		return http.StatusUnauthorized
+	case errors.Is(err, errForbidden):
+		return http.StatusForbidden
+	case errors.Is(err, errInvalidInput):
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusInternalServerError
+}
+
+// apiFail writes err as a JSON error; server faults are logged and their
+// detail kept from the client.
+func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
+	code := status(err)
+	msg := err.Error()
+	if code >= 500 {
+		s.log.ErrorContext(r.Context(), "request failed", slog.String("route", r.Pattern), slog.Any("error", err))
+		msg = http.StatusText(code)
+	}
+	if code == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="parallax"`)
+	}
+	writeJSON(w, code, apiError{Error: msg})
+}
+
+// pathID reads the {name} path value as a positive id.
+func pathID(r *http.Request, name string) (int64, error) {
+	return parseID(name, r.PathValue(name))
+}
+
+func parseID(name, v string) (int64, error) {
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("%s %q is not a positive number: %w", name, v, errBadRequest)
+	}
+	return id, nil
+}
+
+// filter is what story listings and search can be narrowed by; pages and
+// API read it from the same query parameters.
+type filter struct {
+	Query    string
+	Outlet   string
+	Entity   string
+	Language string
+	Since    time.Time
+	Until    time.Time
+	// Form values as typed, to fill the page's form again.
+	SinceText, UntilText string
+	Sort                 string
+	Limit                int
+}
+
+const (
+	defaultLimit = 30
+	maxLimit     = 200
+)
+
+// parseFilter reads q, outlet, entity, lang, since, until, sort and limit.
+// Dates are YYYY-MM-DD or RFC 3339; a bare until date includes that day.
+func parseFilter(r *http.Request) (filter, error) {
+	q := r.URL.Query()
+	f := filter{
+		Query:     q.Get("q"),
+		Outlet:    q.Get("outlet"),
+		Entity:    q.Get("entity"),
+		Language:  q.Get("lang"),
+		SinceText: q.Get("since"),
+		UntilText: q.Get("until"),
+		Sort:      q.Get("sort"),
+		Limit:     defaultLimit,
+	}
+	var err error
+	if f.Since, err = parseDate(f.SinceText, false); err != nil {
+		return f, fmt.Errorf("since: %w", err)
+	}
+	if f.Until, err = parseDate(f.UntilText, true); err != nil {
+		return f, fmt.Errorf("until: %w", err)
+	}
+	switch f.Sort {
+	case "", "newest", "biggest", "updated":
+	default:
+		return f, fmt.Errorf("sort %q is not newest, biggest or updated: %w", f.Sort, errBadRequest)
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return f, fmt.Errorf("limit %q is not a positive number: %w", v, errBadRequest)
+		}
+		f.Limit = min(n, maxLimit)
+	}
+	return f, nil
+}
+
+func parseDate(v string, endOfDay bool) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date (YYYY-MM-DD): %w", v, errBadRequest)
+	}
+	if endOfDay {
+		t = t.AddDate(0, 0, 1).Add(-time.Nanosecond)
+	}
+	return t, nil
+}
+
+func (f filter) storyQuery() store.StoryQuery {
+	return store.StoryQuery{
+		Outlet: f.Outlet, Entity: f.Entity, Since: f.Since, Until: f.Until,
+		Language: f.Language, Sort: f.Sort, Limit: f.Limit,
+	}
+}
+
+func (f filter) articleQuery() store.ArticleQuery {
+	return store.ArticleQuery{
+		Outlet: f.Outlet, Since: f.Since, Until: f.Until, Language: f.Language, Limit: f.Limit,
+	}
+}

@@ -1,0 +1,266 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const testToken = "s3cret-token"
+
+func TestRoutes(t *testing.T) {
+	f := newFixture(t, testToken)
+	html, js, atom := "text/html; charset=utf-8", "application/json; charset=utf-8", "application/atom+xml; charset=utf-8"
+	tests := []struct {
+		name     string
+		path     string
+		code     int
+		ctype    string
+		contains []string
+		absent   []string
+	}{
+		{name: "stories page", path: "/", code: 200, ctype: html,
+			contains: []string{`data-page="stories"`, "Back-channel talks", "Harvest festival opens", "Alpha News", "Beta Post", `<svg`, "<circle"}},
+		{name: "stories biggest first", path: "/?sort=biggest", code: 200, ctype: html,
+			contains: []string{`aria-current="true">Biggest`}},
+		{name: "stories by outlet", path: "/?outlet=Delta+Daily", code: 200, ctype: html,
+			contains: []string{"Harvest festival opens"}, absent: []string{"Back-channel talks"}},
+		{name: "stories by entity", path: "/?entity=Sergey+Lavrov", code: 200, ctype: html,
+			contains: []string{"Back-channel talks"}, absent: []string{"Harvest festival opens"}},
+		{name: "stories by language", path: "/?lang=de", code: 200, ctype: html,
+			contains: []string{"Harvest festival opens"}, absent: []string{"Back-channel talks"}},
+		{name: "stories by date", path: "/?since=2023-07-09&until=2023-07-09", code: 200, ctype: html,
+			contains: []string{"Harvest festival opens"}, absent: []string{"Back-channel talks"}},
+		{name: "stories bad date", path: "/?since=yesterday", code: 400, ctype: html,
+			contains: []string{`data-page="error"`, "not a date"}},
+		{name: "story page", path: storyPath(f.story), code: 200, ctype: html,
+			contains: []string{`data-page="story"`, "Common ground", "Officials met in New York in April",
+				"Mary Beth Long took part.", "Rebekah Koffler", "NBC News", "Sergey Lavrov", "publication_date",
+				`class="lineage"`, "<mark>Mary Beth Long took part.</mark>", "Gamma Wire", "shares Lavrov and New York",
+				fmt.Sprintf(`href="/stories/%d.atom"`, f.story), "Sign in</a> to merge"},
+			absent: []string{`action="/stories/`}},
+		{name: "story of one article", path: storyPath(f.other), code: 200, ctype: html,
+			contains: []string{"One article: nothing to compare."}},
+		{name: "story missing", path: "/stories/99999", code: 404, ctype: html, contains: []string{"not found"}},
+		{name: "story bad id", path: "/stories/abc", code: 400, ctype: html, contains: []string{"not a positive number"}},
+		{name: "article page", path: articlePath(f.alpha), code: 200, ctype: html,
+			contains: []string{`data-page="article"`, "What cleaning removed", "promo", "Gamma Wire", "Mary Beth Long took part."}},
+		{name: "article of a copy", path: articlePath(f.copyID), code: 200, ctype: html,
+			contains: []string{fmt.Sprintf(`a copy of <a href="/articles/%d">`, f.alpha)}},
+		{name: "article missing", path: "/articles/424242", code: 404, ctype: html},
+		{name: "outlets page", path: "/outlets", code: 200, ctype: html,
+			contains: []string{`data-page="outlets"`, "Alpha News", "Delta Daily", `<td class="num">1</td>`, "last error: HTTP 500"}},
+		{name: "search page", path: "/search?q=Koffler", code: 200, ctype: html,
+			contains: []string{`data-page="search"`, "<mark>Koffler</mark>", "Secret talks with Lavrov", "Back-channel talks"}},
+		{name: "search page filtered out", path: "/search?q=Koffler&outlet=Delta+Daily", code: 200, ctype: html,
+			contains: []string{"No article matches."}},
+		{name: "search page empty", path: "/search", code: 200, ctype: html, absent: []string{"No article matches."}},
+		{name: "signin page", path: "/signin", code: 200, ctype: html, contains: []string{`data-page="signin"`, `name="csrf"`, `type="password"`}},
+		{name: "unknown page", path: "/nowhere", code: 404},
+		{name: "healthz", path: "/healthz", code: 200, ctype: "text/plain; charset=utf-8", contains: []string{"ok"}},
+		{name: "api stories", path: "/api/v1/stories?limit=1&sort=biggest", code: 200, ctype: js,
+			contains: []string{`"title": "Back-channel talks`, `"articles": 3`}, absent: []string{"Harvest"}},
+		{name: "api stories bad sort", path: "/api/v1/stories?sort=loudest", code: 400, ctype: js, contains: []string{`"error":`}},
+		{name: "api stories bad limit", path: "/api/v1/stories?limit=-3", code: 400, ctype: js},
+		{name: "api story", path: fmt.Sprintf("/api/v1/stories/%d", f.story), code: 200, ctype: js,
+			contains: []string{`"facts":`, `"kind": "common"`, `"speaker": "Rebekah Koffler"`, `"explanations":`}},
+		{name: "api story missing", path: "/api/v1/stories/777", code: 404, ctype: js, contains: []string{`"error": "story 777: not found"`}},
+		{name: "api article", path: fmt.Sprintf("/api/v1/articles/%d", f.alpha), code: 200, ctype: js,
+			contains: []string{`"outlet": "Alpha News"`, `"text":`, `"removed":`, `"copies": [`, `"outlet": "Gamma Wire"`}},
+		{name: "api article missing", path: "/api/v1/articles/31337", code: 404, ctype: js},
+		{name: "api search", path: "/api/v1/search?q=Lavrov", code: 200, ctype: js,
+			contains: []string{`"query": "Lavrov"`, `"snippet":`, `"stories": [`}},
+		{name: "api search needs q", path: "/api/v1/search", code: 400, ctype: js},
+		{name: "api feeds", path: "/api/v1/feeds", code: 200, ctype: js, contains: []string{`"url": "https://alpha.example/feed"`, `"failures": 2`}},
+		{name: "openapi", path: "/api/v1/openapi.json", code: 200, ctype: "application/json", contains: []string{`"openapi": "3.0.3"`}},
+		{name: "stories feed", path: "/stories.atom", code: 200, ctype: atom, contains: []string{"<feed xmlns=\"http://www.w3.org/2005/Atom\">", "tag:"}},
+		{name: "story feed", path: fmt.Sprintf("/stories/%d.atom", f.story), code: 200, ctype: atom, contains: []string{"<entry>", "Beta Post: Secret talks"}},
+		{name: "story feed missing", path: "/stories/5555.atom", code: 404, ctype: "text/plain; charset=utf-8"},
+		{name: "metrics", path: "/metrics", code: 200, contains: []string{"parallax_articles 4", "parallax_stories 2", "parallax_http_request_duration_seconds"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.do(t, nil, request{path: tc.path})
+			if r.code != tc.code {
+				t.Fatalf("GET %s: status %d, want %d; body:\n%s", tc.path, r.code, tc.code, r.body)
+			}
+			if got := r.header.Get("Content-Type"); tc.ctype != "" && got != tc.ctype {
+				t.Errorf("GET %s: Content-Type %q, want %q", tc.path, got, tc.ctype)
+			}
+			for _, want := range tc.contains {
+				if !strings.Contains(r.body, want) {
+					t.Errorf("GET %s: body lacks %q:\n%s", tc.path, want, shortBody(r.body))
+				}
+			}
+			for _, not := range tc.absent {
+				if strings.Contains(r.body, not) {
+					t.Errorf("GET %s: body has %q", tc.path, not)
+				}
+			}
+		})
+	}
+}
+
+// TestSecurityHeaders checks what every answer carries.
+func TestSecurityHeaders(t *testing.T) {
+	f := newFixture(t, "")
+	for _, path := range []string{"/", storyPath(f.story), "/api/v1/stories", "/stories.atom", "/nowhere"} {
+		t.Run(path, func(t *testing.T) {
+			r := f.do(t, nil, request{path: path})
+			csp := r.header.Get("Content-Security-Policy")
+			if !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+				t.Errorf("Content-Security-Policy %q: want default-src 'self' and no unsafe-inline", csp)
+			}
+			if got := r.header.Get("X-Content-Type-Options"); got != "nosniff" {
+				t.Errorf("X-Content-Type-Options %q, want nosniff", got)
+			}
+			if r.header.Get("Referrer-Policy") == "" {
+				t.Error("no Referrer-Policy")
+			}
+		})
+	}
+}
+
+// TestNoInlineScriptOrStyle holds the pages to the policy they are sent
+// with: no inline script, no style attributes or elements.
+func TestNoInlineScriptOrStyle(t *testing.T) {
+	f := newFixture(t, testToken)
+	c := f.signIn(t, testToken)
+	inline := regexp.MustCompile(`<script>|<script [^>]*>[^<]|<style|<[a-z][^>]*\s(style|on[a-z]+)=`)
+	for _, path := range []string{"/", storyPath(f.story), articlePath(f.alpha), "/outlets", "/search?q=Lavrov", "/signin"} {
+		t.Run(path, func(t *testing.T) {
+			r := f.do(t, c, request{path: path})
+			if m := inline.FindString(r.body); m != "" {
+				t.Errorf("GET %s: inline script or style %q", path, m)
+			}
+		})
+	}
+}
+
+// TestEscaping: hostile article text, titles, outlets and comparison text
+// come out as text on every page and in every feed, never as markup.
+func TestEscaping(t *testing.T) {
+	f := newFixture(t, testToken)
+	signed := f.signIn(t, testToken)
+	paths := []string{"/", storyPath(f.story), articlePath(f.alpha), articlePath(f.copyID), "/outlets",
+		"/search?q=Alpha", fmt.Sprintf("/stories/%d.atom", f.story), "/stories.atom"}
+	for _, signedIn := range []bool{false, true} {
+		for _, path := range paths {
+			t.Run(fmt.Sprintf("%s signed in %v", path, signedIn), func(t *testing.T) {
+				c := noRedirect(nil)
+				if signedIn {
+					c = signed
+				}
+				r := f.do(t, c, request{path: path})
+				if r.code != http.StatusOK {
+					t.Fatalf("GET %s: status %d", path, r.code)
+				}
+				for _, raw := range []string{"<script>alert", "<img src=x", "onerror=alert(2)>"} {
+					if strings.Contains(r.body, raw) {
+						t.Errorf("GET %s: raw %q in the answer", path, raw)
+					}
+				}
+				if !strings.Contains(r.body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+					t.Errorf("GET %s: the escaped script text is missing", path)
+				}
+			})
+		}
+	}
+}
+
+// TestOpenAPICoversRoutes: every route of the API table is documented, and
+// nothing is documented that the table lacks.
+func TestOpenAPICoversRoutes(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	s := New(Config{}, nil, nil, nil)
+	routed := map[string]bool{}
+	for _, rt := range s.apiRoutes() {
+		method, path, _ := strings.Cut(rt.pattern, " ")
+		key := strings.ToLower(method) + " " + strings.TrimPrefix(path, "/api/v1")
+		routed[key] = true
+		t.Run(key, func(t *testing.T) {
+			p, ok := doc.Paths[strings.TrimPrefix(path, "/api/v1")]
+			if !ok {
+				t.Fatalf("path %s is not in openapi.json", path)
+			}
+			if _, ok := p[strings.ToLower(method)]; !ok {
+				t.Fatalf("%s %s is not in openapi.json", method, path)
+			}
+		})
+	}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			if !routed[method+" "+path] {
+				t.Errorf("openapi.json documents %s %s, which no route serves", method, path)
+			}
+		}
+	}
+}
+
+// TestEveryTemplateUsed: each page template is drawn by some route, and
+// each static asset is linked from the layout.
+func TestEveryTemplateUsed(t *testing.T) {
+	f := newFixture(t, testToken)
+	drawn := map[string]bool{}
+	page := regexp.MustCompile(`<body data-page="([a-z]+)">`)
+	for _, path := range []string{"/", storyPath(f.story), articlePath(f.alpha), "/outlets", "/search?q=x", "/signin", "/stories/0"} {
+		r := f.do(t, nil, request{path: path})
+		m := page.FindStringSubmatch(r.body)
+		if m == nil {
+			t.Fatalf("GET %s: no data-page", path)
+		}
+		drawn[m[1]] = true
+		for name, u := range f.srv.assets.byName {
+			if !strings.Contains(r.body, u) {
+				t.Errorf("GET %s: asset %s (%s) not linked", path, name, u)
+			}
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(f.srv.pages.pages)) {
+		if !drawn[name] {
+			t.Errorf("template pages/%s.html is drawn by no route", name)
+		}
+	}
+}
+
+func TestStaticAssets(t *testing.T) {
+	f := newFixture(t, "")
+	tests := []struct {
+		name  string
+		path  string
+		code  int
+		ctype string
+	}{
+		{name: "stylesheet", path: f.srv.assets.byName["style.css"], code: 200, ctype: "text/css; charset=utf-8"},
+		{name: "script", path: f.srv.assets.byName["app.js"], code: 200, ctype: "text/javascript; charset=utf-8"},
+		{name: "unhashed name", path: "/static/style.css", code: 404},
+		{name: "stale checksum", path: "/static/style.000000000000.css", code: 404},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.do(t, nil, request{path: tc.path})
+			if r.code != tc.code {
+				t.Fatalf("GET %s: status %d, want %d", tc.path, r.code, tc.code)
+			}
+			if tc.code != 200 {
+				return
+			}
+			if got := r.header.Get("Content-Type"); got != tc.ctype {
+				t.Errorf("Content-Type %q, want %q", got, tc.ctype)
+			}
+			if got := r.header.Get("Cache-Control"); !strings.Contains(got, "max-age=31536000") {
+				t.Errorf("Cache-Control %q, want a year", got)
+			}
+		})
+	}
+}

@@ -1,0 +1,356 @@
+package server
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/store"
+)
+
+// The data behind each page and its API twin, gathered once here so both
+// surfaces show the same thing.
+
+// articleView is an article with the copies that carried it.
+type articleView struct {
+	*model.Article
+	Copies []model.Article `json:"copies"`
+}
+
+func (s *Server) article(ctx context.Context, id int64) (articleView, error) {
+	a, err := s.st.Article(ctx, id)
+	if err != nil {
+		return articleView{}, fmt.Errorf("article %d: %w", id, err)
+	}
+	v := articleView{Article: a, Copies: []model.Article{}}
+	if a.Story == nil {
+		return v, nil
+	}
+	siblings, err := s.st.Articles(ctx, store.ArticleQuery{Story: *a.Story})
+	if err != nil {
+		return v, fmt.Errorf("articles of story %d: %w", *a.Story, err)
+	}
+	for _, sib := range siblings {
+		if sib.CopyOf != nil && *sib.CopyOf == id {
+			v.Copies = append(v.Copies, sib)
+		}
+	}
+	return v, nil
+}
+
+// searchResult is what a search finds: matching articles, and the stories
+// they belong to in order of their best hit.
+type searchResult struct {
+	Query    string               `json:"query"`
+	Articles []store.SearchHit    `json:"articles"`
+	Stories  []model.StorySummary `json:"stories"`
+}
+
+const maxSearchStories = 10
+
+func (s *Server) search(ctx context.Context, f filter) (searchResult, error) {
+	res := searchResult{Query: f.Query, Articles: []store.SearchHit{}, Stories: []model.StorySummary{}}
+	if strings.TrimSpace(f.Query) == "" {
+		return res, nil
+	}
+	hits, err := s.st.Search(ctx, f.Query, f.articleQuery())
+	if err != nil {
+		return res, fmt.Errorf("search %q: %w", f.Query, err)
+	}
+	res.Articles = hits
+	seen := map[int64]bool{}
+	for _, h := range hits {
+		if h.Article.Story == nil || seen[*h.Article.Story] || len(res.Stories) == maxSearchStories {
+			continue
+		}
+		seen[*h.Article.Story] = true
+		sum, err := s.st.Story(ctx, *h.Article.Story)
+		if err != nil {
+			return res, fmt.Errorf("story %d of a search hit: %w", *h.Article.Story, err)
+		}
+		res.Stories = append(res.Stories, *sum)
+	}
+	return res, nil
+}
+
+// storyCard is one story in a listing, with its coverage timeline.
+type storyCard struct {
+	model.StorySummary
+	Timeline timeline
+}
+
+const cardTimelineRows = 4
+
+func (s *Server) storyCards(ctx context.Context, stories []model.StorySummary) ([]storyCard, error) {
+	cards := make([]storyCard, 0, len(stories))
+	for _, sum := range stories {
+		arts, err := s.st.Articles(ctx, store.ArticleQuery{Story: sum.ID})
+		if err != nil {
+			return nil, fmt.Errorf("articles of story %d: %w", sum.ID, err)
+		}
+		cards = append(cards, storyCard{StorySummary: sum, Timeline: newTimeline(arts, 360, 120, cardTimelineRows)})
+	}
+	return cards, nil
+}
+
+// storyView is everything the story page shows.
+type storyView struct {
+	Story    *model.Story
+	Coverage []coverageRow
+	Common   []model.Fact
+	Partial  []model.Fact
+	Unique   []outletFacts
+	Columns  []column
+	Decided  []explanation
+	Timeline timeline
+	Lineage  *lineage
+}
+
+// coverageRow is an article reporting the story and the copies of it.
+type coverageRow struct {
+	Article model.Article
+	Copies  []model.Article
+}
+
+type outletFacts struct {
+	Outlet string
+	Facts  []model.Fact
+}
+
+// column is one article in the side-by-side view, its paragraphs cut into
+// runs of plain text and of sentences only this article carries.
+type column struct {
+	Article    model.Article
+	Paragraphs [][]segment
+	Unique     int
+}
+
+type explanation struct {
+	Article  model.Article
+	Decision model.Decision
+}
+
+func (s *Server) storyPage(ctx context.Context, id int64) (*storyView, error) {
+	st, err := s.p.Story(ctx, id)
+	if err != nil {
+		return nil, err // it names the story
+	}
+	// The compared story lists its articles without their text; the
+	// side-by-side view needs it.
+	arts, err := s.st.Articles(ctx, store.ArticleQuery{Story: id, WithText: true})
+	if err != nil {
+		return nil, fmt.Errorf("articles of story %d: %w", id, err)
+	}
+	slices.SortStableFunc(arts, byPublished)
+	v := &storyView{Story: st, Timeline: newTimeline(arts, 720, 160, len(arts)), Lineage: newLineage(st)}
+
+	copies := map[int64][]model.Article{}
+	for _, a := range arts {
+		if a.CopyOf != nil {
+			copies[*a.CopyOf] = append(copies[*a.CopyOf], a)
+		}
+	}
+	unique := map[int64][]string{} // article -> sentences only it carries
+	uniqueByOutlet := map[string][]model.Fact{}
+	var uniqueOutlets []string
+	for _, f := range st.Facts {
+		switch f.Kind {
+		case model.FactCommon:
+			v.Common = append(v.Common, f)
+		case model.FactPartial:
+			v.Partial = append(v.Partial, f)
+		case model.FactUnique:
+			for _, o := range f.Outlets {
+				if _, ok := uniqueByOutlet[o]; !ok {
+					uniqueOutlets = append(uniqueOutlets, o)
+				}
+				uniqueByOutlet[o] = append(uniqueByOutlet[o], f)
+			}
+			for _, e := range f.Evidence {
+				unique[e.Article] = append(unique[e.Article], e.Sentence)
+			}
+		}
+	}
+	for _, o := range uniqueOutlets {
+		v.Unique = append(v.Unique, outletFacts{Outlet: o, Facts: uniqueByOutlet[o]})
+	}
+	for _, a := range arts {
+		if a.CopyOf != nil && inStory(arts, *a.CopyOf) {
+			continue // shown as a carrier of its original
+		}
+		v.Coverage = append(v.Coverage, coverageRow{Article: a, Copies: copies[a.ID]})
+		col := column{Article: a}
+		for _, p := range paragraphs(a.Text) {
+			segs := highlight(p, unique[a.ID])
+			col.Paragraphs = append(col.Paragraphs, segs)
+			for _, sg := range segs {
+				if sg.Mark {
+					col.Unique++
+				}
+			}
+		}
+		v.Columns = append(v.Columns, col)
+	}
+	byArticle := map[int64]model.Article{}
+	for _, a := range arts {
+		byArticle[a.ID] = a
+	}
+	for _, d := range st.Explanations {
+		v.Decided = append(v.Decided, explanation{Article: byArticle[d.Article], Decision: d})
+	}
+	return v, nil
+}
+
+func inStory(arts []model.Article, id int64) bool {
+	return slices.ContainsFunc(arts, func(a model.Article) bool { return a.ID == id })
+}
+
+// byPublished orders articles by publication, undated last, then by id.
+func byPublished(a, b model.Article) int {
+	switch {
+	case a.Published == nil && b.Published == nil:
+		return cmp.Compare(a.ID, b.ID)
+	case a.Published == nil:
+		return 1
+	case b.Published == nil:
+		return -1
+	}
+	if c := a.Published.Compare(*b.Published); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+// segment is a run of text, marked or not; templates escape each run.
+type segment struct {
+	Text string
+	Mark bool
+}
+
+// highlight cuts text into runs, marking every occurrence of the needles.
+// Text is never turned into markup here: the template wraps marked runs in
+// <mark> and escapes them.
+func highlight(text string, needles []string) []segment {
+	var alts []string
+	for _, n := range needles {
+		if n = strings.TrimSpace(n); n != "" {
+			alts = append(alts, regexp.QuoteMeta(n))
+		}
+	}
+	if len(alts) == 0 {
+		return []segment{{Text: text}}
+	}
+	// Longest first, so a sentence wins over a shorter one inside it.
+	slices.SortFunc(alts, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
+	// QuoteMeta makes every alternative a literal, so this always compiles.
+	re := regexp.MustCompile(strings.Join(alts, "|"))
+	var segs []segment
+	last := 0
+	for _, m := range re.FindAllStringIndex(text, -1) {
+		if m[0] > last {
+			segs = append(segs, segment{Text: text[last:m[0]]})
+		}
+		segs = append(segs, segment{Text: text[m[0]:m[1]], Mark: true})
+		last = m[1]
+	}
+	if last < len(text) {
+		segs = append(segs, segment{Text: text[last:]})
+	}
+	return segs
+}
+
+// snippetSegments cuts a search snippet at the store's highlight marks.
+func snippetSegments(snippet string) []segment {
+	var segs []segment
+	for snippet != "" {
+		before, rest, found := strings.Cut(snippet, store.HighlightStart)
+		if before != "" {
+			segs = append(segs, segment{Text: before})
+		}
+		if !found {
+			break
+		}
+		marked, after, _ := strings.Cut(rest, store.HighlightEnd)
+		if marked != "" {
+			segs = append(segs, segment{Text: marked, Mark: true})
+		}
+		snippet = after
+	}
+	return segs
+}
+
+// outletCount is one line of the outlets page.
+type outletCount struct {
+	Name     string
+	Articles int
+	Feeds    []model.Feed
+}
+
+// outletCache keeps the outlet counts, recounted only when the number of
+// stored articles changes: the store has no per-outlet count, and a full
+// scan on every visit would grow with the store.
+type outletCache struct {
+	mu     sync.Mutex
+	total  int64
+	counts map[string]int
+}
+
+const outletScanPage = 5000
+
+func (s *Server) outletCounts(ctx context.Context) (map[string]int, error) {
+	total, err := s.st.CountArticles(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("count articles: %w", err)
+	}
+	c := &s.outlets
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.counts != nil && c.total == total {
+		return c.counts, nil
+	}
+	counts := map[string]int{}
+	var after int64
+	for {
+		page, err := s.st.Articles(ctx, store.ArticleQuery{AfterID: after, Limit: outletScanPage})
+		if err != nil {
+			return nil, fmt.Errorf("list articles after %d: %w", after, err)
+		}
+		for _, a := range page {
+			counts[a.Outlet]++
+			after = max(after, a.ID)
+		}
+		if len(page) < outletScanPage {
+			break
+		}
+	}
+	c.total, c.counts = total, counts
+	return counts, nil
+}
+
+func (s *Server) outletList(ctx context.Context) ([]outletCount, []model.Feed, error) {
+	counts, err := s.outletCounts(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	feeds, err := s.st.Feeds(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list feeds: %w", err)
+	}
+	byOutlet := map[string][]model.Feed{}
+	for _, f := range feeds {
+		byOutlet[f.Outlet] = append(byOutlet[f.Outlet], f)
+	}
+	list := make([]outletCount, 0, len(counts))
+	for name, n := range counts {
+		list = append(list, outletCount{Name: name, Articles: n, Feeds: byOutlet[name]})
+	}
+	slices.SortFunc(list, func(a, b outletCount) int {
+		return cmp.Or(cmp.Compare(b.Articles, a.Articles), strings.Compare(a.Name, b.Name))
+	})
+	return list, feeds, nil
+}
