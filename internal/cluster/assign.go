@@ -1,0 +1,401 @@
+package cluster
+
+import (
+	"cmp"
+	"fmt"
+	"log/slog"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/model"
+)
+
+// query is an article prepared for comparison.
+type query struct {
+	f                *Features
+	rawTerms, rawEnt vec
+	terms, ents      vec // IDF-weighted
+	tn, en           float64
+}
+
+// candidate is a story scored against an article.
+type candidate struct {
+	s     *story
+	score float64
+	// shared terms and entities, heaviest first
+	terms, ents []uint32
+}
+
+func (c *Clusterer) prepare(f *Features) *query {
+	q := &query{f: f}
+	q.rawTerms, q.rawEnt = c.raw(f)
+	q.terms, q.tn = c.weighted(q.rawTerms)
+	q.ents, q.en = c.weighted(q.rawEnt)
+	return q
+}
+
+// lookupIDs returns the ids an article looks candidate stories up with:
+// its heaviest terms that are not too common, and all its entities.
+func (c *Clusterer) lookupIDs(q *query) []uint32 {
+	ts := slices.Clone(q.terms)
+	slices.SortFunc(ts, byWeight)
+	ids := make([]uint32, 0, c.cfg.QueryTerms+len(q.ents))
+	common := c.docs >= c.cfg.CommonAfter
+	for _, e := range ts {
+		if len(ids) == c.cfg.QueryTerms {
+			break
+		}
+		if common && float64(c.df[e.id]) > c.cfg.CommonShare*float64(c.docs) {
+			continue
+		}
+		ids = append(ids, e.id)
+	}
+	for _, e := range q.ents {
+		ids = append(ids, e.id)
+	}
+	return ids
+}
+
+// candidates scores the stories found through the inverted index, best
+// first. Stories in another language than the article are never
+// candidates: their stems would match only by accident.
+func (c *Clusterer) candidates(q *query) []candidate {
+	hits := make(map[int64]float64)
+	weight := make(map[uint32]float32, len(q.terms)+len(q.ents))
+	for _, v := range [2]vec{q.terms, q.ents} {
+		for _, e := range v {
+			weight[e.id] = e.w
+		}
+	}
+	for _, id := range c.lookupIDs(q) {
+		for _, sid := range c.postings[id] {
+			hits[c.resolve(sid)] += float64(weight[id])
+		}
+	}
+	type hit struct {
+		sid int64
+		w   float64
+	}
+	list := make([]hit, 0, len(hits))
+	for sid, w := range hits {
+		list = append(list, hit{sid, w})
+	}
+	slices.SortFunc(list, func(a, b hit) int { return cmp.Or(cmp.Compare(b.w, a.w), cmp.Compare(a.sid, b.sid)) })
+	out := make([]candidate, 0, c.cfg.Candidates)
+	for _, h := range list {
+		if len(out) == c.cfg.Candidates {
+			break
+		}
+		s, ok := c.stories[h.sid]
+		if !ok || s.size == 0 || q.f.Language != "" && s.lang != "" && s.lang != q.f.Language {
+			continue
+		}
+		out = append(out, c.score(q, s))
+	}
+	slices.SortFunc(out, func(a, b candidate) int { return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.s.id, b.s.id)) })
+	return out
+}
+
+// score compares an article with a story: the cosine of their weighted
+// terms and, when both name entities, of their entities, combined; then
+// lowered by at most TimeWeight for distance in time.
+func (c *Clusterer) score(q *query, s *story) candidate {
+	cd := candidate{s: s}
+	tn, en := c.norms(s)
+	type contrib struct {
+		id uint32
+		c  float64
+	}
+	var ts, es []contrib
+	var cosT, cosE float64
+	if q.tn > 0 && tn > 0 {
+		cosT = dot(q.terms, s.terms, c.idf, func(id uint32, v float64) { ts = append(ts, contrib{id, v}) }) / (q.tn * tn)
+	}
+	if q.en > 0 && en > 0 {
+		cosE = dot(q.ents, s.ents, c.idf, func(id uint32, v float64) { es = append(es, contrib{id, v}) }) / (q.en * en)
+	}
+	cd.score = c.combine(cosT, cosE, q.en > 0 && en > 0, s.gap(q.f.Published))
+	for _, list := range [2]*[]contrib{&ts, &es} {
+		slices.SortFunc(*list, func(a, b contrib) int { return cmp.Compare(b.c, a.c) })
+	}
+	for _, x := range ts[:min(len(ts), 6)] {
+		cd.terms = append(cd.terms, x.id)
+	}
+	for _, x := range es[:min(len(es), 6)] {
+		cd.ents = append(cd.ents, x.id)
+	}
+	return cd
+}
+
+// combine mixes term and entity similarity and applies the time signal
+// (gap in seconds, -1 unknown).
+func (c *Clusterer) combine(cosT, cosE float64, withEntities bool, gap int64) float64 {
+	s := cosT
+	if withEntities {
+		s = (cosT + c.cfg.EntityWeight*cosE) / (1 + c.cfg.EntityWeight)
+	}
+	if gap > 0 && c.cfg.TimeScale > 0 {
+		d := float64(gap) / c.cfg.TimeScale.Seconds()
+		s *= 1 - c.cfg.TimeWeight*(1-math.Exp(-d))
+	}
+	return s
+}
+
+// storySim is the similarity of two stories' centroids, a's grown by the
+// article of q.
+func (c *Clusterer) storySim(a *story, q *query, b *story) float64 {
+	at, ae := a.terms.add(q.rawTerms, 1), a.ents.add(q.rawEnt, 1)
+	cos := func(x, y vec) (float64, bool) {
+		nx := math.Sqrt(dot(x, x, c.idf2, nil))
+		ny := math.Sqrt(dot(y, y, c.idf2, nil))
+		if nx == 0 || ny == 0 {
+			return 0, false
+		}
+		return dot(x, y, c.idf2, nil) / (nx * ny), true
+	}
+	cosT, _ := cos(at, b.terms)
+	cosE, both := cos(ae, b.ents)
+	grown := story{first: a.first, last: a.last}
+	grown.widen(q.f.Published)
+	return c.combine(cosT, cosE, both, rangeGap(&grown, b))
+}
+
+// Assign decides where an article goes without changing anything: a copy
+// joins its original's story, otherwise the best story scoring at least
+// JoinThreshold, otherwise a new story (Story 0).
+func (c *Clusterer) Assign(f *Features) Assignment {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	now := time.Now().UTC()
+
+	if m, ok := c.copies.Find(f.Signature); ok {
+		if art, known := c.articles[m.Original]; known {
+			sid := c.resolve(art.story)
+			return Assignment{CopyOf: m.Original, Story: sid, Decision: model.Decision{
+				Kind: model.DecisionCopy, Story: sid, Score: m.Jaccard, Compared: m.Original, At: now,
+				Reason: fmt.Sprintf("copy of article %d: Jaccard %.2f, containment %.2f, %.0f%% of its words in paragraphs the original has word for word",
+					m.Original, m.Jaccard, m.Containment, 100*m.Paragraphs),
+			}}
+		}
+	}
+	if f.Empty() {
+		return Assignment{Decision: model.Decision{Kind: model.DecisionEmpty, At: now,
+			Reason: "no words to cluster on: a story of its own, joining nothing"}}
+	}
+
+	q := c.prepare(f)
+	cands := c.candidates(q)
+	if len(cands) == 0 || cands[0].score < c.cfg.JoinThreshold {
+		d := model.Decision{Kind: model.DecisionNew, At: now, Reason: "no candidate story shares its rare terms or entities: a new story"}
+		if len(cands) > 0 {
+			best := cands[0]
+			d.Score, d.Compared = best.score, best.s.id
+			d.Terms, d.Entities = c.names(f, best.terms), c.names(f, best.ents)
+			d.Reason = fmt.Sprintf("closest story %d scored %.3f, below %.2f: a new story", best.s.id, best.score, c.cfg.JoinThreshold)
+		}
+		return Assignment{Decision: d}
+	}
+
+	best := cands[0]
+	asg := Assignment{Story: best.s.id, Decision: model.Decision{
+		Kind: model.DecisionJoin, Story: best.s.id, Score: best.score, Compared: best.s.id, At: now,
+		Terms: c.names(f, best.terms), Entities: c.names(f, best.ents),
+	}}
+	asg.Decision.Reason = fmt.Sprintf("joined story %d: score %.3f >= %.2f%s", best.s.id, best.score, c.cfg.JoinThreshold, because(asg.Decision))
+
+	// Stories the article also matches well and whose centroids, with the
+	// article, come close are one story: merge them into the biggest.
+	group := []candidate{best}
+	for _, o := range cands[1:] {
+		if o.score < c.cfg.MergeThreshold {
+			break
+		}
+		if c.forbidden(best.s, o.s) {
+			continue
+		}
+		if sim := c.storySim(best.s, q, o.s); sim >= c.cfg.MergeThreshold {
+			o.score = sim
+			group = append(group, o)
+		}
+	}
+	if len(group) > 1 {
+		into := slices.MaxFunc(group, func(a, b candidate) int {
+			return cmp.Or(cmp.Compare(a.s.size, b.s.size), cmp.Compare(b.s.id, a.s.id))
+		})
+		for _, g := range group {
+			if g.s == into.s {
+				continue
+			}
+			asg.Merges = append(asg.Merges, Merge{From: g.s.id, Into: into.s.id, Decision: model.Decision{
+				Kind: model.DecisionMerge, Story: into.s.id, Compared: g.s.id, Score: g.score, At: now,
+				Reason: fmt.Sprintf("story %d merged into story %d: the new article matches both (%.3f, %.3f)", g.s.id, into.s.id, best.score, g.score),
+			}})
+		}
+		asg.Story = into.s.id
+		asg.Decision.Story = into.s.id
+	}
+	return asg
+}
+
+// because renders the shared entities and terms of a decision.
+func because(d model.Decision) string {
+	var parts []string
+	if len(d.Entities) > 0 {
+		parts = append(parts, "shares "+strings.Join(d.Entities, ", "))
+	}
+	if len(d.Terms) > 0 {
+		parts = append(parts, "terms "+strings.Join(d.Terms, ", "))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, "; ")
+}
+
+// names maps ids back to the article's own words and names.
+func (c *Clusterer) names(f *Features, ids []uint32) []string {
+	if len(ids) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		for _, t := range f.Terms {
+			if termID(t.Stem) == id {
+				out = append(out, t.Form)
+				goto next
+			}
+		}
+		for _, e := range f.Entities {
+			if entityID(e.Key) == id {
+				out = append(out, e.Name)
+				break
+			}
+		}
+	next:
+	}
+	return out
+}
+
+// Commit records an article after the store has saved it: story is the
+// story it was saved in (the id the store gave a new story). Merges of the
+// assignment are applied first. Committing an article twice does nothing.
+func (c *Clusterer) Commit(articleID, storyID int64, f *Features, a Assignment) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range a.Merges {
+		from, into := c.stories[c.resolve(m.From)], c.stories[c.resolve(m.Into)]
+		if from != nil && into != nil && from != into {
+			c.mergeInto(from, into)
+			c.log.Debug("stories merged", slog.Int64("from", m.From), slog.Int64("into", m.Into))
+		}
+	}
+	c.add(articleID, storyID, a.CopyOf, f)
+}
+
+// Restore adds a stored article while rebuilding the index at start.
+func (c *Clusterer) Restore(articleID, storyID, copyOf int64, f *Features) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.add(articleID, storyID, copyOf, f)
+}
+
+// add records an article in its story. Copies only count as carriers: their
+// words would weigh a wire story once per outlet that ran it.
+func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features) {
+	if _, known := c.articles[articleID]; known {
+		return
+	}
+	sid := c.resolve(storyID)
+	s := c.stories[sid]
+	if s == nil {
+		s = &story{id: sid, lang: f.Language}
+		c.stories[sid] = s
+	}
+	s.size++
+	s.widen(f.Published)
+	c.copies.Add(articleID, f.Signature, copyOf)
+	if copyOf != 0 || f.Empty() {
+		c.articles[articleID] = article{story: sid}
+		return
+	}
+	seen := make(map[uint32]bool, len(f.Terms)+len(f.Entities))
+	for _, t := range f.Terms {
+		seen[termID(t.Stem)] = true
+	}
+	for _, e := range f.Entities {
+		seen[entityID(e.Key)] = true
+	}
+	for id := range seen {
+		c.df[id]++
+	}
+	c.docs++
+	q := c.prepare(f)
+	art := article{story: sid, off: uint32(len(c.arena)), nt: uint8(len(q.rawTerms)), ne: uint8(len(q.rawEnt))}
+	c.arena = append(append(c.arena, q.rawTerms...), q.rawEnt...)
+	c.articles[articleID] = art
+	c.addVectors(s, q.rawTerms, q.rawEnt, 1, c.lookupIDs(q))
+}
+
+// vectors returns an article's raw vectors from the arena.
+func (c *Clusterer) vectors(a article) (terms, ents vec) {
+	terms = c.arena[a.off : a.off+uint32(a.nt)]
+	ents = c.arena[a.off+uint32(a.nt) : a.off+uint32(a.nt)+uint32(a.ne)]
+	return terms, ents
+}
+
+// Apply makes a person's correction: a merge folds Story into Target; a
+// move or split puts Article into Target (created when new) and keeps it
+// apart from the story it left. Unknown stories or articles are errors and
+// change nothing.
+func (c *Clusterer) Apply(cor model.Correction) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch cor.Kind {
+	case "merge":
+		from, into := c.stories[c.resolve(cor.Story)], c.stories[c.resolve(cor.Target)]
+		if from == nil || into == nil {
+			return fmt.Errorf("merge story %d into %d: %w", cor.Story, cor.Target, ErrUnknownStory)
+		}
+		if from != into {
+			c.mergeInto(from, into)
+		}
+		return nil
+	case "move", "split":
+		art, ok := c.articles[cor.Article]
+		if !ok {
+			return fmt.Errorf("move article %d: %w", cor.Article, ErrUnknownArticle)
+		}
+		if cor.Target == 0 {
+			return fmt.Errorf("move article %d to story 0: %w", cor.Article, ErrUnknownStory)
+		}
+		from := c.stories[c.resolve(art.story)]
+		to := c.stories[c.resolve(cor.Target)]
+		if from == to && from != nil {
+			return nil
+		}
+		if to == nil {
+			to = &story{id: cor.Target}
+			c.stories[cor.Target] = to
+		}
+		terms, ents := c.vectors(art)
+		if from != nil {
+			c.addVectors(from, terms, ents, -1, nil)
+			from.size--
+			from.excluded = append(from.excluded, cor.Article)
+			if to.lang == "" {
+				to.lang = from.lang
+			}
+			if from.size <= 0 {
+				delete(c.stories, from.id)
+			}
+		}
+		c.addVectors(to, terms, ents, 1, nil)
+		to.size++
+		art.story = to.id
+		c.articles[cor.Article] = art
+		return nil
+	}
+	return fmt.Errorf("correction %d of kind %q: %w", cor.ID, cor.Kind, ErrCorrection)
+}

@@ -1,0 +1,258 @@
+// Package cluster groups articles into stories as they arrive, one at a
+// time and in arrival order: a copy joins its original's story, any other
+// article joins the story it matches best or starts a new one, and stories
+// that the new article shows to be one are merged. Every decision carries
+// its explanation, and people's corrections bind every later decision.
+//
+// An article is a TF-IDF vector of stems (the headline and the lead
+// counting more) and a vector of named entities, both weighted by document
+// frequencies learnt as articles arrive. A story is the sum of its articles'
+// vectors, cut to its heaviest terms. Candidate stories come from an
+// inverted index of terms and entities with bounded posting lists, so the
+// cost of one assignment does not grow with the number of stories.
+package cluster
+
+import (
+	"errors"
+	"log/slog"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/parallax-news/parallax/internal/dedup"
+	"github.com/parallax-news/parallax/internal/model"
+)
+
+// Errors of Apply.
+var (
+	ErrUnknownStory   = errors.New("unknown story")
+	ErrUnknownArticle = errors.New("unknown article")
+	ErrCorrection     = errors.New("unknown correction kind")
+)
+
+// Config is the one configuration of the clusterer; DefaultConfig is used
+// for every dataset.
+type Config struct {
+	// TitleWeight and LeadWeight multiply the counts of a term in the
+	// headline and in the first words of the body: news names its event
+	// there.
+	TitleWeight float64
+	LeadWeight  float64
+	// EntityWeight is the weight of the entity similarity against 1 for
+	// the term similarity.
+	EntityWeight float64
+	// JoinThreshold: an article joins the best story scoring at least this.
+	JoinThreshold float64
+	// MergeThreshold: another story the article also scores this with,
+	// and whose centroid is this close to the joined story's, is merged.
+	MergeThreshold float64
+	// TimeWeight is the largest share of a score taken away for distance
+	// in time; TimeScale the distance at which 63% of it is taken. Time is
+	// a soft signal: a late republication still joins its story.
+	TimeWeight float64
+	TimeScale  time.Duration
+	// ArticleTerms, ArticleEntities: the heaviest terms and entities of an
+	// article used to compare and kept per article.
+	ArticleTerms    int
+	ArticleEntities int
+	// StoryTerms, StoryEntities cap a story's centroid.
+	StoryTerms    int
+	StoryEntities int
+	// QueryTerms is how many of an article's heaviest terms look up
+	// candidate stories (all its kept entities do too).
+	QueryTerms int
+	// CommonShare: terms in more than this share of articles (once
+	// CommonAfter articles are known) are too common to look stories up.
+	CommonShare float64
+	CommonAfter int
+	// PostingCap bounds the stories listed under one term or entity; the
+	// most recently updated are kept.
+	PostingCap int
+	// Candidates is how many stories are scored in full.
+	Candidates int
+	// Copy decides near-duplicates.
+	Copy dedup.Rule
+}
+
+// DefaultConfig returns the configuration Parallax uses for all data.
+func DefaultConfig() Config {
+	return Config{
+		TitleWeight:     3,
+		LeadWeight:      1,
+		EntityWeight:    0.6,
+		JoinThreshold:   0.25,
+		MergeThreshold:  0.4,
+		TimeWeight:      0.3,
+		TimeScale:       7 * 24 * time.Hour,
+		ArticleTerms:    40,
+		ArticleEntities: 12,
+		StoryTerms:      150,
+		StoryEntities:   40,
+		QueryTerms:      16,
+		CommonShare:     0.05,
+		CommonAfter:     500,
+		PostingCap:      64,
+		Candidates:      24,
+		Copy:            dedup.DefaultRule(),
+	}
+}
+
+// Merge folds story From into story Into.
+type Merge struct {
+	From, Into int64
+	Decision   model.Decision
+}
+
+// Assignment is what Assign decided for one article.
+type Assignment struct {
+	// CopyOf is the original the article copies, or 0.
+	CopyOf int64
+	// Story is the story the article ends in, after Merges; 0 means a new
+	// story, whose id the caller chooses and passes to Commit.
+	Story    int64
+	Merges   []Merge
+	Decision model.Decision
+}
+
+// article is what the clusterer keeps of one article.
+type article struct {
+	story int64
+	// off, nt, ne locate the article's raw term and entity vectors in the
+	// arena; copies and empty articles have none.
+	off    uint32
+	nt, ne uint8
+}
+
+// Clusterer is the online story clusterer. It is safe for concurrent use.
+type Clusterer struct {
+	cfg Config
+	log *slog.Logger
+
+	copies *dedup.Index
+
+	mu       sync.RWMutex
+	docs     int               // articles counted in df
+	df       map[uint32]uint32 // term and entity ids -> articles holding them
+	stories  map[int64]*story
+	alias    map[int64]int64 // merged story -> the story it went into
+	articles map[int64]article
+	arena    []wt // raw article vectors, terms then entities
+	postings map[uint32][]int64
+	seq      uint64 // update counter, for recency
+}
+
+// New returns an empty clusterer.
+func New(cfg Config, log *slog.Logger) *Clusterer {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Clusterer{
+		cfg:      cfg,
+		log:      log,
+		copies:   dedup.NewIndex(cfg.Copy),
+		df:       make(map[uint32]uint32),
+		stories:  make(map[int64]*story),
+		alias:    make(map[int64]int64),
+		articles: make(map[int64]article),
+		postings: make(map[uint32][]int64),
+	}
+}
+
+// termID and entityID hash names into one id space; entities are salted so
+// a person named like a word stays apart. 32 bits keep vectors small; the
+// rare collision only blurs two terms' weights.
+func termID(stem string) uint32 { return uint32(xxhash.Sum64String(stem)) }
+func entityID(key string) uint32 {
+	return uint32(xxhash.Sum64String("\x00" + key))
+}
+
+// idf is the smoothed inverse document frequency of an id.
+func (c *Clusterer) idf(id uint32) float64 {
+	return math.Log(float64(c.docs+1)/float64(c.df[id]+1)) + 1
+}
+
+func (c *Clusterer) idf2(id uint32) float64 { v := c.idf(id); return v * v }
+
+// resolve follows merges to the story a story id now is.
+func (c *Clusterer) resolve(id int64) int64 {
+	for {
+		next, ok := c.alias[id]
+		if !ok {
+			return id
+		}
+		id = next
+	}
+}
+
+// raw returns the article's raw vectors: sublinear term frequencies (the
+// headline and lead weighted) and entity mentions, heaviest by current
+// IDF first, cut to the configured sizes, each sorted by id.
+func (c *Clusterer) raw(f *Features) (terms, ents vec) {
+	terms = make(vec, 0, len(f.Terms))
+	for _, t := range f.Terms {
+		tf := float64(t.Body) + c.cfg.TitleWeight*float64(t.Title) + c.cfg.LeadWeight*float64(t.Lead)
+		if tf > 0 {
+			terms = append(terms, wt{termID(t.Stem), float32(1 + math.Log(tf))})
+		}
+	}
+	ents = make(vec, 0, len(f.Entities))
+	for _, e := range f.Entities {
+		n := float64(max(e.Count, 1))
+		if e.Title {
+			n += c.cfg.TitleWeight
+		}
+		ents = append(ents, wt{entityID(e.Key), float32(1 + math.Log(n))})
+	}
+	return c.heaviest(terms, c.cfg.ArticleTerms), c.heaviest(ents, c.cfg.ArticleEntities)
+}
+
+// heaviest keeps the n entries of v heaviest by weight times IDF, merging
+// duplicate ids first.
+func (c *Clusterer) heaviest(v vec, n int) vec {
+	v = vec(nil).add(dedupIDs(v), 1)
+	if len(v) <= n {
+		return v
+	}
+	scored := make(vec, len(v))
+	for i, e := range v {
+		scored[i] = wt{e.id, e.w * float32(c.idf(e.id))}
+	}
+	keep := scored.top(n)
+	out := make(vec, 0, n)
+	for i, j := 0, 0; i < len(v) && j < len(keep); i++ {
+		if v[i].id == keep[j].id {
+			out = append(out, v[i])
+			j++
+		}
+	}
+	return out
+}
+
+// dedupIDs sorts v by id and sums entries with the same id (two stems or
+// keys hashing alike).
+func dedupIDs(v vec) vec {
+	v = v.top(len(v))
+	out := v[:0]
+	for _, e := range v {
+		if n := len(out); n > 0 && out[n-1].id == e.id {
+			out[n-1].w += e.w
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// weighted returns v with every entry multiplied by its IDF, and its norm.
+func (c *Clusterer) weighted(v vec) (vec, float64) {
+	out := make(vec, len(v))
+	var n float64
+	for i, e := range v {
+		w := float64(e.w) * c.idf(e.id)
+		out[i] = wt{e.id, float32(w)}
+		n += w * w
+	}
+	return out, math.Sqrt(n)
+}

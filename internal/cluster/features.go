@@ -1,0 +1,305 @@
+package cluster
+
+import (
+	"cmp"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/parallax-news/parallax/internal/dedup"
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/text"
+)
+
+// ErrFeatures is returned when stored feature bytes cannot be decoded.
+var ErrFeatures = errors.New("cluster: malformed feature bytes")
+
+const (
+	// maxFeatureTerms bounds the terms kept of one article (a 5 MB text
+	// must not cost more than a long report). Title and lead terms are kept
+	// first, then the most frequent.
+	maxFeatureTerms = 256
+	maxFeatureEnts  = 64
+	// leadTokens of the body count as lead: news states its event first.
+	leadTokens = 60
+	// featuresVersion leads the encoding so a later layout can be told apart.
+	featuresVersion = 1
+)
+
+// Features is what the clusterer knows of one article. It is computed once
+// from the analysis and stored, so the index can be rebuilt without
+// re-analysing anything. Weights are not stored: they depend on document
+// frequencies that keep changing as articles arrive.
+type Features struct {
+	// Published is the publication time in Unix seconds, 0 when unknown.
+	Published int64
+	Language  string
+	// Terms are the article's content stems, with counts in the title,
+	// the lead and the whole body.
+	Terms []Term
+	// Entities are the named entities, keyed so variants match.
+	Entities  []Entity
+	Signature dedup.Signature
+}
+
+// Term is one stem of an article.
+type Term struct {
+	Stem string
+	// Form is the commonest written form, for explanations.
+	Form  string
+	Title uint16
+	Lead  uint16
+	Body  uint16
+}
+
+// Entity is one named entity of an article.
+type Entity struct {
+	// Key is text.EntityKey of the canonical name; variants share it.
+	Key  string
+	Name string
+	Kind string
+	// Count is the number of mentions (at least 1).
+	Count uint16
+	// Title is set when the headline names the entity.
+	Title bool
+}
+
+// Empty reports whether the article has nothing to cluster on.
+func (f *Features) Empty() bool { return len(f.Terms) == 0 && len(f.Entities) == 0 }
+
+// Extract computes an article's features from its analysis. A nil doc is
+// analysed here.
+func Extract(a *model.Article, doc *text.Doc) *Features {
+	if doc == nil {
+		doc = text.Analyze(a.Title, a.Text)
+	}
+	f := &Features{Language: a.Language, Signature: dedup.Sign(a.Text)}
+	if a.Published != nil {
+		f.Published = a.Published.Unix()
+	}
+	type acc struct {
+		Term
+		first int
+		forms map[string]int
+	}
+	terms := make(map[string]*acc)
+	add := func(tok text.Token, pos int, title, lead bool) {
+		if tok.Stop || len(tok.Norm) < 2 && !isDigit(tok.Norm) {
+			return
+		}
+		t := terms[tok.Stem]
+		if t == nil {
+			t = &acc{Term: Term{Stem: tok.Stem}, first: pos, forms: make(map[string]int, 1)}
+			terms[tok.Stem] = t
+		}
+		t.forms[tok.Norm]++
+		switch {
+		case title:
+			t.Title = sat16(t.Title + 1)
+		case lead:
+			t.Lead = sat16(t.Lead + 1)
+			t.Body = sat16(t.Body + 1)
+		default:
+			t.Body = sat16(t.Body + 1)
+		}
+	}
+	for i, tok := range doc.TitleTokens {
+		add(tok, i-len(doc.TitleTokens), true, false)
+	}
+	for i, tok := range doc.Tokens {
+		add(tok, i, false, i < leadTokens)
+	}
+	list := make([]*acc, 0, len(terms))
+	for _, t := range terms {
+		var best int
+		for form, n := range t.forms {
+			if n > best || n == best && form < t.Form {
+				t.Form, best = form, n
+			}
+		}
+		list = append(list, t)
+	}
+	slices.SortFunc(list, func(x, y *acc) int {
+		return cmp.Or(
+			cmp.Compare(y.Title+y.Lead, x.Title+x.Lead),
+			cmp.Compare(y.Body, x.Body),
+			cmp.Compare(x.first, y.first))
+	})
+	for _, t := range list[:min(len(list), maxFeatureTerms)] {
+		f.Terms = append(f.Terms, t.Term)
+	}
+	for _, e := range doc.Entities {
+		if len(f.Entities) == maxFeatureEnts {
+			break
+		}
+		// A weak entity is only a nationality adjective ("Russian"): the
+		// topic, not a participant, and shared by unrelated events.
+		if e.Key == "" || e.Weak {
+			continue
+		}
+		f.Entities = append(f.Entities, Entity{Key: e.Key, Name: e.Name, Kind: e.Kind, Count: uint16(max(1, min(e.Count, 1<<16-1))), Title: e.InTitle})
+	}
+	return f
+}
+
+func isDigit(s string) bool { return len(s) == 1 && '0' <= s[0] && s[0] <= '9' }
+
+func sat16(v uint16) uint16 {
+	if v == 0 { // wrapped
+		return 1<<16 - 1
+	}
+	return v
+}
+
+// MarshalBinary encodes the features compactly: varints and
+// length-prefixed strings, a signature at the end.
+func (f *Features) MarshalBinary() ([]byte, error) {
+	b := make([]byte, 0, 64+len(f.Terms)*16+len(f.Entities)*24)
+	b = append(b, featuresVersion)
+	b = binary.AppendVarint(b, f.Published)
+	b = appendString(b, f.Language)
+	b = binary.AppendUvarint(b, uint64(len(f.Terms)))
+	for _, t := range f.Terms {
+		b = appendString(b, t.Stem)
+		form := t.Form
+		if form == t.Stem { // the common case costs one byte
+			form = ""
+		}
+		b = appendString(b, form)
+		b = binary.AppendUvarint(b, uint64(t.Title))
+		b = binary.AppendUvarint(b, uint64(t.Lead))
+		b = binary.AppendUvarint(b, uint64(t.Body))
+	}
+	b = binary.AppendUvarint(b, uint64(len(f.Entities)))
+	for _, e := range f.Entities {
+		b = appendString(b, e.Key)
+		b = appendString(b, e.Name)
+		b = appendString(b, e.Kind)
+		b = binary.AppendUvarint(b, uint64(e.Count))
+		b = append(b, boolByte(e.Title))
+	}
+	return f.Signature.AppendBinary(b)
+}
+
+// UnmarshalBinary decodes what MarshalBinary wrote.
+func (f *Features) UnmarshalBinary(b []byte) error {
+	d := decoder{b: b}
+	if v := d.byte(); v != featuresVersion {
+		return fmt.Errorf("decode features version %d: %w", v, ErrFeatures)
+	}
+	g := Features{Published: d.varint(), Language: d.string()}
+	n := d.count(4)
+	g.Terms = make([]Term, 0, n)
+	for range n {
+		t := Term{Stem: d.string(), Form: d.string(), Title: d.u16(), Lead: d.u16(), Body: d.u16()}
+		if t.Form == "" {
+			t.Form = t.Stem
+		}
+		g.Terms = append(g.Terms, t)
+	}
+	n = d.count(4)
+	g.Entities = make([]Entity, 0, n)
+	for range n {
+		g.Entities = append(g.Entities, Entity{Key: d.string(), Name: d.string(), Kind: d.string(), Count: d.u16(), Title: d.byte() == 1})
+	}
+	if d.err != nil {
+		return fmt.Errorf("decode features at byte %d: %w", d.off, d.err)
+	}
+	if err := g.Signature.UnmarshalBinary(d.b[d.off:]); err != nil {
+		return fmt.Errorf("decode features: %w", err)
+	}
+	*f = g
+	return nil
+}
+
+func boolByte(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// decoder reads the encoding, remembering the first error so the callers
+// can read a whole record and check once.
+type decoder struct {
+	b   []byte
+	off int
+	err error
+}
+
+func (d *decoder) fail() {
+	if d.err == nil {
+		d.err = ErrFeatures
+	}
+}
+
+func (d *decoder) byte() byte {
+	if d.err != nil || d.off >= len(d.b) {
+		d.fail()
+		return 0
+	}
+	d.off++
+	return d.b[d.off-1]
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b[d.off:])
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.off += n
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.b[d.off:])
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.off += n
+	return v
+}
+
+func (d *decoder) u16() uint16 {
+	v := d.uvarint()
+	if v > 1<<16-1 {
+		d.fail()
+	}
+	return uint16(v)
+}
+
+// count reads a length, failing when fewer than minSize bytes per element
+// remain, so bad input cannot make us allocate much.
+func (d *decoder) count(minSize int) int {
+	n := d.uvarint()
+	if n > uint64(len(d.b)-d.off)/uint64(minSize) {
+		d.fail()
+		return 0
+	}
+	return int(n)
+}
+
+func (d *decoder) string() string {
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(d.b)-d.off) {
+		d.fail()
+		return ""
+	}
+	s := string(d.b[d.off : d.off+int(n)])
+	d.off += int(n)
+	return s
+}

@@ -1,0 +1,161 @@
+package cluster
+
+import (
+	"math"
+	"slices"
+)
+
+// story is the clusterer's view of one story.
+type story struct {
+	id   int64
+	size int
+	// lang is the language of the story's first article ("" unknown).
+	lang string
+	// first and last bound its articles' publication times (Unix seconds;
+	// 0 when none is dated).
+	first, last int64
+	// terms and ents are the sums of the raw vectors of its articles, cut
+	// to the configured sizes.
+	terms, ents vec
+	// excluded lists articles people moved out: the story must not be
+	// merged with a story holding one of them.
+	excluded []int64
+	seq      uint64
+}
+
+// norms returns the IDF-weighted norms of the story's vectors.
+func (c *Clusterer) norms(s *story) (tn, en float64) {
+	for _, e := range s.terms {
+		w := float64(e.w) * c.idf(e.id)
+		tn += w * w
+	}
+	for _, e := range s.ents {
+		w := float64(e.w) * c.idf(e.id)
+		en += w * w
+	}
+	return math.Sqrt(tn), math.Sqrt(en)
+}
+
+// widen extends the story's time range to t (0: unknown, no change).
+func (s *story) widen(t int64) {
+	if t == 0 {
+		return
+	}
+	if s.first == 0 || t < s.first {
+		s.first = t
+	}
+	if t > s.last {
+		s.last = t
+	}
+}
+
+// gap is the distance in seconds from t to the story's time range, or -1
+// when either is unknown.
+func (s *story) gap(t int64) int64 {
+	switch {
+	case t == 0 || s.first == 0:
+		return -1
+	case t < s.first:
+		return s.first - t
+	case t > s.last:
+		return t - s.last
+	}
+	return 0
+}
+
+// rangeGap is the distance in seconds between two stories' time ranges, or
+// -1 when either is unknown.
+func rangeGap(a, b *story) int64 {
+	if a.first == 0 || b.first == 0 {
+		return -1
+	}
+	return max(0, b.first-a.last, a.first-b.last)
+}
+
+// addVectors adds (scale 1) or removes (scale -1) raw vectors to a story,
+// caps its centroid and lists the story under the ids it newly holds and,
+// as recently updated, under the ids of query (the article's heaviest).
+func (c *Clusterer) addVectors(s *story, terms, ents vec, scale float32, query []uint32) {
+	before := len(s.terms) + len(s.ents)
+	had := func(id uint32) bool {
+		_, ok := slices.BinarySearchFunc(s.terms, wt{id: id}, byID)
+		if !ok {
+			_, ok = slices.BinarySearchFunc(s.ents, wt{id: id}, byID)
+		}
+		return ok
+	}
+	var fresh []uint32
+	if scale > 0 && before > 0 {
+		for _, v := range [2]vec{terms, ents} {
+			for _, e := range v {
+				if !had(e.id) {
+					fresh = append(fresh, e.id)
+				}
+			}
+		}
+	}
+	s.terms = c.heaviest(s.terms.add(terms, scale), c.cfg.StoryTerms)
+	s.ents = c.heaviest(s.ents.add(ents, scale), c.cfg.StoryEntities)
+	c.seq++
+	s.seq = c.seq
+	if scale < 0 {
+		return
+	}
+	if before == 0 { // a new story: list it under everything it holds
+		for _, v := range [2]vec{s.terms, s.ents} {
+			for _, e := range v {
+				c.post(e.id, s.id)
+			}
+		}
+		return
+	}
+	for _, id := range fresh {
+		c.post(id, s.id)
+	}
+	for _, id := range query {
+		c.post(id, s.id)
+	}
+}
+
+// post lists story sid under id as the most recent, dropping the oldest
+// entry beyond the cap: a posting list's length never grows with the
+// number of stories.
+func (c *Clusterer) post(id uint32, sid int64) {
+	p := c.postings[id]
+	if i := slices.Index(p, sid); i >= 0 {
+		p = slices.Delete(p, i, i+1)
+	} else if len(p) >= c.cfg.PostingCap {
+		p = slices.Delete(p, 0, 1)
+	}
+	c.postings[id] = append(p, sid)
+}
+
+// mergeInto folds story from into story into.
+func (c *Clusterer) mergeInto(from, into *story) {
+	into.size += from.size
+	into.widen(from.first)
+	into.widen(from.last)
+	into.excluded = append(into.excluded, from.excluded...)
+	if into.lang == "" {
+		into.lang = from.lang
+	}
+	// Emptied first, so the merged centroid is listed under all its ids.
+	terms, ents := into.terms.add(from.terms, 1), into.ents.add(from.ents, 1)
+	into.terms, into.ents = nil, nil
+	c.addVectors(into, terms, ents, 1, nil)
+	delete(c.stories, from.id)
+	c.alias[from.id] = into.id
+}
+
+// forbidden reports whether people's moves forbid merging a and b: an
+// article moved out of one of them now lies in the other.
+func (c *Clusterer) forbidden(a, b *story) bool {
+	for _, pair := range [2][2]*story{{a, b}, {b, a}} {
+		for _, art := range pair[0].excluded {
+			if x, ok := c.articles[art]; ok && c.resolve(x.story) == pair[1].id {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,132 @@
+package eval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/cluster"
+	"github.com/parallax-news/parallax/internal/extract"
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/source"
+	"github.com/parallax-news/parallax/internal/text"
+)
+
+// ClusterRun is the outcome of clustering a labeled set.
+type ClusterRun struct {
+	Scores ClusterScores
+	// Order lists the records' indices in the order they were clustered.
+	Order []int
+	// Stories holds each record's predicted story, by record index.
+	Stories []int64
+	// Decisions holds each record's decision, by record index.
+	Decisions []model.Decision
+	// Merges lists the stories merged as articles arrived.
+	Merges []cluster.Merge
+}
+
+// Item turns a labeled record into the input ingestion would make of a
+// JSONL line, so the harness cleans text the way ingestion does.
+func (r Labeled) Item(path string) source.Item {
+	return source.Item{
+		Input:  fmt.Sprintf("%s:%d", path, r.Line),
+		Kind:   "jsonl",
+		Format: source.FormatText,
+		Body:   []byte(r.Text),
+		Raw:    model.Raw{ContentType: "application/jsonl", Bytes: r.Raw},
+		Hint:   source.Hint{ExternalID: r.ID, Outlet: r.Outlet, URL: r.URL, Title: r.Title, Published: r.Published},
+	}
+}
+
+// PublicationOrder returns the records' indices in publication order. A
+// record without a date takes the date of the dated record before it in
+// the file, so undated files keep their order and ties stay in file order.
+func PublicationOrder(recs []Labeled) []int {
+	keys := make([]time.Time, len(recs))
+	var last time.Time
+	for i, r := range recs {
+		if r.Published != nil {
+			last = *r.Published
+		}
+		keys[i] = last
+	}
+	order := make([]int, len(recs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return keys[a].Compare(keys[b]) })
+	return order
+}
+
+// Prepare turns the records of file path into clusterer features, as
+// ingestion would (extraction, cleaning, analysis, fingerprints), by record
+// index. A record with no text left after cleaning is an empty article.
+func Prepare(ctx context.Context, path string, recs []Labeled) ([]*cluster.Features, error) {
+	feats := make([]*cluster.Features, len(recs))
+	for i, r := range recs {
+		a, err := extract.Article(ctx, r.Item(path), extract.Options{})
+		switch {
+		case errors.Is(err, extract.ErrNoArticle):
+			a = &model.Article{ExternalID: r.ID, Title: r.Title, Published: r.Published}
+		case err != nil:
+			return nil, fmt.Errorf("prepare %s: %w", path, err)
+		}
+		feats[i] = cluster.Extract(a, text.Analyze(a.Title, a.Text))
+	}
+	return feats, nil
+}
+
+// ClusterPrepared clusters prepared records in publication order with a
+// fresh clusterer, without a store, and scores the result against the gold
+// stories.
+func ClusterPrepared(recs []Labeled, feats []*cluster.Features, cfg cluster.Config, log *slog.Logger) *ClusterRun {
+	cl := cluster.New(cfg, log)
+	run := &ClusterRun{Order: PublicationOrder(recs), Stories: make([]int64, len(recs)), Decisions: make([]model.Decision, len(recs))}
+	alias := make(map[int64]int64)
+	var nextStory int64
+	for n, i := range run.Order {
+		f := feats[i]
+		asg := cl.Assign(f)
+		sid := asg.Story
+		if sid == 0 {
+			nextStory++
+			sid = nextStory
+		}
+		for _, m := range asg.Merges {
+			alias[m.From] = m.Into
+		}
+		run.Merges = append(run.Merges, asg.Merges...)
+		cl.Commit(int64(n+1), sid, f, asg)
+		run.Stories[i] = sid
+		asg.Decision.Article, asg.Decision.Story = int64(n+1), sid
+		run.Decisions[i] = asg.Decision
+	}
+	gold := make([]string, len(recs))
+	pred := make([]string, len(recs))
+	for i, r := range recs {
+		sid := run.Stories[i]
+		for alias[sid] != 0 {
+			sid = alias[sid]
+		}
+		run.Stories[i] = sid
+		gold[i], pred[i] = r.Story, fmt.Sprint(sid)
+	}
+	run.Scores = Score(gold, pred)
+	return run
+}
+
+// ClusterFile reads a labeled file, prepares its records and clusters them.
+func ClusterFile(ctx context.Context, path string, cfg cluster.Config, log *slog.Logger) (*ClusterRun, error) {
+	recs, err := ReadLabeled(path)
+	if err != nil {
+		return nil, err
+	}
+	feats, err := Prepare(ctx, path, recs)
+	if err != nil {
+		return nil, err
+	}
+	return ClusterPrepared(recs, feats, cfg, log), nil
+}
