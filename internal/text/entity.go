@@ -3,6 +3,7 @@ package text
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -80,7 +81,7 @@ func findEntities(d *Doc, body string) []Entity {
 		for k < len(x.toks) && x.toks[k].End <= s.End {
 			k++
 		}
-		if isShouting(x.toks[a:k]) {
+		if isShouting(body, x.toks[a:k]) {
 			shouting = append(shouting, [2]int{a, k})
 			continue
 		}
@@ -90,7 +91,7 @@ func findEntities(d *Doc, body string) []Entity {
 	for si, r := range shouting {
 		x.scanShouting(g, body, x.toks, r[0], r[1], sentenceOf(d, x.toks, r[0], si), known)
 	}
-	if isShouting(d.TitleTokens) {
+	if isShouting(d.Title, d.TitleTokens) {
 		x.scanShouting(g, d.Title, d.TitleTokens, 0, len(d.TitleTokens), titleSentence, known)
 	} else {
 		x.scanSentence(g, d.Title, d.TitleTokens, 0, len(d.TitleTokens), titleSentence)
@@ -109,13 +110,21 @@ func sentenceOf(d *Doc, toks []Token, k, _ int) int {
 	return i
 }
 
-// isShouting reports whether a sentence is written in capitals or title
-// case, where capitals say nothing about names.
-func isShouting(toks []Token) bool {
-	words, caps := 0, 0
-	for _, t := range toks {
+// isShouting reports whether a sentence is written in capitals, or in
+// title case like a headline (without a full stop: a sentence full of names
+// is not a headline), where capitals say nothing about names.
+func isShouting(src string, toks []Token) bool {
+	words, caps, upper := 0, 0, 0
+	for i := range toks {
+		t := &toks[i]
 		r, _ := utf8.DecodeRuneInString(t.Text)
-		if !unicode.IsLetter(r) || (t.Stop && len(t.Norm) <= 3) {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		if isUpperWord(t.Text) || len(t.Text) == 1 && unicode.IsUpper(r) {
+			upper++
+		}
+		if t.Stop && len(t.Norm) <= 3 {
 			continue
 		}
 		words++
@@ -123,7 +132,15 @@ func isShouting(toks []Token) bool {
 			caps++
 		}
 	}
-	return words >= 3 && caps*10 >= words*8
+	if words < 3 {
+		return false
+	}
+	if upper*10 >= words*9 {
+		return true
+	}
+	last := toks[len(toks)-1].End
+	ended := last < len(src) && strings.ContainsRune(".!?\"”", firstRune(src[last:]))
+	return !ended && words >= 4 && caps*10 >= words*8
 }
 
 // isAllCaps reports whether a sentence has no lower-case letter.
@@ -232,20 +249,24 @@ func (x *extractor) scanRun(g *gazIndex, src string, toks []Token, a, s, e, sent
 	for s < e && (isConnector(toks[s].Norm) || s == a && x.common(&toks[s]) && !startsGaz(g, toks, s, e)) {
 		s++
 	}
-	role, roleStart := x.roleBefore(src, toks, a, s)
+	role := x.roleBefore(src, toks, a, s)
 	for i := s; i < e; {
 		if m, n := matchGaz(g, toks, i, e, false); n > 0 {
 			x.addGaz(m, src, toks, i, i+n, sent)
 			i += n
-			roleStart = min(roleStart, i)
 			continue
 		}
-		if j := roleEnd(toks, i, e); j > i && j < e && !startsGaz(g, toks, j, e) && !hasHead(toks, j, e) {
-			if roleStart > i {
-				roleStart = i
+		if j := roleEnd(toks, i, e); j > i && j < e {
+			// A role before a known name or an acronym is no person's:
+			// "Fellow CFR members", "Senate Majority Leader".
+			if startsGaz(g, toks, j, e) || isUpperWord(toks[j].Text) {
+				i = j
+				continue
 			}
-			x.addName(src, toks, a, j, e, sent, src[toks[roleStart].Start:toks[j-1].End], model.EntityPerson)
-			return
+			if !hasHead(toks, j, e) {
+				x.addName(src, toks, a, j, e, sent, src[toks[s].Start:toks[j-1].End], model.EntityPerson)
+				return
+			}
 		}
 		x.splitName(src, toks, a, i, e, sent, role)
 		return
@@ -253,12 +274,11 @@ func (x *extractor) scanRun(g *gazIndex, src string, toks []Token, a, s, e, sent
 }
 
 // roleBefore returns the role written in lower case right before a name
-// ("former diplomat" Richard Haass, "Russia expert" Thomas Graham), and
-// where it starts (s if none).
-func (x *extractor) roleBefore(src string, toks []Token, a, s int) (string, int) {
+// ("former diplomat" Richard Haass, "Russia expert" Thomas Graham), or "".
+func (x *extractor) roleBefore(src string, toks []Token, a, s int) string {
 	k := s - 1
 	if k < a || !roleCores[toks[k].Norm] || isCapitalised(&toks[k]) || !joins(src, toks, k) {
-		return "", s
+		return ""
 	}
 	start := k
 	for start > a && s-start < 5 && joins(src, toks, start-1) {
@@ -268,7 +288,7 @@ func (x *extractor) roleBefore(src string, toks []Token, a, s int) (string, int)
 		}
 		start--
 	}
-	return src[toks[start].Start:toks[k].End], s
+	return src[toks[start].Start:toks[k].End]
 }
 
 // roleEnd returns the end of the role (titles such as "Foreign Minister",

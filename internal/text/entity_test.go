@@ -1,0 +1,362 @@
+package text
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/testutil"
+)
+
+// want is an entity a test expects: its canonical name, kind, and,
+// where given, variants and a role it must have.
+type want struct {
+	name, kind string
+	variants   []string
+	role       string
+}
+
+func TestEntities(t *testing.T) {
+	tests := []struct {
+		name   string
+		title  string
+		body   string
+		want   []want
+		absent []string // names that must not be entities
+	}{
+		{
+			name: "role title before a name",
+			body: "Russian Foreign Minister Sergey Lavrov met them. Czech President Petr Pavel spoke.",
+			want: []want{
+				{name: "Sergey Lavrov", kind: model.EntityPerson, role: "Russian Foreign Minister"},
+				{name: "Petr Pavel", kind: model.EntityPerson, role: "Czech President"},
+				{name: "Russia", kind: model.EntityPlace},
+			},
+			absent: []string{"Foreign Minister", "Russian Foreign Minister Sergey Lavrov", "President"},
+		},
+		{
+			name: "lower-case role before a name",
+			body: "“Neither side is serious,” former defense intelligence officer Rebekah Koffler told Fox News Digital.",
+			want: []want{
+				{name: "Rebekah Koffler", kind: model.EntityPerson, role: "former defense intelligence officer"},
+				{name: "Fox News Digital", kind: model.EntityOrg},
+			},
+		},
+		{
+			name: "honorifics",
+			body: "Sen. Bob Casey and Gov. Josh Shapiro spoke. Mr. Casey left early, Dr. Jill Biden said.",
+			want: []want{
+				{name: "Bob Casey", kind: model.EntityPerson, variants: []string{"Bob Casey", "Casey"}},
+				{name: "Josh Shapiro", kind: model.EntityPerson},
+				{name: "Jill Biden", kind: model.EntityPerson},
+			},
+			absent: []string{"Sen", "Gov", "Mr", "Dr"},
+		},
+		{
+			name: "later surname resolves to the full name",
+			body: "Ukrainian President Volodymyr Zelensky visited Prague. Zelensky said the war must end. Lavrov did not answer Sergey Lavrov's critics.",
+			want: []want{
+				{name: "Volodymyr Zelensky", kind: model.EntityPerson, variants: []string{"Volodymyr Zelensky", "Zelensky"}},
+				{name: "Sergey Lavrov", kind: model.EntityPerson, variants: []string{"Lavrov", "Sergey Lavrov"}},
+				{name: "Prague", kind: model.EntityPlace},
+			},
+			absent: []string{"Zelensky", "Lavrov"},
+		},
+		{
+			name: "acronym joins its expansion",
+			body: "He heads the Global Energy Monitoring Council. GEMC members met in Oslo.",
+			want: []want{
+				{name: "Global Energy Monitoring Council", kind: model.EntityOrg, variants: []string{"Global Energy Monitoring Council", "GEMC"}},
+				{name: "Oslo", kind: model.EntityPlace},
+			},
+			absent: []string{"GEMC"},
+		},
+		{
+			name: "organisation names with of and on",
+			body: "Analysts at the Bank of America and the Council on Foreign Relations disagreed with the Secretary of State.",
+			want: []want{
+				{name: "Bank of America", kind: model.EntityOrg},
+				{name: "Council on Foreign Relations", kind: model.EntityOrg},
+			},
+			absent: []string{"America", "United States", "Bank"},
+		},
+		{
+			name: "organisation typo and acronym are one entity",
+			body: "Richard Haass led the Council of Foreign Relations. Fellow CFR members met at the Council on Foreign Relations.",
+			want: []want{
+				{name: "Council on Foreign Relations", kind: model.EntityOrg, variants: []string{"Council of Foreign Relations", "CFR", "Council on Foreign Relations"}},
+				{name: "Richard Haass", kind: model.EntityPerson},
+			},
+		},
+		{
+			name: "organisation running into a person",
+			body: "Among them was the outgoing president of the Council of Foreign Relations Richard Haass.",
+			want: []want{
+				{name: "Council on Foreign Relations", kind: model.EntityOrg},
+				{name: "Richard Haass", kind: model.EntityPerson},
+			},
+			absent: []string{"Council of Foreign Relations Richard Haass"},
+		},
+		{
+			name: "sentence openers, weekdays and months are not names",
+			body: "The talks began on Thursday. But nobody came in April. However, Officials said nothing. According to sources, it failed.",
+			absent: []string{"The", "But", "Thursday", "April", "However", "Officials", "According"},
+		},
+		{
+			name: "an opener the article writes in lower case is not a name",
+			body: "Sources familiar with the talks spoke. Other sources disagreed.",
+			absent: []string{"Sources"},
+		},
+		{
+			name: "a capitalised word that opens a sentence and nothing else is not a name",
+			body: "Quietly, the talks went on.",
+			absent: []string{"Quietly"},
+		},
+		{
+			name: "demonyms point weakly at their country",
+			body: "Russian academics met American officials.",
+			want: []want{{name: "Russia", kind: model.EntityPlace}, {name: "United States", kind: model.EntityPlace}},
+		},
+		{
+			name: "gazetteer aliases",
+			body: "The U.N. and the FBI answered. The UN then met the Federal Bureau of Investigation in Kiev.",
+			want: []want{
+				{name: "United Nations", kind: model.EntityOrg, variants: []string{"U.N.", "UN"}},
+				{name: "Federal Bureau of Investigation", kind: model.EntityOrg, variants: []string{"FBI", "Federal Bureau of Investigation"}},
+				{name: "Kyiv", kind: model.EntityPlace, variants: []string{"Kiev"}},
+			},
+		},
+		{
+			name:  "title in title case counts only known names",
+			title: "US Officials Are Quietly Talking About The Ukraine Problem",
+			body:  "Officials met in Ukraine.",
+			want:  []want{{name: "United States", kind: model.EntityPlace}, {name: "Ukraine", kind: model.EntityPlace}},
+			absent: []string{"Officials", "Quietly", "Talking", "Problem", "Ukraine Problem"},
+		},
+		{
+			name:   "line in capitals counts only known names",
+			body:   "Volodymyr Zelenskyy spoke.\n\nRUSSIAN MISSILE STRIKE KILLS 4 CIVILIANS IN LVIV AS ZELENSKYY VOWS RESPONSE\n\nHe left.",
+			want:   []want{{name: "Volodymyr Zelenskyy", kind: model.EntityPerson, variants: []string{"Volodymyr Zelenskyy", "ZELENSKYY"}}, {name: "Lviv", kind: model.EntityPlace}},
+			absent: []string{"MISSILE STRIKE KILLS", "CIVILIANS", "RESPONSE", "VOWS", "United Nations"},
+		},
+		{
+			name: "place after a preposition",
+			body: "Protests spread from Kramatorsk to Ternopil on Monday.",
+			want: []want{{name: "Kramatorsk", kind: model.EntityPlace}, {name: "Ternopil", kind: model.EntityPlace}},
+		},
+		{
+			name: "empty",
+			body: "",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := Analyze(tc.title, tc.body)
+			for _, w := range tc.want {
+				e := findEntity(d, w.name)
+				if e == nil {
+					t.Errorf("no entity %q; have %s", w.name, entityNames(d))
+					continue
+				}
+				if e.Kind != w.kind {
+					t.Errorf("%s: kind %s, want %s", w.name, e.Kind, w.kind)
+				}
+				if w.variants != nil && !slices.Equal(e.Variants, w.variants) {
+					t.Errorf("%s: variants %q, want %q", w.name, e.Variants, w.variants)
+				}
+				if w.role != "" && !slices.Contains(e.Roles, w.role) {
+					t.Errorf("%s: roles %q, want %q among them", w.name, e.Roles, w.role)
+				}
+			}
+			for _, name := range tc.absent {
+				if e := findEntity(d, name); e != nil {
+					t.Errorf("unexpected entity %q (%s)", name, e.Kind)
+				}
+			}
+			checkEntities(t, d)
+		})
+	}
+}
+
+// checkEntities checks what holds for the entities of any document.
+func checkEntities(t *testing.T, d *Doc) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, e := range d.Entities {
+		if e.Name == "" || e.Count < 1 || len(e.Variants) == 0 {
+			t.Errorf("entity %+v: empty name, count or variants", e)
+		}
+		if seen[e.Key] {
+			t.Errorf("two entities with key %q", e.Key)
+		}
+		seen[e.Key] = true
+		if !slices.IsSorted(e.Sentences) {
+			t.Errorf("%s: sentences %v not sorted", e.Name, e.Sentences)
+		}
+		for _, s := range e.Sentences {
+			if s < 0 || s >= len(d.Sentences) {
+				t.Errorf("%s: sentence %d out of range", e.Name, s)
+			}
+		}
+		switch e.Kind {
+		case model.EntityPerson, model.EntityOrg, model.EntityPlace:
+		default:
+			t.Errorf("%s: kind %q", e.Name, e.Kind)
+		}
+	}
+}
+
+func findEntity(d *Doc, name string) *Entity {
+	for i := range d.Entities {
+		if d.Entities[i].Name == name {
+			return &d.Entities[i]
+		}
+	}
+	return nil
+}
+
+func entityNames(d *Doc) string {
+	var names []string
+	for _, e := range d.Entities {
+		names = append(names, e.Name+" ("+e.Kind+")")
+	}
+	return strings.Join(names, ", ")
+}
+
+// TestSeedEntities checks the entities the design names in the two seed
+// articles.
+func TestSeedEntities(t *testing.T) {
+	common := []want{
+		{name: "Sergey Lavrov", kind: model.EntityPerson},
+		{name: "Richard Haass", kind: model.EntityPerson},
+		{name: "Charles Kupchan", kind: model.EntityPerson},
+		{name: "Thomas Graham", kind: model.EntityPerson},
+		{name: "Council on Foreign Relations", kind: model.EntityOrg},
+		{name: "NBC News", kind: model.EntityOrg},
+		{name: "Russia", kind: model.EntityPlace},
+		{name: "Ukraine", kind: model.EntityPlace},
+		{name: "New York", kind: model.EntityPlace},
+		{name: "White House", kind: model.EntityOrg},
+		{name: "Kremlin", kind: model.EntityOrg},
+	}
+	tests := []struct {
+		name   string
+		file   string
+		want   []want
+		absent []string
+	}{
+		{
+			name: "first seed",
+			file: "000_",
+			want: append(slices.Clone(common),
+				want{name: "Mary Beth Long", kind: model.EntityPerson},
+				want{name: "Volodymyr Zelensky", kind: model.EntityPerson},
+				want{name: "Vladimir Putin", kind: model.EntityPerson},
+				want{name: "NATO", kind: model.EntityOrg},
+				want{name: "Pentagon", kind: model.EntityOrg},
+				want{name: "Kyiv", kind: model.EntityPlace},
+			),
+			absent: []string{"Rebekah Koffler", "Petr Pavel", "Lavrov", "Sources", "Former"},
+		},
+		{
+			name: "Fox News seed",
+			file: "004_",
+			want: append(slices.Clone(common),
+				want{name: "Rebekah Koffler", kind: model.EntityPerson, role: "former defense intelligence officer"},
+				want{name: "Volodymyr Zelenskyy", kind: model.EntityPerson, variants: []string{"Volodymyr Zelenskyy", "Zelenskyy", "ZELENSKYY"}},
+				want{name: "Petr Pavel", kind: model.EntityPerson, role: "Czech President"},
+				want{name: "Fox News Digital", kind: model.EntityOrg},
+				want{name: "Associated Press", kind: model.EntityOrg},
+				want{name: "NATO", kind: model.EntityOrg},
+				want{name: "Prague", kind: model.EntityPlace},
+				want{name: "Vilnius", kind: model.EntityPlace},
+				want{name: "Czech Republic", kind: model.EntityPlace},
+			),
+			absent: []string{"Mary Beth Long", "Back", "CFR", "Council of Foreign Relations", "Zelenskyy"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := analyzeSeed(t, tc.file)
+			for _, w := range tc.want {
+				e := findEntity(d, w.name)
+				if e == nil {
+					t.Errorf("no entity %q; have %s", w.name, entityNames(d))
+					continue
+				}
+				if e.Kind != w.kind {
+					t.Errorf("%s: kind %s, want %s", w.name, e.Kind, w.kind)
+				}
+				if w.variants != nil && !slices.Equal(e.Variants, w.variants) {
+					t.Errorf("%s: variants %q, want %q", w.name, e.Variants, w.variants)
+				}
+				if w.role != "" && !slices.Contains(e.Roles, w.role) {
+					t.Errorf("%s: roles %q, want %q", w.name, e.Roles, w.role)
+				}
+			}
+			for _, name := range tc.absent {
+				if findEntity(d, name) != nil {
+					t.Errorf("unexpected entity %q", name)
+				}
+			}
+			checkEntities(t, d)
+		})
+	}
+	// Across the two seeds the differently spelled names share keys.
+	a, b := analyzeSeed(t, "000_"), analyzeSeed(t, "004_")
+	for _, pair := range [][2]string{{"Volodymyr Zelensky", "Volodymyr Zelenskyy"}, {"Council on Foreign Relations", "Council on Foreign Relations"}} {
+		ea, eb := findEntity(a, pair[0]), findEntity(b, pair[1])
+		if ea == nil || eb == nil || ea.Key != eb.Key {
+			t.Errorf("%q and %q should share a key: %+v, %+v", pair[0], pair[1], ea, eb)
+		}
+	}
+}
+
+// analyzeSeed analyses the seed whose file name starts with prefix; its
+// first paragraph is the title.
+func analyzeSeed(t *testing.T, prefix string) *Doc {
+	t.Helper()
+	for _, p := range testutil.Seeds(t) {
+		if strings.HasPrefix(p[strings.LastIndexByte(p, '/')+1:], prefix) {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			title, body, _ := strings.Cut(string(data), "\n\n")
+			return Analyze(title, body)
+		}
+	}
+	t.Fatalf("no seed %s*", prefix)
+	return nil
+}
+
+func TestEntityKey(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b string
+		same bool
+	}{
+		{name: "double y", a: "Zelensky", b: "Zelenskyy", same: true},
+		{name: "iy ending", a: "Volodymyr Zelenskiy", b: "Volodymyr Zelensky", same: true},
+		{name: "ski ending", a: "Zelenski", b: "Zelensky", same: true},
+		{name: "ei ending", a: "Sergei Lavrov", b: "Sergey Lavrov", same: true},
+		{name: "function words dropped", a: "Council of Foreign Relations", b: "Council on Foreign Relations", same: true},
+		{name: "case and diacritics", a: "PETR PAVEL", b: "Petr Pável", same: true},
+		{name: "doubled consonant", a: "Richard Haass", b: "Richard Haas", same: true},
+		{name: "gazetteer alias", a: "U.N.", b: "United Nations", same: true},
+		{name: "gazetteer alias with article", a: "The Associated Press", b: "AP", same: true},
+		{name: "possessive", a: "Zelenskyy's", b: "Zelenskyy", same: true},
+		{name: "different people", a: "Thomas Graham", b: "Lindsey Graham", same: false},
+		{name: "different countries", a: "Niger", b: "Nigeria", same: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ka, kb := EntityKey(tc.a), EntityKey(tc.b)
+			if (ka == kb) != tc.same {
+				t.Errorf("EntityKey(%q) = %q, EntityKey(%q) = %q; same = %v, want %v", tc.a, ka, tc.b, kb, ka == kb, tc.same)
+			}
+		})
+	}
+}
