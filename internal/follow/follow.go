@@ -114,6 +114,7 @@ type Poller struct {
 	now    func() time.Time // replaced in tests
 
 	workers chan struct{}
+	wake    chan struct{}
 
 	mu       sync.Mutex
 	hosts    map[string]chan struct{}
@@ -149,6 +150,7 @@ func New(st Store, f Fetcher, in Ingester, opt Options, log *slog.Logger) *Polle
 	return &Poller{
 		st: st, fetch: f, ingest: in, opt: opt, log: log, now: time.Now,
 		workers:  make(chan struct{}, opt.Workers),
+		wake:     make(chan struct{}, 1),
 		hosts:    map[string]chan struct{}{},
 		inflight: map[int64]bool{},
 	}
@@ -182,7 +184,17 @@ func (p *Poller) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-p.wake:
 		}
+	}
+}
+
+// Wake makes Run look for due feeds now rather than at the next tick, e.g.
+// after a feed was added. It never blocks.
+func (p *Poller) Wake() {
+	select {
+	case p.wake <- struct{}{}:
+	default: // a wake-up is already pending
 	}
 }
 

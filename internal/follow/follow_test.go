@@ -498,6 +498,49 @@ func TestRun(t *testing.T) {
 	}
 }
 
+// signalStore reports each listing of the feeds on listed.
+type signalStore struct {
+	Store
+	ctx    context.Context
+	listed chan struct{}
+}
+
+func (s signalStore) Feeds(ctx context.Context) ([]model.Feed, error) {
+	feeds, err := s.Store.Feeds(ctx)
+	select {
+	case s.listed <- struct{}{}:
+	case <-s.ctx.Done():
+	}
+	return feeds, err
+}
+
+func TestWake(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, rss("https://wake.example", entry{"1", "One"}))
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	fx := newFixture(t, Options{Tick: time.Hour, OnPoll: func(Poll) { cancel() }})
+	listed := make(chan struct{})
+	p := New(signalStore{fx.st, ctx, listed}, fx.p.fetch, fx.in, fx.p.opt, slog.New(slog.DiscardHandler))
+	done := make(chan struct{})
+	go func() { p.Run(ctx); close(done) }()
+
+	<-listed // Run's first look, at no feeds
+	fx.add(t, model.Feed{URL: srv.URL})
+	p.Wake()
+	select {
+	case <-listed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Wake did not make Run look for due feeds again")
+	}
+	<-done
+	if s := p.Stats(); s.Polls != 1 || s.New != 1 {
+		t.Errorf("Stats() = %+v, want the woken poll", s)
+	}
+}
+
 func chain(fns ...func(Poll)) func(Poll) {
 	return func(p Poll) {
 		for _, fn := range fns {
