@@ -60,6 +60,7 @@ type content struct {
 	// head and tail are removals found around the paragraphs.
 	head, tail []model.Removal
 	title      string
+	summary    string
 	outletLine string
 	siteName   string
 	url        string
@@ -101,7 +102,7 @@ func Article(ctx context.Context, item source.Item, opt Options) (*model.Article
 		return nil, fmt.Errorf("extract %s: %w", item.Input, err)
 	}
 
-	kept, removed := clean.Paragraphs(c.paragraphs)
+	kept, removed := clean.Paragraphs(c.paragraphs, clean.Lead{Title: c.title, Summary: c.summary})
 	if len(kept) == 0 {
 		return nil, fmt.Errorf("extract %s: %w", item.Input, ErrNoArticle)
 	}
@@ -131,9 +132,7 @@ func extractContent(item source.Item, outlets *Outlets) (content, error) {
 		if err != nil {
 			return content{}, err
 		}
-		c := content{title: p.title, siteName: p.siteName, url: p.url, published: p.published}
-		c.paragraphs, c.head = dropTitle(p.paragraphs, p.title)
-		return c, nil
+		return content{paragraphs: p.paragraphs, title: p.title, summary: p.summary, siteName: p.siteName, url: p.url, published: p.published}, nil
 	case source.FormatText:
 		if !utf8.Valid(item.Body) {
 			return content{}, ErrInvalidUTF8
@@ -141,7 +140,9 @@ func extractContent(item source.Item, outlets *Outlets) (content, error) {
 		if item.Kind == source.FormatText && item.Hint.Title == "" {
 			return parsePlain(item.Body, outlets)
 		}
-		return titledText(string(item.Body), item.Hint.Title), nil
+		// One paragraph a line (JSONL, feeds); cleaning drops a first line
+		// repeating the title.
+		return content{paragraphs: strings.Split(string(item.Body), "\n"), title: item.Hint.Title}, nil
 	}
 	return content{}, fmt.Errorf("%q: %w", item.Format, ErrFormat)
 }
@@ -159,31 +160,6 @@ func parsePlain(body []byte, outlets *Outlets) (content, error) {
 	}
 	c := content{paragraphs: a.Paragraphs, head: a.Head, tail: a.Tail, title: a.Headline, outletLine: a.Outlet, url: a.URL, published: a.Date}
 	return c, nil
-}
-
-// titledText reads a body of one paragraph a line (JSONL, feeds).
-func titledText(body, title string) content {
-	var c content
-	c.paragraphs, c.head = dropTitle(strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n"), title)
-	return c
-}
-
-// dropTitle drops a first paragraph that repeats the title: the title is
-// kept apart from the text.
-func dropTitle(paras []string, title string) ([]string, []model.Removal) {
-	if title == "" {
-		return paras, nil
-	}
-	for i, p := range paras {
-		if strings.TrimSpace(p) == "" {
-			continue
-		}
-		if p = clean.Normalize(p); strings.EqualFold(p, clean.Normalize(title)) {
-			return paras[i+1:], []model.Removal{{Kind: model.RemovalTitle, Text: p}}
-		}
-		break
-	}
-	return paras, nil
 }
 
 // describe fills in the article's metadata from the hint, the content

@@ -9,12 +9,15 @@ import (
 
 	trafilatura "github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
+
+	"github.com/parallax-news/parallax/internal/extract/clean"
 )
 
 // page is what trafilatura finds in a web page.
 type page struct {
 	paragraphs []string
 	title      string
+	summary    string
 	siteName   string
 	url        string
 	published  *time.Time
@@ -46,12 +49,17 @@ func extractHTML(body []byte, pageURL string) (page, error) {
 		// trafilatura reports a page without enough text as a plain error.
 		return page{}, fmt.Errorf("%w: %w", ErrNoArticle, err)
 	}
+	blocks := paragraphs(res.ContentNode)
 	p := page{
-		paragraphs: paragraphs(res.ContentNode),
+		paragraphs: make([]string, len(blocks)),
 		title:      res.Metadata.Title,
 		siteName:   res.Metadata.Sitename,
 		url:        res.Metadata.URL,
 	}
+	for i, b := range blocks {
+		p.paragraphs[i] = b.text
+	}
+	p.summary = standfirst(blocks, res.Metadata.Description)
 	if !res.Metadata.Date.IsZero() {
 		d := res.Metadata.Date
 		p.published = &d
@@ -72,19 +80,47 @@ var blockTags = map[string]bool{
 	"br": true, "hr": true, "body": true, "html": true,
 }
 
+// block is one paragraph of a rendered page.
+type block struct {
+	text    string
+	heading bool
+}
+
+// standfirst returns the page's summary when one of its first two blocks
+// is a heading repeating it: a standfirst set above the article, which
+// the article's own paragraphs then retell. A first paragraph (not a
+// heading) equal to the summary is the article's lead, copied into the
+// metadata, and is kept.
+func standfirst(blocks []block, summary string) string {
+	summary = clean.Normalize(summary)
+	if summary == "" {
+		return ""
+	}
+	for _, b := range blocks[:min(2, len(blocks))] {
+		if b.heading && strings.EqualFold(clean.Normalize(b.text), summary) {
+			return summary
+		}
+	}
+	return ""
+}
+
+var headingTags = map[string]bool{"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true}
+
 // paragraphs renders an HTML tree as text, one paragraph per block
 // element or line break; table cells in a row are separated by a space.
-func paragraphs(n *html.Node) []string {
+func paragraphs(n *html.Node) []block {
 	if n == nil {
 		return nil
 	}
-	var out []string
+	var out []block
 	var cur strings.Builder
+	heading := false
 	flush := func() {
 		if s := strings.TrimSpace(cur.String()); s != "" {
-			out = append(out, s)
+			out = append(out, block{text: s, heading: heading})
 		}
 		cur.Reset()
+		heading = false
 	}
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
@@ -103,6 +139,7 @@ func paragraphs(n *html.Node) []string {
 		block := n.Type == html.ElementNode && blockTags[n.Data]
 		if block {
 			flush()
+			heading = headingTags[n.Data]
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			walk(c)

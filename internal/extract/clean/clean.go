@@ -20,11 +20,19 @@ import (
 	"github.com/parallax-news/parallax/internal/source/date"
 )
 
+// Lead names what a page may repeat at the top of its body, kept apart
+// from the text: its title, and the summary from its metadata.
+type Lead struct {
+	Title   string
+	Summary string
+}
+
 // Paragraphs cleans the paragraphs of one article body, in order. Each
 // paragraph is normalised first (Normalize), so the rules see one form of
-// the text; empty paragraphs are dropped without a record. It returns the
+// the text; empty paragraphs are dropped without a record. A first
+// paragraph repeating lead's title or summary is removed. It returns the
 // kept paragraphs and what was removed, in order of appearance.
-func Paragraphs(paras []string) (kept []string, removed []model.Removal) {
+func Paragraphs(paras []string, lead Lead) (kept []string, removed []model.Removal) {
 	ps := make([]string, 0, len(paras))
 	for _, p := range paras {
 		if p = Normalize(p); p != "" {
@@ -37,11 +45,29 @@ func Paragraphs(paras []string) (kept []string, removed []model.Removal) {
 	for end > 0 && IsURL(ps[end-1]) {
 		end--
 	}
+	title, summary := Normalize(lead.Title), Normalize(lead.Summary)
 	kept = make([]string, 0, len(ps))
 	for i, p := range ps {
 		if i >= end {
 			removed = append(removed, model.Removal{Kind: model.RemovalTrailingURL, Text: p})
 			continue
+		}
+		if len(kept) == 0 {
+			// Before the first kept paragraph, the page's repeats of its
+			// own title and summary, and links standing alone.
+			switch {
+			case title != "" && strings.EqualFold(p, title):
+				removed = append(removed, model.Removal{Kind: model.RemovalTitle, Text: p})
+				title = ""
+				continue
+			case summary != "" && strings.EqualFold(p, summary):
+				removed = append(removed, model.Removal{Kind: model.RemovalSummary, Text: p})
+				summary = ""
+				continue
+			case IsURL(p):
+				removed = append(removed, model.Removal{Kind: model.RemovalURL, Text: p})
+				continue
+			}
 		}
 		if m := datelineRemnant.FindString(p); m != "" {
 			removed = append(removed, model.Removal{Kind: model.RemovalDateline, Text: strings.TrimSpace(m)})
@@ -119,7 +145,7 @@ var (
 	clickHere    = regexp.MustCompile(`(?i)\bclick(?:ing)? here\b`)
 	linkPrefix   = regexp.MustCompile(`(?i)^(?:read more|related|see also|also read|more|watch|listen|video|read next|next|previously|recommended|don't miss)\s*:`)
 	promoVerb    = regexp.MustCompile(`(?i)^(?:subscribe|sign up|sign-up|register|get|join|follow|like us|download|listen|watch|read more|tap|don't miss|never miss|want more|for more|stay (?:up|informed|updated|connected)|be the first|bookmark)\b`)
-	promoObject  = regexp.MustCompile(`(?i)\b(?:newsletters?|inbox|subscribe|subscription|podcasts?|apps?|twitter|facebook|instagram|youtube|tiktok|linkedin|whatsapp|telegram|bluesky|google news|alerts?|rss)\b|\bon x\b|@\w`)
+	promoObject  = regexp.MustCompile(`(?i)\b(?:newsletters?|inbox|subscribe|subscriptions?|podcasts?|apps?|twitter|facebook|instagram|youtube|tiktok|linkedin|whatsapp|telegram|bluesky|google news|alerts?|rss)\b|\bon x\b|@\w`)
 
 	creditStart  = regexp.MustCompile(`(?i)^[\(\[]?\s*(?:photos?|photograph|image|picture|video|graphic|illustration|file photo)(?:\s+(?:credit|courtesy))?\s*[:/|]|^[\(\[]?\s*(?:photos?|images?|pictures?)\s+(?:by|courtesy(?: of)?)\s`)
 	creditGroup  = regexp.MustCompile(`[\(\[]([^()\[\]]{1,160})[\)\]]\.?$`)
@@ -128,6 +154,8 @@ var (
 	bullet    = regexp.MustCompile(`^[•·*▪►|–—-]+\s*`)
 	dateLabel = regexp.MustCompile(`(?i)^(?:first published|last updated|last modified|published|updated|posted|date)(?:\s+on)?\s*:?\s*`)
 	zoneTail  = regexp.MustCompile(`(?i)\s+(?:ET|EST|EDT|CT|CST|CDT|PT|PST|PDT|GMT|UTC|BST|CET|CEST)$`)
+	// timeOnly is what is left of "Updated at 1:23 p.m." once labelled.
+	timeOnly = regexp.MustCompile(`(?i)^(?:at\s+)?\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?)?$`)
 )
 
 // IsURL reports whether a paragraph is one bare URL.
@@ -219,9 +247,14 @@ var dateWords = func() map[string]bool {
 	return m
 }()
 
+// isDateLine reports a date line, or a labelled time without a date
+// ("Updated at 1:23 p.m."), page furniture that dates nothing.
 func isDateLine(p string) bool {
-	_, ok := DateLine(p)
-	return ok
+	if _, ok := DateLine(p); ok {
+		return true
+	}
+	label := dateLabel.FindString(p)
+	return label != "" && timeOnly.MatchString(zoneTail.ReplaceAllString(p[len(label):], ""))
 }
 
 // isPromo reports an inline promo headline: a standalone line in
@@ -237,7 +270,11 @@ func isPromo(p string) bool {
 	}
 	first, _ := utf8.DecodeRuneInString(p)
 	last, _ := utf8.DecodeLastRuneInString(p)
-	if strings.ContainsRune(`"“”‘’'«»„`, first) || strings.ContainsRune(`.!?:;,"“”‘’'»`, last) {
+	// A quote ends in a quotation mark, or opens one it does not close
+	// ("'DANCING WITH THE STARS' JUDGE ..." is a headline that starts
+	// with a quoted title).
+	if strings.ContainsRune(`.!?:;,"“”‘’'»`, last) ||
+		(strings.ContainsRune(`"“‘'«„`, first) && !strings.ContainsAny(p[utf8.RuneLen(first):], `"”’'»“`)) {
 		return false
 	}
 	var upper, letters, other int
