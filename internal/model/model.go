@@ -53,8 +53,6 @@ const (
 	RemovalTitle       = "title"        // the headline repeated as the first line of the body
 	RemovalSummary     = "summary"      // the page's summary (meta description) repeated atop the body
 	RemovalURL         = "url"          // a bare URL standing alone before the body
-	RemovalSummary     = "summary"      // the page's summary (meta description) repeated atop the body
-	RemovalURL         = "url"          // a bare URL standing alone before the body
 )
 
 // Raw is an input exactly as it was read, kept so an article can be
