@@ -61,6 +61,10 @@ type Options struct {
 	Requests int
 	Targets  []Target
 	Timeout  time.Duration // per request
+	// Background, if set, runs beside the load (ingestion, say) from the
+	// first request until the last, when its context is cancelled. An
+	// error it returns, other than that cancellation, is Run's error.
+	Background func(ctx context.Context) error
 }
 
 // Report is the outcome of a run.
@@ -103,6 +107,15 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 	runCtx, cancel := context.WithTimeout(ctx, opt.Duration)
 	defer cancel()
 
+	bgCtx, stopBackground := context.WithCancel(runCtx)
+	defer stopBackground()
+	bgErr := make(chan error, 1)
+	if opt.Background != nil {
+		go func() { bgErr <- opt.Background(bgCtx) }()
+	} else {
+		bgErr <- nil
+	}
+
 	r := &recorder{kinds: make([]kindSamples, len(opt.Targets))}
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -127,6 +140,10 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 	}
 	wg.Wait()
 	rep := r.report(opt.Targets, time.Since(start))
+	stopBackground()
+	if err := <-bgErr; err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		return rep, fmt.Errorf("load test of %s: background work: %w", opt.BaseURL, err)
+	}
 	if err := ctx.Err(); err != nil {
 		return rep, fmt.Errorf("load test of %s stopped early: %w", opt.BaseURL, err)
 	}

@@ -6,10 +6,15 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/store"
 )
 
 // server answers like Parallax would, with one broken story, and counts
@@ -204,5 +209,107 @@ func TestPercentile(t *testing.T) {
 				t.Errorf("percentile(%v) = %v, want %v", tc.p, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestRunBackground(t *testing.T) {
+	errIngest := errors.New("ingest broke")
+	tests := []struct {
+		name    string
+		work    func(ctx context.Context, ran *atomic.Bool) error
+		wantErr error
+	}{
+		{
+			name: "runs until the load ends",
+			work: func(ctx context.Context, ran *atomic.Bool) error {
+				ran.Store(true)
+				<-ctx.Done()
+				return ctx.Err()
+			},
+		},
+		{
+			name: "its failure is the run's",
+			work: func(ctx context.Context, ran *atomic.Bool) error {
+				ran.Store(true)
+				return errIngest
+			},
+			wantErr: errIngest,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, _ := server(t)
+			var ran, stopped atomic.Bool
+			rep, err := Run(t.Context(), Options{
+				BaseURL: srv.URL, Requests: 20, Clients: 2,
+				Targets: []Target{{Kind: "search", Paths: []string{"/api/v1/search?q=x"}}},
+				Background: func(ctx context.Context) error {
+					defer stopped.Store(true)
+					return tc.work(ctx, &ran)
+				},
+			})
+			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && err != nil) {
+				t.Fatalf("Run error = %v, want %v", err, tc.wantErr)
+			}
+			if !ran.Load() || !stopped.Load() {
+				t.Errorf("background ran %v, stopped %v; want it run and finished when Run returns", ran.Load(), stopped.Load())
+			}
+			if rep.Requests != 20 {
+				t.Errorf("requests = %d, want 20", rep.Requests)
+			}
+		})
+	}
+}
+
+type storyList []model.StorySummary
+
+func (l storyList) Stories(_ context.Context, q store.StoryQuery) ([]model.StorySummary, error) {
+	if q.Sort != "biggest" {
+		return nil, fmt.Errorf("sort %q", q.Sort)
+	}
+	return l[:min(q.Limit, len(l))], nil
+}
+
+func TestTargets(t *testing.T) {
+	stories := storyList{{ID: 7, Title: "Lavrov met former US officials"}, {ID: 9, Title: "Zelenskyy in Prague"}, {ID: 11, Title: "x"}}
+	tests := []struct {
+		name    string
+		n       int
+		queries []string
+		want    []Target
+	}{
+		{
+			name: "queries from titles",
+			n:    2,
+			want: []Target{
+				{Kind: KindStoryPage, Paths: []string{"/stories/7", "/stories/9"}},
+				{Kind: KindStoryJSON, Paths: []string{"/api/v1/stories/7", "/api/v1/stories/9"}},
+				{Kind: KindSearch, Paths: []string{"/api/v1/search?q=officials", "/api/v1/search?q=Zelenskyy"}},
+			},
+		},
+		{
+			name:    "given queries, escaped",
+			n:       1,
+			queries: []string{"Mary Beth Long", "a&b"},
+			want: []Target{
+				{Kind: KindStoryPage, Paths: []string{"/stories/7"}},
+				{Kind: KindStoryJSON, Paths: []string{"/api/v1/stories/7"}},
+				{Kind: KindSearch, Paths: []string{"/api/v1/search?q=Mary+Beth+Long", "/api/v1/search?q=a%26b"}},
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Targets(t.Context(), stories, tc.n, tc.queries)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("Targets:\n got %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+	if _, err := Targets(t.Context(), storyList{}, 5, nil); !errors.Is(err, ErrNoTargets) {
+		t.Errorf("Targets on an empty store: %v, want ErrNoTargets", err)
 	}
 }
