@@ -218,7 +218,7 @@ func (r *reader) file(ctx context.Context, path string) {
 		return
 	}
 	if !info.Mode().IsRegular() {
-		r.fail(path, fmt.Errorf("%s: %w (%s)", path, ErrNotRegular, info.Mode().Type()))
+		r.fail(path, fmt.Errorf("%s: %w", path, ErrNotRegular))
 		return
 	}
 	kind, gz := kindByName(path)

@@ -429,24 +429,30 @@ func TestReadURLPrivate(t *testing.T) {
 	check(t, read(t, u, Options{AllowPrivate: true}), []got{{input: u, kind: KindHTML, format: FormatHTML, url: u}})
 }
 
-// TestReadSharedData reads the evaluation JSONL files through the
-// dispatcher: every line an item, none an error.
+// TestReadSharedData reads the whole shared data folder through the
+// dispatcher: every JSONL line and every benchmark page is an item; the
+// benchmark's ground-truth JSON is the one input that is not an article.
 func TestReadSharedData(t *testing.T) {
 	dir := testutil.SharedDir(t, "data")
-	n := 0
+	kinds := map[string]int{}
+	var errs []error
 	for it, err := range Read(t.Context(), dir, Options{}) {
 		if err != nil {
-			if strings.Contains(it.Input, "extraction") {
-				continue // the extraction benchmark's JSON is not an article source
+			errs = append(errs, err)
+			if !errors.Is(err, ErrMalformedFeed) || filepath.Base(it.Input) != "ground-truth.json" {
+				t.Errorf("unexpected error: %v", err)
 			}
-			t.Fatal(err)
+			continue
 		}
-		if !utf8.Valid(it.Body) {
-			t.Fatalf("%s: body is not UTF-8", it.Input)
+		if it.Kind == KindJSONL && !utf8.Valid(it.Body) {
+			t.Errorf("%s: body is not UTF-8", it.Input)
 		}
-		n++
+		kinds[it.Kind]++
 	}
-	if n < 772+150+856 {
-		t.Errorf("%d items, want at least %d", n, 772+150+856)
+	if len(errs) != 1 {
+		t.Errorf("%d errors, want 1 (the ground truth)", len(errs))
+	}
+	if kinds[KindJSONL] != 772+150+856 || kinds[KindHTML] != 91 {
+		t.Errorf("items by kind %v, want 1778 jsonl and 91 html", kinds)
 	}
 }

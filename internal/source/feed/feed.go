@@ -76,6 +76,10 @@ func Parse(data []byte, name string) (*Feed, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", name, ErrMalformed, err)
 	}
+	// gofeed reads any JSON object as a JSON Feed; only one that says so is.
+	if parsed.FeedType == "json" && !strings.Contains(parsed.FeedVersion, "jsonfeed.org") {
+		return nil, fmt.Errorf("%s: %w: JSON without a JSON Feed version", name, ErrMalformed)
+	}
 	f := &Feed{
 		Name:     name,
 		Title:    strings.TrimSpace(parsed.Title),

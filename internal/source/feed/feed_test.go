@@ -108,6 +108,7 @@ func TestParseMalformed(t *testing.T) {
 		{name: "plain text", in: "Headline\n\nA paragraph."},
 		{name: "empty", in: ""},
 		{name: "broken json feed", in: `{"version": "https://jsonfeed.org/version/1.1", "items": [`},
+		{name: "json that is not a json feed", in: `{"a1": {"articleBody": "text", "url": "https://x.example/"}}`},
 		{name: "json feed with invalid utf-8", in: "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [{\"content_text\": \"caf\xe9\"}]}"},
 	}
 	for _, tc := range tests {
