@@ -40,3 +40,11 @@ func BenchmarkSentences(b *testing.B) {
 		Sentences(s)
 	}
 }
+
+func BenchmarkAnalyze(b *testing.B) {
+	s := benchArticle(b)
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		Analyze("Ex-US officials held secrets talks with Russians on Ukraine War: report", s)
+	}
+}

@@ -677,6 +677,10 @@ func entityOf(ms []mention, gr *groupT) Entity {
 	default:
 		e.Name = ms[gr.mentions[0]].text
 	}
-	e.Key = EntityKey(e.Name)
+	// The group's key is EntityKey(e.Name), computed from words at hand.
+	e.Key = gr.key
+	if g, ok := gazetteer().byKey[gr.key]; ok {
+		e.Key = g.key
+	}
 	return e
 }

@@ -100,18 +100,18 @@ func TestEntities(t *testing.T) {
 			absent: []string{"Council of Foreign Relations Richard Haass"},
 		},
 		{
-			name: "sentence openers, weekdays and months are not names",
-			body: "The talks began on Thursday. But nobody came in April. However, Officials said nothing. According to sources, it failed.",
+			name:   "sentence openers, weekdays and months are not names",
+			body:   "The talks began on Thursday. But nobody came in April. However, Officials said nothing. According to sources, it failed.",
 			absent: []string{"The", "But", "Thursday", "April", "However", "Officials", "According"},
 		},
 		{
-			name: "an opener the article writes in lower case is not a name",
-			body: "Sources familiar with the talks spoke. Other sources disagreed.",
+			name:   "an opener the article writes in lower case is not a name",
+			body:   "Sources familiar with the talks spoke. Other sources disagreed.",
 			absent: []string{"Sources"},
 		},
 		{
-			name: "a capitalised word that opens a sentence and nothing else is not a name",
-			body: "Quietly, the talks went on.",
+			name:   "a capitalised word that opens a sentence and nothing else is not a name",
+			body:   "Quietly, the talks went on.",
 			absent: []string{"Quietly"},
 		},
 		{
@@ -129,10 +129,10 @@ func TestEntities(t *testing.T) {
 			},
 		},
 		{
-			name:  "title in title case counts only known names",
-			title: "US Officials Are Quietly Talking About The Ukraine Problem",
-			body:  "Officials met in Ukraine.",
-			want:  []want{{name: "United States", kind: model.EntityPlace}, {name: "Ukraine", kind: model.EntityPlace}},
+			name:   "title in title case counts only known names",
+			title:  "US Officials Are Quietly Talking About The Ukraine Problem",
+			body:   "Officials met in Ukraine.",
+			want:   []want{{name: "United States", kind: model.EntityPlace}, {name: "Ukraine", kind: model.EntityPlace}},
 			absent: []string{"Officials", "Quietly", "Talking", "Problem", "Ukraine Problem"},
 		},
 		{

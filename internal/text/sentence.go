@@ -151,13 +151,16 @@ func splitParagraph(out []Sentence, tok *sentences.DefaultSentenceTokenizer, err
 		return appendTrimmed(out, body, start, end, para)
 	}
 	last := start
-	for w := start; w < end; {
-		ws, we := nextWord(body, w, end)
-		if ws == we {
+	for from := start; from < end; {
+		// Only words holding a full stop, question or exclamation mark
+		// can end a sentence: jump from one to the next.
+		i := strings.IndexAny(body[from:end], sentencePunct)
+		if i < 0 {
 			break
 		}
-		w = we
-		if !hasSentencePunct(body[ws:we]) || titleAbbrevs[strings.ToLower(body[ws:we])] {
+		ws, we := wordAround(body, start, from+i, end)
+		from = we
+		if titleAbbrevs[strings.ToLower(body[ws:we])] {
 			continue
 		}
 		ns, ne := nextWord(body, we, end)
@@ -181,12 +184,38 @@ func splitParagraph(out []Sentence, tok *sentences.DefaultSentenceTokenizer, err
 	return appendTrimmed(out, body, last, end, para)
 }
 
+// sentencePunct are the characters that may end a sentence, as the
+// library defines them.
+const sentencePunct = ".!?。！？"
+
+// wordAround returns the bounds of the white-space-delimited word of
+// body[start:end] holding byte i.
+func wordAround(body string, start, i, end int) (int, int) {
+	ws := i
+	for ws > start {
+		r, n := utf8.DecodeLastRuneInString(body[start:ws])
+		if isSpace(r) {
+			break
+		}
+		ws -= n
+	}
+	_, we := nextWord(body, i, end)
+	return ws, we
+}
+
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || r == '\v'
+	}
+	return unicode.IsSpace(r)
+}
+
 // nextWord returns the bounds of the first white-space-delimited word in
 // body[i:end], or (end, end).
 func nextWord(body string, i, end int) (int, int) {
 	for i < end {
 		r, n := decode(body, i)
-		if !unicode.IsSpace(r) {
+		if !isSpace(r) {
 			break
 		}
 		i += n
@@ -194,18 +223,12 @@ func nextWord(body string, i, end int) (int, int) {
 	j := i
 	for j < end {
 		r, n := decode(body, j)
-		if unicode.IsSpace(r) {
+		if isSpace(r) {
 			break
 		}
 		j += n
 	}
 	return i, j
-}
-
-// hasSentencePunct reports whether w holds a character that may end a
-// sentence, as the library defines it.
-func hasSentencePunct(w string) bool {
-	return strings.ContainsAny(w, ".!?。！？")
 }
 
 // breaksAfter reports whether Punkt puts a sentence break at byte offset

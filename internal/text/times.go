@@ -63,6 +63,27 @@ var numberWords = map[string]int{
 	"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "few": 3,
 }
 
+// timeWords are the words that can start a time expression.
+var timeWords = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range months {
+		m[w] = true
+	}
+	for w := range weekdays {
+		m[w] = true
+	}
+	for w := range deicticDays {
+		m[w] = true
+	}
+	for w := range relativeWords {
+		m[w] = true
+	}
+	for w := range numberWords {
+		m[w] = true
+	}
+	return m
+}()
+
 // findTimes finds the time expressions of the body, in order.
 func findTimes(d *Doc, body string) []Time {
 	toks := d.Tokens
@@ -87,6 +108,9 @@ func findTimes(d *Doc, body string) []Time {
 func timeAt(src string, toks []Token, k int) (Time, int) {
 	t := &toks[k]
 	n := t.Norm
+	if !isDigit(n[0]) && !timeWords[n] {
+		return Time{}, 0 // most words: one look-up, not five
+	}
 	switch {
 	case isDigit(n[0]):
 		return numericTime(src, toks, k)

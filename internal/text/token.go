@@ -131,9 +131,10 @@ func isASCIILetter(b byte) bool         { c := b | 0x20; return 'a' <= c && c <=
 func makeToken(text string, start int, acronym bool) Token {
 	n := normalize(text, acronym)
 	t := Token{Text: text, Norm: n, Start: start, End: start + len(text)}
-	t.Stem = stem(n)
+	w := lookupWord(n)
+	t.Stem = w.stem
 	// "US" and "U.S." are the country, not the pronoun.
-	t.Stop = isStop(n) && !acronym && !(n == "us" && text[0] == 'U')
+	t.Stop = w.stop && !acronym && !(n == "us" && text[0] == 'U')
 	return t
 }
 
@@ -197,36 +198,43 @@ func foldUnicode(s string) string {
 	return norm.NFC.String(b.String())
 }
 
-// stemCacheLimit bounds the stem cache: news vocabulary is mostly a few
+// wordCacheLimit bounds the word cache: news vocabulary is mostly a few
 // hundred thousand words, and names and numbers beyond that are rare
 // enough to stem each time.
-const stemCacheLimit = 500_000
+const wordCacheLimit = 500_000
+
+// word is what the cache knows of a normalised word.
+type word struct {
+	stem string
+	stop bool
+}
 
 var (
-	stemCache sync.Map // norm -> stem
-	stemCount atomic.Int64
+	wordCache sync.Map // norm -> word
+	wordCount atomic.Int64
 )
 
-// stem returns the Snowball stem of a normalised word, cached because
-// stemming allocates and the same words recur in every article.
-func stem(n string) string {
-	if v, ok := stemCache.Load(n); ok {
-		return v.(string)
+// lookupWord returns the Snowball stem of a normalised word and whether
+// it is a stop word, cached because stemming allocates and the same words
+// recur in every article.
+func lookupWord(n string) word {
+	if v, ok := wordCache.Load(n); ok {
+		return v.(word)
 	}
 	if len(n) > 0 && isDigit(n[0]) {
-		return n
+		return word{stem: n}
 	}
-	s := english.Stem(n, false)
-	if stemCount.Load() < stemCacheLimit {
+	w := word{stem: english.Stem(n, false), stop: isStop(n)}
+	if wordCount.Load() < wordCacheLimit {
 		// The key may be a substring of a large article: copy it so the
 		// cache does not keep the article alive.
 		key := strings.Clone(n)
-		if s == n {
-			s = key
+		if w.stem == n {
+			w.stem = key
 		}
-		if _, loaded := stemCache.LoadOrStore(key, s); !loaded {
-			stemCount.Add(1)
+		if _, loaded := wordCache.LoadOrStore(key, w); !loaded {
+			wordCount.Add(1)
 		}
 	}
-	return s
+	return w
 }
