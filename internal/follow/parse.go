@@ -33,6 +33,9 @@ func ParseFeed(feedURL string, body []byte) (iter.Seq2[source.Item, error], erro
 	}, nil
 }
 
+// entryItem mirrors internal/source's unexported adapter for feed entries,
+// which reads feeds from files and URLs but not from bytes already fetched
+// with validators; use it here once source exports it.
 func entryItem(e feed.Entry) source.Item {
 	format := source.FormatText
 	if e.HTML {
@@ -40,7 +43,7 @@ func entryItem(e feed.Entry) source.Item {
 	}
 	return source.Item{
 		Input:  e.Input,
-		Kind:   "feed",
+		Kind:   source.KindFeed,
 		Format: format,
 		Body:   []byte(e.Content),
 		Raw:    model.Raw{ContentType: feed.RawContentType, Bytes: e.Raw},

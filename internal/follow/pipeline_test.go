@@ -1,0 +1,103 @@
+package follow
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/pipeline"
+	"github.com/parallax-news/parallax/internal/source/fetch"
+	"github.com/parallax-news/parallax/internal/store"
+	"github.com/parallax-news/parallax/internal/store/sqlite"
+)
+
+// article renders an RSS item with a body long enough for the pipeline to
+// keep, distinct per id.
+func article(base, id, title string) string {
+	body := strings.Repeat(fmt.Sprintf("Reporters in %s followed the talks closely and filed story %s. ", title, id), 6)
+	return fmt.Sprintf(`<item><guid>%[1]s/%[2]s</guid><link>%[1]s/%[2]s</link><title>%[3]s</title>`+
+		`<pubDate>Thu, 06 Jul 2023 12:00:00 GMT</pubDate><description>%[4]s</description></item>`, base, id, title, body)
+}
+
+// TestPipelineNoDuplicates polls, through the real pipeline and store, a
+// feed whose entries repeat within a document and across polls.
+func TestPipelineNoDuplicates(t *testing.T) {
+	var mu sync.Mutex
+	items := []string{
+		article("https://wire.example", "1", "Vilnius"),
+		article("https://wire.example", "2", "Prague"),
+		article("https://wire.example", "1", "Vilnius"),
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, `<rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link>%s</channel></rss>`,
+			strings.Join(items, ""))
+	}))
+	defer srv.Close()
+
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "p.db"), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	pl, err := pipeline.New(t.Context(), st, pipeline.Options{}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := st.AddFeed(t.Context(), model.Feed{URL: srv.URL, Outlet: "Wire Service"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := New(st, fetch.New(fetch.Options{AllowPrivate: true}), pl, Options{Interval: time.Minute}, log)
+	p.now = func() time.Time { return now }
+
+	if err := p.PollOnce(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	items = append(items, article("https://wire.example", "3", "Kyiv"))
+	mu.Unlock()
+	now = now.Add(2 * time.Minute)
+	if err := p.PollOnce(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+
+	if s := p.Stats(); s.New != 3 || s.Known != 4 || s.Failed != 0 || s.FetchErrors != 0 {
+		t.Errorf("Stats() = %+v, want 3 new and 4 known entries over two polls", s)
+	}
+	arts, err := st.Articles(t.Context(), store.ArticleQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, a := range arts {
+		if seen[a.URL] {
+			t.Errorf("article %s stored twice", a.URL)
+		}
+		seen[a.URL] = true
+		if a.Outlet != "Wire Service" || a.Format != "feed" {
+			t.Errorf("article %d: outlet %q, format %q; want the feed's outlet and format feed", a.ID, a.Outlet, a.Format)
+		}
+	}
+	if len(arts) != 3 {
+		t.Errorf("%d articles stored, want 3", len(arts))
+	}
+	feeds, err := st.Feeds(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := feeds[0]; got.ID != f.ID || got.Failures != 0 || got.LastError != "" {
+		t.Errorf("feed after polls = %+v", got)
+	}
+}
