@@ -229,7 +229,11 @@ func DateLine(p string) (time.Time, bool) {
 	return t, true
 }
 
-var letterRuns = regexp.MustCompile(`\pL+`)
+var (
+	letterRuns = regexp.MustCompile(`\pL+`)
+	// speech is the end of a quoted utterance: punctuation, then the mark.
+	speech = regexp.MustCompile(`[,.!?…]["”’']`)
+)
 
 // dateWords are the words a written date or time may hold.
 var dateWords = func() map[string]bool {
@@ -270,11 +274,12 @@ func isPromo(p string) bool {
 	}
 	first, _ := utf8.DecodeRuneInString(p)
 	last, _ := utf8.DecodeLastRuneInString(p)
-	// A quote ends in a quotation mark, or opens one it does not close
-	// ("'DANCING WITH THE STARS' JUDGE ..." is a headline that starts
-	// with a quoted title).
+	// A quote ends in a quotation mark, opens one it does not close, or
+	// closes one after sentence punctuation (“WE WON,” HE SAID); a
+	// headline may quote a title ('DANCING WITH THE STARS' JUDGE ...).
 	if strings.ContainsRune(`.!?:;,"“”‘’'»`, last) ||
-		(strings.ContainsRune(`"“‘'«„`, first) && !strings.ContainsAny(p[utf8.RuneLen(first):], `"”’'»“`)) {
+		(strings.ContainsRune(`"“‘'«„`, first) && !strings.ContainsAny(p[utf8.RuneLen(first):], `"”’'»“`)) ||
+		speech.MatchString(p) {
 		return false
 	}
 	var upper, letters, other int
