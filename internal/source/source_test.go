@@ -456,3 +456,34 @@ func TestReadSharedData(t *testing.T) {
 		t.Errorf("items by kind %v, want 1778 jsonl and 91 html", kinds)
 	}
 }
+
+// BenchmarkReadJSONL reads a shared JSONL file through the dispatcher,
+// from disk, into Items.
+func BenchmarkReadJSONL(b *testing.B) {
+	path := filepath.Join(testutil.SharedDir(b, "data"), "basil-dev.jsonl")
+	n := 0
+	for b.Loop() {
+		for _, err := range Read(b.Context(), path, Options{}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
+}
+
+// BenchmarkReadHTMLGz reads the extraction benchmark's gzipped pages.
+func BenchmarkReadHTMLGz(b *testing.B) {
+	dir := filepath.Join(testutil.SharedDir(b, "data", "extraction"), "html")
+	n := 0
+	for b.Loop() {
+		for _, err := range Read(b.Context(), dir, Options{}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "pages/s")
+}

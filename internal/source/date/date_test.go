@@ -59,3 +59,21 @@ func TestParseUnknown(t *testing.T) {
 		})
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"2012-05-03", "2021-06-01T12:00:00-07:00", "Thu, 03 May 2012 10:00:00 GMT", "• 11/25/2024", "03.05.2012", "May 3rd, 2012", "12345"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := Parse(s)
+		if err != nil {
+			if !errors.Is(err, ErrUnknown) {
+				t.Fatalf("Parse(%q) error %v is not ErrUnknown", s, err)
+			}
+			return
+		}
+		if y := got.Year(); y < minYear || y > maxYear {
+			t.Fatalf("Parse(%q) = %v, outside the plausible years", s, got)
+		}
+	})
+}

@@ -210,3 +210,19 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParse(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("testdata", "rss.xml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		f, err := Parse(data, "bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for range f.Entries() {
+		}
+	}
+}

@@ -243,3 +243,28 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParse reads the shared evaluation files from memory; it reports
+// articles a second besides bytes a second.
+func BenchmarkParse(b *testing.B) {
+	dir := testutil.SharedDir(b, "data")
+	var data []byte
+	for _, name := range []string{"ecbplus-dev.jsonl", "basil-dev.jsonl", "allsides-dev.jsonl"} {
+		d, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		data = append(data, d...)
+	}
+	b.SetBytes(int64(len(data)))
+	n := 0
+	for b.Loop() {
+		for _, err := range Parse(b.Context(), bytes.NewReader(data), "bench", Options{}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
+}
