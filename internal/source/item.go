@@ -16,6 +16,14 @@ const (
 	FormatHTML = "html" // a web page or HTML feed content, to be extracted
 )
 
+// Kinds of input, recorded with the article (model.Article.Format).
+const (
+	KindText  = "text"
+	KindHTML  = "html"
+	KindJSONL = "jsonl"
+	KindFeed  = "feed"
+)
+
 // Item is one article-sized input, before extraction and cleaning.
 type Item struct {
 	// Input names the item in messages: a path, "path:12" for a JSONL line,
@@ -28,7 +36,8 @@ type Item struct {
 	// Body is the article's text or HTML.
 	Body []byte
 	// Raw is the input exactly as read (the file, the JSONL line, the feed
-	// entry), kept so the article can be re-processed later.
+	// entry re-encoded as JSON; a gzipped file decompressed), kept so the
+	// article can be re-processed later.
 	Raw model.Raw
 	// Hint carries what the input itself says about the article.
 	Hint Hint

@@ -46,14 +46,6 @@ var (
 // DefaultMaxFileSize bounds one file, stdin, or one JSONL line.
 const DefaultMaxFileSize = 32 << 20
 
-// Kinds of input recorded with an article (model.Article.Format).
-const (
-	KindText  = "text"
-	KindHTML  = "html"
-	KindJSONL = "jsonl"
-	KindFeed  = "feed"
-)
-
 // Content types of Item.Raw.
 const (
 	rawText = "text/plain; charset=utf-8"
@@ -94,9 +86,6 @@ func Read(ctx context.Context, input string, opt Options) iter.Seq2[Item, error]
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opt.Fetch == nil {
-		opt.Fetch = fetch.New(fetch.Options{AllowPrivate: opt.AllowPrivate, MaxBodySize: opt.MaxFileSize, Logger: opt.Logger})
 	}
 	return func(yield func(Item, error) bool) {
 		r := &reader{opt: opt, yield: yield}
@@ -322,7 +311,11 @@ func gunzip(data []byte, limit int64) ([]byte, error) {
 }
 
 func (r *reader) url(ctx context.Context, u string) {
-	resp, err := r.opt.Fetch.Get(ctx, u, fetch.Conditional{})
+	client := r.opt.Fetch
+	if client == nil {
+		client = fetch.New(fetch.Options{AllowPrivate: r.opt.AllowPrivate, MaxBodySize: r.opt.MaxFileSize, Logger: r.opt.Logger})
+	}
+	resp, err := client.Get(ctx, u, fetch.Conditional{})
 	if err != nil {
 		r.fail(u, err) // fetch errors name the URL
 		return
