@@ -54,6 +54,13 @@ type mention struct {
 
 const titleSentence = -1
 
+// Flags of the sentence model's orthographic context (Kiss and Strunk's
+// Punkt): how the training text wrote a word inside sentences.
+const (
+	orthoMidUc = 1 << 2
+	orthoMidLc = 1 << 5
+)
+
 // extractor finds the mentions of one article.
 type extractor struct {
 	body     string
@@ -187,8 +194,11 @@ func isTimeWord(norm string) bool {
 func joins(src string, toks []Token, k int) bool {
 	gap := src[toks[k].End:toks[k+1].Start]
 	switch gap {
-	case " ", "\u00a0", "-", " & ", "&":
+	case " ", "\u00a0", " & ", "&":
 		return true
+	case "-":
+		// "Jean-Pierre", not the party and state tag "D-N.Y."
+		return len(toks[k].Text) > 1 && len(toks[k+1].Text) > 1
 	case ". ":
 		// "Gov. Brian Kemp", "George W. Bush"
 		return honorifics[toks[k].Norm] || utf8.RuneCountInString(toks[k].Text) == 1
@@ -268,6 +278,23 @@ func (x *extractor) scanRun(g *gazIndex, src string, toks []Token, a, s, e, sent
 				return
 			}
 		}
+		// A role after words that qualify it: "Homicide Capt. James
+		// Clark", "HHS Secretary Xavier Becerra".
+		for p := i + 1; p < e-1; p++ {
+			if !roleCores[toks[p].Norm] && !honorifics[toks[p].Norm] {
+				continue
+			}
+			j := roleEnd(toks, p, e)
+			if j == e || startsGaz(g, toks, j, e) || hasHead(toks, j, e) || isUpperWord(toks[j].Text) {
+				continue
+			}
+			// An organisation may lead: "Woodburn Police Department Chief".
+			if h := lastHead(toks, i, p); h >= 0 {
+				x.addName(src, toks, a, i, h+1, sent, "", "")
+			}
+			x.addName(src, toks, a, j, e, sent, src[toks[s].Start:toks[j-1].End], model.EntityPerson)
+			return
+		}
 		x.splitName(src, toks, a, i, e, sent, role)
 		return
 	}
@@ -308,6 +335,27 @@ func roleEnd(toks []Token, i, e int) int {
 	return end
 }
 
+// hasMisc reports whether a name is of a law, an event or a prize rather
+// than a person, organisation or place: "First Amendment", "World War II".
+func hasMisc(toks []Token, s, e int) bool {
+	for k := s; k < e; k++ {
+		if miscHeads[toks[k].Norm] {
+			return true
+		}
+	}
+	return false
+}
+
+// lastHead returns the last organisation or place head in toks[s:e], or -1.
+func lastHead(toks []Token, s, e int) int {
+	for k := e - 1; k >= s; k-- {
+		if orgHeads[toks[k].Norm] || placeHeads[toks[k].Norm] {
+			return k
+		}
+	}
+	return -1
+}
+
 func hasHead(toks []Token, s, e int) bool {
 	for k := s; k < e; k++ {
 		if orgHeads[toks[k].Norm] || placeHeads[toks[k].Norm] {
@@ -323,11 +371,19 @@ func startsGaz(g *gazIndex, toks []Token, s, e int) bool {
 }
 
 // common reports whether a capitalised word is a common word rather than a
-// name: a function word, a frequent sentence opener, or a word the article
-// also writes in lower case.
+// name: a function word, a frequent sentence opener, a word the training
+// text of the sentence model writes in lower case and never capitalises
+// inside a sentence ("Given", "Citing"), or a word the article also writes
+// in lower case.
 func (x *extractor) common(t *Token) bool {
 	if t.Stop || notNames[t.Norm] {
 		return true
+	}
+	if tok, err := sentenceModel(); err == nil {
+		o := tok.OrthoContext[t.Norm]
+		if o&orthoMidLc != 0 && o&orthoMidUc == 0 {
+			return true
+		}
 	}
 	if x.lower == nil {
 		x.lower = make(map[string]bool, len(x.toks)/2)
@@ -381,17 +437,11 @@ func (x *extractor) addGaz(m gazMatch, src string, toks []Token, s, e, sent int)
 }
 
 // splitName adds the name toks[s:e], splitting off an organisation that
-// runs into a person ("Acme Corp CEO John Smith", "Council of Foreign
-// Relations Richard Haass").
+// runs into a person ("Council of Foreign Relations Richard Haass").
 func (x *extractor) splitName(src string, toks []Token, a, s, e, sent int, role string) {
 	for p := s; p < e-1; p++ {
-		if !orgHeads[toks[p].Norm] {
+		if !orgHeads[toks[p].Norm] || isConnector(toks[p+1].Norm) {
 			continue
-		}
-		if j := roleEnd(toks, p+1, e); j > p+1 && j < e && !hasHead(toks, j, e) {
-			x.addName(src, toks, a, s, p+1, sent, "", "")
-			x.addName(src, toks, a, j, e, sent, src[toks[s].Start:toks[j-1].End], model.EntityPerson)
-			return
 		}
 		if n := e - (p + 1); (n == 2 || n == 3) && !hasHead(toks, p+1, e) {
 			x.addName(src, toks, a, s, p+1, sent, "", "")
@@ -415,13 +465,14 @@ func (x *extractor) addName(src string, toks []Token, a, s, e, sent int, role, k
 	for e > s && isConnector(toks[e-1].Norm) {
 		e--
 	}
-	if s == e {
+	if s == e || hasMisc(toks, s, e) {
 		return
 	}
 	m := mention{text: src[toks[s].Start:toks[e-1].End], sent: sent, role: role, kind: kind, sure: kind != ""}
 	if e-s == 1 {
 		t := &toks[s]
-		if t.Stop || notNames[t.Norm] || roleCores[t.Norm] || roleModifiers[t.Norm] || !isUpperWord(t.Text) && x.common(t) {
+		if t.Stop || notNames[t.Norm] || roleCores[t.Norm] || roleModifiers[t.Norm] || orgHeads[t.Norm] || placeHeads[t.Norm] ||
+			utf8.RuneCountInString(t.Text) == 1 || !isUpperWord(t.Text) && x.common(t) {
 			return
 		}
 		if s+1 < len(toks) && src[t.End:toks[s+1].Start] == "-" && !isCapitalised(&toks[s+1]) {

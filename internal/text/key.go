@@ -40,7 +40,7 @@ func keyOf(words []string) string { return strings.Join(words, " ") }
 var connectors = map[string]bool{
 	"of": true, "on": true, "for": true, "the": true, "and": true, "de": true, "del": true,
 	"la": true, "le": true, "du": true, "da": true, "van": true, "von": true, "der": true,
-	"al": true, "bin": true, "in": true, "at": true,
+	"al": true, "bin": true,
 }
 
 func isConnector(norm string) bool { return connectors[norm] }

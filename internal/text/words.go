@@ -4,7 +4,7 @@ package text
 
 // honorifics precede a person's name and are not part of it. Those that are
 // also offices ("Sen.", "Gov.") are in roleCores too.
-var honorifics = set("mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "prof", "rev",
+var honorifics = set("mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "prof", "rev", "insp", "supt", "det",
 	"sen", "rep", "gov", "gen", "lt", "col", "maj", "capt", "adm", "sgt", "pres", "atty", "judge")
 
 // roleCores are nouns for an office or occupation that can stand right
@@ -25,7 +25,8 @@ var roleCores = set(
 	"candidate", "nominee", "emir", "sheikh", "ayatollah", "cardinal", "bishop", "archbishop",
 	"rabbi", "imam", "pres", "deputy", "dean", "superintendent", "inspector", "detective",
 	"pastor", "physician", "doctor", "nurse", "actor", "actress", "singer", "rapper",
-	"player", "quarterback", "manager", "owner", "partner", "candidate", "head", "premier",
+	"player", "quarterback", "manager", "owner", "partner", "head", "trooper", "insp", "supt",
+	"det", "councilman", "councilwoman", "councillor", "magistrate", "constable", "marshal",
 )
 
 // roleModifiers qualify a role ("Foreign Minister", "former defense
@@ -57,6 +58,15 @@ var orgHeads = set(
 	"command", "reserve", "exchange", "initiative", "endowment", "trust", "watch", "office",
 	"cabinet", "government", "regime", "caucus", "conference", "forum", "institutes",
 	"relations", "affairs", "studies", "review", "daily", "weekly", "digital", "media",
+	"legislature", "ministries", "agencies", "committees", "council's",
+)
+
+// miscHeads mark names of laws, events, prizes and the like, which are
+// none of our kinds.
+var miscHeads = set(
+	"amendment", "act", "bill", "constitution", "treaty", "accord", "accords", "prize",
+	"award", "awards", "war", "day", "festival", "olympics", "games", "cup", "championship",
+	"series", "bowl", "marathon", "summit", "convention", "covid", "coronavirus",
 )
 
 // placeHeads end names of places.
@@ -88,7 +98,7 @@ var notNames = set(
 	"how", "if", "while", "although", "though", "because", "since", "after", "before",
 	"during", "amid", "among", "under", "over", "against", "without", "within",
 	"breaking", "exclusive", "opinion", "analysis", "live", "related", "more", "full",
-	"story", "report", "reports", "latest",
+	"story", "report", "reports", "latest", "celsius", "fahrenheit", "richter",
 )
 
 // locatives precede places ("in Prague").
