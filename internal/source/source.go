@@ -294,7 +294,9 @@ func (r *reader) data(ctx context.Context, input, kind string, gz bool, data []b
 		if contentType == "" {
 			contentType = rawText
 		}
-		r.item(Item{Input: input, Kind: KindText, Format: FormatText, Body: data,
+		// The byte order mark some editors write is not part of the text.
+		body := bytes.TrimPrefix(data, []byte("\ufeff"))
+		r.item(Item{Input: input, Kind: KindText, Format: FormatText, Body: body,
 			Raw: rawOf(contentType, data), Hint: Hint{Outlet: r.opt.Outlet, URL: pageURL}})
 	}
 }

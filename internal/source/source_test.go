@@ -119,6 +119,9 @@ func TestReadFiles(t *testing.T) {
 		{name: "text with outlet override", file: "b.txt", data: []byte(textArticle), opt: Options{Outlet: "Fox News"}, want: func(p string) []got {
 			return []got{{input: p, kind: KindText, format: FormatText, outlet: "Fox News"}}
 		}},
+		{name: "text with a byte order mark", file: "bom.txt", data: []byte("\ufeff" + textArticle), want: func(p string) []got {
+			return []got{{input: p, kind: KindText, format: FormatText, body: textArticle}}
+		}},
 		{name: "html", file: "a.html", data: []byte(htmlPage), want: func(p string) []got {
 			return []got{{input: p, kind: KindHTML, format: FormatHTML, body: htmlPage}}
 		}},

@@ -36,6 +36,8 @@ var (
 	ErrID     = errors.New("id is neither a string nor a number")
 )
 
+var bom = []byte("\ufeff")
+
 // DefaultMaxLine is the longest line read when Options.MaxLine is zero.
 const DefaultMaxLine = 32 << 20
 
@@ -96,6 +98,9 @@ func Parse(ctx context.Context, r io.Reader, name string, opt Options) iter.Seq2
 			if readErr != nil && !errors.Is(readErr, io.EOF) && !errors.Is(readErr, content.ErrTooLarge) {
 				yield(Record{Input: name}, fmt.Errorf("read %s: %w", name, readErr))
 				return
+			}
+			if n == 1 {
+				line = bytes.TrimPrefix(line, bom) // left by some Windows tools
 			}
 			input := name + ":" + strconv.Itoa(n)
 			switch {

@@ -49,6 +49,7 @@ func TestParse(t *testing.T) {
 			{input: "in.jsonl:2", id: "a1", title: "Quake hits", text: "A quake hit.\nMore later."},
 		}},
 		{name: "blank lines skipped but counted", in: "\n  \n" + good + "\n\n", want: []result{{input: "in.jsonl:3", id: "a1", title: "Quake hits", text: "A quake hit.\nMore later."}}},
+		{name: "byte order mark", in: "\ufeff" + good, want: []result{{input: "in.jsonl:1", id: "a1", title: "Quake hits", text: "A quake hit.\nMore later."}}},
 		{name: "nulls and numeric id", in: `{"id": 42, "outlet": null, "url": null, "title": null, "published": null, "text": "Body."}`, want: []result{{input: "in.jsonl:1", id: "42", text: "Body."}}},
 		{name: "broken line between good ones", in: good + "\n{\"id\": \"b\", \"text\": \n" + good + "\n", want: []result{
 			{input: "in.jsonl:1", id: "a1", title: "Quake hits", text: "A quake hit.\nMore later."},
