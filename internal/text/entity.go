@@ -274,7 +274,7 @@ func (x *extractor) scanRun(g *gazIndex, src string, toks []Token, a, s, e, sent
 				continue
 			}
 			if !hasHead(toks, j, e) {
-				x.addName(src, toks, a, j, e, sent, src[toks[s].Start:toks[j-1].End], model.EntityPerson)
+				x.addName(src, toks, a, j, e, sent, roleText(src, toks, s, j), model.EntityPerson)
 				return
 			}
 		}
@@ -292,7 +292,7 @@ func (x *extractor) scanRun(g *gazIndex, src string, toks []Token, a, s, e, sent
 			if h := lastHead(toks, i, p); h >= 0 {
 				x.addName(src, toks, a, i, h+1, sent, "", "")
 			}
-			x.addName(src, toks, a, j, e, sent, src[toks[s].Start:toks[j-1].End], model.EntityPerson)
+			x.addName(src, toks, a, j, e, sent, roleText(src, toks, s, j), model.EntityPerson)
 			return
 		}
 		x.splitName(src, toks, a, i, e, sent, role)
@@ -316,6 +316,16 @@ func (x *extractor) roleBefore(src string, toks []Token, a, s int) string {
 		start--
 	}
 	return src[toks[start].Start:toks[k].End]
+}
+
+// roleText returns the role toks[s:j], with the dot of an abbreviated
+// title ("Capt.").
+func roleText(src string, toks []Token, s, j int) string {
+	end := toks[j-1].End
+	if honorifics[toks[j-1].Norm] && end < len(src) && src[end] == '.' {
+		end++
+	}
+	return src[toks[s].Start:end]
 }
 
 // roleEnd returns the end of the role (titles such as "Foreign Minister",
@@ -401,7 +411,7 @@ func (x *extractor) common(t *Token) bool {
 // and how many tokens it covers. In shouting text, acronym spellings are
 // skipped when allCaps: "WHO" in a headline in capitals is a pronoun.
 func matchGaz(g *gazIndex, toks []Token, i, e int, allCaps bool) (gazMatch, int) {
-	cands := g.byFirst[foldWord(toks[i].Norm)]
+	cands := g.byFirst[toks[i].Norm]
 	for _, m := range cands {
 		if m.acronym && (allCaps || !isUpperWord(toks[i].Text)) {
 			continue
@@ -421,7 +431,7 @@ func matchWords(toks []Token, i, e int, words []string) int {
 		for w > 0 && k < e && isConnector(toks[k].Norm) {
 			k++
 		}
-		if k >= e || foldWord(toks[k].Norm) != word {
+		if k >= e || toks[k].Norm != word {
 			return 0
 		}
 		k++

@@ -147,6 +147,43 @@ func TestEntities(t *testing.T) {
 			want: []want{{name: "Kramatorsk", kind: model.EntityPlace}, {name: "Ternopil", kind: model.EntityPlace}},
 		},
 		{
+			name: "role after words that qualify it",
+			body: "He met Homicide Capt. James Clark. Later Clark left. District Judge Analisa Torres ruled.",
+			want: []want{
+				{name: "James Clark", kind: model.EntityPerson, role: "Homicide Capt.", variants: []string{"James Clark", "Clark"}},
+				{name: "Analisa Torres", kind: model.EntityPerson, role: "District Judge"},
+			},
+			absent: []string{"Homicide Capt. James Clark", "District Judge Analisa Torres"},
+		},
+		{
+			name: "organisation before a role",
+			body: "Woodburn Police Department Chief Scott Russell said so.",
+			want: []want{
+				{name: "Woodburn Police Department", kind: model.EntityOrg},
+				{name: "Scott Russell", kind: model.EntityPerson},
+			},
+		},
+		{
+			name: "party and state tags are not names",
+			body: "Sen. Chuck Schumer (D-N.Y.) and Rep. Jim Banks, R-Ind., disagreed.",
+			want: []want{
+				{name: "Chuck Schumer", kind: model.EntityPerson},
+				{name: "Jim Banks", kind: model.EntityPerson},
+				{name: "New York", kind: model.EntityPlace},
+			},
+			absent: []string{"D-N.Y.", "D", "R-Ind"},
+		},
+		{
+			name:   "laws and events are none of the kinds",
+			body:   "He cited the First Amendment and World War II at the Pulitzer Prize dinner.",
+			absent: []string{"First Amendment", "World War II", "Pulitzer Prize"},
+		},
+		{
+			name:   "common words opening a sentence before a name",
+			body:   "Citing Pfizer data, officials agreed. Given AstraZeneca results, they waited.",
+			absent: []string{"Citing Pfizer", "Given AstraZeneca", "Citing", "Given"},
+		},
+		{
 			name: "empty",
 			body: "",
 		},

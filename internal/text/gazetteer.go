@@ -70,14 +70,21 @@ var gazetteer = sync.OnceValue(func() *gazIndex {
 var gazKinds = map[string]string{"C": model.EntityPlace, "P": model.EntityPlace, "O": model.EntityOrg, "N": model.EntityOrg}
 
 func (g *gazIndex) add(e *gazEntry, spelling string, demonym bool) {
-	words := nameWords(spelling)
+	// Spellings match normalised words exactly: folded ones would let
+	// "Scott" match the demonym "Scot".
+	var words []string
+	for _, t := range Tokens(spelling) {
+		if !isConnector(t.Norm) {
+			words = append(words, t.Norm)
+		}
+	}
 	if len(words) == 0 {
 		return
 	}
 	m := gazMatch{words: words, entry: e, demonym: demonym, acronym: isAcronymSpelling(spelling)}
 	g.byFirst[words[0]] = append(g.byFirst[words[0]], m)
 	if !demonym {
-		g.byKey[keyOf(words)] = e
+		g.byKey[keyOf(nameWords(spelling))] = e
 	}
 }
 
