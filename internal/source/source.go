@@ -258,6 +258,9 @@ func (r *reader) data(ctx context.Context, input, kind string, gz bool, data []b
 			return
 		}
 	}
+	if kind == KindFeed && content.Sniff(data) == content.JSONL {
+		kind = KindJSONL // JSON lines saved under a .json name
+	}
 	if kind == "" {
 		switch content.Sniff(data) {
 		case content.JSONL:

@@ -168,6 +168,15 @@ func TestReadFiles(t *testing.T) {
 		{name: "json feed", file: "feed.json", data: []byte(jsonFeed), want: func(p string) []got {
 			return []got{{input: p + "#1", kind: KindFeed, format: FormatText, outlet: "Plains", url: "https://p.example/1", id: "p1", body: "Harvest."}}
 		}},
+		{name: "jsonl named json", file: "export.json", data: []byte(jsonlTwo), want: func(p string) []got {
+			return []got{
+				{input: p + ":1", kind: KindJSONL, format: FormatText, outlet: "Gazette", url: "https://g.example/a", title: "A", id: "a"},
+				{input: p + ":2", kind: KindJSONL, format: FormatText, title: "B", id: "b"},
+			}
+		}},
+		{name: "json that is neither feed nor lines", file: "other.json", data: []byte("{\n  \"a\": 1\n}\n"), want: func(p string) []got {
+			return []got{{input: p, err: ErrMalformedFeed}}
+		}},
 		{name: "sniffed html", file: "page", data: []byte(htmlPage), want: func(p string) []got {
 			return []got{{input: p, kind: KindHTML, format: FormatHTML}}
 		}},
