@@ -49,6 +49,8 @@ var months = map[string]int{
 	"oct": 10, "nov": 11, "dec": 12,
 }
 
+var monthAbbrevs = set("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
+
 var timeUnits = map[string]string{
 	"day": "day", "days": "day", "week": "week", "weeks": "week", "weekend": "week",
 	"month": "month", "months": "month", "year": "year", "years": "year",
@@ -92,6 +94,10 @@ func findTimes(d *Doc, body string) []Time {
 		t, n := timeAt(body, toks, k)
 		if n == 0 {
 			k++
+			continue
+		}
+		if t.Kind == "" { // looked like a date but is not one
+			k += n
 			continue
 		}
 		t.Start, t.End = toks[k].Start, toks[k+n-1].End
@@ -149,7 +155,7 @@ func isMonthName(src string, toks []Token, k int) bool {
 	if !isCapitalised(t) {
 		return false
 	}
-	if len(t.Norm) == 3 || t.Norm == "sept" {
+	if monthAbbrevs[t.Norm] {
 		// "Jan." needs its dot, "Mar" alone is too ambiguous
 		return t.End < len(src) && src[t.End] == '.' && t.Norm != "mar"
 	}
