@@ -19,6 +19,7 @@ type page struct {
 	title      string
 	summary    string
 	siteName   string
+	language   string
 	url        string
 	published  *time.Time
 }
@@ -55,6 +56,7 @@ func extractHTML(body []byte, pageURL string) (page, error) {
 		title:      res.Metadata.Title,
 		siteName:   res.Metadata.Sitename,
 		url:        res.Metadata.URL,
+		language:   pageLanguage(res.Metadata.Language),
 	}
 	for i, b := range blocks {
 		p.paragraphs[i] = b.text
@@ -151,4 +153,15 @@ func paragraphs(n *html.Node) []block {
 	walk(n)
 	flush()
 	return out
+}
+
+// pageLanguage reduces trafilatura's language (the page's lang attribute,
+// or its own detection on the whole text) to ISO 639-1: "en-US" is "en".
+func pageLanguage(lang string) string {
+	lang, _, _ = strings.Cut(strings.ToLower(strings.TrimSpace(lang)), "-")
+	lang, _, _ = strings.Cut(lang, "_")
+	if len(lang) != 2 {
+		return ""
+	}
+	return lang
 }

@@ -88,6 +88,10 @@ func Paragraphs(paras []string, lead Lead) (kept []string, removed []model.Remov
 // or "" for article text. inside says whether the paragraph has article
 // paragraphs on both sides, which an inline promo headline needs.
 func Kind(p string, inside bool) string {
+	// No rule takes a paragraph this long; most article text stops here.
+	if wordCount(p) > maxBoilerWords {
+		return ""
+	}
 	switch {
 	case IsCopyright(p):
 		return model.RemovalCopyright
@@ -199,7 +203,10 @@ func isPhotoCredit(p string) bool {
 	if n <= 25 && creditStart.MatchString(p) {
 		return true
 	}
-	if n > 60 {
+	if n > maxBoilerWords {
+		return false
+	}
+	if !strings.HasSuffix(p, ")") && !strings.HasSuffix(p, "]") && !strings.HasSuffix(p, ").") {
 		return false
 	}
 	m := creditGroup.FindStringSubmatch(p)
@@ -300,4 +307,22 @@ func isPromo(p string) bool {
 	return upper >= 15 && upper*10 >= letters*9 && letters*10 >= (letters+other)*7
 }
 
-func wordCount(p string) int { return len(strings.Fields(p)) }
+// maxBoilerWords is the longest paragraph any rule removes (a caption
+// ending in a photo credit).
+const maxBoilerWords = 60
+
+// wordCount counts space-separated words without allocating: it runs on
+// every paragraph of every article.
+func wordCount(p string) int {
+	n := 0
+	in := false
+	for _, r := range p {
+		if unicode.IsSpace(r) {
+			in = false
+		} else if !in {
+			in = true
+			n++
+		}
+	}
+	return n
+}

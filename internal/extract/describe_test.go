@@ -1,0 +1,310 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/parallax-news/parallax/internal/extract/clean"
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/source"
+	"github.com/parallax-news/parallax/internal/testutil"
+)
+
+func TestCanonicalURL(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{name: "already canonical", in: "https://www.foxnews.com/world/talks", want: "https://www.foxnews.com/world/talks"},
+		{name: "case of scheme and host", in: "HTTPS://WWW.FoxNews.com/World/Talks", want: "https://www.foxnews.com/World/Talks"},
+		{name: "fragment dropped", in: "https://example.com/a#comments", want: "https://example.com/a"},
+		{name: "utm and click ids dropped", in: "https://example.com/a?utm_source=tw&utm_medium=social&fbclid=x&gclid=y", want: "https://example.com/a"},
+		{name: "newsletter ids dropped", in: "https://example.com/a?mc_cid=1&mc_eid=2&smid=nytcore&ocid=msn&cmpid=rss&ref=home", want: "https://example.com/a"},
+		{name: "other parameters kept and sorted", in: "https://example.com/a?page=2&id=7&utm_campaign=z", want: "https://example.com/a?id=7&page=2"},
+		{name: "default port dropped", in: "https://example.com:443/a", want: "https://example.com/a"},
+		{name: "other port kept", in: "http://example.com:8080/a", want: "http://example.com:8080/a"},
+		{name: "empty path", in: "https://example.com", want: "https://example.com/"},
+		{name: "credentials dropped", in: "https://user:pw@example.com/a", want: "https://example.com/a"},
+		{name: "not http", in: "ftp://example.com/a", want: ""},
+		{name: "not a URL", in: "Fox News", want: ""},
+		{name: "empty", in: "", want: ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := CanonicalURL(tc.in); got != tc.want {
+				t.Errorf("CanonicalURL(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestOutlets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "outlets.txt")
+	file := "# user outlets\nexample.org\tExample Gazette\nlocal.news = Local News Now\n\nfoxnews.com = FOX\n"
+	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	user, err := LoadOutlets(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	builtin, err := LoadOutlets("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		outlets *Outlets
+		url     string
+		want    string
+	}{
+		{name: "fox", outlets: builtin, url: "https://www.foxnews.com/world/x", want: "Fox News"},
+		{name: "nytimes", outlets: builtin, url: "https://www.nytimes.com/2024/11/25/world/x.html", want: "The New York Times"},
+		{name: "huffpost", outlets: builtin, url: "https://www.huffpost.com/entry/x", want: "HuffPost"},
+		{name: "old huffington post domain", outlets: builtin, url: "https://www.huffingtonpost.com/entry/x", want: "HuffPost"},
+		{name: "bbc uk", outlets: builtin, url: "https://www.bbc.co.uk/news/x", want: "BBC News"},
+		{name: "subdomain", outlets: builtin, url: "https://edition.cnn.com/2024/x", want: "CNN"},
+		{name: "unknown", outlets: builtin, url: "https://blog.example.net/x", want: ""},
+		{name: "user file with tab", outlets: user, url: "https://example.org/x", want: "Example Gazette"},
+		{name: "user file with equals", outlets: user, url: "https://www.local.news/x", want: "Local News Now"},
+		{name: "user file overrides built-in", outlets: user, url: "https://www.foxnews.com/x", want: "FOX"},
+		{name: "user file keeps built-in", outlets: user, url: "https://apnews.com/x", want: "The Associated Press"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.outlets.ByURL(tc.url); got != tc.want {
+				t.Errorf("ByURL(%q) = %q, want %q", tc.url, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadOutletsErrors(t *testing.T) {
+	tests := []struct {
+		name, content string
+		want          error
+	}{
+		{name: "no separator", content: "example.org Example\n", want: ErrOutletFile},
+		{name: "no name", content: "example.org =\n", want: ErrOutletFile},
+		{name: "path for a domain", content: "example.org/news = Example\n", want: ErrOutletFile},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "outlets.txt")
+			if err := os.WriteFile(path, []byte(tc.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := LoadOutlets(path)
+			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), path) {
+				t.Fatalf("LoadOutlets = %v, want %v naming the file", err, tc.want)
+			}
+		})
+	}
+	if _, err := LoadOutlets(filepath.Join(t.TempDir(), "missing")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v, want ErrNotExist", err)
+	}
+}
+
+func TestLanguage(t *testing.T) {
+	tests := []struct {
+		name, text, want string
+	}{
+		{name: "english", text: "Former national security officials have been holding secret talks with Russians known to have close ties to the Kremlin.", want: "en"},
+		{name: "german", text: "Ehemalige Sicherheitsbeamte haben geheime Gespräche mit Russen geführt, die enge Verbindungen zum Kreml haben sollen.", want: "de"},
+		{name: "french", text: "D'anciens responsables de la sécurité nationale ont mené des discussions secrètes avec des Russes proches du Kremlin.", want: "fr"},
+		{name: "spanish", text: "Antiguos funcionarios de seguridad nacional de Estados Unidos han mantenido durante meses conversaciones secretas con rusos cercanos al Kremlin, con la esperanza de sentar las bases para el fin negociado de la guerra.", want: "es"},
+		{name: "too short to tell", text: "Ok.", want: ""},
+		{name: "empty", text: "", want: ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Language(tc.text); got != tc.want {
+				t.Errorf("Language = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestContentHash(t *testing.T) {
+	a := ContentHash("Officials met in April.\n\nThey talked.")
+	if b := ContentHash("officials  met in APRIL. They\ttalked."); a != b {
+		t.Errorf("hash differs for the same words in other case and spacing")
+	}
+	if c := ContentHash("Officials met in May.\n\nThey talked."); a == c {
+		t.Errorf("hash equal for different text")
+	}
+	if len(a) != 64 {
+		t.Errorf("hash %q is not hex SHA-256", a)
+	}
+}
+
+func TestArticleDescribe(t *testing.T) {
+	pub := time.Date(2024, 11, 25, 9, 0, 0, 0, time.FixedZone("EST", -5*3600))
+	page := `<html><head><title>Talks on Ukraine | Example Gazette</title>
+<meta property="og:site_name" content="Example Gazette">
+<meta property="article:published_time" content="2024-11-24T10:00:00Z">
+<link rel="canonical" href="https://gazette.example.org/world/talks?utm_source=x">
+</head><body><article><h1>Talks on Ukraine</h1>
+<p>` + strings.Repeat("Former officials held secret talks with Russians close to the Kremlin in New York. ", 4) + `</p>
+<p>` + strings.Repeat("The talks aimed at a negotiated end to the war, according to sources who spoke to reporters. ", 3) + `</p>
+</article></body></html>`
+	tests := []struct {
+		name      string
+		item      source.Item
+		opt       Options
+		title     string
+		outlet    string
+		url       string
+		published string
+		removed   []model.Removal
+		text      string
+	}{
+		{
+			name: "jsonl with hints and a repeated title",
+			item: source.Item{Input: "a.jsonl:3", Kind: "jsonl", Format: source.FormatText,
+				Body: []byte("Talks on Ukraine\nFormer officials held talks.\nThey met in April."),
+				Hint: source.Hint{ExternalID: "x1", Title: "Talks on Ukraine", URL: "https://www.nbcnews.com/politics/talks?utm_source=tw#top", Published: &pub}},
+			title: "Talks on Ukraine", outlet: "NBC News", url: "https://www.nbcnews.com/politics/talks", published: "2024-11-25T14:00:00Z",
+			removed: []model.Removal{{Kind: model.RemovalTitle, Text: "Talks on Ukraine"}},
+			text:    "Former officials held talks.\n\nThey met in April.",
+		},
+		{
+			name: "outlet option wins over the hint",
+			item: source.Item{Input: "feed#1", Kind: "feed", Format: source.FormatText, Body: []byte("Former officials held talks."),
+				Hint: source.Hint{Title: "Talks", Outlet: "Feed Outlet", URL: "https://www.foxnews.com/a"}},
+			opt:   Options{Outlet: "My Outlet"},
+			title: "Talks", outlet: "My Outlet", url: "https://www.foxnews.com/a",
+			text: "Former officials held talks.",
+		},
+		{
+			name: "hint outlet wins over the domain",
+			item: source.Item{Input: "feed#2", Kind: "feed", Format: source.FormatText, Body: []byte("Former officials held talks."),
+				Hint: source.Hint{Title: "Talks", Outlet: "Feed Outlet", URL: "https://www.foxnews.com/a"}},
+			title: "Talks", outlet: "Feed Outlet", url: "https://www.foxnews.com/a",
+			text: "Former officials held talks.",
+		},
+		{
+			name: "bare domain when nothing else is known",
+			item: source.Item{Input: "feed#3", Kind: "feed", Format: source.FormatText, Body: []byte("Former officials held talks."),
+				Hint: source.Hint{Title: "Talks", URL: "https://www.unknown-outlet.example/a"}},
+			title: "Talks", outlet: "unknown-outlet.example", url: "https://www.unknown-outlet.example/a",
+			text: "Former officials held talks.",
+		},
+		{
+			name:  "html page metadata",
+			item:  source.Item{Input: "page.html", Kind: "html", Format: source.FormatHTML, Body: []byte(page)},
+			title: "Talks on Ukraine", outlet: "Example Gazette", url: "https://gazette.example.org/world/talks",
+			// trafilatura's date finder keeps the day, not the time.
+			published: "2024-11-24T00:00:00Z",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := Article(context.Background(), tc.item, tc.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Title != tc.title || a.Outlet != tc.outlet || a.URL != tc.url {
+				t.Errorf("title %q outlet %q url %q; want %q %q %q", a.Title, a.Outlet, a.URL, tc.title, tc.outlet, tc.url)
+			}
+			var published string
+			if a.Published != nil {
+				published = a.Published.Format(time.RFC3339)
+			}
+			if published != tc.published {
+				t.Errorf("published %q, want %q", published, tc.published)
+			}
+			if tc.text != "" && a.Text != tc.text {
+				t.Errorf("text %q, want %q", a.Text, tc.text)
+			}
+			if !slices.Equal(a.Removed, tc.removed) && tc.removed != nil {
+				t.Errorf("removed %q, want %q", a.Removed, tc.removed)
+			}
+			if a.ExternalID != tc.item.Hint.ExternalID || a.Source != tc.item.Input || a.Format != tc.item.Kind {
+				t.Errorf("external id %q source %q format %q not taken from the item", a.ExternalID, a.Source, a.Format)
+			}
+			if a.ContentHash != ContentHash(a.Text) {
+				t.Errorf("content hash does not cover the text")
+			}
+		})
+	}
+}
+
+func TestArticleErrors(t *testing.T) {
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name string
+		ctx  context.Context
+		item source.Item
+		want error
+	}{
+		{name: "empty text", item: source.Item{Input: "empty.txt", Kind: "text", Format: source.FormatText}, want: ErrNoArticle},
+		{name: "only boilerplate", item: source.Item{Input: "boiler.txt", Kind: "text", Format: source.FormatText, Body: []byte("Headline\n\nAdvertisement\n\nhttps://example.com/a")}, want: ErrNoArticle},
+		{name: "jsonl of only the title", item: source.Item{Input: "a.jsonl:1", Kind: "jsonl", Format: source.FormatText, Body: []byte("Talks"), Hint: source.Hint{Title: "Talks"}}, want: ErrNoArticle},
+		{name: "page without an article", item: source.Item{Input: "empty.html", Kind: "html", Format: source.FormatHTML, Body: []byte("<html><body><nav>Home</nav></body></html>")}, want: ErrNoArticle},
+		{name: "invalid UTF-8", item: source.Item{Input: "bad.txt", Kind: "text", Format: source.FormatText, Body: []byte("Talks\n\n\xff body")}, want: ErrInvalidUTF8},
+		{name: "unknown format", item: source.Item{Input: "x.pdf", Kind: "pdf", Format: "pdf", Body: []byte("%PDF")}, want: ErrFormat},
+		{name: "canceled", ctx: canceled, item: source.Item{Input: "a.txt", Kind: "text", Format: source.FormatText, Body: []byte("Talks\n\nBody.")}, want: context.Canceled},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := tc.ctx
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			_, err := Article(ctx, tc.item, Options{})
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("Article = %v, want %v", err, tc.want)
+			}
+			if !strings.Contains(err.Error(), tc.item.Input) {
+				t.Errorf("error %q does not name the input %q", err, tc.item.Input)
+			}
+		})
+	}
+}
+
+// FuzzArticleText checks the whole text path: any text either fails with
+// a sentinel error or gives valid UTF-8 whose words are all the input's.
+func FuzzArticleText(f *testing.F) {
+	for _, p := range testutil.Seeds(f) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, "")
+	}
+	f.Add([]byte("Talks\nFormer officials held talks."), "Talks")
+	f.Fuzz(func(t *testing.T, body []byte, title string) {
+		item := source.Item{Input: "fuzz", Kind: "text", Format: source.FormatText, Body: body, Hint: source.Hint{Title: title}}
+		if title != "" {
+			item.Kind = "jsonl"
+		}
+		a, err := Article(context.Background(), item, Options{})
+		if err != nil {
+			if !errors.Is(err, ErrNoArticle) && !errors.Is(err, ErrInvalidUTF8) {
+				t.Fatalf("unexpected error %v", err)
+			}
+			return
+		}
+		if !utf8.ValidString(a.Text) || !utf8.ValidString(a.Title) {
+			t.Fatalf("invalid UTF-8 out")
+		}
+		if strings.TrimSpace(a.Text) == "" {
+			t.Fatalf("empty text without ErrNoArticle")
+		}
+		// Measured against the NFC input, without white space: cleaning
+		// adds paragraph breaks, and NFC decomposes a few characters.
+		if nonSpace(a.Text) > nonSpace(clean.Normalize(string(body))) {
+			t.Fatalf("text %q longer than the input %q", a.Text, body)
+		}
+	})
+}
+
+func nonSpace(s string) int { return len(strings.Join(strings.Fields(s), "")) }
