@@ -143,15 +143,13 @@ var migrations = []migration{
 	},
 	{
 		why: "full-text search over titles and texts: an external-content FTS5 table, so the text " +
-			"is stored once, kept in step with articles by triggers inside the writing transaction",
+			"is stored once; saves index their articles last in their transaction (see indexText), " +
+			"triggers keep it in step with the rare deletes and edits",
 		stmts: []string{
 			`CREATE VIRTUAL TABLE articles_fts USING fts5 (
 				title, text, content='articles', content_rowid='id',
 				tokenize='unicode61 remove_diacritics 2'
 			)`,
-			`CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
-				INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
-			END`,
 			`CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
 				INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
 			END`,

@@ -25,6 +25,7 @@ type statements struct {
 	addFacet            *sql.Stmt
 	addToStory          *sql.Stmt
 	insertDecision      *sql.Stmt
+	indexText           *sql.Stmt
 }
 
 // The partial unique indexes hold only non-empty values, so these say so to
@@ -62,6 +63,7 @@ func (st *statements) defs() []statementDef {
 			version = version + 1, updated = ? WHERE id = ?`},
 		{&st.insertDecision, `INSERT INTO decisions (article, story, kind, score, compared, entities, terms, reason, at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&st.indexText, `INSERT INTO articles_fts (rowid, title, text) SELECT id, title, text FROM articles WHERE id >= ?`},
 	}
 }
 
@@ -113,9 +115,12 @@ func (st *statements) bind(ctx context.Context, tx *sql.Tx) *txStatements {
 func (s *Store) Save(ctx context.Context, rec *store.Record) (int64, error) {
 	var id int64
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		st := s.stmts.bind(ctx, tx)
 		var err error
-		id, err = s.saveOne(ctx, s.stmts.bind(ctx, tx), rec, s.now())
-		return err
+		if id, err = s.saveOne(ctx, st, rec, s.now()); err != nil {
+			return err
+		}
+		return indexText(ctx, st, id)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("save %s: %w", recordName(rec), err)
@@ -141,7 +146,10 @@ func (s *Store) SaveBatch(ctx context.Context, recs []*store.Record) ([]int64, e
 			}
 			ids[i] = id
 		}
-		return nil
+		if len(ids) == 0 {
+			return nil
+		}
+		return indexText(ctx, st, ids[0])
 	})
 	if err != nil {
 		// The ids handed back to the records were rolled back with the rest.
@@ -153,6 +161,19 @@ func (s *Store) SaveBatch(ctx context.Context, recs []*store.Record) ([]int64, e
 		return nil, fmt.Errorf("save batch of %d: %w", len(recs), err)
 	}
 	return ids, nil
+}
+
+// indexText adds the articles saved in this transaction, from id first on,
+// to the full-text index. It runs once, last: FTS5 writes its pending terms
+// out as a new segment at every statement of the transaction after it has
+// joined, so indexing article by article made thousands of tiny segments to
+// merge; one statement at the end makes one. The write lock held since BEGIN
+// means every id from first on is one of this transaction's.
+func indexText(ctx context.Context, st *txStatements, first int64) error {
+	if _, err := st.indexText.ExecContext(ctx, first); err != nil {
+		return fmt.Errorf("index text: %w", err)
+	}
+	return nil
 }
 
 func recordName(rec *store.Record) string {

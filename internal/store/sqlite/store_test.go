@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -299,4 +300,27 @@ func snapshot(t *testing.T, s *Store) string {
 		b.WriteString("--\n")
 	}
 	return b.String()
+}
+
+func TestPragmas(t *testing.T) {
+	s := newTest(t)
+	for _, tc := range []struct {
+		name, pragma, want string
+		db                 *sql.DB
+	}{
+		{"wal", "journal_mode", "wal", s.write},
+		{"synchronous normal", "synchronous", "1", s.write},
+		{"foreign keys", "foreign_keys", "1", s.write},
+		{"busy timeout", "busy_timeout", "10000", s.write},
+		{"page size", "page_size", "8192", s.write},
+		{"reader foreign keys", "foreign_keys", "1", s.read},
+		{"reader query only", "query_only", "1", s.read},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got string
+			if err := tc.db.QueryRow("PRAGMA " + tc.pragma).Scan(&got); err != nil || got != tc.want {
+				t.Errorf("PRAGMA %s = %q, %v; want %q", tc.pragma, got, err, tc.want)
+			}
+		})
+	}
 }

@@ -1,0 +1,214 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/parallax-news/parallax/internal/store"
+)
+
+// benchStored is how many articles the benchmarks' store holds.
+const benchStored = 100_000
+
+// template is a store of benchStored generated articles, built once per
+// test binary and copied by benchmarks that write.
+var template struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if template.dir != "" {
+		os.RemoveAll(template.dir)
+	}
+	os.Exit(code)
+}
+
+func templatePath(b *testing.B) string {
+	b.Helper()
+	template.once.Do(func() {
+		template.dir, template.err = os.MkdirTemp("", "parallax-store-bench-")
+		if template.err != nil {
+			return
+		}
+		template.path = filepath.Join(template.dir, "template.db")
+		s, err := Open(context.Background(), template.path, nil)
+		if err != nil {
+			template.err = err
+			return
+		}
+		g := newGenerator(b, 1)
+		for done := 0; done < benchStored && err == nil; done += 1000 {
+			batch := make([]*store.Record, 1000)
+			for i := range batch {
+				batch[i] = g.record()
+			}
+			_, err = s.SaveBatch(context.Background(), batch)
+		}
+		template.err = errors.Join(err, s.Close())
+	})
+	if template.err != nil {
+		b.Fatalf("building the %d-article store: %v", benchStored, template.err)
+	}
+	return template.path
+}
+
+// writableCopy opens a private copy of the template store.
+func writableCopy(b *testing.B) *Store {
+	b.Helper()
+	src, err := os.Open(templatePath(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	path := filepath.Join(b.TempDir(), "bench.db")
+	dst, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		b.Fatal(err)
+	}
+	if err := dst.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return openTest(b, path)
+}
+
+// continuing returns a generator that makes records after the template's.
+func continuing(b *testing.B) *generator {
+	g := newGenerator(b, 2)
+	g.n = benchStored
+	return g
+}
+
+func BenchmarkSave(b *testing.B) {
+	s := writableCopy(b)
+	g := continuing(b)
+	ctx := context.Background()
+	var recs []*store.Record
+	n := 0
+	for b.Loop() {
+		if len(recs) == 0 {
+			b.StopTimer()
+			for range 1000 {
+				recs = append(recs, g.record())
+			}
+			b.StartTimer()
+		}
+		if _, err := s.Save(ctx, recs[0]); err != nil {
+			b.Fatal(err)
+		}
+		recs = recs[1:]
+		n++
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
+}
+
+func BenchmarkSaveBatch(b *testing.B) {
+	for _, size := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("size=%d", size), func(b *testing.B) {
+			s := writableCopy(b)
+			g := continuing(b)
+			ctx := context.Background()
+			n := 0
+			for b.Loop() {
+				b.StopTimer()
+				batch := make([]*store.Record, size)
+				for i := range batch {
+					batch[i] = g.record()
+				}
+				b.StartTimer()
+				if _, err := s.SaveBatch(ctx, batch); err != nil {
+					b.Fatal(err)
+				}
+				n += size
+			}
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/article")
+		})
+	}
+}
+
+func BenchmarkStories(b *testing.B) {
+	s := openTest(b, templatePath(b))
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		q    store.StoryQuery
+	}{
+		{"newest", store.StoryQuery{Limit: 50}},
+		{"newest page 100", store.StoryQuery{Limit: 50, Offset: 5000}},
+		{"biggest", store.StoryQuery{Sort: "biggest", Limit: 50}},
+		{"updated", store.StoryQuery{Sort: "updated", Limit: 50}},
+		{"outlet", store.StoryQuery{Outlet: "Outlet 7", Limit: 50}},
+		{"entity", store.StoryQuery{Entity: "Entity 42", Limit: 50}},
+		{"language", store.StoryQuery{Language: "en", Limit: 50}},
+		{"since", store.StoryQuery{Since: *day(1), Limit: 50}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				list, err := s.Stories(ctx, tc.q)
+				if err != nil || len(list) == 0 {
+					b.Fatalf("Stories = %d, %v", len(list), err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkStory is what a story page reads from the store: the summary,
+// its articles and the decisions that explain them.
+func BenchmarkStory(b *testing.B) {
+	s := openTest(b, templatePath(b))
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for b.Loop() {
+		id := int64(rng.IntN(benchStored/5) + 1)
+		if _, err := s.Story(ctx, id); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Articles(ctx, store.ArticleQuery{Story: id}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Decisions(ctx, id); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSearch(b *testing.B) {
+	s := openTest(b, templatePath(b))
+	ctx := context.Background()
+	for _, q := range []string{"Lavrov", "Zelenskyy Prague", "Koffler"} {
+		b.Run(q, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.Search(ctx, q, store.ArticleQuery{Limit: 20}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkClusterRows(b *testing.B) {
+	s := openTest(b, templatePath(b))
+	ctx := context.Background()
+	for b.Loop() {
+		n := 0
+		if err := s.ClusterRows(ctx, func(store.ClusterRow) error { n++; return nil }); err != nil || n < benchStored {
+			b.Fatalf("ClusterRows: %d rows, %v", n, err)
+		}
+	}
+	b.ReportMetric(float64(benchStored*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
