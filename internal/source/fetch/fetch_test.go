@@ -115,7 +115,7 @@ func TestGet(t *testing.T) {
 
 func TestGetErrors(t *testing.T) {
 	srv := server(t)
-	allowed := Options{AllowPrivate: true, Timeout: 300 * time.Millisecond, MaxBodySize: 64 << 10, MaxRedirects: 3}
+	allowed := Options{AllowPrivate: true, Timeout: 5 * time.Second, MaxBodySize: 64 << 10, MaxRedirects: 3}
 	tests := []struct {
 		name    string
 		opt     Options
@@ -130,7 +130,7 @@ func TestGetErrors(t *testing.T) {
 		{name: "not found", opt: allowed, url: srv.URL + "/missing", want: ErrStatus, wantMsg: "404"},
 		{name: "redirect loop", opt: allowed, url: srv.URL + "/loop", want: ErrTooManyRedirects},
 		{name: "redirect to another scheme", opt: allowed, url: srv.URL + "/to-ftp", want: ErrScheme},
-		{name: "timeout", opt: allowed, url: srv.URL + "/slow", want: ErrTimeout},
+		{name: "timeout", opt: Options{AllowPrivate: true, Timeout: 300 * time.Millisecond}, url: srv.URL + "/slow", want: ErrTimeout},
 		{name: "endless body", opt: Options{AllowPrivate: true, Timeout: 5 * time.Second, MaxBodySize: 64 << 10}, url: srv.URL + "/endless", want: ErrTooLarge},
 		{name: "declared length over limit", opt: allowed, url: srv.URL + "/big", want: ErrTooLarge, wantMsg: "Content-Length"},
 		{name: "file scheme", opt: allowed, url: "file:///etc/passwd", want: ErrScheme},
