@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +10,10 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+
+	"github.com/parallax-news/parallax/internal/pipeline"
+	"github.com/parallax-news/parallax/internal/store"
+	"github.com/parallax-news/parallax/internal/store/sqlite"
 )
 
 // App holds what every subcommand shares: the global flags, the standard
@@ -27,9 +32,6 @@ type command struct {
 	summary string
 	run     func(ctx context.Context, app *App, args []string) error
 }
-
-// commands is the table of subcommands; each lives in a file of its own.
-var commands = map[string]command{}
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *App {
 	return &App{
@@ -76,13 +78,64 @@ func (a *App) usage() {
 	}
 }
 
-// errFailedInputs marks a run that kept every good input but failed some;
-// the process exits 1 without repeating the per-input errors.
-var errFailedInputs = errors.New("some inputs failed")
+// errUsage marks a command line that cannot be run; the process exits 2.
+var errUsage = errors.New("usage")
 
 func exitCode(err error) int {
-	if errors.Is(err, errFailedInputs) {
-		return 1
+	if errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp) {
+		return 2
 	}
 	return 1
+}
+
+// parseFlags parses a subcommand's flags, which may come before, between or
+// after its arguments, and returns the arguments.
+func (a *App) parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(a.Stderr)
+	a.addGlobalFlags(fs)
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// openStore opens the SQLite store named by --db.
+func (a *App) openStore(ctx context.Context) (store.Store, error) {
+	st, err := sqlite.Open(ctx, a.DB, a.Log)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", a.DB, err)
+	}
+	return st, nil
+}
+
+// openPipeline opens the store and the pipeline on it; close the store when done.
+func (a *App) openPipeline(ctx context.Context, opt pipeline.Options) (*pipeline.Pipeline, store.Store, error) {
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := pipeline.New(ctx, st, opt, a.Log)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return p, st, nil
+}
+
+// writeJSON prints v as indented JSON.
+func (a *App) writeJSON(v any) error {
+	enc := json.NewEncoder(a.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/store"
+)
+
+func runArticles(ctx context.Context, app *App, args []string) error {
+	fs := flag.NewFlagSet("articles", flag.ContinueOnError)
+	var q store.ArticleQuery
+	fs.Int64Var(&q.Story, "story", 0, "only articles of this story")
+	fs.StringVar(&q.Outlet, "outlet", "", "only articles of this outlet")
+	fs.IntVar(&q.Limit, "limit", 0, "at most this many articles (0: all)")
+	if _, err := app.parseFlags(fs, args); err != nil {
+		return err
+	}
+	st, err := app.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	arts, err := st.Articles(ctx, q)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		if arts == nil {
+			arts = []model.Article{}
+		}
+		return app.writeJSON(arts)
+	}
+	w := tabwriter.NewWriter(app.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tSTORY\tCOPY OF\tPUBLISHED\tOUTLET\tTITLE")
+	for _, a := range arts {
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", a.ID, idOrDash(a.Story), idOrDash(a.CopyOf),
+			dateOrDash(a), orDash(a.Outlet), truncate(a.Title, 80))
+	}
+	return w.Flush()
+}
+
+func runArticle(ctx context.Context, app *App, args []string) error {
+	fs := flag.NewFlagSet("article", flag.ContinueOnError)
+	rest, err := app.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 && rest[0] == "move" {
+		return runArticleMove(ctx, app, rest[1:])
+	}
+	if len(rest) != 1 {
+		return fmt.Errorf("%w: parallax article ID [--json] | parallax article move ID --to STORY|--new", errUsage)
+	}
+	id, err := parseID("article", rest[0])
+	if err != nil {
+		return err
+	}
+	st, err := app.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := st.Article(ctx, id)
+	if err != nil {
+		return fmt.Errorf("article %d: %w", id, err)
+	}
+	if app.JSON {
+		if a.Removed == nil {
+			a.Removed = []model.Removal{}
+		}
+		return app.writeJSON(articleJSON{a})
+	}
+	fmt.Fprintf(app.Stdout, "%s\n%s · %s · story %s", a.Title, orDash(a.Outlet), dateOrDash(*a), idOrDash(a.Story))
+	if a.CopyOf != nil {
+		fmt.Fprintf(app.Stdout, " · copy of article %d", *a.CopyOf)
+	}
+	fmt.Fprintf(app.Stdout, "\n%s\n\n%s\n", a.URL, a.Text)
+	if len(a.Removed) > 0 {
+		fmt.Fprintln(app.Stdout, "\nRemoved by cleaning:")
+		for _, r := range a.Removed {
+			fmt.Fprintf(app.Stdout, "  [%s] %s\n", r.Kind, r.Text)
+		}
+	}
+	return nil
+}
+
+// articleJSON always carries text and removed, even when empty, as the
+// `article ID --json` contract says.
+type articleJSON struct{ *model.Article }
+
+func (a articleJSON) MarshalJSON() ([]byte, error) {
+	type plain model.Article
+	return json.Marshal(struct {
+		*plain
+		Text    string          `json:"text"`
+		Removed []model.Removal `json:"removed"`
+	}{(*plain)(a.Article), a.Text, a.Removed})
+}
+
+func runExport(ctx context.Context, app *App, args []string) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	var q store.ArticleQuery
+	fs.Int64Var(&q.Story, "story", 0, "only articles of this story")
+	fs.StringVar(&q.Outlet, "outlet", "", "only articles of this outlet")
+	if _, err := app.parseFlags(fs, args); err != nil {
+		return err
+	}
+	st, err := app.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	enc := json.NewEncoder(app.Stdout)
+	q.WithText = true
+	const page = 1000
+	q.Limit = page
+	for {
+		arts, err := st.Articles(ctx, q)
+		if err != nil {
+			return err
+		}
+		for i := range arts {
+			a := &arts[i]
+			a.Removed = nil
+			if err := enc.Encode(exportLine{a}); err != nil {
+				return err
+			}
+			q.AfterID = a.ID
+		}
+		if len(arts) < page {
+			return nil
+		}
+	}
+}
+
+// exportLine is one article of `parallax export`: the listing form plus text.
+type exportLine struct{ *model.Article }
+
+func (e exportLine) MarshalJSON() ([]byte, error) {
+	type plain model.Article
+	return json.Marshal(struct {
+		*plain
+		Text string `json:"text"`
+	}{(*plain)(e.Article), e.Text})
+}
+
+func parseID(what, s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("%w: %s id %q is not a positive number", errUsage, what, s)
+	}
+	return id, nil
+}
+
+func idOrDash(id *int64) string {
+	if id == nil {
+		return "-"
+	}
+	return strconv.FormatInt(*id, 10)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func dateOrDash(a model.Article) string {
+	if a.Published == nil {
+		return "-"
+	}
+	return a.Published.Format("2006-01-02")
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

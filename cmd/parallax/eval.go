@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	"github.com/parallax-news/parallax/internal/eval"
+	"github.com/parallax-news/parallax/internal/extract"
+	"github.com/parallax-news/parallax/internal/pipeline"
+	"github.com/parallax-news/parallax/internal/source"
+	"github.com/parallax-news/parallax/internal/store/sqlite"
+)
+
+func runEval(ctx context.Context, app *App, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "cluster":
+			return runEvalCluster(ctx, app, args[1:])
+		case "extract":
+			return runEvalExtract(ctx, app, args[1:])
+		}
+	}
+	return fmt.Errorf("%w: parallax eval cluster FILE.jsonl | parallax eval extract DIR", errUsage)
+}
+
+// clusterReport is what `eval cluster --json` prints.
+type clusterReport struct {
+	File string `json:"file"`
+	eval.ClusterScores
+	Articles int `json:"articles"`
+	Copies   int `json:"copies"`
+	Failed   int `json:"failed"`
+}
+
+// runEvalCluster clusters a labeled JSONL file in publication order through
+// the whole pipeline, in a fresh temporary store, and scores the stories
+// found against the gold labels.
+func runEvalCluster(ctx context.Context, app *App, args []string) error {
+	fs := flag.NewFlagSet("eval cluster", flag.ContinueOnError)
+	rest, err := app.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return fmt.Errorf("%w: parallax eval cluster FILE.jsonl [--json]", errUsage)
+	}
+	file := rest[0]
+	labeled, err := eval.ReadLabeled(file)
+	if err != nil {
+		return err
+	}
+	gold := make(map[string]string, len(labeled))
+	for _, l := range labeled {
+		gold[l.ID] = l.Story
+	}
+
+	var items []source.Item
+	for it, err := range source.Read(ctx, file, source.Options{}) {
+		if err != nil {
+			return fmt.Errorf("read %s: %w", file, err)
+		}
+		items = append(items, it)
+	}
+	// Publication order; articles without a date keep their file order.
+	slices.SortStableFunc(items, func(a, b source.Item) int {
+		pa, pb := a.Hint.Published, b.Hint.Published
+		switch {
+		case pa == nil || pb == nil:
+			return 0
+		default:
+			return pa.Compare(*pb)
+		}
+	})
+
+	dir, err := os.MkdirTemp("", "parallax-eval-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	st, err := sqlite.Open(ctx, filepath.Join(dir, "eval.db"), app.Log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	p, err := pipeline.New(ctx, st, pipeline.Options{}, app.Log)
+	if err != nil {
+		return err
+	}
+	report := clusterReport{File: file, Articles: len(items)}
+	var goldLabels, predicted []string
+	i := 0
+	p.IngestItems(ctx, items, func(r pipeline.Result) {
+		it := items[i]
+		i++
+		label, ok := gold[it.Hint.ExternalID]
+		if !ok {
+			return
+		}
+		pred := "story-" + strconv.FormatInt(r.Story, 10)
+		if r.Err != nil {
+			report.Failed++
+			pred = "failed-" + it.Input // an article that failed is a story of its own
+		}
+		goldLabels = append(goldLabels, label)
+		predicted = append(predicted, pred)
+	})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	arts, err := st.Articles(ctx, storeAll)
+	if err != nil {
+		return err
+	}
+	for _, a := range arts {
+		if a.CopyOf != nil {
+			report.Copies++
+		}
+	}
+	report.ClusterScores = eval.Score(goldLabels, predicted)
+	if app.JSON {
+		return app.writeJSON(report)
+	}
+	s := report.ClusterScores
+	fmt.Fprintf(app.Stdout, "%s: %d articles, %d gold stories, %d stories found, %d copies, %d failed\n",
+		file, report.Articles, s.GoldStories, s.Stories, report.Copies, report.Failed)
+	fmt.Fprintf(app.Stdout, "B-cubed   P %.4f  R %.4f  F1 %.4f\n", s.B3P, s.B3R, s.B3F1)
+	fmt.Fprintf(app.Stdout, "pairwise  P %.4f  R %.4f  F1 %.4f\n", s.PairP, s.PairR, s.PairF1)
+	fmt.Fprintf(app.Stdout, "ARI       %.4f\n", s.ARI)
+	return nil
+}
+
+// runEvalExtract scores Parallax's extraction on a directory in the form of
+// the article-extraction benchmark; --bare scores bare go-trafilatura, the
+// reference, the same way.
+func runEvalExtract(ctx context.Context, app *App, args []string) error {
+	fs := flag.NewFlagSet("eval extract", flag.ContinueOnError)
+	bare := fs.Bool("bare", false, "score bare go-trafilatura instead of Parallax")
+	perPage := fs.Bool("pages", false, "with --json, keep the per-page figures")
+	rest, err := app.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return fmt.Errorf("%w: parallax eval extract DIR [--bare] [--json]", errUsage)
+	}
+	fn := eval.ParallaxExtractor(extract.Options{})
+	if *bare {
+		fn = eval.TrafilaturaExtractor
+	}
+	res, err := eval.Extract(ctx, rest[0], fn)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		if !*perPage {
+			res.PerPage = nil
+		}
+		return app.writeJSON(res)
+	}
+	fmt.Fprintln(app.Stdout, res)
+	return nil
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/parallax-news/parallax/internal/pipeline"
+)
+
+// ingestSummary counts what an ingest run did with its inputs.
+type ingestSummary struct {
+	New    int `json:"new"`
+	Known  int `json:"known"`
+	Failed int `json:"failed"`
+}
+
+func (s ingestSummary) String() string {
+	return fmt.Sprintf("%d new, %d already known, %d failed", s.New, s.Known, s.Failed)
+}
+
+func (s *ingestSummary) add(r pipeline.Result) {
+	switch r.Status {
+	case pipeline.StatusNew:
+		s.New++
+	case pipeline.StatusKnown:
+		s.Known++
+	default:
+		s.Failed++
+	}
+}
+
+func runIngest(ctx context.Context, app *App, args []string) error {
+	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
+	var opt pipeline.Options
+	fs.StringVar(&opt.Extract.Outlet, "outlet", "", "outlet name for every article of these inputs")
+	fs.StringVar(&opt.Extract.OutletFile, "outlets", os.Getenv("PARALLAX_OUTLETS"), "file of extra outlet domains: lines \"domain<TAB>Name\"")
+	fs.BoolVar(&opt.Source.AllowPrivate, "allow-private", false, "allow fetching from loopback, private and link-local addresses")
+	verbose := fs.Bool("v", false, "print one line per article")
+	inputs, err := app.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(inputs) == 0 {
+		return fmt.Errorf("%w: parallax ingest [--outlet NAME] PATH|URL|- ...", errUsage)
+	}
+	opt.Source.Outlet = opt.Extract.Outlet
+	opt.Source.Stdin = app.Stdin
+
+	p, st, err := app.openPipeline(ctx, opt)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	var bar *progressbar.ProgressBar
+	if f, ok := app.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !*verbose {
+		bar = progressbar.NewOptions(-1,
+			progressbar.OptionSetWriter(f),
+			progressbar.OptionSetDescription("ingesting"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("articles"),
+			progressbar.OptionClearOnFinish(),
+		)
+	}
+	var sum ingestSummary
+	p.Ingest(ctx, inputs, func(r pipeline.Result) {
+		sum.add(r)
+		if bar != nil {
+			bar.Add(1)
+		}
+		switch {
+		case r.Err != nil:
+			if bar != nil {
+				bar.Clear()
+			}
+			fmt.Fprintf(app.Stderr, "error: %v\n", r.Err)
+		case *verbose:
+			fmt.Fprintf(app.Stdout, "%s\t%d\tstory %d\t%s\n", r.Status, r.Article, r.Story, r.Input)
+		}
+	})
+	if bar != nil {
+		bar.Finish()
+	}
+	if app.JSON {
+		if err := app.writeJSON(sum); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(app.Stdout, sum)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted: %w", err)
+	}
+	if sum.Failed > 0 {
+		return fmt.Errorf("%d of %d inputs failed", sum.Failed, sum.New+sum.Known+sum.Failed)
+	}
+	return nil
+}

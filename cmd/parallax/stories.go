@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/compare"
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/pipeline"
+	"github.com/parallax-news/parallax/internal/store"
+)
+
+func runStories(ctx context.Context, app *App, args []string) error {
+	fs := flag.NewFlagSet("stories", flag.ContinueOnError)
+	var q store.StoryQuery
+	fs.StringVar(&q.Outlet, "outlet", "", "only stories an outlet covered")
+	fs.StringVar(&q.Entity, "entity", "", "only stories mentioning this entity")
+	fs.StringVar(&q.Language, "language", "", "only stories in this language (ISO 639-1)")
+	fs.StringVar(&q.Sort, "sort", "newest", "newest, biggest or updated")
+	fs.IntVar(&q.Limit, "limit", 0, "at most this many stories (0: all)")
+	since := fs.String("since", "", "only stories published on or after this date (YYYY-MM-DD)")
+	if _, err := app.parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *since != "" {
+		t, err := time.Parse(time.DateOnly, *since)
+		if err != nil {
+			return fmt.Errorf("%w: --since %q: want YYYY-MM-DD", errUsage, *since)
+		}
+		q.Since = t
+	}
+	st, err := app.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	stories, err := st.Stories(ctx, q)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		if stories == nil {
+			stories = []model.StorySummary{}
+		}
+		for i := range stories {
+			if stories[i].Outlets == nil {
+				stories[i].Outlets = []string{}
+			}
+		}
+		return app.writeJSON(stories)
+	}
+	w := tabwriter.NewWriter(app.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tARTICLES\tPUBLISHED\tOUTLETS\tTITLE")
+	for _, s := range stories {
+		pub := "-"
+		if s.LastPublished != nil {
+			pub = s.LastPublished.Format(time.DateOnly)
+		}
+		fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\n", s.ID, s.Articles, pub,
+			truncate(strings.Join(s.Outlets, ", "), 40), truncate(s.Title, 70))
+	}
+	return w.Flush()
+}
+
+func runStory(ctx context.Context, app *App, args []string) error {
+	fs := flag.NewFlagSet("story", flag.ContinueOnError)
+	markdown := fs.Bool("markdown", false, "write a Markdown report")
+	reason := fs.String("reason", "", "why (for merge)")
+	rest, err := app.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) == 3 && rest[0] == "merge" {
+		return runStoryMerge(ctx, app, rest[1], rest[2], *reason)
+	}
+	if len(rest) != 1 {
+		return fmt.Errorf("%w: parallax story ID [--json|--markdown] | parallax story merge A B [--reason TEXT]", errUsage)
+	}
+	id, err := parseID("story", rest[0])
+	if err != nil {
+		return err
+	}
+	p, st, err := app.openPipeline(ctx, pipeline.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	s, err := p.Story(ctx, id)
+	if err != nil {
+		return err
+	}
+	switch {
+	case app.JSON:
+		return app.writeJSON(s)
+	case *markdown:
+		return compare.WriteMarkdown(app.Stdout, s)
+	default:
+		return compare.WriteText(app.Stdout, s)
+	}
+}
+
+// runStoryMerge folds story A into story B.
+func runStoryMerge(ctx context.Context, app *App, a, b, reason string) error {
+	from, err := parseID("story", a)
+	if err != nil {
+		return err
+	}
+	into, err := parseID("story", b)
+	if err != nil {
+		return err
+	}
+	p, st, err := app.openPipeline(ctx, pipeline.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := p.Merge(ctx, from, into, reason)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.writeJSON(c)
+	}
+	fmt.Fprintf(app.Stdout, "merged story %d into story %d\n", from, into)
+	return nil
+}
+
+func runArticleMove(ctx context.Context, app *App, args []string) error {
+	fs := flag.NewFlagSet("article move", flag.ContinueOnError)
+	to := fs.Int64("to", 0, "the story to move the article to")
+	newStory := fs.Bool("new", false, "move the article to a new story of its own")
+	reason := fs.String("reason", "", "why")
+	rest, err := app.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 || (*to == 0) == !*newStory {
+		return fmt.Errorf("%w: parallax article move ID --to STORY|--new [--reason TEXT]", errUsage)
+	}
+	id, err := parseID("article", rest[0])
+	if err != nil {
+		return err
+	}
+	p, st, err := app.openPipeline(ctx, pipeline.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := p.Move(ctx, id, *to, *reason)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.writeJSON(c)
+	}
+	fmt.Fprintf(app.Stdout, "moved article %d to story %d\n", id, c.Target)
+	return nil
+}

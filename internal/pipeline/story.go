@@ -1,0 +1,115 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/parallax-news/parallax/internal/compare"
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/source"
+	"github.com/parallax-news/parallax/internal/store"
+	"github.com/parallax-news/parallax/internal/text"
+)
+
+// Story returns a story with its articles, the comparison of their coverage
+// and the reasons each article is in it. The comparison is cached in the
+// store under the story's version and recomputed when the story changed.
+func (p *Pipeline) Story(ctx context.Context, id int64) (*model.Story, error) {
+	sum, err := p.st.Story(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("story %d: %w", id, err)
+	}
+	version, err := p.st.StoryVersion(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("story %d: %w", id, err)
+	}
+	arts, err := p.st.Articles(ctx, store.ArticleQuery{Story: id, WithText: true})
+	if err != nil {
+		return nil, fmt.Errorf("story %d: articles: %w", id, err)
+	}
+	decisions, err := p.st.Decisions(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("story %d: decisions: %w", id, err)
+	}
+
+	var s *model.Story
+	cached, err := p.st.Comparison(ctx, id, version)
+	switch {
+	case err == nil:
+		s = new(model.Story)
+		if err := json.Unmarshal(cached, s); err != nil {
+			s = nil // a cache written by an older version: recompute
+		}
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, fmt.Errorf("story %d: comparison cache: %w", id, err)
+	}
+	if s == nil {
+		docs := make([]*text.Doc, len(arts))
+		for i := range arts {
+			docs[i] = text.Analyze(arts[i].Title, arts[i].Text)
+		}
+		s, err = compare.Compare(ctx, arts, docs, compare.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("story %d: compare: %w", id, err)
+		}
+		if data, err := json.Marshal(s); err == nil {
+			if err := p.st.PutComparison(ctx, id, version, data); err != nil {
+				p.log.Warn("comparison cache not written", "story", id, "err", err)
+			}
+		}
+	}
+	s.ID, s.Title, s.Explanations = id, sum.Title, decisions
+	// The listing form of each article: the comparison carries the evidence.
+	for i := range arts {
+		arts[i].Text, arts[i].Removed = "", nil
+	}
+	s.Articles = arts
+	return s, nil
+}
+
+// Merge folds story from into story into, as a person asked; later
+// assignments respect it.
+func (p *Pipeline) Merge(ctx context.Context, from, into int64, reason string) (model.Correction, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c, err := p.st.MergeStories(ctx, from, into, reason)
+	if err != nil {
+		return c, fmt.Errorf("merge story %d into %d: %w", from, into, err)
+	}
+	p.cl.Apply(c)
+	return c, nil
+}
+
+// Move puts an article into story to, or a new story when to is 0, as a
+// person asked; later assignments respect it.
+func (p *Pipeline) Move(ctx context.Context, article, to int64, reason string) (model.Correction, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c, err := p.st.MoveArticle(ctx, article, to, reason)
+	if err != nil {
+		return c, fmt.Errorf("move article %d: %w", article, err)
+	}
+	p.cl.Apply(c)
+	return c, nil
+}
+
+// IngestURL fetches one URL (a page or a feed) and ingests what it holds,
+// returning the result of its first article.
+func (p *Pipeline) IngestURL(ctx context.Context, url string) (Result, error) {
+	var first *Result
+	var errs []error
+	p.Ingest(ctx, []string{url}, func(r Result) {
+		if first == nil {
+			first = &r
+		}
+		if r.Err != nil {
+			errs = append(errs, r.Err)
+		}
+	})
+	if first == nil {
+		return Result{Input: url, Status: StatusFailed}, fmt.Errorf("%s: %w", url, source.ErrEmpty)
+	}
+	return *first, errors.Join(errs...)
+}
