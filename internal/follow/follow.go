@@ -39,6 +39,7 @@ import (
 type Store interface {
 	Feeds(ctx context.Context) ([]model.Feed, error)
 	UpdateFeed(ctx context.Context, f model.Feed) error
+	Known(ctx context.Context, url, contentHash string) (int64, error)
 }
 
 // Fetcher makes conditional GET requests; *fetch.Client is one.
@@ -303,8 +304,7 @@ func (p *Poller) poll(ctx context.Context, f model.Feed) {
 	p.entriesKnown.Add(int64(res.Known))
 	p.entriesFailed.Add(int64(res.Failed))
 
-	// The poll's own deadline may have passed; recording its outcome must
-	// not fail for that.
+	// Shutdown may begin while the outcome is written: finish writing it.
 	uctx, ucancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer ucancel()
 	if err := p.st.UpdateFeed(uctx, f); err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -344,6 +344,16 @@ func (p *Poller) fetchAndIngest(ctx context.Context, f model.Feed) pollResult {
 			res.Failed++
 			res.firstErr = cmp.Or(res.firstErr, err)
 			continue
+		}
+		// An entry whose link is stored already is known without the
+		// pipeline's extraction: feeds without validators repeat every
+		// entry at every poll. A link that is not yet canonical falls
+		// through to the pipeline, which recognises it after cleaning.
+		if it.Hint.URL != "" {
+			if _, err := p.st.Known(ctx, it.Hint.URL, ""); err == nil {
+				res.Known++
+				continue
+			}
 		}
 		if f.Outlet != "" {
 			it.Hint.Outlet = f.Outlet // the user's word for whose feed it is wins

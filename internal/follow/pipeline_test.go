@@ -1,6 +1,7 @@
 package follow
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,11 +10,13 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/pipeline"
+	"github.com/parallax-news/parallax/internal/source"
 	"github.com/parallax-news/parallax/internal/source/fetch"
 	"github.com/parallax-news/parallax/internal/store"
 	"github.com/parallax-news/parallax/internal/store/sqlite"
@@ -25,6 +28,16 @@ func article(base, id, title string) string {
 	body := strings.Repeat(fmt.Sprintf("Reporters in %s followed the talks closely and filed story %s. ", title, id), 6)
 	return fmt.Sprintf(`<item><guid>%[1]s/%[2]s</guid><link>%[1]s/%[2]s</link><title>%[3]s</title>`+
 		`<pubDate>Thu, 06 Jul 2023 12:00:00 GMT</pubDate><description>%[4]s</description></item>`, base, id, title, body)
+}
+
+type countingIngester struct {
+	Ingester
+	calls atomic.Int64
+}
+
+func (c *countingIngester) IngestItem(ctx context.Context, it source.Item) (pipeline.Result, error) {
+	c.calls.Add(1)
+	return c.Ingester.IngestItem(ctx, it)
 }
 
 // TestPipelineNoDuplicates polls, through the real pipeline and store, a
@@ -59,7 +72,8 @@ func TestPipelineNoDuplicates(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	p := New(st, fetch.New(fetch.Options{AllowPrivate: true}), pl, Options{Interval: time.Minute}, log)
+	in := &countingIngester{Ingester: pl}
+	p := New(st, fetch.New(fetch.Options{AllowPrivate: true}), in, Options{Interval: time.Minute}, log)
 	p.now = func() time.Time { return now }
 
 	if err := p.PollOnce(t.Context()); err != nil {
@@ -75,6 +89,9 @@ func TestPipelineNoDuplicates(t *testing.T) {
 
 	if s := p.Stats(); s.New != 3 || s.Known != 4 || s.Failed != 0 || s.FetchErrors != 0 {
 		t.Errorf("Stats() = %+v, want 3 new and 4 known entries over two polls", s)
+	}
+	if n := in.calls.Load(); n != 3 {
+		t.Errorf("pipeline ran %d times, want 3: entries with a stored link skip it", n)
 	}
 	arts, err := st.Articles(t.Context(), store.ArticleQuery{})
 	if err != nil {
