@@ -41,7 +41,7 @@ type Options struct {
 
 // Defaults of Options.
 const (
-	DefaultThreshold     = 0.3
+	DefaultThreshold     = 0.2
 	DefaultDateSlackDays = 180
 )
 

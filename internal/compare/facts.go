@@ -21,6 +21,11 @@ type sentence struct {
 	terms []string
 	// ids are terms as sorted feature ids of the story, filled by alignment.
 	ids []int32
+	// named marks the terms written capitalised inside the sentence, and
+	// namedIDs lists their sorted ids: two sentences that share only names
+	// may name the same people and still state different facts.
+	named    map[string]bool
+	namedIDs []int32
 	// nums are the quantities the sentence states, for discrepancies.
 	nums []float64
 	// names are its capitalised words, for name discrepancies.
@@ -88,6 +93,12 @@ func newSentence(s string) sentence {
 		if !seen[term] {
 			seen[term] = true
 			st.terms = append(st.terms, term)
+		}
+		if r := firstRune(t.Text); i > 0 && r >= 'A' && r <= 'Z' {
+			if st.named == nil {
+				st.named = map[string]bool{}
+			}
+			st.named[term] = true
 		}
 	}
 	return st
@@ -294,6 +305,10 @@ func copySentence(c *article, s sentence) string {
 	return s.text
 }
 
+// nameWeight scales the weight of names: sharing "Volodymyr Zelensky"
+// makes two sentences related, sharing what he did makes them one fact.
+const nameWeight = 0.8
+
 // featureIDs numbers the story's terms and weighs each by its inverse
 // sentence frequency, so that a shared "Kupchan" counts and a shared
 // "officials" barely does.
@@ -307,7 +322,7 @@ func featureIDs(as []*article) []float64 {
 		}
 		for j := range a.sents {
 			s := &a.sents[j]
-			s.ids = s.ids[:0]
+			s.ids, s.namedIDs = s.ids[:0], s.namedIDs[:0]
 			for _, t := range s.terms {
 				id, ok := ids[t]
 				if !ok {
@@ -316,9 +331,13 @@ func featureIDs(as []*article) []float64 {
 					df = append(df, 0)
 				}
 				df[id]++
+				if s.named[t] {
+					s.namedIDs = append(s.namedIDs, id)
+				}
 				s.ids = append(s.ids, id)
 			}
 			slices.Sort(s.ids)
+			slices.Sort(s.namedIDs)
 			n++
 		}
 	}
@@ -377,6 +396,9 @@ func alignPair(links []link, a, b *article, fa, fb int, w []float64, threshold f
 				continue // one shared word is a coincidence, not a fact
 			}
 			s := shared / (nA[i] * nB[j])
+			if s < strongSim && sharedContent(&a.sents[i], &b.sents[j]) < minSharedContent {
+				continue
+			}
 			sims[i*nb+j] = s
 			if bestA[i] < 0 || s > sims[i*nb+bestA[i]] {
 				bestA[i] = j
@@ -395,6 +417,35 @@ func alignPair(links []link, a, b *article, fa, fb int, w []float64, threshold f
 		}
 	}
 	return links
+}
+
+// minSharedContent is how many words other than names two sentences must
+// share to state one fact: "Zelensky's office would not comment" and
+// "Zelenskyy's visit to Prague" share a name, not a fact.
+const minSharedContent = 2
+
+// sharedContent counts the ids x and y share that neither sentence writes
+// as a name.
+func sharedContent(x, y *sentence) int {
+	n := 0
+	for i, j := 0, 0; i < len(x.ids) && j < len(y.ids); {
+		switch {
+		case x.ids[i] < y.ids[j]:
+			i++
+		case x.ids[i] > y.ids[j]:
+			j++
+		default:
+			id := x.ids[i]
+			if _, ok := slices.BinarySearch(x.namedIDs, id); !ok {
+				if _, ok := slices.BinarySearch(y.namedIDs, id); !ok {
+					n++
+				}
+			}
+			i++
+			j++
+		}
+	}
+	return n
 }
 
 // dot returns the weighted overlap of two sorted id lists and its size.

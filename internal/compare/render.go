@@ -23,10 +23,10 @@ func sections(st *model.Story) []section {
 	var out []section
 	cov := section{title: "Coverage", head: []string{"Outlet", "Title", "Published", "Note"}}
 	ids := map[int64]string{}
-	for _, a := range st.Articles {
-		ids[a.ID] = a.Outlet
+	for i, a := range st.Articles {
+		ids[a.ID] = outletName(&a, i)
 	}
-	for _, a := range st.Articles {
+	for i, a := range st.Articles {
 		pub := "unknown"
 		if a.Published != nil {
 			pub = a.Published.Format("2006-01-02")
@@ -35,7 +35,7 @@ func sections(st *model.Story) []section {
 		if a.CopyOf != nil {
 			note = fmt.Sprintf("copy of article %d (%s)", *a.CopyOf, ids[*a.CopyOf])
 		}
-		cov.rows = append(cov.rows, []string{a.Outlet, a.Title, pub, note})
+		cov.rows = append(cov.rows, []string{outletName(&a, i), a.Title, pub, note})
 	}
 	if len(cov.rows) > 0 {
 		out = append(out, cov)

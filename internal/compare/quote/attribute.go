@@ -9,8 +9,10 @@ import (
 // "Zelenskyy said" and "The official said" resolve to someone named earlier.
 type extractor struct {
 	body string
-	// people are the person names seen so far, in order of appearance.
-	people []string
+	// people are the persons named so far, in order of appearance.
+	people []mention
+	// spans are the quotes of the current paragraph.
+	spans []span
 	// prevQuote* describe the last quote of the previous paragraph, which a
 	// paragraph of bare quotation continues.
 	prevQuoteSpeaker, prevQuoteCue string
@@ -224,6 +226,8 @@ func (x *extractor) attribution(words []word, s span, sStart, sEnd int, afterQuo
 	var after, before []word
 	for _, w := range words {
 		switch {
+		case w.start == s.end:
+			// the closing mark itself
 		case w.start >= s.end && w.end <= sEnd:
 			after = append(after, w)
 		case w.start >= sStart && w.end <= s.start:
@@ -251,16 +255,12 @@ func (x *extractor) fromAfter(after []word, at int) subject {
 	}
 	rest := after[i:]
 	for j, w := range rest {
-		if j > 10 || (w.punct && w.s != "." && w.s != ",") || isOpen(runeOf(w.s)) {
+		// The subject may hold an appositive between commas ("the lawyer,
+		// Mark D. Sheridan, said"); any other mark ends the attribution.
+		if j > 14 || (w.punct && w.s != "," && w.s != "(" && w.s != ")") || isOpen(runeOf(w.s)) {
 			break
 		}
-		if w.punct {
-			if j == 0 {
-				continue
-			}
-			break // the clause after the quote ended without a verb
-		}
-		if !speechVerbs[lower(w)] {
+		if w.punct || !speechVerbs[lower(w)] || j > 0 && passive[lower(rest[j-1])] {
 			continue
 		}
 		cue := x.cue(rest[j:])
@@ -271,9 +271,47 @@ func (x *extractor) fromAfter(after []word, at int) subject {
 			}
 			return subject{speaker: x.resolve(x.span(name), at), cue: x.body[w.start:w.end], ok: true}
 		}
-		return x.subjectOf(rest[:j], cue, at)
+		if c := pickClause(splitClauses(dropParens(rest[:j]))); c != nil {
+			return x.subjectOf(c, cue, at)
+		}
+		return subject{}
 	}
 	return subject{}
+}
+
+// dropParens removes parenthetical words: "Rep. Stephen Fincher (R-Tenn.)".
+func dropParens(ws []word) []word {
+	out := make([]word, 0, len(ws))
+	depth := 0
+	for _, w := range ws {
+		switch {
+		case w.punct && w.s == "(":
+			depth++
+		case w.punct && w.s == ")":
+			depth = max(depth-1, 0)
+		case depth == 0:
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// pickClause chooses, among the comma-separated parts of a subject, the
+// one naming the speaker: the last with a name or pronoun, else the last
+// that is not an appositive ("the lawyer", "an outspoken critic of ...").
+func pickClause(clauses [][]word) []word {
+	for k := len(clauses) - 1; k >= 0 && k >= len(clauses)-4; k-- {
+		c := clauses[k]
+		if len(c) > 0 && (lastName(c) != nil || len(c) == 1 && (pronouns[lower(c[0])] || nobody[lower(c[0])])) {
+			return c
+		}
+	}
+	for k := len(clauses) - 1; k >= 0; k-- {
+		if c := clauses[k]; len(c) > 0 && (k == 0 || !isAppositive(c)) {
+			return c
+		}
+	}
+	return nil
 }
 
 // fromBefore reads "SPEAKER VERB ...“" in the quote's sentence.
@@ -286,12 +324,12 @@ func (x *extractor) fromBefore(before []word, at int) subject {
 		// The subject runs back to the start of its clause; an appositive
 		// between commas ("Beck, an outspoken critic of the president, said")
 		// is skipped to reach the name.
-		clauses := splitClauses(before[:j])
-		for k := len(clauses) - 1; k >= 0 && k >= len(clauses)-3; k-- {
-			sub := x.subjectOf(clauses[k], x.cue(before[j:]), at)
-			if sub.speaker != "" || k == len(clauses)-1 && len(clauses[k]) > 0 && !isAppositive(clauses[k]) {
-				return sub
-			}
+		clauses := splitClauses(dropParens(before[:j]))
+		if len(clauses) > 4 {
+			clauses = clauses[len(clauses)-4:]
+		}
+		if c := pickClause(clauses); c != nil {
+			return x.subjectOf(c, x.cue(before[j:]), at)
 		}
 		return subject{cue: x.cue(before[j:]), ok: true}
 	}
@@ -481,15 +519,13 @@ func (x *extractor) resolve(name string, at int) string {
 	if strings.ContainsRune(name, ' ') {
 		return name
 	}
-	for i := len(x.people) - 1; i >= 0; i-- {
-		if sameSurname(lastWord(x.people[i]), name) {
-			return x.people[i]
-		}
+	if full := x.known(name); full != "" {
+		return full
 	}
 	// The full name may come earlier in the same paragraph.
-	for _, p := range x.peopleIn(0, at) {
-		if sameSurname(lastWord(p), name) {
-			return p
+	for _, p := range x.peopleIn(x.seenUpTo, at) {
+		if sameSurname(lastWord(p.name), name) {
+			return p.name
 		}
 	}
 	return name
@@ -513,13 +549,33 @@ func lastWord(s string) string {
 	return s
 }
 
-// lastPerson is the last person named before at, for "he said".
+// mention is a person named in the article; subject marks a name early
+// in its sentence (or a speaker), the usual antecedent of "he said".
+type mention struct {
+	name    string
+	subject bool
+}
+
+// lastPerson is the person "he" or "she" at at refers to: the last subject
+// of the paragraph so far, else the last speaker or subject before it, else
+// the last person named.
 func (x *extractor) lastPerson(at int) string {
-	if ps := x.peopleIn(x.seenUpTo, at); len(ps) > 0 {
-		return x.resolve(ps[len(ps)-1], at)
+	cur := x.peopleIn(x.seenUpTo, at)
+	for i := len(cur) - 1; i >= 0; i-- {
+		if cur[i].subject {
+			return cur[i].name
+		}
+	}
+	for i := len(x.people) - 1; i >= 0; i-- {
+		if x.people[i].subject {
+			return x.people[i].name
+		}
+	}
+	if len(cur) > 0 {
+		return cur[len(cur)-1].name
 	}
 	if len(x.people) > 0 {
-		return x.people[len(x.people)-1]
+		return x.people[len(x.people)-1].name
 	}
 	return ""
 }
@@ -529,42 +585,75 @@ func (x *extractor) notePerson(name string) {
 	if !strings.ContainsRune(name, ' ') || !isPersonName(name) {
 		return
 	}
-	x.people = append(x.people, name)
+	x.people = append(x.people, mention{name, true})
 }
 
 // notePeople records the people named in body[start:end].
 func (x *extractor) notePeople(start, end int) {
-	for _, p := range x.peopleIn(start, end) {
-		x.people = append(x.people, p)
-	}
+	x.people = append(x.people, x.peopleIn(start, end)...)
 	x.seenUpTo = end
 }
 
-// peopleIn returns the likely person names of body[start:end]: capitalised
-// runs of two to four words with no organisation or place word, role titles
-// removed.
-func (x *extractor) peopleIn(start, end int) []string {
-	ws := lex(x.body, start, end)
-	var out []string
-	for i := 0; i < len(ws); {
-		if !isCap(ws[i]) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(ws) && (isCap(ws[j]) || nameJoiners[ws[j].s] && j+1 < len(ws) && isCap(ws[j+1])) {
-			j++
-		}
-		run := ws[i:j]
-		i = j
-		for len(run) > 0 && (notNames[run[0].s] || titles[run[0].s]) {
-			run = run[1:]
-		}
-		if name := lastName(run); len(name) >= 2 && len(name) <= 4 && isPersonName(x.span(name)) {
-			out = append(out, trimPossessive(x.span(name)))
+// peopleIn returns the likely person names of body[start:end] outside
+// quotation marks: capitalised runs of two to four words with no
+// organisation or place word, role titles removed, and surnames of people
+// named before.
+func (x *extractor) peopleIn(start, end int) []mention {
+	var out []mention
+	for _, sent := range sentences(lex(x.body, start, end)) {
+		n := 0 // words so far in the sentence
+		for i := 0; i < len(sent); {
+			if x.quoted(sent[i].start) || !isCap(sent[i]) {
+				if !sent[i].punct {
+					n++
+				}
+				i++
+				continue
+			}
+			j := i
+			for j < len(sent) && (isCap(sent[j]) || nameJoiners[sent[j].s] && j+1 < len(sent) && isCap(sent[j+1])) {
+				j++
+			}
+			run := sent[i:j]
+			early := n < 6
+			n += j - i
+			i = j
+			for len(run) > 0 && (notNames[run[0].s] || titles[run[0].s]) {
+				run = run[1:]
+			}
+			name := lastName(run)
+			switch {
+			case len(name) >= 2 && len(name) <= 4 && isPersonName(x.span(name)):
+				out = append(out, mention{trimPossessive(x.span(name)), early})
+			case len(name) == 1:
+				if full := x.known(trimPossessive(name[0].s)); full != "" {
+					out = append(out, mention{full, early})
+				}
+			}
 		}
 	}
 	return out
+}
+
+// known returns the full name of a person named before whose surname is s.
+func (x *extractor) known(s string) string {
+	for i := len(x.people) - 1; i >= 0; i-- {
+		if sameSurname(lastWord(x.people[i].name), s) {
+			return x.people[i].name
+		}
+	}
+	return ""
+}
+
+// quoted reports whether offset i lies inside a quote of the current
+// paragraph: names said by a speaker are not antecedents.
+func (x *extractor) quoted(i int) bool {
+	for _, s := range x.spans {
+		if i >= s.start && i < s.end {
+			return true
+		}
+	}
+	return false
 }
 
 func trimPossessive(s string) string {

@@ -48,6 +48,7 @@ func Extract(body string) []Quote {
 	var out []Quote
 	for i, p := range paras {
 		spans := quoteSpans(body, p, nextOpensQuote(body, paras, i))
+		x.spans = spans
 		before := len(out)
 		for k, s := range spans {
 			prev, next := p.start, p.end
