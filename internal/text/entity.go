@@ -622,29 +622,35 @@ func group(ms []mention) []Entity {
 		gr.mentions = append(gr.mentions, i)
 	}
 	// A lone surname joins the person of that surname with most mentions;
-	// a lone acronym the organisation it abbreviates.
+	// a lone acronym the organisation it abbreviates. Longer names are
+	// indexed by surname and initials so that this stays linear.
+	bySurname := map[string][]*groupT{}
+	byInitials := map[string][]*groupT{}
+	for _, gr := range order {
+		m := &ms[gr.mentions[0]]
+		if gr.gaz != nil || len(m.words) < 2 {
+			continue
+		}
+		if kindOf(ms, gr) == model.EntityPerson {
+			last := m.words[len(m.words)-1]
+			bySurname[last] = append(bySurname[last], gr)
+		}
+		ini := initials(m.words)
+		byInitials[ini] = append(byInitials[ini], gr)
+	}
 	for _, gr := range order {
 		m := &ms[gr.mentions[0]]
 		if gr.gaz != nil || len(m.words) != 1 {
 			continue
 		}
+		cands := bySurname[m.words[0]]
+		if m.acronym {
+			cands = byInitials[m.words[0]]
+		}
 		var best *groupT
-		for _, other := range order {
-			if other == gr || other.merged || other.gaz != nil {
-				continue
-			}
-			om := &ms[other.mentions[0]]
-			if len(om.words) < 2 {
-				continue
-			}
-			ok := false
-			if m.acronym {
-				ok = initials(om.words) == m.words[0]
-			} else {
-				ok = om.words[len(om.words)-1] == m.words[0] && kindOf(ms, other) == model.EntityPerson
-			}
-			if ok && (best == nil || len(other.mentions) > len(best.mentions)) {
-				best = other
+		for _, c := range cands {
+			if best == nil || len(c.mentions) > len(best.mentions) {
+				best = c
 			}
 		}
 		if best != nil {
@@ -720,7 +726,7 @@ func entityOf(ms []mention, gr *groupT) Entity {
 		}
 		if m.sent == titleSentence {
 			e.InTitle = true
-		} else if !slices.Contains(e.Sentences, m.sent) {
+		} else {
 			e.Sentences = append(e.Sentences, m.sent)
 		}
 		if !m.weak {
@@ -730,6 +736,7 @@ func entityOf(ms []mention, gr *groupT) Entity {
 		}
 	}
 	slices.Sort(e.Sentences)
+	e.Sentences = slices.Compact(e.Sentences)
 	switch {
 	case gr.gaz != nil:
 		e.Name = gr.gaz.name
