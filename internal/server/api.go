@@ -152,7 +152,7 @@ func (s *Server) apiPostArticle(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, fmt.Errorf(`post {"url": "..."} to fetch an article, or its "text": %w`, errBadRequest))
 		return
 	}
-	s.RecordIngest(res.Status)
+	s.RecordIngest(res.Status, 1)
 	switch res.Status {
 	case pipeline.StatusNew:
 		writeJSON(w, http.StatusCreated, ingestAnswer{ID: res.Article, Status: res.Status})
@@ -291,6 +291,9 @@ func (s *Server) apiAddFeed(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.apiFail(w, r, fmt.Errorf("add feed %s: %w", req.URL, err))
 		return
+	}
+	if s.cfg.FeedAdded != nil {
+		s.cfg.FeedAdded()
 	}
 	writeJSON(w, http.StatusCreated, f)
 }

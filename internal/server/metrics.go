@@ -51,10 +51,12 @@ func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 
-// RecordIngest counts one ingested input by its outcome (new, known,
+// RecordIngest counts n ingested inputs with one outcome (new, known,
 // failed); the feed poller reports here too.
-func (s *Server) RecordIngest(status string) {
-	s.metrics.ingested.WithLabelValues(status).Inc()
+func (s *Server) RecordIngest(status string, n int) {
+	if n > 0 {
+		s.metrics.ingested.WithLabelValues(status).Add(float64(n))
+	}
 }
 
 // RecordFetchError counts one failed fetch of a URL or feed.

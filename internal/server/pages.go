@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -120,7 +121,7 @@ func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) {
 		s.pageFail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "article", s.newPage(w, r, v.Title, filter{}, v))
+	s.render(w, r, http.StatusOK, "article", s.newPage(w, r, cmp.Or(v.Title, "Untitled article"), filter{}, v))
 }
 
 func (s *Server) outletsPage(w http.ResponseWriter, r *http.Request) {

@@ -34,6 +34,9 @@ type Config struct {
 	// BaseURL is the public address (e.g. "https://news.example.org") used
 	// for absolute links and ids in Atom feeds; empty takes the request's host.
 	BaseURL string
+	// FeedAdded, when set, is called after a feed is added, so the poller
+	// can fetch it at once rather than at its next tick.
+	FeedAdded func()
 }
 
 // Server is the whole HTTP surface; it is an http.Handler.

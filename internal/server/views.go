@@ -89,13 +89,36 @@ const cardTimelineRows = 4
 func (s *Server) storyCards(ctx context.Context, stories []model.StorySummary) ([]storyCard, error) {
 	cards := make([]storyCard, 0, len(stories))
 	for _, sum := range stories {
-		arts, err := s.st.Articles(ctx, store.ArticleQuery{Story: sum.ID})
+		// Only an untitled story needs its articles' text, for a stand-in title.
+		arts, err := s.st.Articles(ctx, store.ArticleQuery{Story: sum.ID, WithText: sum.Title == ""})
 		if err != nil {
 			return nil, fmt.Errorf("articles of story %d: %w", sum.ID, err)
+		}
+		if sum.Title == "" {
+			sum.Title = standInTitle(arts)
 		}
 		cards = append(cards, storyCard{StorySummary: sum, Timeline: newTimeline(arts, 360, 120, cardTimelineRows)})
 	}
 	return cards, nil
+}
+
+const standInRunes = 100
+
+// standInTitle names a story none of whose inputs had a title (plain text
+// without a headline, some datasets): the first article title there is,
+// else the opening words of its first text.
+func standInTitle(arts []model.Article) string {
+	for _, a := range arts {
+		if a.Title != "" {
+			return a.Title
+		}
+	}
+	for _, a := range arts {
+		if first, _, _ := strings.Cut(strings.TrimSpace(a.Text), "\n"); first != "" {
+			return shorten(standInRunes, first)
+		}
+	}
+	return "Untitled story"
 }
 
 // storyView is everything the story page shows.
@@ -107,8 +130,11 @@ type storyView struct {
 	Unique   []outletFacts
 	Columns  []column
 	Decided  []explanation
-	Timeline timeline
-	Lineage  *lineage
+	// Entities are the story's, most widely named first; MoreEntities are
+	// the tail, folded away on the page.
+	Entities, MoreEntities []model.Entity
+	Timeline               timeline
+	Lineage                *lineage
 }
 
 // coverageRow is an article reporting the story and the copies of it.
@@ -147,6 +173,16 @@ func (s *Server) storyPage(ctx context.Context, id int64) (*storyView, error) {
 		return nil, fmt.Errorf("articles of story %d: %w", id, err)
 	}
 	slices.SortStableFunc(arts, byPublished)
+	nameOutlets(arts)
+	nameOutlets(st.Articles)
+	if st.Title == "" {
+		st.Title = standInTitle(arts)
+	}
+	for i, a := range arts {
+		if a.Title == "" {
+			arts[i].Title = standInTitle(arts[i : i+1])
+		}
+	}
 	v := &storyView{Story: st, Timeline: newTimeline(arts, 720, 160, len(arts)), Lineage: newLineage(st)}
 
 	copies := map[int64][]model.Article{}
@@ -196,6 +232,13 @@ func (s *Server) storyPage(ctx context.Context, id int64) (*storyView, error) {
 		}
 		v.Columns = append(v.Columns, col)
 	}
+	v.Entities = slices.Clone(st.Entities)
+	slices.SortStableFunc(v.Entities, func(a, b model.Entity) int {
+		return cmp.Or(cmp.Compare(len(b.Outlets), len(a.Outlets)), cmp.Compare(b.Mentions, a.Mentions))
+	})
+	if len(v.Entities) > shownEntities {
+		v.Entities, v.MoreEntities = v.Entities[:shownEntities], v.Entities[shownEntities:]
+	}
 	byArticle := map[int64]model.Article{}
 	for _, a := range arts {
 		byArticle[a.ID] = a
@@ -204,6 +247,18 @@ func (s *Server) storyPage(ctx context.Context, id int64) (*storyView, error) {
 		v.Decided = append(v.Decided, explanation{Article: byArticle[d.Article], Decision: d})
 	}
 	return v, nil
+}
+
+const shownEntities = 12
+
+// nameOutlets gives articles of unknown outlet the name the comparison
+// gives them, so the page's columns, tables and picture agree with it.
+func nameOutlets(arts []model.Article) {
+	for i, a := range arts {
+		if strings.TrimSpace(a.Outlet) == "" {
+			arts[i].Outlet = fmt.Sprintf("unknown outlet (article %d)", a.ID)
+		}
+	}
 }
 
 func inStory(arts []model.Article, id int64) bool {

@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/follow"
+	"github.com/parallax-news/parallax/internal/pipeline"
+	"github.com/parallax-news/parallax/internal/server"
+	"github.com/parallax-news/parallax/internal/source/fetch"
+)
+
+// Server timeouts: a slow or idle client cannot hold a connection for long,
+// while a story page or an ingest with a fetch has time to finish.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 2 * time.Minute
+	idleTimeout       = 2 * time.Minute
+	shutdownTimeout   = 30 * time.Second
+)
+
+// serveConfig is serve's flags; each also reads a PARALLAX_* variable.
+type serveConfig struct {
+	addr         string
+	demo         bool
+	token        string
+	baseURL      string
+	pollInterval time.Duration
+}
+
+func (c *serveConfig) flags(fs *flag.FlagSet) error {
+	demo, err := envBool("PARALLAX_DEMO")
+	if err != nil {
+		return err
+	}
+	interval, err := envDuration("PARALLAX_POLL_INTERVAL", follow.DefaultInterval)
+	if err != nil {
+		return err
+	}
+	fs.StringVar(&c.addr, "addr", envOr("PARALLAX_ADDR", "127.0.0.1:8080"), "listen on HOST:PORT (env PARALLAX_ADDR)")
+	fs.BoolVar(&c.demo, "demo", demo, "serve the bundled demo corpus from a temporary store (env PARALLAX_DEMO)")
+	fs.StringVar(&c.token, "token", os.Getenv("PARALLAX_TOKEN"), "token that allows writes; none: read-only (env PARALLAX_TOKEN)")
+	fs.StringVar(&c.baseURL, "base-url", os.Getenv("PARALLAX_BASE_URL"), "public address for links in feeds, e.g. https://news.example.org (env PARALLAX_BASE_URL)")
+	fs.DurationVar(&c.pollInterval, "poll-interval", interval, "time between polls of each followed feed; 0 stops polling (env PARALLAX_POLL_INTERVAL)")
+	return nil
+}
+
+// runServe serves the web pages, API and feeds until ctx ends (SIGINT or
+// SIGTERM), then stops accepting, lets requests in flight finish and exits.
+func runServe(ctx context.Context, app *App, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var cfg serveConfig
+	if err := cfg.flags(fs); err != nil {
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
+	rest, err := app.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("%w: serve takes no arguments, got %q", errUsage, rest)
+	}
+	if cfg.demo {
+		db, cleanup, err := loadDemo(ctx, app)
+		if err != nil {
+			return fmt.Errorf("load the demo corpus: %w", err)
+		}
+		defer cleanup()
+		app.DB = db
+	}
+	p, st, err := app.openPipeline(ctx, pipeline.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	var poller *follow.Poller
+	// The poller reports into the server's metrics: srv is set below, before
+	// the poller runs.
+	var srv *server.Server
+	if cfg.pollInterval > 0 {
+		poller = follow.New(st, fetch.New(fetch.Options{Logger: app.Log}), p, follow.Options{
+			Interval: cfg.pollInterval,
+			OnPoll: func(pl follow.Poll) {
+				srv.RecordIngest(pipeline.StatusNew, pl.New)
+				srv.RecordIngest(pipeline.StatusKnown, pl.Known)
+				srv.RecordIngest(pipeline.StatusFailed, pl.Failed)
+				if pl.Err != nil {
+					srv.RecordFetchError()
+				}
+			},
+		}, app.Log)
+	}
+	scfg := server.Config{Token: cfg.token, BaseURL: cfg.baseURL}
+	if poller != nil {
+		scfg.FeedAdded = poller.Wake
+	}
+	srv = server.New(scfg, st, p, app.Log)
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(app.Log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if cfg.token == "" {
+		fmt.Fprintln(app.Stderr, "parallax serve: no --token or PARALLAX_TOKEN: read-only, every write is refused")
+	}
+	fmt.Fprintf(app.Stderr, "parallax serve: http://%s/ (database %s)\n", ln.Addr(), app.DB)
+
+	pollDone := make(chan struct{})
+	pollCtx, stopPolling := context.WithCancel(ctx)
+	defer stopPolling()
+	go func() {
+		defer close(pollDone)
+		if poller != nil {
+			poller.Run(pollCtx)
+		}
+	}()
+
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		stopPolling()
+		<-pollDone
+		return fmt.Errorf("serve on %s: %w", cfg.addr, err)
+	case <-ctx.Done():
+	}
+	app.Log.Info("shutting down: finishing requests in flight")
+	stopPolling()
+	// ctx is already done: shutting down needs a deadline of its own.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	err = hs.Shutdown(sctx)
+	<-pollDone
+	if err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve on %s: %w", cfg.addr, err)
+	}
+	return nil
+}
+
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func envBool(name string) (bool, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s=%q is not true or false", name, v)
+	}
+	return b, nil
+}
+
+func envDuration(name string, def time.Duration) (time.Duration, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s=%q is not a duration such as 15m", name, v)
+	}
+	return d, nil
+}
