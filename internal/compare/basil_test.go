@@ -188,11 +188,11 @@ func measureBasil(t *testing.T, opt Options, verbose bool) basilFigures {
 		}
 	}
 	var (
-		quotes, quotesFound, speakersRight       int
-		common, commonFound, commonPaired        int
-		predCommon, predCommonRight              int
-		uniques, uniquesFound, wronglyUnique     int
-		predUnique                               int
+		quotes, quotesFound, speakersRight   int
+		common, commonFound, commonPaired    int
+		predCommon, predCommonRight          int
+		uniques, uniquesFound, wronglyUnique int
+		predUnique                           int
 	)
 	for _, an := range anns {
 		arts := stories[an.story]

@@ -1,6 +1,8 @@
 package quote
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -117,7 +119,7 @@ type subject struct {
 // direct builds the quote of span s in paragraph p.
 // Words before prev (the end of the paragraph's previous quote) belong to
 // that quote's attribution, not this one's.
-func (x *extractor) direct(pi int, p para, s span, prev, next int) (Quote, bool) {
+func (x *extractor) direct(pi int, p para, s span, prev, next int, words []word, ends []int) (Quote, bool) {
 	if pi != x.paraIndex {
 		x.paraIndex, x.paraSpeaker, x.paraCue = pi, "", ""
 	}
@@ -125,9 +127,12 @@ func (x *extractor) direct(pi int, p para, s span, prev, next int) (Quote, bool)
 	if ts >= te || !hasLetter(x.body[ts:te]) {
 		return Quote{}, false
 	}
-	words := lex(x.body, p.start, p.end)
-	sStart, sEnd := sentenceAround(x.body, words, s)
-	sub := x.attribution(words, s, max(sStart, prev), min(sEnd, next), prev > p.start && prev > sStart)
+	sStart, sEnd := sentenceAround(words, ends, s)
+	// Attributions sit next to their quote; the window keeps a huge
+	// paragraph without full stops from costing time per quote.
+	sStart, sEnd = max(sStart, s.start-window), min(sEnd, s.end+window)
+	near := wordsIn(words, sStart, sEnd)
+	sub := x.attribution(near, s, max(sStart, prev), min(sEnd, next), prev > p.start && prev > sStart)
 	q := Quote{Text: x.body[ts:te], Direct: true, Para: pi, Start: ts, End: te,
 		Sentence: strings.TrimSpace(x.body[sStart:sEnd])}
 	n := len(strings.Fields(q.Text))
@@ -173,13 +178,21 @@ func hasLetter(s string) bool {
 	return false
 }
 
-// sentenceAround returns the bounds of the sentence holding span s,
+// window bounds, in bytes, the text around a quote read for its
+// attribution and the text before a pronoun searched for its antecedent.
+const window = 600
+
+// sentenceEnds returns the offsets where the paragraph's sentences end,
 // ignoring sentence ends inside quotation marks.
-func sentenceAround(body string, words []word, s span) (int, int) {
-	start, end := -1, -1
+func sentenceEnds(words []word, spans []span) []int {
+	var out []int
+	k := 0
 	for i, w := range words {
-		if w.start >= s.start && w.end <= s.end {
-			continue // inside the quote
+		for k < len(spans) && spans[k].end <= w.start {
+			k++
+		}
+		if k < len(spans) && w.start >= spans[k].start && w.end <= spans[k].end {
+			continue // inside a quote
 		}
 		if !w.punct || (w.s != "." && w.s != "!" && w.s != "?") {
 			continue
@@ -187,19 +200,30 @@ func sentenceAround(body string, words []word, s span) (int, int) {
 		if i+1 < len(words) && !startsSentence(words[i+1]) {
 			continue
 		}
-		if w.end <= s.start {
-			start = w.end
-		} else if w.start >= s.end && end < 0 {
-			end = w.end
-		}
+		out = append(out, w.end)
 	}
-	if start < 0 {
-		start = words[0].start
+	return out
+}
+
+// sentenceAround returns the bounds of the sentence holding span s.
+func sentenceAround(words []word, ends []int, s span) (int, int) {
+	start, end := words[0].start, words[len(words)-1].end
+	i, _ := slices.BinarySearch(ends, s.start+1)
+	if i > 0 {
+		start = ends[i-1]
 	}
-	if end < 0 {
-		end = words[len(words)-1].end
+	j, _ := slices.BinarySearch(ends, s.end+1)
+	if j < len(ends) {
+		end = ends[j]
 	}
 	return start, end
+}
+
+// wordsIn returns the words lying within [start, end).
+func wordsIn(words []word, start, end int) []word {
+	i, _ := slices.BinarySearchFunc(words, start, func(w word, t int) int { return cmp.Compare(w.start, t) })
+	j, _ := slices.BinarySearchFunc(words, end, func(w word, t int) int { return cmp.Compare(w.start, t) })
+	return words[i:j]
 }
 
 func startsSentence(w word) bool {
@@ -484,7 +508,7 @@ func (x *extractor) unnamed(ws []word, role, at int) string {
 // antecedent finds the last indefinite mention of a role noun before at
 // ("An official from ... office") and returns it with its modifiers.
 func (x *extractor) antecedent(role string, at int) string {
-	ws := lex(x.body, 0, at)
+	ws := lex(x.body, max(0, at-5*window), at)
 	for i := len(ws) - 1; i >= 0; i-- {
 		if lower(ws[i]) != role {
 			continue
@@ -523,7 +547,7 @@ func (x *extractor) resolve(name string, at int) string {
 		return full
 	}
 	// The full name may come earlier in the same paragraph.
-	for _, p := range x.peopleIn(x.seenUpTo, at) {
+	for _, p := range x.peopleIn(max(x.seenUpTo, at-window), at) {
 		if sameSurname(lastWord(p.name), name) {
 			return p.name
 		}
@@ -560,7 +584,7 @@ type mention struct {
 // of the paragraph so far, else the last speaker or subject before it, else
 // the last person named.
 func (x *extractor) lastPerson(at int) string {
-	cur := x.peopleIn(x.seenUpTo, at)
+	cur := x.peopleIn(max(x.seenUpTo, at-window), at)
 	for i := len(cur) - 1; i >= 0; i-- {
 		if cur[i].subject {
 			return cur[i].name
@@ -585,12 +609,23 @@ func (x *extractor) notePerson(name string) {
 	if !strings.ContainsRune(name, ' ') || !isPersonName(name) {
 		return
 	}
-	x.people = append(x.people, mention{name, true})
+	x.remember(mention{name, true})
+}
+
+// maxPeople bounds the people remembered: antecedents are recent, and a
+// huge article must not make every lookup slower.
+const maxPeople = 200
+
+func (x *extractor) remember(ms ...mention) {
+	x.people = append(x.people, ms...)
+	if len(x.people) > 2*maxPeople {
+		x.people = append(x.people[:0], x.people[len(x.people)-maxPeople:]...)
+	}
 }
 
 // notePeople records the people named in body[start:end].
 func (x *extractor) notePeople(start, end int) {
-	x.people = append(x.people, x.peopleIn(start, end)...)
+	x.remember(x.peopleIn(start, end)...)
 	x.seenUpTo = end
 }
 

@@ -49,6 +49,8 @@ func Extract(body string) []Quote {
 	for i, p := range paras {
 		spans := quoteSpans(body, p, nextOpensQuote(body, paras, i))
 		x.spans = spans
+		words := lex(body, p.start, p.end)
+		ends := sentenceEnds(words, spans)
 		before := len(out)
 		for k, s := range spans {
 			prev, next := p.start, p.end
@@ -58,11 +60,13 @@ func Extract(body string) []Quote {
 			if k+1 < len(spans) {
 				next = spans[k+1].start
 			}
-			if q, ok := x.direct(i, p, s, prev, next); ok {
+			if q, ok := x.direct(i, p, s, prev, next, words, ends); ok {
 				out = append(out, q)
 			}
 		}
-		if len(spans) == 0 {
+		// A paragraph with a stray mark holds a broken quote: reading it as
+		// indirect speech would pass the broken quote off as a clause.
+		if len(spans) == 0 && !strings.ContainsAny(body[p.start:p.end], "“”„«»\"") {
 			out = append(out, x.indirect(i, p)...)
 		}
 		x.notePeople(p.start, p.end)
