@@ -1,6 +1,8 @@
 package text
 
 import (
+	"bufio"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -47,4 +49,36 @@ func BenchmarkAnalyze(b *testing.B) {
 	for b.Loop() {
 		Analyze("Ex-US officials held secrets talks with Russians on Ukraine War: report", s)
 	}
+}
+
+// BenchmarkAnalyzeBASIL analyses every article of basil-dev (full news
+// articles, about 800 words on average) once per iteration and reports
+// the cost of one article.
+func BenchmarkAnalyzeBASIL(b *testing.B) {
+	path := testutil.SharedDir(b, "data", "basil-dev.jsonl")
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	type article struct{ Title, Text string }
+	var arts []article
+	var words int
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 16<<20)
+	for sc.Scan() {
+		var a article
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			b.Fatalf("%s: %v", path, err)
+		}
+		arts = append(arts, a)
+		words += len(strings.Fields(a.Text))
+	}
+	b.ReportMetric(float64(words)/float64(len(arts)), "words/article")
+	for b.Loop() {
+		for _, a := range arts {
+			Analyze(a.Title, a.Text)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(arts)), "ns/article")
 }

@@ -78,7 +78,7 @@ type extractor struct {
 func findEntities(d *Doc, body string) []Entity {
 	x := &extractor{body: body, toks: d.Tokens}
 	g := gazetteer()
-	var shouting [][2]int // token ranges of sentences written in capitals
+	var shouting [][3]int // token ranges and indices of sentences in capitals
 	k := 0
 	for si, s := range d.Sentences {
 		for k < len(x.toks) && x.toks[k].Start < s.Start {
@@ -89,14 +89,14 @@ func findEntities(d *Doc, body string) []Entity {
 			k++
 		}
 		if isShouting(body, x.toks[a:k]) {
-			shouting = append(shouting, [2]int{a, k})
+			shouting = append(shouting, [3]int{a, k, si})
 			continue
 		}
 		x.scanSentence(g, body, x.toks, a, k, si)
 	}
 	known := x.knownKeys()
-	for si, r := range shouting {
-		x.scanShouting(g, body, x.toks, r[0], r[1], sentenceOf(d, x.toks, r[0], si), known)
+	for _, r := range shouting {
+		x.scanShouting(g, body, x.toks, r[0], r[1], r[2], known)
 	}
 	if isShouting(d.Title, d.TitleTokens) {
 		x.scanShouting(g, d.Title, d.TitleTokens, 0, len(d.TitleTokens), titleSentence, known)
@@ -107,10 +107,7 @@ func findEntities(d *Doc, body string) []Entity {
 }
 
 // sentenceOf returns the index of the sentence holding token k.
-func sentenceOf(d *Doc, toks []Token, k, _ int) int {
-	if k >= len(toks) {
-		return titleSentence
-	}
+func sentenceOf(d *Doc, toks []Token, k int) int {
 	i, _ := slices.BinarySearchFunc(d.Sentences, toks[k].Start, func(s Sentence, off int) int {
 		return cmp.Compare(s.End, off+1)
 	})
@@ -259,7 +256,7 @@ func (x *extractor) scanRun(g *gazIndex, src string, toks []Token, a, s, e, sent
 	for s < e && (isConnector(toks[s].Norm) || s == a && x.common(&toks[s]) && !startsGaz(g, toks, s, e)) {
 		s++
 	}
-	role := x.roleBefore(src, toks, a, s)
+	role := roleBefore(src, toks, a, s)
 	for i := s; i < e; {
 		if m, n := matchGaz(g, toks, i, e, false); n > 0 {
 			x.addGaz(m, src, toks, i, i+n, sent)
@@ -302,7 +299,7 @@ func (x *extractor) scanRun(g *gazIndex, src string, toks []Token, a, s, e, sent
 
 // roleBefore returns the role written in lower case right before a name
 // ("former diplomat" Richard Haass, "Russia expert" Thomas Graham), or "".
-func (x *extractor) roleBefore(src string, toks []Token, a, s int) string {
+func roleBefore(src string, toks []Token, a, s int) string {
 	k := s - 1
 	if k < a || !roleCores[toks[k].Norm] || isCapitalised(&toks[k]) || !joins(src, toks, k) {
 		return ""
@@ -579,12 +576,16 @@ func (x *extractor) scanShouting(g *gazIndex, src string, toks []Token, a, b, se
 
 // knownAt returns the length of the longest known name at token k.
 func knownAt(toks []Token, k, b int, known map[string]bool) int {
+	var buf [64]byte
 	for n := min(3, b-k); n >= 1; n-- {
-		words := make([]string, n)
+		key := buf[:0]
 		for i := range n {
-			words[i] = foldWord(toks[k+i].Norm)
+			if i > 0 {
+				key = append(key, ' ')
+			}
+			key = append(key, foldWord(toks[k+i].Norm)...)
 		}
-		if known[keyOf(words)] {
+		if known[string(key)] { // no allocation: the compiler sees the look-up
 			return n
 		}
 	}

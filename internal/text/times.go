@@ -102,7 +102,7 @@ func findTimes(d *Doc, body string) []Time {
 		}
 		t.Start, t.End = toks[k].Start, toks[k+n-1].End
 		t.Text = body[t.Start:t.End]
-		t.Sentence = sentenceOf(d, toks, k, 0)
+		t.Sentence = sentenceOf(d, toks, k)
 		out = append(out, t)
 		k += n
 	}
