@@ -56,6 +56,7 @@ var builtin = sync.OnceValue(func() *Outlets {
 
 // content is what the extraction step finds, before cleaning.
 type content struct {
+	// paragraphs are the body's, not yet cleaned.
 	paragraphs []string
 	// head and tail are removals found around the paragraphs.
 	head, tail []model.Removal
@@ -129,11 +130,7 @@ func Article(ctx context.Context, item source.Item, opt Options) (*model.Article
 func extractContent(item source.Item, outlets *Outlets) (content, error) {
 	switch item.Format {
 	case source.FormatHTML:
-		p, err := extractHTML(item.Body, item.Hint.URL)
-		if err != nil {
-			return content{}, err
-		}
-		return content{paragraphs: p.paragraphs, title: p.title, summary: p.summary, siteName: p.siteName, url: p.url, published: p.published, language: p.language}, nil
+		return extractHTML(item.Body, item.Hint.URL)
 	case source.FormatText:
 		if !utf8.Valid(item.Body) {
 			return content{}, ErrInvalidUTF8

@@ -5,24 +5,12 @@ import (
 	"fmt"
 	nurl "net/url"
 	"strings"
-	"time"
 
 	trafilatura "github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 
 	"github.com/parallax-news/parallax/internal/extract/clean"
 )
-
-// page is what trafilatura finds in a web page.
-type page struct {
-	paragraphs []string
-	title      string
-	summary    string
-	siteName   string
-	language   string
-	url        string
-	published  *time.Time
-}
 
 // trafilaturaOptions are the settings measured best on the extraction
 // benchmark (see internal/eval): recall first, since cleaning takes out
@@ -44,29 +32,29 @@ func trafilaturaOptions(pageURL string) trafilatura.Options {
 
 // extractHTML runs trafilatura on a page and renders its content with one
 // paragraph per block element.
-func extractHTML(body []byte, pageURL string) (page, error) {
+func extractHTML(body []byte, pageURL string) (content, error) {
 	res, err := trafilatura.Extract(bytes.NewReader(body), trafilaturaOptions(pageURL))
 	if err != nil {
 		// trafilatura reports a page without enough text as a plain error.
-		return page{}, fmt.Errorf("%w: %w", ErrNoArticle, err)
+		return content{}, fmt.Errorf("%w: %w", ErrNoArticle, err)
 	}
 	blocks := paragraphs(res.ContentNode)
-	p := page{
+	c := content{
 		paragraphs: make([]string, len(blocks)),
 		title:      res.Metadata.Title,
+		summary:    standfirst(blocks, res.Metadata.Description),
 		siteName:   res.Metadata.Sitename,
 		url:        res.Metadata.URL,
 		language:   pageLanguage(res.Metadata.Language),
 	}
 	for i, b := range blocks {
-		p.paragraphs[i] = b.text
+		c.paragraphs[i] = b.text
 	}
-	p.summary = standfirst(blocks, res.Metadata.Description)
 	if !res.Metadata.Date.IsZero() {
 		d := res.Metadata.Date
-		p.published = &d
+		c.published = &d
 	}
-	return p, nil
+	return c, nil
 }
 
 // blockTags start a new paragraph. trafilatura's own text output joins

@@ -136,7 +136,8 @@ func Normalize(s string) string {
 var (
 	// datelineRemnant is what is left of "WASHINGTON (AP) — " when a
 	// publisher's feed strips the place and agency: "( — ", "() — ".
-	datelineRemnant = regexp.MustCompile(`^\(\s*\)?\s*[—–-]{1,2}\s*`)
+	// A space must follow the dash: "(-5 degrees)" opens a parenthesis.
+	datelineRemnant = regexp.MustCompile(`^\(\s*\)?\s*(?:[—–]|--?)\s+`)
 
 	urlLine = regexp.MustCompile(`^(?:https?://|www\.)\S+$`)
 

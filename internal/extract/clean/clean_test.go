@@ -105,6 +105,17 @@ func TestParagraphsPositions(t *testing.T) {
 			wantRemoved: []model.Removal{{Kind: model.RemovalDateline, Text: "( —"}},
 		},
 		{
+			name:     "keep a parenthesis opening with a minus",
+			in:       []string{"(-5 degrees overnight) was the coldest reading."},
+			wantKept: []string{"(-5 degrees overnight) was the coldest reading."},
+		},
+		{
+			name:        "remnant with empty parentheses",
+			in:          []string{"() — Officials met."},
+			wantKept:    []string{"Officials met."},
+			wantRemoved: []model.Removal{{Kind: model.RemovalDateline, Text: "() —"}},
+		},
+		{
 			name:     "keep a full dateline",
 			in:       []string{"WASHINGTON (AP) — Former officials held talks."},
 			wantKept: []string{"WASHINGTON (AP) — Former officials held talks."},
