@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"strconv"
 	"time"
@@ -16,16 +13,6 @@ import (
 	"github.com/parallax-news/parallax/internal/pipeline"
 	"github.com/parallax-news/parallax/internal/server"
 	"github.com/parallax-news/parallax/internal/source/fetch"
-)
-
-// Server timeouts: a slow or idle client cannot hold a connection for long,
-// while a story page or an ingest with a fetch has time to finish.
-const (
-	readHeaderTimeout = 10 * time.Second
-	readTimeout       = 30 * time.Second
-	writeTimeout      = 2 * time.Minute
-	idleTimeout       = 2 * time.Minute
-	shutdownTimeout   = 30 * time.Second
 )
 
 // serveConfig is serve's flags; each also reads a PARALLAX_* variable.
@@ -110,55 +97,25 @@ func runServe(ctx context.Context, app *App, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
-	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		ErrorLog:          slog.NewLogLogger(app.Log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
 	if cfg.token == "" {
 		fmt.Fprintln(app.Stderr, "parallax serve: no --token or PARALLAX_TOKEN: read-only, every write is refused")
 	}
 	fmt.Fprintf(app.Stderr, "parallax serve: http://%s/ (database %s)\n", ln.Addr(), app.DB)
 
-	pollDone := make(chan struct{})
+	// The poller stops with the server, and is waited for before the store closes.
 	pollCtx, stopPolling := context.WithCancel(ctx)
-	defer stopPolling()
+	pollDone := make(chan struct{})
 	go func() {
 		defer close(pollDone)
 		if poller != nil {
 			poller.Run(pollCtx)
 		}
 	}()
-
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
-	select {
-	case err := <-served:
-		stopPolling()
-		<-pollDone
-		return fmt.Errorf("serve on %s: %w", cfg.addr, err)
-	case <-ctx.Done():
-	}
-	app.Log.Info("shutting down: finishing requests in flight")
+	err = server.Serve(ctx, ln, srv, app.Log)
 	stopPolling()
-	// ctx is already done: shutting down needs a deadline of its own.
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
-	defer cancel()
-	err = hs.Shutdown(sctx)
 	<-pollDone
-	if err != nil {
-		return fmt.Errorf("shut down: %w", err)
-	}
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve on %s: %w", cfg.addr, err)
-	}
-	return nil
+	return err
 }
-
 func envOr(name, def string) string {
 	if v, ok := os.LookupEnv(name); ok && v != "" {
 		return v
