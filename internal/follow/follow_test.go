@@ -89,7 +89,7 @@ type fixture struct {
 	polls []Poll
 }
 
-func newFixture(t *testing.T, opt Options) *fixture {
+func newFixture(t testing.TB, opt Options) *fixture {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "p.db"), log)
@@ -112,7 +112,7 @@ func newFixture(t *testing.T, opt Options) *fixture {
 	return fx
 }
 
-func (fx *fixture) add(t *testing.T, f model.Feed) model.Feed {
+func (fx *fixture) add(t testing.TB, f model.Feed) model.Feed {
 	t.Helper()
 	f, err := fx.st.AddFeed(t.Context(), f)
 	if err != nil {
@@ -136,7 +136,7 @@ func (fx *fixture) feed(t *testing.T, id int64) model.Feed {
 	return model.Feed{}
 }
 
-func (fx *fixture) pollOnce(t *testing.T) {
+func (fx *fixture) pollOnce(t testing.TB) {
 	t.Helper()
 	if err := fx.p.PollOnce(t.Context()); err != nil {
 		t.Fatal(err)

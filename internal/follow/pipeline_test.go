@@ -22,10 +22,11 @@ import (
 	"github.com/parallax-news/parallax/internal/store/sqlite"
 )
 
-// article renders an RSS item with a body long enough for the pipeline to
-// keep, distinct per id.
+// article renders an RSS item with an HTML body, as most feeds carry, long
+// enough for the pipeline to keep and distinct per id.
 func article(base, id, title string) string {
-	body := strings.Repeat(fmt.Sprintf("Reporters in %s followed the talks closely and filed story %s. ", title, id), 6)
+	para := fmt.Sprintf("&lt;p&gt;Reporters in %s followed the talks closely and filed story %s. ", title, id)
+	body := strings.Repeat(para+strings.Repeat("Officials met again on the next day. ", 3)+"&lt;/p&gt;", 4)
 	return fmt.Sprintf(`<item><guid>%[1]s/%[2]s</guid><link>%[1]s/%[2]s</link><title>%[3]s</title>`+
 		`<pubDate>Thu, 06 Jul 2023 12:00:00 GMT</pubDate><description>%[4]s</description></item>`, base, id, title, body)
 }
