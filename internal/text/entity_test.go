@@ -2,6 +2,7 @@ package text
 
 import (
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -351,22 +352,29 @@ func TestSeedEntities(t *testing.T) {
 	}
 }
 
-// analyzeSeed analyses the seed whose file name starts with prefix; its
-// first paragraph is the title.
+// analyzeSeed analyses the seed whose file name starts with prefix.
 func analyzeSeed(t *testing.T, prefix string) *Doc {
 	t.Helper()
+	title, body := seedParts(t, prefix)
+	return Analyze(title, body)
+}
+
+// seedParts returns the title (the first paragraph) and body of the seed
+// whose file name starts with prefix.
+func seedParts(t *testing.T, prefix string) (title, body string) {
+	t.Helper()
 	for _, p := range testutil.Seeds(t) {
-		if strings.HasPrefix(p[strings.LastIndexByte(p, '/')+1:], prefix) {
+		if strings.HasPrefix(filepath.Base(p), prefix) {
 			data, err := os.ReadFile(p)
 			if err != nil {
 				t.Fatal(err)
 			}
-			title, body, _ := strings.Cut(string(data), "\n\n")
-			return Analyze(title, body)
+			title, body, _ = strings.Cut(string(data), "\n\n")
+			return title, body
 		}
 	}
 	t.Fatalf("no seed %s*", prefix)
-	return nil
+	return "", ""
 }
 
 func TestEntityKey(t *testing.T) {

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -40,5 +42,30 @@ func TestSeedsGolden(t *testing.T) {
 	}
 	if got := b.String(); got != string(want) {
 		t.Errorf("analysis of the seeds changed; if for the better, run go test -run TestSeedsGolden -update\n--- got\n%s\n--- want\n%s", got, want)
+	}
+}
+
+// TestAnalyzeConcurrent checks that the shared caches and models give the
+// same analysis when used from several goroutines (run with -race).
+func TestAnalyzeConcurrent(t *testing.T) {
+	title, body := seedParts(t, "004_")
+	want := Analyze(title, body)
+	errs := make(chan string, 4)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 5 {
+				got := Analyze(title, body)
+				if !reflect.DeepEqual(got, want) {
+					errs <- "concurrent analysis differs from the serial one"
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
