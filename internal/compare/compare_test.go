@@ -1,0 +1,329 @@
+package compare
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/testutil"
+	"github.com/parallax-news/parallax/internal/text"
+)
+
+func art(id int64, outlet, body string) model.Article {
+	return model.Article{ID: id, Outlet: outlet, Title: "Title " + outlet, Text: body}
+}
+
+const councilText = "The city council approved the new budget on Tuesday after a long debate.\n\n" +
+	"The budget raises spending on schools by 4 percent and cuts road repairs.\n\n" +
+	"“This is a budget for our children,” Mayor Anna Kowalski said after the vote."
+
+func TestCompareBadInput(t *testing.T) {
+	ctx := context.Background()
+	huge := strings.Repeat("The council met again. “Quote", 5<<20/30) // 5 MB, marks never closing
+	for _, tc := range []struct {
+		name string
+		arts []model.Article
+		// note says what Note must contain ("" for none).
+		note string
+		// facts is the number of facts expected; -1 means any.
+		facts  int
+		quotes []string // speakers expected, in order
+	}{
+		{name: "no articles", note: "No articles", facts: 0},
+		{name: "one article", arts: []model.Article{art(1, "A", councilText)}, note: "One article",
+			facts: 0, quotes: []string{"Anna Kowalski"}},
+		{name: "one outlet", arts: []model.Article{art(1, "A", councilText), art(2, "A", councilText)},
+			note: "one outlet", facts: 0, quotes: []string{"Anna Kowalski"}},
+		{name: "no quotes", arts: []model.Article{
+			art(1, "A", "The council approved the city budget on Tuesday after a long debate among members."),
+			art(2, "B", "After a long debate, members of the council approved the city budget on Tuesday."),
+		}, facts: 1},
+		{name: "unbalanced and never-closing marks", arts: []model.Article{
+			art(1, "A", "The council “approved the budget on Tuesday.\n\nMembers said nothing” more about it."),
+			art(2, "B", "Anna Kowalski said: “The budget passed on Tuesday and\n\nThe rest of the article is plain text."),
+		}, facts: -1},
+		{name: "a 5 MB article", arts: []model.Article{art(1, "A", huge), art(2, "B", councilText)}, facts: -1},
+		{name: "other language", arts: []model.Article{
+			art(1, "A", "Der Stadtrat hat am Dienstag den Haushalt beschlossen. „Das ist ein guter Tag“, sagte die Bürgermeisterin."),
+			art(2, "B", "Le conseil municipal a adopté mardi le budget. « C'est un bon jour », a déclaré la maire."),
+		}, facts: -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, err := Compare(ctx, tc.arts, nil, Options{})
+			if err != nil {
+				t.Fatalf("Compare: %v", err)
+			}
+			if tc.note != "" && !strings.Contains(st.Note, tc.note) || tc.note == "" && st.Note != "" {
+				t.Errorf("note %q, want it to say %q", st.Note, tc.note)
+			}
+			if tc.facts >= 0 && len(st.Facts) != tc.facts {
+				t.Errorf("%d facts, want %d: %+v", len(st.Facts), tc.facts, st.Facts)
+			}
+			var speakers []string
+			for _, q := range st.Quotes {
+				speakers = append(speakers, q.Speaker)
+			}
+			if tc.quotes != nil && !slices.Equal(speakers, tc.quotes) {
+				t.Errorf("quote speakers %q, want %q", speakers, tc.quotes)
+			}
+			all := ""
+			for _, a := range tc.arts {
+				all += a.Text + "\n"
+			}
+			for _, q := range st.Quotes {
+				if !strings.Contains(all, q.Text) || q.Speaker != "" && !strings.Contains(all, q.Speaker) && !entityNamed(st, q.Speaker) {
+					t.Errorf("invented quote %+v", q)
+				}
+				if strings.ContainsAny(q.Text, "“”") {
+					t.Errorf("garbage quote holding quotation marks: %q", q.Text)
+				}
+			}
+			for _, f := range st.Facts {
+				if f.Kind != model.FactUnique && len(f.Outlets) < 2 {
+					t.Errorf("fact %q of kind %s with outlets %v", f.Text, f.Kind, f.Outlets)
+				}
+			}
+		})
+	}
+}
+
+func entityNamed(st *model.Story, name string) bool {
+	for _, e := range st.Entities {
+		if e.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func TestCompareCopies(t *testing.T) {
+	orig := art(1, "Wire", councilText)
+	cp := art(2, "Local Daily", councilText)
+	cp.CopyOf = &orig.ID
+	other := art(3, "City Post", "The city council approved the new budget on Tuesday after a debate that ran late.\n\n"+
+		"Schools get 4 percent more under the budget, and road repairs are cut.")
+	st, err := Compare(context.Background(), []model.Article{orig, cp, other}, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := st.Facts[0]
+	if f.Kind != model.FactCommon || !slices.Equal(f.Outlets, []string{"City Post", "Local Daily", "Wire"}) || f.Independent != 2 {
+		t.Errorf("first fact %q: kind %s outlets %v independent %d; want common in all three, 2 independent",
+			f.Text, f.Kind, f.Outlets, f.Independent)
+	}
+	for _, f := range st.Facts {
+		if f.Kind == model.FactUnique && f.Outlets[0] == "Local Daily" {
+			t.Errorf("a copy carries a fact of its own: %q", f.Text)
+		}
+	}
+	if st.Lineage.Independent != 2 {
+		t.Errorf("independent sources %d, want 2 (the copy is not one)", st.Lineage.Independent)
+	}
+}
+
+func TestCompareMismatch(t *testing.T) {
+	_, err := Compare(context.Background(), []model.Article{art(1, "A", councilText)}, make([]*text.Doc, 2), Options{})
+	if !errors.Is(err, ErrMismatch) {
+		t.Errorf("got %v, want ErrMismatch", err)
+	}
+}
+
+func TestCompareCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Compare(ctx, []model.Article{art(1, "A", councilText), art(2, "B", councilText)}, nil, Options{})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v, want context.Canceled", err)
+	}
+}
+
+func TestDiscrepancies(t *testing.T) {
+	day := func(s string) *time.Time {
+		d, err := time.Parse("2006-01-02", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &d
+	}
+	for _, tc := range []struct {
+		name string
+		arts []model.Article
+		want []string // kinds
+		desc string   // words the first description holds
+	}{
+		{
+			name: "numbers differ in an aligned fact",
+			arts: []model.Article{
+				art(1, "A", "The ad campaign in Miami and Fort Myers is costing the group $1 million, it said."),
+				art(2, "B", "The group has reserved $500,000 for the ad campaign in Miami and Fort Myers, it said."),
+			},
+			want: []string{DiscrepancyNumber}, desc: "1 million",
+		},
+		{
+			name: "spelled and written numbers agree",
+			arts: []model.Article{
+				art(1, "A", "Boehner said there is a one-in-three chance Republicans lose control of the House."),
+				art(2, "B", "Boehner said Republicans have a 1 in 3 chance to lose control of the House."),
+			},
+		},
+		{
+			name: "a name spelt two ways",
+			arts: []model.Article{
+				art(1, "A", "The contenders for party chairman include Reince Priebus of the Wisconsin party."),
+				art(2, "B", "The contenders for party chairman include Reince Preibus of the Wisconsin party."),
+			},
+			want: []string{DiscrepancyName}, desc: "Preibus",
+		},
+		{
+			name: "months differ",
+			arts: []model.Article{
+				art(1, "A", "Lavrov met with the former officials in New York in April for several hours."),
+				art(2, "B", "Lavrov met with the former officials for several hours in New York in May."),
+			},
+			want: []string{DiscrepancyDate}, desc: "April",
+		},
+		{
+			name: "publication date far from the rest of the story",
+			arts: func() []model.Article {
+				a, b, c := art(1, "A", councilText), art(2, "B", "A wholly different text about the council and its budget vote."), art(3, "C", "Other words entirely, on roads and schools and spending.")
+				a.Published, b.Published, c.Published = day("2023-06-01"), day("2023-06-02"), day("2025-01-10")
+				return []model.Article{a, b, c}
+			}(),
+			want: []string{DiscrepancyPublicationDate}, desc: "C is dated 2025-01-10",
+		},
+		{
+			name: "copyright line contradicts the date",
+			arts: func() []model.Article {
+				a := art(1, "A", councilText+"\n\nNext week's vote on taxes will follow.")
+				a.Published = day("2025-03-01")
+				a.Removed = []model.Removal{{Kind: model.RemovalCopyright, Text: "Copyright 2023,"}}
+				return []model.Article{a}
+			}(),
+			want: []string{DiscrepancyPublicationDate}, desc: "Next week's vote",
+		},
+		{
+			name: "dates close together",
+			arts: func() []model.Article {
+				a, b := art(1, "A", councilText), art(2, "B", councilText)
+				a.Published, b.Published = day("2023-06-01"), day("2023-06-03")
+				a.Removed = []model.Removal{{Kind: model.RemovalCopyright, Text: "© 2023"}}
+				return []model.Article{a, b}
+			}(),
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, err := Compare(context.Background(), tc.arts, nil, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kinds []string
+			for _, d := range st.Discrepancies {
+				kinds = append(kinds, d.Kind)
+			}
+			if !slices.Equal(kinds, tc.want) {
+				t.Fatalf("discrepancies %+v, want kinds %v", st.Discrepancies, tc.want)
+			}
+			if tc.desc != "" && !strings.Contains(st.Discrepancies[0].Description, tc.desc) {
+				t.Errorf("description %q lacks %q", st.Discrepancies[0].Description, tc.desc)
+			}
+		})
+	}
+}
+
+func TestCitations(t *testing.T) {
+	for _, tc := range []struct {
+		name, outlet, body string
+		want               []string
+	}{
+		{"reported", "X", "The deal is done, NBC News reported.", []string{"NBC News"}},
+		{"told", "X", "Sources told The Washington Post that the deal was done.", []string{"The Washington Post"}},
+		{"according to", "X", "The deal was done, according to Reuters and the Wall Street Journal.", []string{"Reuters"}},
+		{"statement to", "X", "She said in a statement to Reuters that she would stay.", []string{"Reuters"}},
+		{"contributed", "X", "The Associated Press contributed to this report.", []string{"The Associated Press"}},
+		{"unnamed report follows the main source", "X", "Politico reported the deal. The deal was done, according to a Thursday report.", []string{"Politico"}},
+		{"own outlet is not a citation", "Fox News", "“It is over,” she told Fox News Digital.", nil},
+		{"a person told is not a citation", "X", "He told Smith Jones that the deal was done.", nil},
+		{"short name resolves", "X", "The New York Times is reporting the split. The Times reports she posted it.", []string{"The New York Times"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, err := Compare(context.Background(), []model.Article{art(1, tc.outlet, tc.body)}, nil, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range st.Citations {
+				got = append(got, c.Source)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("citations %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestMarkdownEscapes(t *testing.T) {
+	st, err := Compare(context.Background(), []model.Article{
+		art(1, "A|B", "“<script>alert(1)</script> is a [link](http://x) | cell,” Jane Roe said."),
+	}, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Title = "# not a heading <b>"
+	var b bytes.Buffer
+	if err := WriteMarkdown(&b, st); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, bad := range []string{"<script>", "[link](", "<b>", "A|B"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("markdown holds unescaped %q:\n%s", bad, out)
+		}
+	}
+}
+
+// story50 builds a 50-article story from the demo corpus: real news text,
+// outlets assigned round-robin so that the comparison aligns across them.
+func story50(b *testing.B) []model.Article {
+	f, err := os.Open(filepath.Join(testutil.RepoRoot(b), "demo", "corpus", "ecbplus.jsonl"))
+	if err != nil {
+		b.Skipf("demo corpus: %v", err)
+	}
+	defer f.Close()
+	var arts []model.Article
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<24)
+	for sc.Scan() && len(arts) < 50 {
+		var l struct {
+			Text string `json:"text"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			b.Fatal(err)
+		}
+		n := int64(len(arts) + 1)
+		arts = append(arts, art(n, "Outlet "+string(rune('A'+n%10)), strings.ReplaceAll(l.Text, "\n", "\n\n")))
+	}
+	if len(arts) < 50 {
+		b.Skipf("demo corpus holds %d articles, want 50", len(arts))
+	}
+	return arts
+}
+
+// BenchmarkCompare50 compares a 50-article story, analysis included.
+func BenchmarkCompare50(b *testing.B) {
+	arts := story50(b)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := Compare(ctx, arts, nil, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
