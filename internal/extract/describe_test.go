@@ -308,3 +308,28 @@ func FuzzArticleText(f *testing.F) {
 }
 
 func nonSpace(s string) int { return len(strings.Join(strings.Fields(s), "")) }
+
+func TestArticleFragment(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		want string
+	}{
+		{name: "one short paragraph", body: "<p>Officials met in New York in April, NBC News reported.</p>", want: "Officials met in New York in April, NBC News reported."},
+		{name: "paragraphs and a list", body: "<p>Officials met.</p><p>They <b>talked</b> for hours.</p><ul><li>Haass</li><li>Kupchan</li></ul>", want: "Officials met.\n\nThey talked for hours.\n\nHaass\n\nKupchan"},
+		{name: "text without tags", body: "Officials met &amp; talked.", want: "Officials met & talked."},
+		{name: "scripts are not text", body: "<p>Officials met.</p><script>var x = 1;</script>", want: "Officials met."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			item := source.Item{Input: "feed#1", Kind: "feed", Format: source.FormatHTML, Body: []byte(tc.body), Hint: source.Hint{Title: "Talks"}}
+			a, err := Article(context.Background(), item, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Text != tc.want {
+				t.Errorf("text %q, want %q", a.Text, tc.want)
+			}
+		})
+	}
+}

@@ -72,10 +72,11 @@ type content struct {
 // Article extracts, cleans and describes one item. The steps run in this
 // order, each for a reason:
 //
-//  1. extract: HTML through trafilatura; plain text files through the
+//  1. extract: web pages through trafilatura, HTML fragments (feed
+//     entries) rendered as they are; plain text files through the
 //     plaintext parser; texts that come with a title (JSONL, feeds) as one
-//     paragraph a line, without a first line repeating the title. It comes
-//     first because every later step works on paragraphs.
+//     paragraph a line. It comes first because every later step works on
+//     paragraphs.
 //  2. clean: boilerplate out, Unicode and white space normalised. Before
 //     describing, so that language and hash see only the article.
 //  3. describe: title, outlet, date, canonical URL, language. The input's
@@ -105,7 +106,7 @@ func Article(ctx context.Context, item source.Item, opt Options) (*model.Article
 	}
 
 	kept, removed := clean.Paragraphs(c.paragraphs, clean.Lead{Title: c.title, Summary: c.summary})
-	if len(kept) == 0 || (item.Format == source.FormatHTML && wordCount(kept) < minPageWords) {
+	if len(kept) == 0 || (item.Kind == source.FormatHTML && wordCount(kept) < minPageWords) {
 		return nil, fmt.Errorf("extract %s: %w", item.Input, ErrNoArticle)
 	}
 	all := make([]model.Removal, 0, len(c.head)+len(removed)+len(c.tail))
@@ -130,6 +131,12 @@ func Article(ctx context.Context, item source.Item, opt Options) (*model.Article
 func extractContent(item source.Item, outlets *Outlets) (content, error) {
 	switch item.Format {
 	case source.FormatHTML:
+		if item.Kind != source.FormatHTML {
+			// HTML content of a feed entry or a JSONL field is the article
+			// itself, a fragment: trafilatura's page heuristics are made
+			// for whole pages and drop or repeat parts of fragments.
+			return fragment(item.Body, item.Hint.Title)
+		}
 		return extractHTML(item.Body, item.Hint.URL)
 	case source.FormatText:
 		if !utf8.Valid(item.Body) {

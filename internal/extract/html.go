@@ -8,6 +8,7 @@ import (
 
 	trafilatura "github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"github.com/parallax-news/parallax/internal/extract/clean"
 )
@@ -68,6 +69,21 @@ var blockTags = map[string]bool{
 	"table": true, "thead": true, "tbody": true, "tfoot": true, "tr": true, "caption": true,
 	"header": true, "footer": true, "aside": true, "address": true,
 	"br": true, "hr": true, "body": true, "html": true,
+}
+
+// fragment renders an HTML fragment, such as a feed entry's content.
+func fragment(body []byte, title string) (content, error) {
+	nodes, err := html.ParseFragment(bytes.NewReader(body), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
+	if err != nil {
+		return content{}, fmt.Errorf("html fragment: %w", err)
+	}
+	c := content{title: title}
+	for _, n := range nodes {
+		for _, b := range paragraphs(n) {
+			c.paragraphs = append(c.paragraphs, b.text)
+		}
+	}
+	return c, nil
 }
 
 // block is one paragraph of a rendered page.
