@@ -43,12 +43,15 @@ func Tokens(s string) []Token {
 		if r >= utf8.RuneSelf {
 			r, n = utf8.DecodeRuneInString(s[i:])
 		}
-		if !isWordRune(r) {
+		// A combining mark continues a word but does not start one.
+		if !isWordRune(r) || unicode.Is(unicode.Mn, r) {
 			i += n
 			continue
 		}
 		end, next, acronym := scanToken(s, i)
-		toks = append(toks, makeToken(s[i:end], i, acronym))
+		if t := makeToken(s[i:end], i, acronym); t.Norm != "" {
+			toks = append(toks, t)
+		}
 		i = next
 	}
 	return toks
