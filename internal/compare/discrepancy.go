@@ -30,10 +30,24 @@ var months = map[string]bool{"january": true, "february": true, "march": true, "
 // spelt two ways ("Priebus" and "Preibus").
 func factDiscrepancies(as []*article, facts []model.Fact) []model.Discrepancy {
 	copies := map[int64]bool{}
+	// The evidence sentences were read during alignment: look them up
+	// rather than read them again for every pair.
+	read := map[string]*sentence{}
 	for _, a := range as {
 		if a.copyOf >= 0 {
 			copies[a.a.ID] = true
 		}
+		for i := range a.sents {
+			read[a.sents[i].text] = &a.sents[i]
+		}
+	}
+	sentenceOf := func(s string) *sentence {
+		if r, ok := read[s]; ok {
+			return r
+		}
+		r := newSentence(s)
+		read[s] = &r
+		return &r
 	}
 	var out []model.Discrepancy
 	seen := map[string]bool{}
@@ -52,14 +66,14 @@ func factDiscrepancies(as []*article, facts []model.Fact) []model.Discrepancy {
 				if ei.Outlet == ej.Outlet || copies[ei.Article] || copies[ej.Article] {
 					continue
 				}
-				si, sj := newSentence(ei.Sentence), newSentence(ej.Sentence)
+				si, sj := sentenceOf(ei.Sentence), sentenceOf(ej.Sentence)
 				pair := []model.Evidence{ei, ej}
 				outs := []string{ei.Outlet, ej.Outlet}
 				if a, b, ok := differ(numbers(si.nums), numbers(sj.nums)); ok {
 					add(model.Discrepancy{Kind: DiscrepancyNumber, Outlets: outs, Evidence: pair,
 						Description: fmt.Sprintf("%s gives %s where %s gives %s", ei.Outlet, a, ej.Outlet, b)})
 				}
-				if a, b, ok := differ(dates(ei.Sentence), dates(ej.Sentence)); ok {
+				if a, b, ok := differ(si.dates, sj.dates); ok {
 					add(model.Discrepancy{Kind: DiscrepancyDate, Outlets: outs, Evidence: pair,
 						Description: fmt.Sprintf("%s says %s where %s says %s", ei.Outlet, a, ej.Outlet, b)})
 				}
@@ -91,19 +105,6 @@ func formatNumber(v float64) string {
 		}
 	}
 	return strconv.FormatFloat(v, 'f', -1, 64)
-}
-
-// dates returns the months and years a sentence names.
-func dates(s string) []string {
-	var out []string
-	for _, t := range text.Tokens(s) {
-		if months[t.Norm] && firstRune(t.Text) >= 'A' && firstRune(t.Text) <= 'Z' {
-			out = append(out, t.Text)
-		} else if len(t.Norm) == 4 && isDigits(t.Norm) && t.Norm >= "1900" && t.Norm <= "2100" {
-			out = append(out, t.Norm)
-		}
-	}
-	return out
 }
 
 // differ reports values each side states that the other does not, when
@@ -138,10 +139,10 @@ func spelling(a, b []string) (string, string, bool) {
 			continue
 		}
 		for _, y := range b {
-			if len(y) < 5 || slices.Contains(a, y) || sameWord(x, y) {
+			if len(y) < 5 || x[0] != y[0] || len(x)-len(y) > 2 || len(y)-len(x) > 2 || slices.Contains(a, y) {
 				continue
 			}
-			if d := editDistance(strings.ToLower(x), strings.ToLower(y)); d > 0 && d <= 2 && x[0] == y[0] {
+			if d := editDistance(strings.ToLower(x), strings.ToLower(y)); d > 0 && d <= 2 && !sameWord(x, y) {
 				return x, y, true
 			}
 		}

@@ -30,6 +30,8 @@ type sentence struct {
 	nums []float64
 	// names are its capitalised words, for name discrepancies.
 	names []string
+	// dates are the months and years it names.
+	dates []string
 }
 
 // minTerms keeps headline fragments and "UPDATE:" lines out of the facts:
@@ -60,17 +62,29 @@ var numberWords = map[string]float64{
 
 var scales = map[string]float64{"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
-// sentencesOf reads the sentences of an article.
+// sentencesOf reads the sentences of an article from its analysis: the
+// body's tokens are cut at sentence bounds rather than tokenised again.
 func sentencesOf(a *article) []sentence {
 	out := make([]sentence, 0, len(a.doc.Sentences))
+	toks := a.doc.Tokens
+	k := 0
 	for _, s := range a.doc.Sentences {
-		out = append(out, newSentence(s.Text))
+		for k < len(toks) && toks[k].Start < s.Start {
+			k++
+		}
+		j := k
+		for j < len(toks) && toks[j].End <= s.End {
+			j++
+		}
+		out = append(out, sentenceOf(s.Text, toks[k:j]))
+		k = j
 	}
 	return out
 }
 
-func newSentence(s string) sentence {
-	toks := text.Tokens(s)
+func newSentence(s string) sentence { return sentenceOf(s, text.Tokens(s)) }
+
+func sentenceOf(s string, toks []text.Token) sentence {
 	st := sentence{text: s}
 	seen := make(map[string]bool, len(toks))
 	for i, t := range toks {
@@ -79,6 +93,12 @@ func newSentence(s string) sentence {
 		}
 		if r := firstRune(t.Text); r >= 'A' && r <= 'Z' && len(t.Text) > 1 {
 			st.names = append(st.names, t.Text)
+			if months[t.Norm] {
+				st.dates = append(st.dates, t.Text)
+			}
+		}
+		if len(t.Norm) == 4 && isDigits(t.Norm) && t.Norm >= "1900" && t.Norm <= "2100" {
+			st.dates = append(st.dates, t.Norm)
 		}
 		if t.Stop && numberWords[t.Norm] == 0 {
 			continue

@@ -20,10 +20,11 @@ func storyQuotes(as []*article, ents []model.Entity) []model.Quote {
 	}
 	var ms []*merged
 	n := 0
+	keys := entityKeys(ents)
 	for _, a := range as {
 		for _, q := range a.quotes {
 			n++
-			speaker := canonicalSpeaker(q.Speaker, ents)
+			speaker := canonicalSpeaker(q.Speaker, ents, keys)
 			terms := termSet(q.Text)
 			ev := model.Evidence{Article: a.a.ID, Outlet: a.outlet, Sentence: q.Sentence}
 			var into *merged
@@ -64,22 +65,31 @@ func storyQuotes(as []*article, ents []model.Entity) []model.Quote {
 	return out
 }
 
+// entityKeys maps the keys of every entity name and variant to the
+// entity's name; a key two entities share maps to "".
+func entityKeys(ents []model.Entity) map[string]string {
+	m := map[string]string{}
+	for _, e := range ents {
+		for _, v := range append([]string{e.Name}, e.Variants...) {
+			k := text.EntityKey(v)
+			if old, ok := m[k]; ok && old != e.Name {
+				m[k] = ""
+				continue
+			}
+			m[k] = e.Name
+		}
+	}
+	return m
+}
+
 // canonicalSpeaker names a speaker by the story entity it refers to:
 // "Zelenskyy" and "Volodymyr Zelensky" both become the entity's name.
-func canonicalSpeaker(s string, ents []model.Entity) string {
+func canonicalSpeaker(s string, ents []model.Entity, keys map[string]string) string {
 	if s == "" {
 		return ""
 	}
-	key := text.EntityKey(s)
-	for _, e := range ents {
-		if text.EntityKey(e.Name) == key {
-			return e.Name
-		}
-		for _, v := range e.Variants {
-			if text.EntityKey(v) == key {
-				return e.Name
-			}
-		}
+	if name := keys[text.EntityKey(s)]; name != "" {
+		return name
 	}
 	// A surname alone, or a name with a middle initial, matches the one
 	// person of the story with that surname.
