@@ -153,6 +153,7 @@ var (
 	promoObject  = regexp.MustCompile(`(?i)\b(?:newsletters?|inbox|subscribe|subscriptions?|podcasts?|apps?|twitter|facebook|instagram|youtube|tiktok|linkedin|whatsapp|telegram|bluesky|google news|alerts?|rss)\b|\bon x\b|@\w`)
 
 	creditStart  = regexp.MustCompile(`(?i)^[\(\[]?\s*(?:photos?|photograph|image|picture|video|graphic|illustration|file photo)(?:\s+(?:credit|courtesy))?\s*[:/|]|^[\(\[]?\s*(?:photos?|images?|pictures?)\s+(?:by|courtesy(?: of)?)\s`)
+	creditAlone  = regexp.MustCompile(`(?i)^[\(\[]?(?:ap photo|getty images|afp|reuters|epa(?:-efe)?|shutterstock|istock(?:photo)?|pool photo)\b[^.!?]{0,60}[\)\]]?$`)
 	creditGroup  = regexp.MustCompile(`[\(\[]([^()\[\]]{1,160})[\)\]]\.?$`)
 	creditSource = regexp.MustCompile(`(?i)\b(?:photos?|photograph|getty images|shutterstock|istock(?:photo)?|afp via|via reuters|reuters/|ap photo|epa-efe)\b|/\s*(?:getty images|afp|ap|reuters|epa)\b`)
 
@@ -201,7 +202,7 @@ func isShare(p string) bool {
 // a caption that ends in one ("Biden in Delaware. (AP Photo/Evan Vucci)").
 func isPhotoCredit(p string) bool {
 	n := wordCount(p)
-	if n <= 25 && creditStart.MatchString(p) {
+	if (n <= 25 && creditStart.MatchString(p)) || (n <= 8 && creditAlone.MatchString(p)) {
 		return true
 	}
 	if n > maxBoilerWords {

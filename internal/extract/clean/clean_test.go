@@ -60,6 +60,8 @@ func TestParagraphsRules(t *testing.T) {
 		{name: "photo credit line", para: "Photo: Evan Vucci/AP", wantKind: model.RemovalPhotoCredit},
 		{name: "caption with credit", para: "President Biden speaks in Delaware. (AP Photo/Evan Vucci)", wantKind: model.RemovalPhotoCredit},
 		{name: "getty credit", para: "(Getty Images)", wantKind: model.RemovalPhotoCredit},
+		{name: "credit standing alone", para: "REUTERS/Kevin Lamarque", wantKind: model.RemovalPhotoCredit},
+		{name: "keep sentence starting with an agency", para: "Reuters reported the talks on Thursday, citing three sources.", wantKind: ""},
 		{name: "keep parenthesis at paragraph end", para: "The agency lowered the country's rating on Friday (the second cut this year).", wantKind: ""},
 		{name: "keep photographer in reporting", para: "The photographer who took the picture said she was stunned by the response.", wantKind: ""},
 		// Date lines.
