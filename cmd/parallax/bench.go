@@ -1,0 +1,279 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/bench"
+	"github.com/parallax-news/parallax/internal/loadtest"
+	"github.com/parallax-news/parallax/internal/pipeline"
+	"github.com/parallax-news/parallax/internal/server"
+	"github.com/parallax-news/parallax/internal/store"
+	"github.com/parallax-news/parallax/internal/synth"
+)
+
+// scoreUpTo is the largest run scored against its gold stories by default:
+// scoring keeps every article's label in memory, which would blur the peak
+// memory figure of the biggest runs.
+const scoreUpTo = 200_000
+
+const benchUsage = `parallax bench ingest [--articles N] [--batch N] [--every N] [--seed N] [--copy-rate R] [--cpuprofile FILE] [--db PATH]
+parallax bench load [--articles N] [--clients N] [--duration D] [--ingest-rate R] [--db PATH]
+parallax bench gen [--articles N] [--seed N] [--copy-rate R] > FILE.jsonl`
+
+// runBench measures throughput, scale and latency on generated articles
+// (internal/synth). Without --db after the subcommand it works in a
+// temporary store, removed at the end.
+func runBench(ctx context.Context, app *App, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: %s", errUsage, benchUsage)
+	}
+	switch args[0] {
+	case "ingest":
+		return benchIngest(ctx, app, args[1:])
+	case "load":
+		return benchLoad(ctx, app, args[1:])
+	case "gen":
+		return benchGen(app, args[1:])
+	}
+	return fmt.Errorf("%w: unknown bench %q:\n%s", errUsage, args[0], benchUsage)
+}
+
+// benchFlags are the flags every bench subcommand shares.
+type benchFlags struct {
+	articles int
+	seed     uint64
+	copyRate float64
+}
+
+func (f *benchFlags) add(fs *flag.FlagSet, articles int) {
+	fs.IntVar(&f.articles, "articles", articles, "generated articles to ingest")
+	fs.Uint64Var(&f.seed, "seed", 1, "generator seed: another seed for more articles in the same store")
+	fs.Float64Var(&f.copyRate, "copy-rate", 0, "share of articles that are syndicated copies of an earlier one")
+}
+
+func (f *benchFlags) synth() (synth.Options, error) {
+	c, err := synth.DemoCorpus()
+	if err != nil {
+		return synth.Options{}, err
+	}
+	return synth.Options{Corpus: c, CopyRate: f.copyRate}, nil
+}
+
+// benchStore opens the pipeline on --db when it was given after the
+// subcommand, else on a fresh temporary store; cleanup closes it (and
+// removes a temporary one).
+func benchStore(ctx context.Context, app *App, fs *flag.FlagSet) (*pipeline.Pipeline, store.Store, func(), error) {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "db" })
+	dir := ""
+	if !given {
+		var err error
+		if dir, err = os.MkdirTemp("", "parallax-bench-"); err != nil {
+			return nil, nil, nil, fmt.Errorf("bench store: %w", err)
+		}
+		app.DB = filepath.Join(dir, "bench.db")
+	}
+	start := time.Now()
+	p, st, err := app.openPipeline(ctx, pipeline.Options{})
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, nil, err
+	}
+	fmt.Fprintf(app.Stderr, "store %s opened in %s\n", app.DB, time.Since(start).Round(time.Millisecond))
+	return p, st, func() {
+		st.Close()
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
+	}, nil
+}
+
+func benchIngest(ctx context.Context, app *App, args []string) error {
+	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
+	var bf benchFlags
+	bf.add(fs, 100_000)
+	batch := fs.Int("batch", bench.DefaultBatch, "articles handed to the pipeline at once")
+	every := fs.Int("every", 0, "checkpoint every N articles (default a tenth of --articles)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to FILE")
+	score := fs.Bool("score", false, fmt.Sprintf("score the stories against the generator's gold (default when --articles <= %d)", scoreUpTo))
+	if rest, err := app.parseFlags(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return fmt.Errorf("%w: %s", errUsage, benchUsage)
+	}
+	scoreSet := false
+	fs.Visit(func(f *flag.Flag) { scoreSet = scoreSet || f.Name == "score" })
+	if !scoreSet {
+		*score = bf.articles <= scoreUpTo
+	}
+	sopt, err := bf.synth()
+	if err != nil {
+		return err
+	}
+	p, st, cleanup, err := benchStore(ctx, app, fs)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile %s: %w", *cpuprofile, err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if !app.JSON {
+		fmt.Fprintf(app.Stdout, "%d generated articles, %d CPUs, batches of %d\n", bf.articles, runtime.NumCPU(), *batch)
+		fmt.Fprintf(app.Stdout, "%10s %9s %9s %11s %11s %11s %9s %9s\n",
+			"articles", "stories", "seconds", "articles/s", "median µs", "p90 µs", "heap MB", "rss MB")
+	}
+	rep, err := bench.Ingest(ctx, p, st, bench.IngestOptions{
+		Articles: bf.articles, Batch: *batch, Every: *every, Seed: bf.seed, Synth: sopt, Score: *score,
+		Progress: func(cp bench.Checkpoint) {
+			if !app.JSON {
+				fmt.Fprintf(app.Stdout, "%10d %9d %9.1f %11.0f %11.0f %11.0f %9.0f %9.0f\n",
+					cp.Articles, cp.Stories, cp.Seconds, cp.Rate, cp.MedianCost, cp.P90Cost, mb(cp.HeapBytes), mb(cp.RSSBytes))
+			}
+		},
+	})
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.writeJSON(rep)
+	}
+	printIngest(app, rep)
+	if rep.Interrupted {
+		return fmt.Errorf("interrupted after %d articles: %w", rep.Articles, ctx.Err())
+	}
+	return nil
+}
+
+func printIngest(app *App, rep bench.IngestReport) {
+	w := app.Stdout
+	fmt.Fprintf(w, "%d articles (%d new, %d known, %d failed) in %.1f s: %.0f articles/s\n",
+		rep.Articles, rep.New, rep.Known, rep.Failed, rep.Seconds, rep.Rate)
+	fmt.Fprintf(w, "%d articles stored in %d stories; peak RSS %.0f MB, peak Go heap %.0f MB\n",
+		rep.Stored, rep.Stories, mb(rep.PeakRSSBytes), mb(rep.PeakHeapBytes))
+	if rep.Score != nil {
+		fmt.Fprintf(w, "against the generator's gold: %s\n", rep.Score)
+	}
+	if rep.FirstError != "" {
+		fmt.Fprintf(w, "first error: %s\n", rep.FirstError)
+	}
+}
+
+func benchLoad(ctx context.Context, app *App, args []string) error {
+	fs := flag.NewFlagSet("bench load", flag.ContinueOnError)
+	var bf benchFlags
+	bf.add(fs, 100_000)
+	clients := fs.Int("clients", loadtest.DefaultClients, "concurrent readers")
+	duration := fs.Duration("duration", 30*time.Second, "length of the load")
+	rate := fs.Float64("ingest-rate", 0, "articles per second ingested beside the load; 0: as fast as it goes; -1: none")
+	if rest, err := app.parseFlags(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return fmt.Errorf("%w: %s", errUsage, benchUsage)
+	}
+	sopt, err := bf.synth()
+	if err != nil {
+		return err
+	}
+	p, st, cleanup, err := benchStore(ctx, app, fs)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	stored, err := st.CountArticles(ctx)
+	if err != nil {
+		return err
+	}
+	// A store that already holds articles is loaded as it is.
+	if stored == 0 {
+		fmt.Fprintf(app.Stderr, "filling the store with %d generated articles\n", bf.articles)
+		rep, err := bench.Ingest(ctx, p, st, bench.IngestOptions{
+			Articles: bf.articles, Seed: bf.seed, Synth: sopt,
+			Progress: func(cp bench.Checkpoint) {
+				fmt.Fprintf(app.Stderr, "  %d articles, %.0f/s\n", cp.Articles, cp.Rate)
+			},
+		})
+		if err != nil {
+			return err
+		}
+		if rep.Interrupted {
+			return fmt.Errorf("interrupted while filling the store: %w", ctx.Err())
+		}
+		fmt.Fprintf(app.Stderr, "filled: %d articles, %d stories, %.0f articles/s\n", rep.Stored, rep.Stories, rep.Rate)
+	}
+	opt := bench.LoadOptions{Load: loadtest.Options{Clients: *clients, Duration: *duration}}
+	if *rate >= 0 {
+		// Another seed than the filling's, so every article is new; small
+		// batches so a rate cap is smooth.
+		opt.Ingest = bench.IngestOptions{Articles: 10_000_000, Batch: 50, Seed: bf.seed + 1_000_003, Rate: *rate, Synth: sopt}
+	}
+	rep, err := bench.Load(ctx, p, st, server.New(server.Config{}, st, p, app.Log), opt)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.writeJSON(rep)
+	}
+	fmt.Fprintf(app.Stdout, "load on %d stored articles, %d clients, %s, %d CPUs:\n", rep.Stored, *clients, *duration, runtime.NumCPU())
+	if err := rep.Load.Write(app.Stdout); err != nil {
+		return err
+	}
+	if in := rep.Ingest; in != nil {
+		fmt.Fprintf(app.Stdout, "ingested beside the load: %d new, %d failed, %.0f articles/s\n", in.New, in.Failed, float64(in.New)/rep.Load.Elapsed.Seconds())
+	}
+	verdict := "meets"
+	if !rep.MeetsTarget {
+		verdict = "misses"
+	}
+	fmt.Fprintf(app.Stdout, "%s the target: no errors and p95 under %s for every kind\n", verdict, bench.TargetP95)
+	return nil
+}
+
+// benchGen writes generated articles as JSONL, in the form of the
+// evaluation data with a gold "story", for `ingest` or `eval cluster`.
+func benchGen(app *App, args []string) error {
+	fs := flag.NewFlagSet("bench gen", flag.ContinueOnError)
+	var bf benchFlags
+	bf.add(fs, 1000)
+	if rest, err := app.parseFlags(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return fmt.Errorf("%w: %s", errUsage, benchUsage)
+	}
+	sopt, err := bf.synth()
+	if err != nil {
+		return err
+	}
+	g, err := synth.New(bf.seed, sopt)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(app.Stdout)
+	for range bf.articles {
+		w.Write(g.Next().Item.Raw.Bytes)
+		w.WriteByte('\n')
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("bench gen: %w", err)
+	}
+	return nil
+}
+
+func mb(n uint64) float64 { return float64(n) / (1 << 20) }
