@@ -15,5 +15,6 @@ var commands = map[string]command{
 	"story":    {"compare one story's coverage; story merge A B", runStory},
 	"eval":     {"eval cluster FILE.jsonl | eval extract DIR", runEval},
 	"demo":     {"ingest the bundled demo corpus into a temporary store and show it", runDemo},
+	"bench":    {"measure throughput, scale and load on generated articles: bench ingest|load|gen", runBench},
 	"serve":    {"serve web pages, the JSON API and Atom feeds; --demo for the demo corpus", runServe},
 }
