@@ -226,6 +226,13 @@ func (x *extractor) scanSentence(g *gazIndex, src string, toks []Token, a, b, se
 			}
 			break
 		}
+		// A gazetteer name may run on over "and": "Centers for Disease
+		// Control and Prevention", "Food and Drug Administration".
+		for i := k; i < e; i++ {
+			if _, n := matchGaz(g, toks, i, b, false); i+n > e {
+				e = i + n
+			}
+		}
 		x.scanRun(g, src, toks, a, k, e, sent)
 		k = e
 	}
@@ -237,6 +244,11 @@ func connectorRun(src string, toks []Token, k, b int) int {
 	for n := 1; n <= 2 && k+n < b; n++ {
 		c := &toks[k+n]
 		if !joins(src, toks, k+n-1) || !isConnector(c.Norm) || isCapitalised(c) {
+			return 0
+		}
+		// "and" and "the" open no name's inner part: "the Committee and
+		// the Ministry" are two names ("the" may follow "of").
+		if n == 1 && (c.Norm == "and" || c.Norm == "the") {
 			return 0
 		}
 		if k+n+1 < b && joins(src, toks, k+n) && isCapitalised(&toks[k+n+1]) && !isTimeWord(toks[k+n+1].Norm) {
@@ -259,6 +271,13 @@ func (x *extractor) scanRun(g *gazIndex, src string, toks []Token, a, s, e, sent
 	role := roleBefore(src, toks, a, s)
 	for i := s; i < e; {
 		if m, n := matchGaz(g, toks, i, e, false); n > 0 {
+			// An adjective of nationality or party opening an
+			// organisation's name is part of it: "Democratic National
+			// Committee", "Russian Foreign Ministry".
+			if m.demonym && i+n < e && orgHeads[toks[e-1].Norm] && roleEnd(toks, i+n, e) == i+n {
+				x.addName(src, toks, a, i, e, sent, "", model.EntityOrg)
+				return
+			}
 			x.addGaz(m, src, toks, i, i+n, sent)
 			i += n
 			continue
@@ -521,7 +540,7 @@ func guessMulti(toks []Token, s, e int) string {
 	switch {
 	case orgHeads[last]:
 		return model.EntityOrg
-	case placeHeads[last]:
+	case placeHeads[last], placeHeads[toks[s].Norm]: // "Gulf of Aden", "Lake Erie"
 		return model.EntityPlace
 	case hasHead(toks, s, e), isUpperWord(toks[s].Text), e-s > 4:
 		return model.EntityOrg

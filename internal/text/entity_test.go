@@ -185,6 +185,34 @@ func TestEntities(t *testing.T) {
 			absent: []string{"Citing Pfizer", "Given AstraZeneca", "Citing", "Given"},
 		},
 		{
+			name: "gazetteer names run on over and",
+			body: "The Centers for Disease Control and Prevention and the Food and Drug Administration agreed.",
+			want: []want{
+				{name: "Centers for Disease Control and Prevention", kind: model.EntityOrg},
+				{name: "Food and Drug Administration", kind: model.EntityOrg},
+			},
+			absent: []string{"Prevention", "Disease Control", "Drug Administration"},
+		},
+		{
+			name: "adjective opening an organisation's name",
+			body: "Hackers hit the Democratic National Committee and the Russian Foreign Ministry denied it.",
+			want: []want{
+				{name: "Democratic National Committee", kind: model.EntityOrg},
+				{name: "Russian Foreign Ministry", kind: model.EntityOrg},
+			},
+			absent: []string{"National Committee", "Foreign Ministry"},
+		},
+		{
+			name: "place heads first or last",
+			body: "Pirates struck in the Gulf of Aden near Lake Victoria.",
+			want: []want{{name: "Gulf of Aden", kind: model.EntityPlace}, {name: "Lake Victoria", kind: model.EntityPlace}},
+		},
+		{
+			name:   "holidays and religions are not names",
+			body:   "Muslim and Christian leaders met at Christmas on the Internet.",
+			absent: []string{"Muslim", "Christian", "Christmas", "Internet"},
+		},
+		{
 			name: "empty",
 			body: "",
 		},

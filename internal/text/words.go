@@ -67,6 +67,7 @@ var miscHeads = set(
 	"amendment", "act", "bill", "constitution", "treaty", "accord", "accords", "prize",
 	"award", "awards", "war", "day", "festival", "olympics", "games", "cup", "championship",
 	"series", "bowl", "marathon", "summit", "convention", "covid", "coronavirus",
+	"oscar", "oscars", "emmy", "emmys", "grammy", "grammys", "explorer", "windows",
 )
 
 // placeHeads end names of places.
@@ -99,6 +100,12 @@ var notNames = set(
 	"during", "amid", "among", "under", "over", "against", "without", "within",
 	"breaking", "exclusive", "opinion", "analysis", "live", "related", "more", "full",
 	"story", "report", "reports", "latest", "celsius", "fahrenheit", "richter",
+	// holidays, time zones and the like
+	"christmas", "easter", "thanksgiving", "halloween", "hanukkah", "ramadan", "eid",
+	"internet", "web", "gmt", "utc", "edt", "est", "pdt", "pst", "cdt", "cst", "am", "pm",
+	// religions' adjectives name no one
+	"christian", "christians", "muslim", "muslims", "jewish", "jews", "catholic", "catholics",
+	"evangelical", "evangelicals", "islamic", "protestant", "hindu", "buddhist",
 )
 
 // locatives precede places ("in Prague").
