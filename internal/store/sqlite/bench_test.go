@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/parallax-news/parallax/internal/store"
 )
@@ -21,7 +22,7 @@ const benchStored = 100_000
 // test binary and copied by benchmarks that write.
 var template struct {
 	once sync.Once
-	dir  string
+	dir  string // a temporary directory to remove, if any
 	path string
 	err  error
 }
@@ -34,33 +35,53 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// benchDirEnv names a directory where the template store is kept between
+// runs, so benchmarks can be run one at a time without rebuilding it.
+const benchDirEnv = "PARALLAX_BENCH_DIR"
+
 func templatePath(b *testing.B) string {
 	b.Helper()
 	template.once.Do(func() {
-		template.dir, template.err = os.MkdirTemp("", "parallax-store-bench-")
-		if template.err != nil {
-			return
-		}
-		template.path = filepath.Join(template.dir, "template.db")
-		s, err := Open(context.Background(), template.path, nil)
-		if err != nil {
-			template.err = err
-			return
-		}
-		g := newGenerator(b, 1)
-		for done := 0; done < benchStored && err == nil; done += 1000 {
-			batch := make([]*store.Record, 1000)
-			for i := range batch {
-				batch[i] = g.record()
+		dir := os.Getenv(benchDirEnv)
+		if dir == "" {
+			if dir, template.err = os.MkdirTemp("", "parallax-store-bench-"); template.err != nil {
+				return
 			}
-			_, err = s.SaveBatch(context.Background(), batch)
+			template.dir = dir // removed by TestMain
 		}
-		template.err = errors.Join(err, s.Close())
+		template.path = filepath.Join(dir, fmt.Sprintf("store-%d-v%d.db", benchStored, SchemaVersion()))
+		if _, err := os.Stat(template.path); err == nil {
+			return
+		}
+		template.err = buildTemplate(b, template.path)
 	})
 	if template.err != nil {
 		b.Fatalf("building the %d-article store: %v", benchStored, template.err)
 	}
 	return template.path
+}
+
+// buildTemplate writes the template under a temporary name and renames it
+// when complete, so an interrupted build is never reused.
+func buildTemplate(b *testing.B, path string) error {
+	tmp := path + ".building"
+	os.Remove(tmp)
+	s, err := Open(context.Background(), tmp, nil)
+	if err != nil {
+		return err
+	}
+	g := newGenerator(b, 1)
+	for done := 0; done < benchStored && err == nil; done += 1000 {
+		batch := make([]*store.Record, 1000)
+		for i := range batch {
+			batch[i] = g.record()
+		}
+		_, err = s.SaveBatch(context.Background(), batch)
+	}
+	if err := errors.Join(err, s.Close()); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 // writableCopy opens a private copy of the template store.
@@ -154,7 +175,9 @@ func BenchmarkStories(b *testing.B) {
 		{"outlet", store.StoryQuery{Outlet: "Outlet 7", Limit: 50}},
 		{"entity", store.StoryQuery{Entity: "Entity 42", Limit: 50}},
 		{"language", store.StoryQuery{Language: "en", Limit: 50}},
-		{"since", store.StoryQuery{Since: *day(1), Limit: 50}},
+		{"entity biggest", store.StoryQuery{Entity: "Entity 42", Sort: "biggest", Limit: 50}},
+		{"outlet and language", store.StoryQuery{Outlet: "Outlet 7", Language: "en", Limit: 50}},
+		{"since", store.StoryQuery{Since: time.Date(2023, 3, 1, 0, 0, 0, 0, time.UTC), Limit: 50}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for b.Loop() {

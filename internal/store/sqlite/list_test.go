@@ -43,8 +43,24 @@ func storyIDs(list []model.StorySummary) []int64 {
 }
 
 func TestStories(t *testing.T) {
+	for _, plan := range []struct {
+		name string
+		list func(count, page, total int64) bool
+	}{
+		{"chosen plan", listFacet},
+		{"list facets", func(int64, int64, int64) bool { return true }},
+		{"walk stories", func(int64, int64, int64) bool { return false }},
+	} {
+		t.Run(plan.name, func(t *testing.T) {
+			s := listed(t)
+			s.listFacet = plan.list
+			testStories(t, s)
+		})
+	}
+}
+
+func testStories(t *testing.T, s *Store) {
 	ctx := context.Background()
-	s := listed(t)
 	for _, tc := range []struct {
 		name string
 		q    store.StoryQuery

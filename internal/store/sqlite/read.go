@@ -319,10 +319,8 @@ func (s *Store) Stories(ctx context.Context, q store.StoryQuery) ([]model.StoryS
 	}
 	w := &where{}
 	w.add("s.merged_into IS NULL AND s.articles > 0")
-	for _, f := range []facet{{facetOutlet, q.Outlet}, {facetEntity, entityKey(q.Entity)}, {facetLanguage, q.Language}} {
-		if f.value != "" {
-			w.add("s.id IN (SELECT story FROM story_facets WHERE kind = ? AND value = ?)", f.kind, f.value)
-		}
+	if err := s.facetFilters(ctx, w, q); err != nil {
+		return nil, fmt.Errorf("stories: %w", err)
 	}
 	// A story is in a period when its coverage overlaps it.
 	if !q.Since.IsZero() {
@@ -354,6 +352,55 @@ func (s *Store) Stories(ctx context.Context, q store.StoryQuery) ([]model.StoryS
 	}
 	return out, nil
 }
+
+// facetFilters adds StoryQuery's outlet, entity and language filters. Each
+// can be read two ways: list the stories having the value and sort them
+// (cost: how many have it), or walk stories in the listing's order and
+// check each (cost: how far to walk to fill the page). A rare entity wants
+// the first, "language en" the second, so the count decides: the list for
+// the rarest value when it is cheaper than the expected walk, checks for
+// the rest.
+func (s *Store) facetFilters(ctx context.Context, w *where, q store.StoryQuery) error {
+	var fs []facet
+	for _, f := range []facet{{facetOutlet, q.Outlet}, {facetEntity, entityKey(q.Entity)}, {facetLanguage, q.Language}} {
+		if f.value != "" {
+			fs = append(fs, f)
+		}
+	}
+	if len(fs) == 0 {
+		return nil
+	}
+	var total int64
+	if err := s.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM stories`).Scan(&total); err != nil {
+		return err
+	}
+	rarest, fewest := -1, int64(0)
+	for i, f := range fs {
+		var n int64
+		if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM story_facets WHERE kind = ? AND value = ?`,
+			f.kind, f.value).Scan(&n); err != nil {
+			return err
+		}
+		if rarest < 0 || n < fewest {
+			rarest, fewest = i, n
+		}
+	}
+	page := int64(max(q.Limit, 50) + q.Offset)
+	for i, f := range fs {
+		if i == rarest && s.listFacet(fewest, page, total) {
+			w.add("s.id IN (SELECT story FROM story_facets WHERE kind = ? AND value = ?)", f.kind, f.value)
+		} else {
+			w.add("EXISTS (SELECT 1 FROM story_facets f WHERE f.story = s.id AND f.kind = ? AND f.value = ?)",
+				f.kind, f.value)
+		}
+	}
+	return nil
+}
+
+// listFacet is the choice facetFilters makes: list the count stories with a
+// value when that costs less than walking the expected page*total/count
+// stories to fill a page.
+func listFacet(count, page, total int64) bool { return count*count < page*total }
 
 // fillOutlets sets the outlet names of listed stories, a page at a time.
 func (s *Store) fillOutlets(ctx context.Context, list []model.StorySummary) error {

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -148,4 +149,49 @@ func FuzzSearch(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestSearchWindows(t *testing.T) {
+	ctx := context.Background()
+	s := newTest(t)
+	// Ten matching articles, the two oldest from the outlet filtered on.
+	var recs []*store.Record
+	for i := range 10 {
+		outlet := "Daily"
+		if i < 2 {
+			outlet = "Weekly"
+		}
+		r := article(fmt.Sprintf("w%d", i), outlet, 1, day(i+1))
+		r.Article.Text = "Lavrov spoke."
+		recs = append(recs, r)
+	}
+	mustSave(t, s, recs...)
+	defer func(w []int) { searchWindows = w }(searchWindows)
+	searchWindows = []int{3, 0}
+	for _, tc := range []struct {
+		name string
+		q    store.ArticleQuery
+		want []int64
+	}{
+		{"unfiltered ranks the newest window", store.ArticleQuery{Limit: 3}, []int64{10, 9, 8}},
+		{"filtered widens the window", store.ArticleQuery{Outlet: "Weekly", Limit: 3}, []int64{2, 1}},
+		{"offset past the window", store.ArticleQuery{Limit: 3, Offset: 8}, []int64{2, 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hits, err := s.Search(ctx, "lavrov", tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, h := range hits {
+				ids = append(ids, h.Article.ID)
+				if h.Article.Title == "" || !strings.Contains(h.Snippet, store.HighlightStart) {
+					t.Errorf("hit %d not filled: %+v", h.Article.ID, h)
+				}
+			}
+			if !equalIDs(ids, tc.want) {
+				t.Errorf("ids = %v, want %v", ids, tc.want)
+			}
+		})
+	}
 }

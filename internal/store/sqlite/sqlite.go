@@ -35,6 +35,9 @@ type Store struct {
 	knownURL, knownHash *sql.Stmt
 	log                 *slog.Logger
 	now                 func() time.Time
+	// listFacet chooses how Stories reads a filter (see facetFilters);
+	// tests replace it to check both ways give the same answer.
+	listFacet func(count, page, total int64) bool
 }
 
 // Open opens (creating if needed) the database at path and brings its schema
@@ -73,7 +76,7 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
 
-	s := &Store{path: path, write: write, log: log, now: time.Now}
+	s := &Store{path: path, write: write, log: log, now: time.Now, listFacet: listFacet}
 	if err := s.migrate(ctx); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
