@@ -16,5 +16,6 @@ var commands = map[string]command{
 	"eval":     {"eval cluster FILE.jsonl | eval extract DIR", runEval},
 	"demo":     {"ingest the bundled demo corpus into a temporary store and show it", runDemo},
 	"bench":    {"measure throughput, scale and load on generated articles: bench ingest|load|gen", runBench},
+	"feeds":    {"follow feeds: feeds add|list|remove|import|export (OPML)", runFeeds},
 	"serve":    {"serve web pages, the JSON API and Atom feeds; --demo for the demo corpus", runServe},
 }
