@@ -103,20 +103,24 @@ func (c *Clusterer) candidates(q *query) []candidate {
 // lowered by at most TimeWeight for distance in time.
 func (c *Clusterer) score(q *query, s *story) candidate {
 	cd := candidate{s: s}
-	tn, en := c.norms(s)
 	type contrib struct {
 		id uint32
 		c  float64
 	}
 	var ts, es []contrib
 	var cosT, cosE float64
+	// Average link: the mean similarity of the article to the story's
+	// articles (each summed as a unit vector), so one threshold means the
+	// same for a story of two articles and one of two hundred, where the
+	// cosine to a centroid would grow with the story's size.
+	tn, en := float64(s.nt), float64(s.ne)
 	if q.tn > 0 && tn > 0 {
 		cosT = dot(q.terms, s.terms, c.idf, func(id uint32, v float64) { ts = append(ts, contrib{id, v}) }) / (q.tn * tn)
 	}
 	if q.en > 0 && en > 0 {
 		cosE = dot(q.ents, s.ents, c.idf, func(id uint32, v float64) { es = append(es, contrib{id, v}) }) / (q.en * en)
 	}
-	cd.score = c.combine(cosT, cosE, q.en > 0 && en > 0, s.gap(q.f.Published))
+	cd.score = c.combine(cosT, cosE, q.en > 0 && en > 0, s.gap(q.f.When()))
 	for _, list := range [2]*[]contrib{&ts, &es} {
 		slices.SortFunc(*list, func(a, b contrib) int { return cmp.Compare(b.c, a.c) })
 	}
@@ -143,22 +147,21 @@ func (c *Clusterer) combine(cosT, cosE float64, withEntities bool, gap int64) fl
 	return s
 }
 
-// storySim is the similarity of two stories' centroids, a's grown by the
+// storySim is the average-link similarity of two stories, a grown by the
 // article of q.
 func (c *Clusterer) storySim(a *story, q *query, b *story) float64 {
 	at, ae := a.terms.add(q.rawTerms, 1), a.ents.add(q.rawEnt, 1)
-	cos := func(x, y vec) (float64, bool) {
-		nx := math.Sqrt(dot(x, x, c.idf2, nil))
-		ny := math.Sqrt(dot(y, y, c.idf2, nil))
-		if nx == 0 || ny == 0 {
-			return 0, false
-		}
-		return dot(x, y, c.idf2, nil) / (nx * ny), true
+	nt, ne := float64(a.nt+min(len(q.rawTerms), 1)), float64(a.ne+min(len(q.rawEnt), 1))
+	var cosT, cosE float64
+	if nt > 0 && b.nt > 0 {
+		cosT = dot(at, b.terms, c.idf2, nil) / (nt * float64(b.nt))
 	}
-	cosT, _ := cos(at, b.terms)
-	cosE, both := cos(ae, b.ents)
+	both := ne > 0 && b.ne > 0
+	if both {
+		cosE = dot(ae, b.ents, c.idf2, nil) / (ne * float64(b.ne))
+	}
 	grown := story{first: a.first, last: a.last}
-	grown.widen(q.f.Published)
+	grown.widen(q.f.When())
 	return c.combine(cosT, cosE, both, rangeGap(&grown, b))
 }
 
@@ -314,7 +317,7 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features) {
 		c.stories[sid] = s
 	}
 	s.size++
-	s.widen(f.Published)
+	s.widen(f.When())
 	c.copies.Add(articleID, f.Signature, copyOf)
 	if copyOf != 0 || f.Empty() {
 		c.articles[articleID] = article{story: sid}
@@ -332,10 +335,24 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features) {
 	}
 	c.docs++
 	q := c.prepare(f)
+	// Each article weighs the same in its story's centroid, however long:
+	// its vectors are scaled to unit IDF-weighted length.
+	scale(q.rawTerms, q.tn)
+	scale(q.rawEnt, q.en)
 	art := article{story: sid, off: uint32(len(c.arena)), nt: uint8(len(q.rawTerms)), ne: uint8(len(q.rawEnt))}
 	c.arena = append(append(c.arena, q.rawTerms...), q.rawEnt...)
 	c.articles[articleID] = art
 	c.addVectors(s, q.rawTerms, q.rawEnt, 1, c.lookupIDs(q))
+	s.count(q.rawTerms, q.rawEnt, 1)
+}
+
+func scale(v vec, norm float64) {
+	if norm == 0 {
+		return
+	}
+	for i := range v {
+		v[i].w = float32(float64(v[i].w) / norm)
+	}
 }
 
 // vectors returns an article's raw vectors from the arena.
@@ -382,6 +399,7 @@ func (c *Clusterer) Apply(cor model.Correction) error {
 		terms, ents := c.vectors(art)
 		if from != nil {
 			c.addVectors(from, terms, ents, -1, nil)
+			from.count(terms, ents, -1)
 			from.size--
 			from.excluded = append(from.excluded, cor.Article)
 			if to.lang == "" {
@@ -392,6 +410,7 @@ func (c *Clusterer) Apply(cor model.Correction) error {
 			}
 		}
 		c.addVectors(to, terms, ents, 1, nil)
+		to.count(terms, ents, 1)
 		to.size++
 		art.story = to.id
 		c.articles[cor.Article] = art

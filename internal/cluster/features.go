@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/parallax-news/parallax/internal/dedup"
 	"github.com/parallax-news/parallax/internal/model"
@@ -21,6 +23,9 @@ const (
 	// first, then the most frequent.
 	maxFeatureTerms = 256
 	maxFeatureEnts  = 64
+	// datelineSentences: a full date in the first sentences is taken as
+	// the article's date when it has no publication date.
+	datelineSentences = 3
 	// leadTokens of the body count as lead: news states its event first.
 	leadTokens = 60
 	// featuresVersion leads the encoding so a later layout can be told apart.
@@ -34,7 +39,11 @@ const (
 type Features struct {
 	// Published is the publication time in Unix seconds, 0 when unknown.
 	Published int64
-	Language  string
+	// TextDate is the first full date the text states (a dateline, "on
+	// July 7, 2012"), in Unix seconds, 0 when none: the event's time when
+	// the publication time is unknown.
+	TextDate int64
+	Language string
 	// Terms are the article's content stems, with counts in the title,
 	// the lead and the whole body.
 	Terms []Term
@@ -65,6 +74,10 @@ type Entity struct {
 	Title bool
 }
 
+// When is the article's time: its publication time, or else the date its
+// text states; 0 when neither is known.
+func (f *Features) When() int64 { return cmp.Or(f.Published, f.TextDate) }
+
 // Empty reports whether the article has nothing to cluster on.
 func (f *Features) Empty() bool { return len(f.Terms) == 0 && len(f.Entities) == 0 }
 
@@ -77,6 +90,14 @@ func Extract(a *model.Article, doc *text.Doc) *Features {
 	f := &Features{Language: a.Language, Signature: dedup.Sign(a.Text)}
 	if a.Published != nil {
 		f.Published = a.Published.Unix()
+	}
+	for _, tm := range doc.Times {
+		// Only a date near the top is a dateline; later ones are often
+		// the background of the event.
+		if tm.Sentence < datelineSentences && tm.Year > 0 && tm.Month > 0 && tm.Day > 0 {
+			f.TextDate = time.Date(tm.Year, time.Month(tm.Month), tm.Day, 12, 0, 0, 0, time.UTC).Unix()
+			break
+		}
 	}
 	type acc struct {
 		Term
@@ -107,8 +128,9 @@ func Extract(a *model.Article, doc *text.Doc) *Features {
 	for i, tok := range doc.TitleTokens {
 		add(tok, i-len(doc.TitleTokens), true, false)
 	}
+	head := headline(a, doc)
 	for i, tok := range doc.Tokens {
-		add(tok, i, false, i < leadTokens)
+		add(tok, i, tok.End <= len(head), i < leadTokens)
 	}
 	list := make([]*acc, 0, len(terms))
 	for _, t := range terms {
@@ -138,9 +160,40 @@ func Extract(a *model.Article, doc *text.Doc) *Features {
 		if e.Key == "" || e.Weak {
 			continue
 		}
-		f.Entities = append(f.Entities, Entity{Key: e.Key, Name: e.Name, Kind: e.Kind, Count: uint16(max(1, min(e.Count, 1<<16-1))), Title: e.InTitle})
+		inHead := e.InTitle
+		for _, v := range e.Variants {
+			inHead = inHead || head != "" && strings.Contains(head, v)
+		}
+		f.Entities = append(f.Entities, Entity{Key: e.Key, Name: e.Name, Kind: e.Kind, Count: uint16(max(1, min(e.Count, 1<<16-1))), Title: inHead})
 	}
 	return f
+}
+
+// maxHeadlineTokens: a first paragraph this short is a headline.
+const maxHeadlineTokens = 16
+
+// headline returns the body's first paragraph when the article has no
+// title and that paragraph is short enough to be one: texts without
+// metadata (JSONL exports, pasted text) often start with their headline.
+func headline(a *model.Article, doc *text.Doc) string {
+	if len(doc.TitleTokens) > 0 {
+		return ""
+	}
+	end := strings.IndexByte(a.Text, '\n')
+	if end < 0 {
+		return ""
+	}
+	n := 0
+	for _, tok := range doc.Tokens {
+		if tok.End > end {
+			break
+		}
+		n++
+	}
+	if n < 2 || n > maxHeadlineTokens {
+		return ""
+	}
+	return a.Text[:end]
 }
 
 func isDigit(s string) bool { return len(s) == 1 && '0' <= s[0] && s[0] <= '9' }
@@ -158,6 +211,7 @@ func (f *Features) MarshalBinary() ([]byte, error) {
 	b := make([]byte, 0, 64+len(f.Terms)*16+len(f.Entities)*24)
 	b = append(b, featuresVersion)
 	b = binary.AppendVarint(b, f.Published)
+	b = binary.AppendVarint(b, f.TextDate)
 	b = appendString(b, f.Language)
 	b = binary.AppendUvarint(b, uint64(len(f.Terms)))
 	for _, t := range f.Terms {
@@ -188,7 +242,7 @@ func (f *Features) UnmarshalBinary(b []byte) error {
 	if v := d.byte(); v != featuresVersion {
 		return fmt.Errorf("decode features version %d: %w", v, ErrFeatures)
 	}
-	g := Features{Published: d.varint(), Language: d.string()}
+	g := Features{Published: d.varint(), TextDate: d.varint(), Language: d.string()}
 	n := d.count(4)
 	g.Terms = make([]Term, 0, n)
 	for range n {

@@ -1,9 +1,6 @@
 package cluster
 
-import (
-	"math"
-	"slices"
-)
+import "slices"
 
 // story is the clusterer's view of one story.
 type story struct {
@@ -17,23 +14,22 @@ type story struct {
 	// terms and ents are the sums of the raw vectors of its articles, cut
 	// to the configured sizes.
 	terms, ents vec
+	// nt and ne count the articles summed in terms and ents.
+	nt, ne int
 	// excluded lists articles people moved out: the story must not be
 	// merged with a story holding one of them.
 	excluded []int64
 	seq      uint64
 }
 
-// norms returns the IDF-weighted norms of the story's vectors.
-func (c *Clusterer) norms(s *story) (tn, en float64) {
-	for _, e := range s.terms {
-		w := float64(e.w) * c.idf(e.id)
-		tn += w * w
+// count adds (sign 1) or removes (-1) an article's vectors from the counts.
+func (s *story) count(terms, ents vec, sign int) {
+	if len(terms) > 0 {
+		s.nt += sign
 	}
-	for _, e := range s.ents {
-		w := float64(e.w) * c.idf(e.id)
-		en += w * w
+	if len(ents) > 0 {
+		s.ne += sign
 	}
-	return math.Sqrt(tn), math.Sqrt(en)
 }
 
 // widen extends the story's time range to t (0: unknown, no change).
@@ -133,6 +129,8 @@ func (c *Clusterer) post(id uint32, sid int64) {
 // mergeInto folds story from into story into.
 func (c *Clusterer) mergeInto(from, into *story) {
 	into.size += from.size
+	into.nt += from.nt
+	into.ne += from.ne
 	into.widen(from.first)
 	into.widen(from.last)
 	into.excluded = append(into.excluded, from.excluded...)
