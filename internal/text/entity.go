@@ -20,6 +20,10 @@ type Entity struct {
 	Kind string
 	// Key is EntityKey(Name), for matching across articles.
 	Key string
+	// Surname is, for a person, the key of the last word of the name
+	// ("lavrov"): in another article naming only "Lavrov" (Key "lavrov"),
+	// that is the likely match.
+	Surname string
 	// Variants are the distinct spellings used, in order of appearance.
 	Variants []string
 	// Roles are the titles given to a person ("Russian Foreign Minister").
@@ -47,9 +51,10 @@ type mention struct {
 	sure    bool
 	weak    bool
 	acronym bool
-	// initial marks a one-word name opening a sentence, which counts only
+	// unsure marks a one-word name opening a sentence or left over from a
+	// longer capitalised run ("American Pie", "X-Men"), which counts only
 	// if the article names it elsewhere too.
-	initial bool
+	unsure bool
 }
 
 const titleSentence = -1
@@ -505,7 +510,9 @@ func (x *extractor) addName(src string, toks []Token, a, s, e, sent int, role, k
 			return // a compound word: "Back-channel"
 		}
 		m.acronym = isUpperWord(t.Text) && utf8.RuneCountInString(t.Text) <= 6
-		m.initial = s == a && kind == "" && !(s+1 < len(toks) && speechVerbs[toks[s+1].Norm])
+		leftOver := s > a && (src[toks[s-1].End:t.Start] == "-" ||
+			joins(src, toks, s-1) && isCapitalised(&toks[s-1]) && !x.common(&toks[s-1]))
+		m.unsure = (s == a || leftOver) && kind == "" && !(s+1 < len(toks) && speechVerbs[toks[s+1].Norm])
 		if kind == "" {
 			m.kind = guessSingle(src, toks, a, s, m.acronym)
 		}
@@ -680,7 +687,7 @@ func group(ms []mention) []Entity {
 	}
 	out := make([]Entity, 0, len(order))
 	for _, gr := range order {
-		if !gr.merged && !onlyInitial(ms, gr) {
+		if !gr.merged && !onlyUnsure(ms, gr) {
 			out = append(out, entityOf(ms, gr))
 		}
 	}
@@ -688,11 +695,11 @@ func group(ms []mention) []Entity {
 	return out
 }
 
-// onlyInitial reports whether every mention of a group is a one-word name
-// opening a sentence: more likely a common word than a name.
-func onlyInitial(ms []mention, gr *groupT) bool {
+// onlyUnsure reports whether every mention of a group is unsure: more
+// likely a common word than a name.
+func onlyUnsure(ms []mention, gr *groupT) bool {
 	for _, i := range gr.mentions {
-		if !ms[i].initial {
+		if !ms[i].unsure {
 			return false
 		}
 	}
@@ -769,6 +776,9 @@ func entityOf(ms []mention, gr *groupT) Entity {
 	e.Key = gr.key
 	if g, ok := gazetteer().byKey[gr.key]; ok {
 		e.Key = g.key
+	}
+	if e.Kind == model.EntityPerson {
+		e.Surname = e.Key[strings.LastIndexByte(e.Key, ' ')+1:]
 	}
 	return e
 }

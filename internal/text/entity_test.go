@@ -213,6 +213,11 @@ func TestEntities(t *testing.T) {
 			absent: []string{"Muslim", "Christian", "Christmas", "Internet"},
 		},
 		{
+			name:   "words left over from a longer capitalised run need confirming",
+			body:   "The American Pie star and the X-Men actor met.",
+			absent: []string{"Pie", "Men", "X-Men"},
+		},
+		{
 			name: "empty",
 			body: "",
 		},
@@ -369,6 +374,9 @@ func TestSeedEntities(t *testing.T) {
 			}
 			checkEntities(t, d)
 		})
+	}
+	if e := findEntity(analyzeSeed(t, "000_"), "Sergey Lavrov"); e == nil || e.Surname != "lavrov" {
+		t.Errorf("Sergey Lavrov's surname key: %+v", e)
 	}
 	// Across the two seeds the differently spelled names share keys.
 	a, b := analyzeSeed(t, "000_"), analyzeSeed(t, "004_")
