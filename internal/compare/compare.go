@@ -19,6 +19,7 @@ package compare
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -47,7 +48,7 @@ const (
 
 // ErrMismatch is returned when docs is not empty and does not hold one
 // analysis per article.
-var ErrMismatch = fmt.Errorf("compare: articles and analyses differ in number")
+var ErrMismatch = errors.New("compare: articles and analyses differ in number")
 
 // article is one article of the story with everything read from it alone.
 type article struct {
@@ -163,7 +164,7 @@ func outletsOf(as []*article) []string {
 	return slices.Compact(out)
 }
 
-// sortedSet returns the distinct values of m's keys, sorted.
+// sortedKeys returns the keys of m, sorted.
 func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -173,7 +174,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// byArticle orders evidence by article position, for a stable output.
+// sortEvidence orders evidence by outlet, then article position, for a
+// stable output.
 func sortEvidence(ev []model.Evidence, pos map[int64]int) {
 	slices.SortStableFunc(ev, func(x, y model.Evidence) int {
 		return cmp.Or(cmp.Compare(x.Outlet, y.Outlet), cmp.Compare(pos[x.Article], pos[y.Article]))

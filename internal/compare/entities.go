@@ -43,6 +43,9 @@ func storyEntities(as []*article) []model.Entity {
 	}
 	for _, a := range as {
 		for _, e := range a.doc.Entities {
+			if e.Weak {
+				continue // "Russian" hints at Russia; it does not name a participant
+			}
 			if e.Kind == model.EntityPerson && !strings.Contains(strings.TrimSpace(e.Name), " ") {
 				single = append(single, struct {
 					outlet string

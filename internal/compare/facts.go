@@ -32,6 +32,8 @@ type sentence struct {
 	names []string
 	// dates are the months and years it names.
 	dates []string
+	// norm is the length of the sentence's weighted term vector.
+	norm float64
 }
 
 // minTerms keeps headline fragments and "UPDATE:" lines out of the facts:
@@ -365,6 +367,16 @@ func featureIDs(as []*article) []float64 {
 	for i, d := range df {
 		w[i] = math.Log(1 + float64(n)/float64(d))
 	}
+	for _, a := range as {
+		for j := range a.sents {
+			s := &a.sents[j]
+			s.norm = 0
+			for _, id := range s.ids {
+				s.norm += w[id] * w[id]
+			}
+			s.norm = math.Sqrt(s.norm)
+		}
+	}
 	return w
 }
 
@@ -381,21 +393,6 @@ func alignPair(links []link, a, b *article, fa, fb int, w []float64, threshold f
 	if na == 0 || nb == 0 {
 		return links
 	}
-	norm := func(s *sentence) float64 {
-		var t float64
-		for _, id := range s.ids {
-			t += w[id] * w[id]
-		}
-		return math.Sqrt(t)
-	}
-	nA := make([]float64, na)
-	for i := range a.sents {
-		nA[i] = norm(&a.sents[i])
-	}
-	nB := make([]float64, nb)
-	for j := range b.sents {
-		nB[j] = norm(&b.sents[j])
-	}
 	sims := make([]float64, na*nb)
 	bestA := make([]int, na)
 	bestB := make([]int, nb)
@@ -411,12 +408,8 @@ func alignPair(links []link, a, b *article, fa, fb int, w []float64, threshold f
 			if len(b.sents[j].ids) < 2 {
 				continue
 			}
-			shared, n := dot(a.sents[i].ids, b.sents[j].ids, w)
-			if n < 2 {
-				continue // one shared word is a coincidence, not a fact
-			}
-			s := shared / (nA[i] * nB[j])
-			if s < strongSim && sharedContent(&a.sents[i], &b.sents[j]) < minSharedContent {
+			s := similarity(&a.sents[i], &b.sents[j], w)
+			if s == 0 {
 				continue
 			}
 			sims[i*nb+j] = s
@@ -437,6 +430,20 @@ func alignPair(links []link, a, b *article, fa, fb int, w []float64, threshold f
 		}
 	}
 	return links
+}
+
+// similarity is the weighted cosine of two sentences' terms, zero when
+// they share fewer than two words or fewer than minSharedContent non-names.
+func similarity(x, y *sentence, w []float64) float64 {
+	shared, n := dot(x.ids, y.ids, w)
+	if n < 2 {
+		return 0
+	}
+	s := shared / (x.norm * y.norm)
+	if s < strongSim && sharedContent(x, y) < minSharedContent {
+		return 0
+	}
+	return s
 }
 
 // minSharedContent is how many words other than names two sentences must

@@ -17,12 +17,12 @@ type extractor struct {
 	spans []span
 	// prevQuote* describe the last quote of the previous paragraph, which a
 	// paragraph of bare quotation continues.
-	prevQuoteSpeaker, prevQuoteCue string
-	prevHadQuote                   bool
+	prevQuoteSpeaker string
+	prevHadQuote     bool
 	// paraSpeaker is the speaker of the last attributed quote of the
 	// current paragraph, which unattributed quotes of the paragraph share.
-	paraSpeaker, paraCue string
-	paraIndex            int
+	paraSpeaker string
+	paraIndex   int
 	// seenUpTo is the end of the text whose people are in people.
 	seenUpTo int
 }
@@ -34,7 +34,7 @@ var speechVerbs = set("said", "says", "say", "told", "tells", "added", "adds", "
 	"shouted", "replied", "responded", "announced", "acknowledged", "admitted", "conceded",
 	"suggested", "cautioned", "testified", "tweeted", "posted", "quipped", "joked", "remarked",
 	"observed", "predicted", "vowed", "urged", "stressed", "emphasized", "maintained", "contended",
-	"countered", "complained", "explains", "added:", "concluded", "pointed")
+	"countered", "complained", "explains", "concluded", "pointed")
 
 // indirectVerbs introduce reported clauses without quotation marks; "asked"
 // and "wrote" rarely report a statement in indirect speech.
@@ -121,7 +121,7 @@ type subject struct {
 // that quote's attribution, not this one's.
 func (x *extractor) direct(pi int, p para, s span, prev, next int, words []word, ends []int) (Quote, bool) {
 	if pi != x.paraIndex {
-		x.paraIndex, x.paraSpeaker, x.paraCue = pi, "", ""
+		x.paraIndex, x.paraSpeaker = pi, ""
 	}
 	ts, te := trimQuote(x.body, s.start, s.end)
 	if ts >= te || !hasLetter(x.body[ts:te]) {
@@ -147,15 +147,17 @@ func (x *extractor) direct(pi int, p para, s span, prev, next int, words []word,
 		q.Speaker = x.prevQuoteSpeaker // a continuation paragraph
 	}
 	if q.Speaker != "" {
-		x.paraSpeaker, x.paraCue = q.Speaker, q.Cue
+		x.paraSpeaker = q.Speaker
 		x.notePerson(q.Speaker)
 	}
 	return q, true
 }
 
-// opensParagraph reports whether the span's opening mark starts p.
+// opensParagraph reports whether p starts with the span's opening mark
+// (one mark, at most three bytes, before the quoted words).
 func opensParagraph(body string, p para, s span) bool {
-	return strings.TrimSpace(body[p.start:s.start]) != "" && len(strings.TrimSpace(body[p.start:s.start])) <= 3
+	lead := strings.TrimSpace(body[p.start:s.start])
+	return lead != "" && len(lead) <= 3
 }
 
 // trimQuote drops white space and a trailing comma inside the marks.
@@ -171,7 +173,7 @@ func trimQuote(body string, s, e int) (int, int) {
 
 func hasLetter(s string) bool {
 	for _, r := range s {
-		if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || r > 127 && isLetter(r) {
+		if unicode.IsLetter(r) {
 			return true
 		}
 	}
@@ -773,5 +775,3 @@ func sentences(ws []word) [][]word {
 	}
 	return out
 }
-
-func isLetter(r rune) bool { return unicode.IsLetter(r) }

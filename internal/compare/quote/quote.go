@@ -70,10 +70,10 @@ func Extract(body string) []Quote {
 			out = append(out, x.indirect(i, p)...)
 		}
 		x.notePeople(p.start, p.end)
-		x.prevQuoteSpeaker, x.prevQuoteCue, x.prevHadQuote = "", "", false
+		x.prevQuoteSpeaker, x.prevHadQuote = "", false
 		if len(out) > before {
 			last := out[len(out)-1]
-			x.prevQuoteSpeaker, x.prevQuoteCue, x.prevHadQuote = last.Speaker, last.Cue, last.Direct
+			x.prevQuoteSpeaker, x.prevHadQuote = last.Speaker, last.Direct
 		}
 	}
 	return out
