@@ -196,7 +196,7 @@ func (c *Clusterer) Assign(f *Features) Assignment {
 			best := cands[0]
 			d.Score, d.Compared = best.score, best.s.id
 			d.Terms, d.Entities = c.names(f, best.terms), c.names(f, best.ents)
-			d.Reason = fmt.Sprintf("closest story %d scored %.3f, below %.2f: a new story", best.s.id, best.score, c.cfg.JoinThreshold)
+			d.Reason = fmt.Sprintf("closest story %d scored %.3f, below %.3f: a new story", best.s.id, best.score, c.cfg.JoinThreshold)
 		}
 		return Assignment{Decision: d}
 	}
@@ -206,7 +206,7 @@ func (c *Clusterer) Assign(f *Features) Assignment {
 		Kind: model.DecisionJoin, Story: best.s.id, Score: best.score, Compared: best.s.id, At: now,
 		Terms: c.names(f, best.terms), Entities: c.names(f, best.ents),
 	}}
-	asg.Decision.Reason = fmt.Sprintf("joined story %d: score %.3f >= %.2f%s", best.s.id, best.score, c.cfg.JoinThreshold, because(asg.Decision))
+	asg.Decision.Reason = fmt.Sprintf("joined story %d: score %.3f >= %.3f%s", best.s.id, best.score, c.cfg.JoinThreshold, because(asg.Decision))
 
 	// Stories the article also matches well and whose centroids, with the
 	// article, come close are one story: merge them into the biggest.

@@ -1,0 +1,308 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/extract"
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/source"
+	"github.com/parallax-news/parallax/internal/testutil"
+)
+
+// seedArticles extracts the two seed articles as ingestion does.
+func seedArticles(t testing.TB) []*model.Article {
+	t.Helper()
+	var out []*model.Article
+	for _, p := range testutil.Seeds(t) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := extract.Article(context.Background(), source.Item{Input: p, Kind: source.FormatText, Format: source.FormatText, Body: b}, extract.Options{})
+		if err != nil {
+			t.Fatalf("extract %s: %v", p, err)
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func features(a *model.Article) *Features { return Extract(a, nil) }
+
+// ingest assigns and commits articles in order, ids from 1, new stories
+// numbered from 100, and returns the assignments.
+func ingest(c *Clusterer, arts ...*model.Article) []Assignment {
+	var out []Assignment
+	for _, a := range arts {
+		f := features(a)
+		asg := c.Assign(f)
+		sid := asg.Story
+		if sid == 0 {
+			sid = 100 + int64(len(c.stories)+len(c.alias))
+		}
+		c.Commit(a.ID, sid, f, asg)
+		asg.Story = sid
+		out = append(out, asg)
+	}
+	return out
+}
+
+func TestSeeds(t *testing.T) {
+	seeds := seedArticles(t)
+	for i, order := range [][2]int{{0, 1}, {1, 0}} {
+		t.Run([]string{"in file order", "reversed"}[i], func(t *testing.T) {
+			c := New(DefaultConfig(), nil)
+			a, b := *seeds[order[0]], *seeds[order[1]]
+			a.ID, b.ID = 1, 2
+			got := ingest(c, &a, &b)
+			second := got[1]
+			if second.CopyOf != 0 {
+				t.Errorf("second seed marked a copy of %d: %s", second.CopyOf, second.Decision.Reason)
+			}
+			if second.Story != got[0].Story || second.Decision.Kind != model.DecisionJoin {
+				t.Fatalf("seeds split: %s", second.Decision.Reason)
+			}
+			d := second.Decision
+			if len(d.Entities) == 0 || len(d.Terms) == 0 || d.Score < DefaultConfig().JoinThreshold || d.Compared != got[0].Story {
+				t.Errorf("decision does not explain itself: %+v", d)
+			}
+			t.Logf("%s", d.Reason)
+		})
+	}
+}
+
+func TestAssign(t *testing.T) {
+	seeds := seedArticles(t)
+	paras := strings.Split(seeds[0].Text, "\n\n")
+	day := func(y int, m time.Month, d int) *time.Time { t := time.Date(y, m, d, 12, 0, 0, 0, time.UTC); return &t }
+	art := func(id int64, title, text, lang string, pub *time.Time) *model.Article {
+		return &model.Article{ID: id, Title: title, Text: text, Language: lang, Published: pub}
+	}
+	seed := func(id int64, s *model.Article) *model.Article { c := *s; c.ID = id; return &c }
+	tests := []struct {
+		name string
+		arts []*model.Article
+		// want is, per article, the index of the earlier article whose
+		// story it must share, or -1 for a story of its own.
+		want     []int
+		wantKind []string
+		copyOf   []int64
+	}{
+		{
+			name:     "empty articles join nothing",
+			arts:     []*model.Article{seed(1, seeds[0]), art(2, "", "", "en", nil), art(3, "", "", "en", nil)},
+			want:     []int{-1, -1, -1},
+			wantKind: []string{model.DecisionNew, model.DecisionEmpty, model.DecisionEmpty},
+			copyOf:   []int64{0, 0, 0},
+		},
+		{
+			name: "a copy joins its original's story as a carrier",
+			arts: []*model.Article{seed(1, seeds[0]), art(2, "Unrelated: a storm floods the coast", "Heavy rain flooded coastal towns in Brittany on Monday, cutting power to thousands of homes.", "en", nil),
+				art(3, "Ex-officials met Lavrov", strings.Join(paras[:len(paras)-1], "\n\n"), "en", day(2024, 12, 1))},
+			want:     []int{-1, -1, 0},
+			wantKind: []string{model.DecisionNew, model.DecisionNew, model.DecisionCopy},
+			copyOf:   []int64{0, 0, 1},
+		},
+		{
+			name: "another language does not join an English story",
+			arts: []*model.Article{seed(1, seeds[0]),
+				art(2, "Lavrov a rencontré d'anciens responsables américains", "Sergey Lavrov a rencontré Richard Haass, Charles Kupchan et Thomas Graham à New York, selon NBC News, pour parler de la guerre en Ukraine.", "fr", nil)},
+			want:     []int{-1, -1},
+			wantKind: []string{model.DecisionNew, model.DecisionNew},
+			copyOf:   []int64{0, 0},
+		},
+		{
+			name: "a different event starts its own story",
+			arts: []*model.Article{seed(1, seeds[0]),
+				art(2, "City council approves new budget", "The city council of Springfield approved a budget for schools and roads on Tuesday after a long debate among its members.", "en", nil)},
+			want:     []int{-1, -1},
+			wantKind: []string{model.DecisionNew, model.DecisionNew},
+			copyOf:   []int64{0, 0},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := New(DefaultConfig(), nil)
+			got := ingest(c, tc.arts...)
+			for i, asg := range got {
+				if asg.Decision.Kind != tc.wantKind[i] || asg.CopyOf != tc.copyOf[i] {
+					t.Errorf("article %d: %s copy of %d, want %s copy of %d (%s)", i+1, asg.Decision.Kind, asg.CopyOf, tc.wantKind[i], tc.copyOf[i], asg.Decision.Reason)
+				}
+				if tc.want[i] >= 0 && asg.Story != got[tc.want[i]].Story {
+					t.Errorf("article %d in story %d, want the story of article %d (%d)", i+1, asg.Story, tc.want[i]+1, got[tc.want[i]].Story)
+				}
+				for j := range i {
+					if tc.want[i] < 0 && asg.Story == got[j].Story {
+						t.Errorf("article %d joined the story of article %d: %s", i+1, j+1, asg.Decision.Reason)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestCorrections(t *testing.T) {
+	seeds := seedArticles(t)
+	a, b := *seeds[0], *seeds[1]
+	a.ID, b.ID = 1, 2
+	tests := []struct {
+		name    string
+		cor     model.Correction
+		wantErr error
+		// wantApart: after the correction, articles 1 and 2 are apart
+		// and a third copy-free article like both cannot bring them back.
+		wantApart bool
+	}{
+		{name: "move out keeps the article out", cor: model.Correction{Kind: "move", Article: 2, Target: 500}, wantApart: true},
+		{name: "unknown article", cor: model.Correction{Kind: "move", Article: 99, Target: 500}, wantErr: ErrUnknownArticle},
+		{name: "unknown story", cor: model.Correction{Kind: "merge", Story: 98, Target: 99}, wantErr: ErrUnknownStory},
+		{name: "unknown kind", cor: model.Correction{Kind: "shuffle"}, wantErr: ErrCorrection},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := New(DefaultConfig(), nil)
+			got := ingest(c, &a, &b)
+			if got[0].Story != got[1].Story {
+				t.Fatalf("seeds split before any correction")
+			}
+			err := c.Apply(tc.cor)
+			if !errors.Is(err, tc.wantErr) {
+				t.Fatalf("Apply = %v, want %v", err, tc.wantErr)
+			}
+			s1, s2 := c.storyOf(1), c.storyOf(2)
+			if tc.wantApart != (s1 != s2) {
+				t.Fatalf("after %+v: articles in stories %d and %d", tc.cor, s1, s2)
+			}
+			if !tc.wantApart {
+				return
+			}
+			// A third article telling the same story matches both stories;
+			// it may join either, but must not merge them back.
+			third := b
+			third.ID, third.Text = 3, strings.Join(strings.Split(a.Text, "\n\n")[:4], "\n\n")+"\n\n"+strings.Join(strings.Split(b.Text, "\n\n")[4:], "\n\n")
+			asg := ingest(c, &third)[0]
+			if len(asg.Merges) > 0 || c.storyOf(1) == c.storyOf(2) {
+				t.Errorf("a later article merged the stories a person separated: %+v", asg)
+			}
+		})
+	}
+}
+
+// storyOf returns the story an article is in now.
+func (c *Clusterer) storyOf(article int64) int64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.resolve(c.articles[article].story)
+}
+
+func TestManualMergeStays(t *testing.T) {
+	seeds := seedArticles(t)
+	c := New(DefaultConfig(), nil)
+	a := *seeds[0]
+	a.ID = 1
+	other := &model.Article{ID: 2, Title: "City council approves new budget", Text: "The city council of Springfield approved a budget for schools and roads on Tuesday.", Language: "en"}
+	got := ingest(c, &a, other)
+	if got[0].Story == got[1].Story {
+		t.Fatal("unrelated articles share a story before the merge")
+	}
+	if err := c.Apply(model.Correction{Kind: "merge", Story: got[1].Story, Target: got[0].Story}); err != nil {
+		t.Fatal(err)
+	}
+	b := *seeds[1]
+	b.ID = 3
+	asg := ingest(c, &b)[0]
+	if c.storyOf(2) != got[0].Story || asg.Story != got[0].Story {
+		t.Errorf("after the merge: article 2 in %d, new seed in %d, want both in %d", c.storyOf(2), asg.Story, got[0].Story)
+	}
+}
+
+func TestRestore(t *testing.T) {
+	seeds := seedArticles(t)
+	a, b := *seeds[0], *seeds[1]
+	a.ID, b.ID = 1, 2
+	live := New(DefaultConfig(), nil)
+	ingest(live, &a)
+	rebuilt := New(DefaultConfig(), nil)
+	blob, err := features(&a).MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f Features
+	if err := f.UnmarshalBinary(blob); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt.Restore(1, live.storyOf(1), 0, &f)
+	fb := features(&b)
+	x, y := live.Assign(fb), rebuilt.Assign(fb)
+	if x.Story != y.Story || x.Decision.Kind != y.Decision.Kind || x.Decision.Score != y.Decision.Score {
+		t.Errorf("rebuilt index decides %+v, live one %+v", y.Decision, x.Decision)
+	}
+}
+
+func TestFeaturesBinary(t *testing.T) {
+	seeds := seedArticles(t)
+	tests := []struct {
+		name string
+		f    *Features
+	}{
+		{name: "seed", f: features(seeds[0])},
+		{name: "empty", f: &Features{}},
+		{name: "dated", f: &Features{Published: -86400, TextDate: 1700000000, Language: "en", Terms: []Term{{Stem: "talk", Form: "talks", Title: 1, Lead: 2, Body: 3}}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := tc.f.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var g Features
+			if err := g.UnmarshalBinary(b); err != nil {
+				t.Fatal(err)
+			}
+			b2, _ := g.MarshalBinary()
+			if string(b) != string(b2) || g.Published != tc.f.Published || len(g.Terms) != len(tc.f.Terms) || len(g.Entities) != len(tc.f.Entities) {
+				t.Errorf("round trip changed the features")
+			}
+			for _, cut := range []int{0, 1, len(b) / 2, len(b) - 1} {
+				if err := new(Features).UnmarshalBinary(b[:cut]); err == nil {
+					t.Errorf("decoding %d of %d bytes succeeded", cut, len(b))
+				}
+			}
+		})
+	}
+}
+
+// FuzzFeaturesUnmarshal checks that any bytes either fail to decode with
+// an error or decode to features that encode back to the same features.
+func FuzzFeaturesUnmarshal(f *testing.F) {
+	for _, a := range seedArticles(f) {
+		b, _ := features(a).MarshalBinary()
+		f.Add(b)
+	}
+	f.Add([]byte{featuresVersion})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var g Features
+		if err := g.UnmarshalBinary(b); err != nil {
+			if !errors.Is(err, ErrFeatures) && !strings.Contains(err.Error(), "signature") {
+				t.Fatalf("error %v is neither ErrFeatures nor a signature error", err)
+			}
+			return
+		}
+		again, err := g.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var h Features
+		if err := h.UnmarshalBinary(again); err != nil {
+			t.Fatalf("re-decoding our own encoding: %v", err)
+		}
+		if h.Published != g.Published || h.TextDate != g.TextDate || h.Language != g.Language || len(h.Terms) != len(g.Terms) || len(h.Entities) != len(g.Entities) {
+			t.Fatalf("round trip changed decoded features")
+		}
+	})
+}
