@@ -6,6 +6,7 @@
 package text
 
 import (
+	"maps"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,7 +45,7 @@ func Tokens(s string) []Token {
 			r, n = utf8.DecodeRuneInString(s[i:])
 		}
 		// A combining mark continues a word but does not start one.
-		if !isWordRune(r) || unicode.Is(unicode.Mn, r) {
+		if !isWordRune(r) || r >= utf8.RuneSelf && unicode.Is(unicode.Mn, r) {
 			i += n
 			continue
 		}
@@ -212,32 +213,65 @@ type word struct {
 	stop bool
 }
 
-var (
-	wordCache sync.Map // norm -> word
-	wordCount atomic.Int64
-)
+// wordCache maps normalised words to their stems. Reads, nearly all
+// look-ups once the common vocabulary is in, go to a map that is never
+// written (published through an atomic pointer), so they take no lock
+// and box nothing, unlike sync.Map. New words go to a small locked map,
+// merged into a fresh read map when it has grown by a quarter: each word
+// is copied a bounded number of times.
+var wordCache struct {
+	read    atomic.Pointer[map[string]word]
+	mu      sync.Mutex
+	pending map[string]word
+	size    int // words in read and pending
+}
 
 // lookupWord returns the Snowball stem of a normalised word and whether
 // it is a stop word, cached because stemming allocates and the same words
 // recur in every article.
 func lookupWord(n string) word {
-	if v, ok := wordCache.Load(n); ok {
-		return v.(word)
+	if m := wordCache.read.Load(); m != nil {
+		if w, ok := (*m)[n]; ok {
+			return w
+		}
 	}
 	if len(n) > 0 && isDigit(n[0]) {
 		return word{stem: n}
 	}
+	c := &wordCache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if w, ok := c.pending[n]; ok {
+		return w
+	}
 	w := word{stem: english.Stem(n, false), stop: isStop(n)}
-	if wordCount.Load() < wordCacheLimit {
-		// The key may be a substring of a large article: copy it so the
-		// cache does not keep the article alive.
-		key := strings.Clone(n)
-		if w.stem == n {
-			w.stem = key
+	if c.size >= wordCacheLimit {
+		return w
+	}
+	// The key may be a substring of a large article: copy it so the
+	// cache does not keep the article alive.
+	key := strings.Clone(n)
+	if w.stem == n {
+		w.stem = key
+	}
+	if c.pending == nil {
+		c.pending = make(map[string]word)
+	}
+	c.pending[key] = w
+	c.size++
+	read := c.read.Load()
+	readLen := 0
+	if read != nil {
+		readLen = len(*read)
+	}
+	if len(c.pending) > 256+readLen/4 {
+		merged := make(map[string]word, readLen+len(c.pending))
+		if read != nil {
+			maps.Copy(merged, *read)
 		}
-		if _, loaded := wordCache.LoadOrStore(key, w); !loaded {
-			wordCount.Add(1)
-		}
+		maps.Copy(merged, c.pending)
+		c.read.Store(&merged)
+		c.pending = nil
 	}
 	return w
 }
