@@ -131,7 +131,8 @@ func timeAt(src string, toks []Token, k int) (Time, int) {
 	}
 	if off, ok := relativeWords[n]; ok && k+1 < len(toks) && joins(src, toks, k) {
 		next := toks[k+1].Norm
-		if u := timeUnits[next]; u != "" && !strings.HasSuffix(next, "s") {
+		// "next week", not "this day forth" or "its last day".
+		if u := timeUnits[next]; u != "" && u != "day" && !strings.HasSuffix(next, "s") {
 			return Time{Kind: TimeRelative, Offset: off, Unit: u}, 2
 		}
 		if wd, ok := weekdays[next]; ok && isCapitalised(&toks[k+1]) && n != "past" {

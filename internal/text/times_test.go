@@ -33,6 +33,7 @@ func TestTimes(t *testing.T) {
 		{name: "yesterday", body: "He spoke yesterday.", text: "yesterday", kind: TimeRelative, resolved: "2023-07-06"},
 		{name: "ago", body: "It opened two weeks ago.", text: "two weeks ago", kind: TimeRelative, resolved: "2023-06-23"},
 		{name: "thousands are no year", body: "About 2,000 troops and 1500 guns.", text: "", kind: ""},
+		{name: "last day is no date", body: "On its last day, the site closed.", text: "", kind: ""},
 		{name: "a quantity like a date", body: "Scores were 12/45/99 apart.", text: "", kind: ""},
 	}
 	for _, tc := range tests {
