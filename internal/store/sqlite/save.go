@@ -21,6 +21,7 @@ type statements struct {
 	raiseCounter        *sql.Stmt
 	insertArticle       *sql.Stmt
 	insertRaw           *sql.Stmt
+	insertFeatures      *sql.Stmt
 	insertEntity        *sql.Stmt
 	addFacet            *sql.Stmt
 	addToStory          *sql.Stmt
@@ -49,8 +50,9 @@ func (st *statements) defs() []statementDef {
 		{&st.storyTarget, `SELECT merged_into FROM stories WHERE id = ?`},
 		{&st.raiseCounter, `UPDATE counters SET value = ? WHERE name = 'story' AND value < ?`},
 		{&st.insertArticle, `INSERT INTO articles (external_id, outlet, url, published, language, story,
-			copy_of, source, format, content_hash, ingested, title, features, removed, text)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			copy_of, source, format, content_hash, ingested, title, removed, text)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&st.insertFeatures, `INSERT INTO article_features (article, data) VALUES (?, ?)`},
 		{&st.insertRaw, `INSERT INTO raws (article, content_type, bytes) VALUES (?, ?, ?)`},
 		{&st.insertEntity, `INSERT INTO article_entities (article, entity) VALUES (?, ?)
 			ON CONFLICT (article, entity) DO NOTHING`},
@@ -223,7 +225,7 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 	}
 	res, err := st.insertArticle.ExecContext(ctx, a.ExternalID, a.Outlet, a.URL, timeArg(a.Published),
 		a.Language, idArg(a.Story), idArg(a.CopyOf), a.Source, a.Format, a.ContentHash, a.Ingested.UnixNano(),
-		a.Title, rec.Features, removed, a.Text)
+		a.Title, removed, a.Text)
 	if err != nil {
 		return 0, fmt.Errorf("insert article: %w", err)
 	}
@@ -233,6 +235,11 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 	}
 	if _, err := st.insertRaw.ExecContext(ctx, id, rec.Raw.ContentType, rec.Raw.Bytes); err != nil {
 		return 0, fmt.Errorf("insert raw: %w", err)
+	}
+	if rec.Features != nil {
+		if _, err := st.insertFeatures.ExecContext(ctx, id, rec.Features); err != nil {
+			return 0, fmt.Errorf("insert features: %w", err)
+		}
 	}
 	for _, e := range rec.Entities {
 		if e = entityKey(e); e == "" {

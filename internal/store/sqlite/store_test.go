@@ -324,3 +324,39 @@ func TestPragmas(t *testing.T) {
 		})
 	}
 }
+
+// TestMigrateFeaturesTable upgrades a version-2 file holding features in
+// the articles table and checks they survive the move to their own table.
+func TestMigrateFeaturesTable(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v2.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts := []string{`CREATE TABLE schema_version (version INTEGER NOT NULL)`, `INSERT INTO schema_version VALUES (2)`}
+	for _, m := range migrations[:2] {
+		stmts = append(stmts, m.stmts...)
+	}
+	stmts = append(stmts,
+		`INSERT INTO stories (id, title, created, updated) VALUES (1, 's', 0, 0)`,
+		`INSERT INTO articles (id, story, ingested, title, features) VALUES (1, 1, 0, 'with', x'00ff'), (2, 1, 0, 'without', NULL)`)
+	for _, q := range stmts {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+
+	s := openTest(t, path)
+	if got := schemaVersion(t, s); got != SchemaVersion() {
+		t.Fatalf("version %d, want %d", got, SchemaVersion())
+	}
+	var rows []store.ClusterRow
+	if err := s.ClusterRows(ctx, func(r store.ClusterRow) error { rows = append(rows, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || string(rows[0].Features) != "\x00\xff" || rows[1].Features != nil || rows[1].Story != 1 {
+		t.Errorf("cluster rows after migration = %+v", rows)
+	}
+}
