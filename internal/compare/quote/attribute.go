@@ -29,12 +29,17 @@ type extractor struct {
 
 // speechVerbs introduce reported speech.
 var speechVerbs = set("said", "says", "say", "told", "tells", "added", "adds", "asked", "asks",
-	"explained", "noted", "notes", "wrote", "writes", "argued", "argues", "warned", "warns",
-	"stated", "declared", "insisted", "insists", "claimed", "claims", "recalled", "continued",
-	"shouted", "replied", "responded", "announced", "acknowledged", "admitted", "conceded",
-	"suggested", "cautioned", "testified", "tweeted", "posted", "quipped", "joked", "remarked",
-	"observed", "predicted", "vowed", "urged", "stressed", "emphasized", "maintained", "contended",
-	"countered", "complained", "explains", "concluded", "pointed")
+	"explained", "explains", "noted", "notes", "wrote", "writes", "argued", "argues", "warned",
+	"warns", "stated", "states", "declared", "declares", "insisted", "insists", "claimed",
+	"claims", "recalled", "recalls", "continued", "continues", "shouted", "replied", "replies",
+	"responded", "responds", "announced", "announces", "acknowledged", "admitted", "admits",
+	"conceded", "concedes", "suggested", "suggests", "cautioned", "testified", "tweeted",
+	"posted", "quipped", "joked", "remarked", "observed", "predicted", "vowed", "urged",
+	"stressed", "emphasized", "maintained", "contended", "countered", "complained",
+	"concluded", "concludes", "pointed", "posited", "mused", "asserted", "asserts",
+	"reiterated", "summarized", "summed", "demanded", "pleaded", "boasted", "wondered",
+	"recounted", "explained", "affirmed", "charged", "scoffed", "lamented", "agreed",
+	"cried", "yelled", "whispered", "barked", "snapped", "retorted", "interjected")
 
 // indirectVerbs introduce reported clauses without quotation marks; "asked"
 // and "wrote" rarely report a statement in indirect speech.
@@ -58,7 +63,7 @@ var titles = set("President", "Vice", "Prime", "Minister", "Secretary", "Senator
 	"Sgt.", "Dr.", "Mr.", "Mrs.", "Ms.", "Miss", "Judge", "Justice", "Chief", "Speaker",
 	"Leader", "Director", "Chairman", "Chairwoman", "Chair", "Commissioner", "Ambassador",
 	"Attorney", "Spokesman", "Spokeswoman", "Sheriff", "Officer", "Agent", "Detective",
-	"Professor", "Prof.", "Rev.", "Bishop", "Cardinal", "Archbishop", "Premier", "Foreign",
+	"Professor", "Prof.", "Rev.", "Reverend", "Pastor", "Rabbi", "Imam", "Bishop", "Cardinal", "Archbishop", "Premier", "Foreign",
 	"Defense", "Defence", "State", "Deputy", "Assistant", "Former", "Acting", "Majority",
 	"Minority", "Whip", "Chairperson", "Host", "Anchor", "Candidate", "Nominee", "Coach",
 	"CEO", "Founder", "Executive", "Councilman", "Councilwoman", "Lawmaker", "Sens.", "Reps.",
@@ -145,12 +150,34 @@ func (x *extractor) direct(pi int, p para, s span, prev, next int, words []word,
 		q.Speaker = x.paraSpeaker // a later quote of the same speaker's paragraph
 	case x.prevHadQuote && opensParagraph(x.body, p, s):
 		q.Speaker = x.prevQuoteSpeaker // a continuation paragraph
+	default:
+		// A quote standing as its own sentence after "Lenahan says he sees
+		// a bigger issue." belongs to the speaker of that sentence.
+		if prevS := x.previousSentence(words, ends, sStart, p.start); prevS != nil {
+			if sub := x.fromBefore(prevS, s.start); sub.speaker != "" {
+				q.Speaker, q.Cue = sub.speaker, sub.cue
+			}
+		}
 	}
 	if q.Speaker != "" {
 		x.paraSpeaker = q.Speaker
 		x.notePerson(q.Speaker)
 	}
 	return q, true
+}
+
+// previousSentence returns the words of the sentence ending at start, in
+// the paragraph, when the quote's sentence has nothing but the quote.
+func (x *extractor) previousSentence(words []word, ends []int, start, pstart int) []word {
+	if start <= pstart || start-pstart > 5*window {
+		return nil
+	}
+	i, _ := slices.BinarySearch(ends, start)
+	from := pstart
+	if i > 0 {
+		from = ends[i-1]
+	}
+	return wordsIn(words, max(from, start-window), start)
 }
 
 // opensParagraph reports whether p starts with the span's opening mark

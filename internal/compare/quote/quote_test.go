@@ -62,6 +62,11 @@ func TestExtract(t *testing.T) {
 			},
 		},
 		{
+			name: "quote after a sentence that introduces its speaker",
+			body: "Pastor Stephen Lee says he sees a bigger issue at work here. “There is a culture war going on in this country.”",
+			want: []want{{"There is a culture war going on in this country.", "Stephen Lee", "says", true}},
+		},
+		{
 			name: "unnamed speaker resolved to its first mention",
 			body: "An official from the ministry of health declined to comment.\n\nThe official said the decision was “not final.”",
 			want: []want{{"not final.", "official from the ministry of health", "said", true}},
