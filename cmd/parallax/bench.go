@@ -137,15 +137,15 @@ func benchIngest(ctx context.Context, app *App, args []string) error {
 	}
 	if !app.JSON {
 		fmt.Fprintf(app.Stdout, "%d generated articles, %d CPUs, batches of %d\n", bf.articles, runtime.NumCPU(), *batch)
-		fmt.Fprintf(app.Stdout, "%10s %9s %9s %11s %11s %11s %9s %9s\n",
-			"articles", "stories", "seconds", "articles/s", "median µs", "p90 µs", "heap MB", "rss MB")
+		fmt.Fprintf(app.Stdout, "%10s %9s %9s %11s %11s %11s %11s %9s %9s\n",
+			"articles", "stories", "seconds", "articles/s", "median µs", "p90 µs", "cpu µs", "heap MB", "rss MB")
 	}
 	rep, err := bench.Ingest(ctx, p, st, bench.IngestOptions{
 		Articles: bf.articles, Batch: *batch, Every: *every, Seed: bf.seed, Synth: sopt, Score: *score,
 		Progress: func(cp bench.Checkpoint) {
 			if !app.JSON {
-				fmt.Fprintf(app.Stdout, "%10d %9d %9.1f %11.0f %11.0f %11.0f %9.0f %9.0f\n",
-					cp.Articles, cp.Stories, cp.Seconds, cp.Rate, cp.MedianCost, cp.P90Cost, mb(cp.HeapBytes), mb(cp.RSSBytes))
+				fmt.Fprintf(app.Stdout, "%10d %9d %9.1f %11.0f %11.0f %11.0f %11.0f %9.0f %9.0f\n",
+					cp.Articles, cp.Stories, cp.Seconds, cp.Rate, cp.MedianCost, cp.P90Cost, cp.CPUCost, mb(cp.HeapBytes), mb(cp.RSSBytes))
 			}
 		},
 	})
@@ -164,8 +164,8 @@ func benchIngest(ctx context.Context, app *App, args []string) error {
 
 func printIngest(app *App, rep bench.IngestReport) {
 	w := app.Stdout
-	fmt.Fprintf(w, "%d articles (%d new, %d known, %d failed) in %.1f s: %.0f articles/s\n",
-		rep.Articles, rep.New, rep.Known, rep.Failed, rep.Seconds, rep.Rate)
+	fmt.Fprintf(w, "%d articles (%d new, %d known, %d failed) in %.1f s: %.0f articles/s; %.1f CPU-s, %.0f articles per CPU-second\n",
+		rep.Articles, rep.New, rep.Known, rep.Failed, rep.Seconds, rep.Rate, rep.CPUSeconds, rep.CPURate)
 	fmt.Fprintf(w, "%d articles stored in %d stories; peak RSS %.0f MB, peak Go heap %.0f MB\n",
 		rep.Stored, rep.Stories, mb(rep.PeakRSSBytes), mb(rep.PeakHeapBytes))
 	if rep.Score != nil {

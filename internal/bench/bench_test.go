@@ -77,14 +77,14 @@ func TestIngest(t *testing.T) {
 		if cp.Articles != 100*(i+1) {
 			t.Errorf("checkpoint %d at %d articles, want %d", i, cp.Articles, 100*(i+1))
 		}
-		if cp.Rate <= 0 || cp.MedianCost <= 0 || cp.P90Cost < cp.MedianCost || cp.HeapBytes == 0 || cp.RSSBytes == 0 || cp.Stories == 0 {
+		if cp.Rate <= 0 || cp.MedianCost <= 0 || cp.P90Cost < cp.MedianCost || cp.CPUCost <= 0 || cp.HeapBytes == 0 || cp.RSSBytes == 0 || cp.Stories == 0 {
 			t.Errorf("checkpoint %d not filled: %+v", i, cp)
 		}
 		if i > 0 && cp.Stories < rep.Checkpoints[i-1].Stories {
 			t.Errorf("stories fell from %d to %d", rep.Checkpoints[i-1].Stories, cp.Stories)
 		}
 	}
-	if rep.Rate <= 0 || rep.Seconds <= 0 || rep.PeakHeapBytes == 0 || rep.PeakRSSBytes < rep.Checkpoints[0].RSSBytes {
+	if rep.Rate <= 0 || rep.Seconds <= 0 || rep.CPURate <= 0 || rep.PeakHeapBytes == 0 || rep.PeakRSSBytes < rep.Checkpoints[0].RSSBytes {
 		t.Errorf("report not filled: %+v", rep)
 	}
 	if rep.Score == nil || rep.Score.Articles != 500 || rep.Score.B3F1 <= 0 || rep.Score.B3F1 > 1 {

@@ -69,8 +69,13 @@ type Checkpoint struct {
 	// of stories.
 	MedianCost float64 `json:"median_cost_us"`
 	P90Cost    float64 `json:"p90_cost_us"`
-	HeapBytes  uint64  `json:"heap_bytes"`
-	RSSBytes   uint64  `json:"rss_bytes"`
+	// CPUCost is the process's CPU time (all cores, user and system) per
+	// article over the window, in microseconds: on a machine shared with
+	// other work it shows the pipeline's own cost where the wall-clock
+	// figures show the machine's load too.
+	CPUCost   float64 `json:"cpu_cost_us"`
+	HeapBytes uint64  `json:"heap_bytes"`
+	RSSBytes  uint64  `json:"rss_bytes"`
 }
 
 // IngestReport is the outcome of a run.
@@ -83,6 +88,12 @@ type IngestReport struct {
 	Stored   int64   `json:"stored"` // articles in the store at the end
 	Seconds  float64 `json:"seconds"`
 	Rate     float64 `json:"rate"`
+	// CPUSeconds is the process's CPU time over the run; CPURate the
+	// articles per CPU-second, which bounds the rate on an idle machine:
+	// at most CPURate times the cores, less where one core's serial work
+	// (assign and store) is the limit.
+	CPUSeconds float64 `json:"cpu_seconds"`
+	CPURate    float64 `json:"cpu_rate"`
 	// PeakRSSBytes is the process's peak resident memory (VmHWM: over the
 	// process's whole life, so it includes what ran before); PeakHeapBytes
 	// the largest Go heap seen during the run.
@@ -155,6 +166,8 @@ func Ingest(ctx context.Context, p *pipeline.Pipeline, st store.Store, opt Inges
 		start   = time.Now()
 		last    = start
 		winFrom = start
+		cpu0    = cpuTime()
+		winCPU  = cpu0
 	)
 	if opt.Score {
 		gold = make(map[int64]string, opt.Articles)
@@ -187,11 +200,13 @@ func Ingest(ctx context.Context, p *pipeline.Pipeline, st store.Store, opt Inges
 			}
 			if rep.Articles%opt.Every == 0 {
 				cp := checkpoint(ctx, st, rep.Articles, start, winFrom, now, costs, heap)
+				c := cpuTime()
+				cp.CPUCost = float64((c - winCPU).Microseconds()) / float64(max(len(costs), 1))
 				rep.Checkpoints = append(rep.Checkpoints, cp)
 				if opt.Progress != nil {
 					opt.Progress(cp)
 				}
-				winFrom, costs = now, costs[:0]
+				winFrom, costs, winCPU = now, costs[:0], c
 			}
 		})
 		if opt.Rate > 0 {
@@ -208,8 +223,12 @@ func Ingest(ctx context.Context, p *pipeline.Pipeline, st store.Store, opt Inges
 		}
 	}
 	rep.Seconds = time.Since(start).Seconds()
+	rep.CPUSeconds = (cpuTime() - cpu0).Seconds()
 	if rep.Seconds > 0 {
 		rep.Rate = float64(rep.Articles) / rep.Seconds
+	}
+	if rep.CPUSeconds > 0 {
+		rep.CPURate = float64(rep.Articles) / rep.CPUSeconds
 	}
 	// The counts and score are read even after an interrupt: they say how
 	// far the run got. A context that ended needs one of their own.

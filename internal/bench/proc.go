@@ -5,7 +5,19 @@ import (
 	"bytes"
 	"os"
 	"strconv"
+	"syscall"
+	"time"
 )
+
+// cpuTime returns the CPU time the process has used, user and system, on
+// all its threads; 0 where getrusage fails.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 // ProcStatus returns a memory field of /proc/self/status ("VmHWM" is the
 // peak resident set, "VmRSS" the current one) in bytes, or 0 where the
