@@ -68,7 +68,6 @@ const (
 
 // extractor finds the mentions of one article.
 type extractor struct {
-	body     string
 	toks     []Token
 	lower    map[string]bool // norms the body writes in lower case
 	mentions []mention
@@ -81,7 +80,7 @@ type extractor struct {
 // grouped under one canonical name: same key, a surname to its full name,
 // an acronym to its expansion.
 func findEntities(d *Doc, body string) []Entity {
-	x := &extractor{body: body, toks: d.Tokens}
+	x := &extractor{toks: d.Tokens}
 	g := gazetteer()
 	var shouting [][3]int // token ranges and indices of sentences in capitals
 	k := 0

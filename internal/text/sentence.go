@@ -35,11 +35,14 @@ var newsAbbrevs = []string{
 	// dotted acronyms, as the library types them (inner dots kept)
 	"u.s", "u.k", "u.n", "e.u", "d.c", "l.a", "n.y", "n.j", "n.h", "n.c", "n.d", "n.m",
 	"s.c", "s.d", "r.i", "w.va", "p.m", "a.m",
-	// US states (AP style)
-	"ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan",
-	"ky", "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla",
-	"ore", "pa", "tenn", "vt", "va", "wash", "wis", "wyo",
+	// US states (AP style), but for those that are also words ("ill",
+	// "miss", "mass") and would keep "He fell ill. Then..." one sentence
+	"ala", "ariz", "ark", "calif", "colo", "conn", "fla", "ga", "kan", "ky", "md", "mich",
+	"minn", "mont", "neb", "nev", "okla", "tenn", "vt", "va", "wis", "wyo",
 }
+
+// wordAbbrevs are words the model takes for abbreviations.
+var wordAbbrevs = []string{"ill", "wash", "ore"}
 
 // titleAbbrevs always precede a name, so a dot after them never ends a
 // sentence, whatever the model thinks of the capitalised word that follows.
@@ -61,6 +64,11 @@ var sentenceModel = sync.OnceValues(func() (*sentences.DefaultSentenceTokenizer,
 	}
 	for _, a := range newsAbbrevs {
 		tok.AbbrevTypes.Add(a)
+	}
+	// The model learnt state abbreviations that are also words; in news
+	// "fell ill." ends sentences far more often than "Springfield, Ill."
+	for _, w := range wordAbbrevs {
+		tok.AbbrevTypes.Remove(w)
 	}
 	return tok, nil
 })

@@ -21,6 +21,8 @@ func TestSentences(t *testing.T) {
 		{name: "two sentences", in: "Lavrov met them. They talked for hours.", want: []string{"Lavrov met them.", "They talked for hours."}},
 		{name: "U.S. inside a sentence", in: "Former U.S. officials met Lavrov. He listened.", want: []string{"Former U.S. officials met Lavrov.", "He listened."}},
 		{name: "title abbreviations", in: "Sen. Bob Casey met Gov. Josh Shapiro and Dr. Jill Biden. Then they left.", want: []string{"Sen. Bob Casey met Gov. Josh Shapiro and Dr. Jill Biden.", "Then they left."}},
+		{name: "state abbreviation", in: "He lives in Tallahassee, Fla. with his wife. She works.", want: []string{"He lives in Tallahassee, Fla. with his wife.", "She works."}},
+		{name: "a word that abbreviates a state still ends a sentence", in: "He fell ill. Doctors came.", want: []string{"He fell ill.", "Doctors came."}},
 		{name: "month abbreviation", in: "The vote is on Jan. 5 in Washington. It is close.", want: []string{"The vote is on Jan. 5 in Washington.", "It is close."}},
 		{name: "quote ends sentence", in: "He said: “I’m convinced.” The talks went on.", want: []string{"He said: “I’m convinced.”", "The talks went on."}},
 		{name: "quote inside sentence", in: "“We will win,” Zelenskyy said in Prague.", want: []string{"“We will win,” Zelenskyy said in Prague."}},
