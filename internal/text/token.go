@@ -1,8 +1,3 @@
-// Package text analyses the clean body of a news article for the stages
-// after it: tokens with stems and stop words, sentences, named entities with
-// canonical names, and time expressions. Everything here is pure and safe
-// for concurrent use; the few shared tables (stem cache, sentence model) are
-// built lazily on first use.
 package text
 
 import (
