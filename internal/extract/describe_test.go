@@ -119,6 +119,9 @@ func TestLanguage(t *testing.T) {
 		{name: "german", text: "Ehemalige Sicherheitsbeamte haben geheime Gespräche mit Russen geführt, die enge Verbindungen zum Kreml haben sollen.", want: "de"},
 		{name: "french", text: "D'anciens responsables de la sécurité nationale ont mené des discussions secrètes avec des Russes proches du Kremlin.", want: "fr"},
 		{name: "spanish", text: "Antiguos funcionarios de seguridad nacional de Estados Unidos han mantenido durante meses conversaciones secretas con rusos cercanos al Kremlin, con la esperanza de sentar las bases para el fin negociado de la guerra.", want: "es"},
+		{name: "dutch shares is and in with english", text: "Het is de bedoeling dat de regering in de komende weken met een voorstel komt, zo is in Den Haag te horen. Het parlement zal het voorstel dan in december bespreken, en de minister heeft gezegd dat zij daar graag over wil praten met de oppositie.", want: "nl"},
+		{name: "polish shares to with english", text: "To jest bardzo ważne, powiedział minister, to nie jest koniec rozmów, a to co się stało to tylko początek drogi do porozumienia w sprawie Ukrainy.", want: "pl"},
+		{name: "english headline style", text: "Officials held secret talks with Russians in New York in April, NBC News reported on Thursday, citing sources familiar with the discussions.", want: "en"},
 		{name: "too short to tell", text: "Ok.", want: ""},
 		{name: "empty", text: "", want: ""},
 	}

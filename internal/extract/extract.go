@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/RadhiFadlillah/whatlanggo"
@@ -244,11 +245,47 @@ func Language(text string) string {
 		}
 		text = text[:cut]
 	}
+	if englishShare(text) >= englishThreshold {
+		return "en"
+	}
 	info := whatlanggo.Detect(text)
 	if !info.IsReliable() {
 		return ""
 	}
 	return info.Lang.Iso6391()
+}
+
+// englishThreshold: English news runs at 0.12 to 0.3 of these words;
+// other languages stay near zero, since words common to several languages
+// ("a", "in", "is", "on", "to") are left out of the list.
+const englishThreshold = 0.1
+
+// englishFunctionWords are frequent in any English text and rare as
+// words of the other languages news is written in.
+var englishFunctionWords = map[string]bool{
+	"the": true, "of": true, "and": true, "that": true, "for": true, "it": true,
+	"was": true, "with": true, "as": true, "at": true, "by": true, "this": true, "have": true,
+	"from": true, "are": true, "has": true, "his": true, "were": true, "said": true, "which": true,
+	"their": true, "would": true, "will": true, "not": true, "but": true, "they": true, "who": true,
+}
+
+// englishShare is the share of English function words among the words of
+// text. A fast path before the detector, which compares every text with
+// the profiles of dozens of languages and was half the cost of a text
+// article: where about one word in five is "the", "of", "and"..., the
+// text is English.
+func englishShare(text string) float64 {
+	var n, hits int
+	for w := range strings.FieldsFuncSeq(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		n++
+		if len(w) <= 5 && englishFunctionWords[strings.ToLower(w)] {
+			hits++
+		}
+	}
+	if n < 20 {
+		return 0
+	}
+	return float64(hits) / float64(n)
 }
 
 // ContentHash is the hex SHA-256 of text lower-cased with its white space
