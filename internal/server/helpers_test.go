@@ -130,7 +130,7 @@ func at(day, hour int) *time.Time {
 	return &t
 }
 
-func newFixture(t *testing.T, token string) *fixture {
+func newFixture(t testing.TB, token string) *fixture {
 	t.Helper()
 	ctx := t.Context()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -209,7 +209,7 @@ func newFixture(t *testing.T, token string) *fixture {
 	return f
 }
 
-func mustStoryID(t *testing.T, st store.Store) int64 {
+func mustStoryID(t testing.TB, st store.Store) int64 {
 	t.Helper()
 	id, err := st.NextStoryID(t.Context())
 	if err != nil {
@@ -218,7 +218,7 @@ func mustStoryID(t *testing.T, st store.Store) int64 {
 	return id
 }
 
-func mustSave(t *testing.T, st store.Store, rec *store.Record) int64 {
+func mustSave(t testing.TB, st store.Store, rec *store.Record) int64 {
 	t.Helper()
 	if rec.Raw.ContentType == "" {
 		rec.Raw = model.Raw{ContentType: "text/plain", Bytes: []byte(rec.Article.Text)}

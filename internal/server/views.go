@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -287,54 +286,58 @@ type segment struct {
 	Mark bool
 }
 
-// highlight cuts text into runs, marking every occurrence of the needles.
+// highlight cuts text into runs, marking every occurrence of the needles,
+// compared byte for byte (the needles are sentences of this very text).
 // Text is never turned into markup here: the template wraps marked runs in
 // <mark> and escapes them.
 func highlight(text string, needles []string) []segment {
-	var alts []string
+	var ns []string
 	for _, n := range needles {
 		if n = strings.TrimSpace(n); n != "" {
-			alts = append(alts, regexp.QuoteMeta(n))
+			ns = append(ns, n)
 		}
 	}
-	if len(alts) == 0 {
-		return []segment{{Text: text}}
-	}
-	// Longest first, so a sentence wins over a shorter one inside it.
-	slices.SortFunc(alts, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
-	// QuoteMeta makes every alternative a literal, so this always compiles.
-	re := regexp.MustCompile(strings.Join(alts, "|"))
 	var segs []segment
-	last := 0
-	for _, m := range re.FindAllStringIndex(text, -1) {
-		if m[0] > last {
-			segs = append(segs, segment{Text: text[last:m[0]]})
+	for text != "" {
+		// The earliest occurrence of any needle; at one place the longest,
+		// so a sentence wins over a shorter one inside it.
+		at, n := -1, ""
+		for _, c := range ns {
+			if i := strings.Index(text, c); i >= 0 && (at < 0 || i < at || i == at && len(c) > len(n)) {
+				at, n = i, c
+			}
 		}
-		segs = append(segs, segment{Text: text[m[0]:m[1]], Mark: true})
-		last = m[1]
-	}
-	if last < len(text) {
-		segs = append(segs, segment{Text: text[last:]})
+		if at < 0 {
+			segs = append(segs, segment{Text: text})
+			break
+		}
+		if at > 0 {
+			segs = append(segs, segment{Text: text[:at]})
+		}
+		segs = append(segs, segment{Text: n, Mark: true})
+		text = text[at+len(n):]
 	}
 	return segs
 }
 
-// snippetSegments cuts a search snippet at the store's highlight marks.
+// snippetSegments cuts a search snippet at the store's highlight marks;
+// the marks themselves never reach the page, even unpaired.
 func snippetSegments(snippet string) []segment {
 	var segs []segment
+	mark := false
 	for snippet != "" {
-		before, rest, found := strings.Cut(snippet, store.HighlightStart)
-		if before != "" {
-			segs = append(segs, segment{Text: before})
+		i := strings.IndexAny(snippet, store.HighlightStart+store.HighlightEnd)
+		if i < 0 {
+			i = len(snippet)
 		}
-		if !found {
+		if i > 0 {
+			segs = append(segs, segment{Text: snippet[:i], Mark: mark})
+		}
+		if i == len(snippet) {
 			break
 		}
-		marked, after, _ := strings.Cut(rest, store.HighlightEnd)
-		if marked != "" {
-			segs = append(segs, segment{Text: marked, Mark: true})
-		}
-		snippet = after
+		mark = snippet[i:i+1] == store.HighlightStart
+		snippet = snippet[i+1:]
 	}
 	return segs
 }
