@@ -178,6 +178,14 @@ func TestArticleDescribe(t *testing.T) {
 			text:    "Former officials held talks.\n\nThey met in April.",
 		},
 		{
+			name: "date line in the body dates an undated record",
+			item: source.Item{Input: "b.jsonl:1", Kind: "jsonl", Format: source.FormatText,
+				Body: []byte("Published: May 2, 2013\nAn earthquake struck the coast."), Hint: source.Hint{Title: "Quake"}},
+			title: "Quake", published: "2013-05-02T00:00:00Z",
+			removed: []model.Removal{{Kind: model.RemovalDateLine, Text: "Published: May 2, 2013"}},
+			text:    "An earthquake struck the coast.",
+		},
+		{
 			name: "outlet option wins over the hint",
 			item: source.Item{Input: "feed#1", Kind: "feed", Format: source.FormatText, Body: []byte("Former officials held talks."),
 				Hint: source.Hint{Title: "Talks", Outlet: "Feed Outlet", URL: "https://www.foxnews.com/a"}},

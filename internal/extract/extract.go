@@ -195,6 +195,15 @@ func describe(a *model.Article, h source.Hint, c content, outlet string, outlets
 		a.Published = h.Published
 	case c.published != nil:
 		a.Published = c.published
+	default:
+		// A date line the cleaning took out of the body dates the article
+		// when nothing else does (JSONL records without a date field).
+		for _, r := range a.Removed {
+			if t, ok := clean.DateLine(r.Text); ok && r.Kind == model.RemovalDateLine {
+				a.Published = &t
+				break
+			}
+		}
 	}
 	if a.Published != nil {
 		t := a.Published.UTC()
