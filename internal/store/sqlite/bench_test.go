@@ -253,6 +253,7 @@ func BenchmarkSearch(b *testing.B) {
 func BenchmarkClusterRows(b *testing.B) {
 	s := openTest(b, templatePath(b))
 	ctx := context.Background()
+	before := cpuTime(b)
 	for b.Loop() {
 		n := 0
 		if err := s.ClusterRows(ctx, func(store.ClusterRow) error { n++; return nil }); err != nil || n < benchStored {
@@ -260,4 +261,5 @@ func BenchmarkClusterRows(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(benchStored*b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64((cpuTime(b)-before).Nanoseconds())/float64(benchStored*b.N), "cpu-ns/row")
 }
