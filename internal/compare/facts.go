@@ -380,27 +380,13 @@ func featureIDs(as []*article) []float64 {
 	return w
 }
 
-// strongSim links two sentences even when one of them has a better match
-// elsewhere: a near-identical wording in a third place is the same fact.
-const strongSim = 0.6
-
-// alignPair links the sentences of two articles: a pair is linked when its
-// similarity reaches the threshold and each is the other's best match (or
-// the similarity is strong), so that one sentence is not aligned with every
-// loosely related one.
+// alignPair links the sentences of two articles one to one, greedily from
+// the most similar pair down to the threshold, so that one sentence is not
+// aligned with every loosely related one; a near-identical pair (strongSim)
+// is linked even when one side is already taken.
 func alignPair(links []link, a, b *article, fa, fb int, w []float64, threshold float64) []link {
-	na, nb := len(a.sents), len(b.sents)
-	if na == 0 || nb == 0 {
-		return links
-	}
-	sims := make([]float64, na*nb)
-	bestA := make([]int, na)
-	bestB := make([]int, nb)
-	for j := range bestB {
-		bestB[j] = -1
-	}
+	var cands []link
 	for i := range a.sents {
-		bestA[i] = -1
 		if len(a.sents[i].ids) < 2 {
 			continue
 		}
@@ -408,29 +394,45 @@ func alignPair(links []link, a, b *article, fa, fb int, w []float64, threshold f
 			if len(b.sents[j].ids) < 2 {
 				continue
 			}
-			s := similarity(&a.sents[i], &b.sents[j], w)
-			if s == 0 {
-				continue
-			}
-			sims[i*nb+j] = s
-			if bestA[i] < 0 || s > sims[i*nb+bestA[i]] {
-				bestA[i] = j
-			}
-			if bestB[j] < 0 || s > sims[bestB[j]*nb+j] {
-				bestB[j] = i
+			if s := similarity(&a.sents[i], &b.sents[j], w); s >= threshold {
+				cands = append(cands, link{i, j, s})
 			}
 		}
 	}
-	for i := range a.sents {
-		for j := range b.sents {
-			s := sims[i*nb+j]
-			if s >= threshold && (bestA[i] == j && bestB[j] == i || s >= strongSim) {
-				links = append(links, link{fa + i, fb + j, s})
-			}
+	// Each sentence's best partner: a pair that is not the best of both
+	// sides must be clearly similar on its own, or a sentence whose match
+	// was taken would fall back on a merely related one.
+	bestA := make([]float64, len(a.sents))
+	bestB := make([]float64, len(b.sents))
+	for _, c := range cands {
+		bestA[c.a] = max(bestA[c.a], c.sim)
+		bestB[c.b] = max(bestB[c.b], c.sim)
+	}
+	slices.SortFunc(cands, func(x, y link) int {
+		return cmp.Or(cmp.Compare(y.sim, x.sim), cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b))
+	})
+	takenA := make([]bool, len(a.sents))
+	takenB := make([]bool, len(b.sents))
+	for _, c := range cands {
+		if (takenA[c.a] || takenB[c.b]) && c.sim < strongSim {
+			continue
 		}
+		if (c.sim < bestA[c.a] || c.sim < bestB[c.b]) && c.sim < secondChoice*threshold {
+			continue
+		}
+		takenA[c.a], takenB[c.b] = true, true
+		links = append(links, link{fa + c.a, fb + c.b, c.sim})
 	}
 	return links
 }
+
+// secondChoice scales the threshold for a pair that is not the best match
+// of both its sentences.
+const secondChoice = 1.5
+
+// strongSim links two sentences even when one of them has a better match
+// elsewhere: a near-identical wording in a third place is the same fact.
+const strongSim = 0.6
 
 // similarity is the weighted cosine of two sentences' terms, zero when
 // they share fewer than two words or fewer than minSharedContent non-names.
