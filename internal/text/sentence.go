@@ -162,13 +162,13 @@ func splitParagraph(out []Sentence, tok *sentences.DefaultSentenceTokenizer, err
 	for from := start; from < end; {
 		// Only words holding a full stop, question or exclamation mark
 		// can end a sentence: jump from one to the next.
-		i := strings.IndexAny(body[from:end], sentencePunct)
+		i := indexSentencePunct(body[from:end])
 		if i < 0 {
 			break
 		}
 		ws, we := wordAround(body, start, from+i, end)
 		from = we
-		if titleAbbrevs[strings.ToLower(body[ws:we])] {
+		if isTitleAbbrev(body[ws:we]) {
 			continue
 		}
 		ns, ne := nextWord(body, we, end)
@@ -192,9 +192,40 @@ func splitParagraph(out []Sentence, tok *sentences.DefaultSentenceTokenizer, err
 	return appendTrimmed(out, body, last, end, para)
 }
 
-// sentencePunct are the characters that may end a sentence, as the
-// library defines them.
-const sentencePunct = ".!?。！？"
+// indexSentencePunct returns the index of the first character of s that
+// may end a sentence, as the library defines them (".!?。！？"), or -1. It
+// scans bytes: strings.IndexAny is slow with a set that is not all ASCII.
+func indexSentencePunct(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '.', '!', '?':
+			return i
+		case 0xE3, 0xEF: // lead bytes of the full-width marks
+			if strings.HasPrefix(s[i:], "。") || strings.HasPrefix(s[i:], "！") || strings.HasPrefix(s[i:], "？") {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// isTitleAbbrev reports whether w, in any case and after any opening
+// bracket or quote, is a title abbreviation.
+func isTitleAbbrev(w string) bool {
+	w = strings.TrimLeft(w, "(\"“‘'")
+	var buf [8]byte
+	if len(w) > len(buf) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return titleAbbrevs[string(buf[:len(w)])]
+}
 
 // wordAround returns the bounds of the white-space-delimited word of
 // body[start:end] holding byte i.
@@ -248,14 +279,6 @@ func breaksAfter(tok *sentences.DefaultSentenceTokenizer, window string, at int)
 		}
 	}
 	return false
-}
-
-// endsWithTitle reports whether s ends with a title abbreviation.
-func endsWithTitle(s string) bool {
-	s = strings.TrimRight(s, " \t\n\r")
-	i := strings.LastIndexAny(s, " \t\n\r(\"“")
-	w := strings.ToLower(s[i+1:])
-	return titleAbbrevs[w]
 }
 
 // appendTrimmed appends body[start:end] without surrounding white space,

@@ -20,6 +20,7 @@ func TestSentences(t *testing.T) {
 	}{
 		{name: "two sentences", in: "Lavrov met them. They talked for hours.", want: []string{"Lavrov met them.", "They talked for hours."}},
 		{name: "U.S. inside a sentence", in: "Former U.S. officials met Lavrov. He listened.", want: []string{"Former U.S. officials met Lavrov.", "He listened."}},
+		{name: "title abbreviation after a bracket", in: "He met (Sen. Bob Casey) today. Then left.", want: []string{"He met (Sen. Bob Casey) today.", "Then left."}},
 		{name: "title abbreviations", in: "Sen. Bob Casey met Gov. Josh Shapiro and Dr. Jill Biden. Then they left.", want: []string{"Sen. Bob Casey met Gov. Josh Shapiro and Dr. Jill Biden.", "Then they left."}},
 		{name: "state abbreviation", in: "He lives in Tallahassee, Fla. with his wife. She works.", want: []string{"He lives in Tallahassee, Fla. with his wife.", "She works."}},
 		{name: "a word that abbreviates a state still ends a sentence", in: "He fell ill. Doctors came.", want: []string{"He fell ill.", "Doctors came."}},
@@ -105,13 +106,21 @@ func onlyTitleMerges(got, want []string) bool {
 	var merged []string
 	for i := 0; i < len(want); i++ {
 		s := want[i]
-		for endsWithTitle(s) && i+1 < len(want) {
+		for isTitleAbbrev(lastWord(s)) && i+1 < len(want) {
 			i++
 			s += " " + want[i]
 		}
 		merged = append(merged, s)
 	}
 	return slices.Equal(got, merged)
+}
+
+func lastWord(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[len(f)-1]
 }
 
 // readTexts returns the text field of every line of a JSONL data file.
