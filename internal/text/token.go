@@ -36,6 +36,10 @@ func Tokens(s string) []Token {
 	toks := make([]Token, 0, len(s)/6+1)
 	for i := 0; i < len(s); {
 		r, n := rune(s[i]), 1
+		if r < utf8.RuneSelf && !asciiWord[r] {
+			i++ // spaces and punctuation, without decoding
+			continue
+		}
 		if r >= utf8.RuneSelf {
 			r, n = utf8.DecodeRuneInString(s[i:])
 		}
@@ -53,10 +57,18 @@ func Tokens(s string) []Token {
 	return toks
 }
 
+// asciiWord marks the ASCII bytes that are part of words.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
+
 // isWordRune reports whether r can start or continue a token.
 func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		return asciiWord[r]
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
@@ -71,6 +83,10 @@ func scanToken(s string, i int) (end, next int, acronym bool) {
 		return end, end, true
 	}
 	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf && asciiWord[c] {
+			i++ // the common case, without decoding
+			continue
+		}
 		r, n := decode(s, i)
 		if isWordRune(r) {
 			i += n
