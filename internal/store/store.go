@@ -23,6 +23,12 @@ var ErrDuplicate = errors.New("already stored")
 // Parallax whose schema this one does not know.
 var ErrNewerSchema = errors.New("database schema is newer than this program")
 
+// ErrBadSort is returned for a StoryQuery.Sort the store does not know.
+var ErrBadSort = errors.New("unknown sort")
+
+// ErrSameStory is returned for a merge of a story into itself.
+var ErrSameStory = errors.New("same story")
+
 // DuplicateError says which stored row a new one duplicates, so a caller can
 // report "already known" without a second, racy look-up.
 type DuplicateError struct {
@@ -120,6 +126,8 @@ type Store interface {
 	Known(ctx context.Context, url, contentHash string) (int64, error)
 	// Save writes one record in one transaction and returns the article's
 	// new id. Stories named by the record that do not exist yet are created.
+	// An article stored already (same canonical URL or content hash) is a
+	// *DuplicateError (ErrDuplicate) naming it, and nothing is written.
 	Save(ctx context.Context, rec *Record) (int64, error)
 	// SaveBatch writes several records in one transaction (for throughput)
 	// and returns their ids in order. If any record fails, nothing of the
@@ -145,10 +153,12 @@ type Store interface {
 	ClusterRows(ctx context.Context, fn func(ClusterRow) error) error
 
 	// MergeStories moves every article of from into into, records the
-	// correction and returns it. Unknown stories are ErrNotFound.
+	// correction and returns it. Unknown stories are ErrNotFound, from ==
+	// into is ErrSameStory; either changes nothing.
 	MergeStories(ctx context.Context, from, into int64, reason string) (model.Correction, error)
 	// MoveArticle moves an article to story to (0: a new story) and returns
-	// the correction with the target story.
+	// the correction with the target story. An unknown article or story is
+	// ErrNotFound and changes nothing.
 	MoveArticle(ctx context.Context, article, to int64, reason string) (model.Correction, error)
 	Corrections(ctx context.Context) ([]model.Correction, error)
 

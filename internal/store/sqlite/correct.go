@@ -37,7 +37,7 @@ func liveStory(ctx context.Context, tx *sql.Tx, id int64) error {
 // merged, so later saves naming it land in into.
 func merge(ctx context.Context, tx *sql.Tx, from, into int64, now time.Time) error {
 	if from == into {
-		return fmt.Errorf("story %d into itself: %w", from, ErrSameStory)
+		return fmt.Errorf("story %d into itself: %w", from, store.ErrSameStory)
 	}
 	for _, id := range []int64{from, into} {
 		if err := liveStory(ctx, tx, id); err != nil {
@@ -100,9 +100,6 @@ func refreshStory(ctx context.Context, tx *sql.Tx, id int64, now time.Time) erro
 	}
 	return nil
 }
-
-// ErrSameStory is returned for a merge of a story into itself.
-var ErrSameStory = errors.New("same story")
 
 // MergeStories moves every article of story from into story into, records
 // the correction and a manual decision, and returns the correction. Unknown

@@ -172,7 +172,7 @@ func TestCorrectionsUnknownChangeNothing(t *testing.T) {
 	}{
 		{"merge unknown from", func(s *Store, _ []int64) error { _, err := s.MergeStories(ctx, 99, 1, "x"); return err }, store.ErrNotFound},
 		{"merge unknown into", func(s *Store, _ []int64) error { _, err := s.MergeStories(ctx, 1, 99, "x"); return err }, store.ErrNotFound},
-		{"merge into itself", func(s *Store, _ []int64) error { _, err := s.MergeStories(ctx, 1, 1, "x"); return err }, ErrSameStory},
+		{"merge into itself", func(s *Store, _ []int64) error { _, err := s.MergeStories(ctx, 1, 1, "x"); return err }, store.ErrSameStory},
 		{"merge merged-away story", func(s *Store, _ []int64) error {
 			if _, err := s.MergeStories(ctx, 3, 2, "x"); err != nil {
 				return err

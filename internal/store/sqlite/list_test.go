@@ -101,8 +101,8 @@ func testStories(t *testing.T, s *Store) {
 		}
 	})
 	t.Run("bad sort", func(t *testing.T) {
-		if _, err := s.Stories(ctx, store.StoryQuery{Sort: "oldest; DROP TABLE stories"}); !errors.Is(err, ErrBadSort) {
-			t.Errorf("err = %v, want ErrBadSort", err)
+		if _, err := s.Stories(ctx, store.StoryQuery{Sort: "oldest; DROP TABLE stories"}); !errors.Is(err, store.ErrBadSort) {
+			t.Errorf("err = %v, want store.ErrBadSort", err)
 		}
 	})
 }

@@ -306,16 +306,13 @@ var storyOrders = map[string]string{
 	"updated": "s.updated DESC, s.id DESC",
 }
 
-// ErrBadSort is returned for a StoryQuery.Sort the store does not know.
-var ErrBadSort = errors.New("unknown sort")
-
 // Stories lists stories with articles, filtered and sorted by q. Counts,
 // dates and facets are kept in step on every write, so this reads one row
 // per story listed, not its articles.
 func (s *Store) Stories(ctx context.Context, q store.StoryQuery) ([]model.StorySummary, error) {
 	order, ok := storyOrders[q.Sort]
 	if !ok {
-		return nil, fmt.Errorf("stories sorted by %q: %w", q.Sort, ErrBadSort)
+		return nil, fmt.Errorf("stories sorted by %q: %w", q.Sort, store.ErrBadSort)
 	}
 	w := &where{}
 	w.add("s.merged_into IS NULL AND s.articles > 0")
