@@ -107,7 +107,7 @@ const articleTextColumns = `, a.text, a.removed`
 
 type scanner interface{ Scan(...any) error }
 
-func scanArticle(row scanner, withText bool, extra ...any) (model.Article, error) {
+func scanArticle(row scanner, withText bool) (model.Article, error) {
 	var (
 		a                        model.Article
 		published, story, copyOf sql.NullInt64
@@ -119,7 +119,7 @@ func scanArticle(row scanner, withText bool, extra ...any) (model.Article, error
 	if withText {
 		dst = append(dst, &a.Text, &removed)
 	}
-	if err := row.Scan(append(dst, extra...)...); err != nil {
+	if err := row.Scan(dst...); err != nil {
 		return a, err
 	}
 	a.Published, a.Story, a.CopyOf = timeOf(published), idOf(story), idOf(copyOf)

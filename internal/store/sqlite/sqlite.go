@@ -1,11 +1,18 @@
 // Package sqlite keeps Parallax in one embedded SQLite file through the
-// pure-Go driver modernc.org/sqlite: articles with their raw input, stories
-// with their counts, clustering decisions, corrections, the comparison cache,
-// followed feeds, and an FTS5 index over titles and texts.
+// pure-Go driver modernc.org/sqlite: articles with their raw input and
+// clustering features, stories with their counts, clustering decisions,
+// corrections, the comparison cache, followed feeds, and an FTS5 index over
+// titles and texts.
 //
 // The file is opened twice: one write connection, so writes queue in Go
 // rather than fight over SQLite's single write lock, and a pool of read-only
 // connections that WAL lets run beside the writer.
+//
+// What callers see: times come back in UTC; a story merged into another is
+// store.ErrNotFound, and saves naming it land in the story it joined;
+// entity filters ignore case; Search ranks the newest matches (see
+// searchWindows). Story listings read counts, dates and outlets kept in the
+// stories and story_facets tables on every write, never the articles.
 package sqlite
 
 import (
