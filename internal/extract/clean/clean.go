@@ -75,8 +75,8 @@ func Paragraphs(paras []string, lead Lead) (kept []string, removed []model.Remov
 				continue
 			}
 		}
-		if kind := Kind(p, i > 0 && i < end-1); kind != "" {
-			removed = append(removed, model.Removal{Kind: kind, Text: p})
+		if k := kind(p, i > 0 && i < end-1); k != "" {
+			removed = append(removed, model.Removal{Kind: k, Text: p})
 			continue
 		}
 		kept = append(kept, p)
@@ -84,10 +84,10 @@ func Paragraphs(paras []string, lead Lead) (kept []string, removed []model.Remov
 	return kept, removed
 }
 
-// Kind returns the removal kind of a whole paragraph that is boilerplate,
+// kind returns the removal kind of a whole paragraph that is boilerplate,
 // or "" for article text. inside says whether the paragraph has article
 // paragraphs on both sides, which an inline promo headline needs.
-func Kind(p string, inside bool) string {
+func kind(p string, inside bool) string {
 	// No rule takes a paragraph this long; most article text stops here.
 	if wordCount(p) > maxBoilerWords {
 		return ""
