@@ -52,7 +52,9 @@ type Result struct {
 type Options struct {
 	Source  source.Options
 	Extract extract.Options
-	Cluster cluster.Config
+	// Cluster configures the clusterer; nil means cluster.DefaultConfig,
+	// the one configuration used for all data.
+	Cluster *cluster.Config
 	// Workers run extraction and analysis; 0 means one per CPU.
 	Workers int
 }
@@ -75,7 +77,11 @@ func New(ctx context.Context, st store.Store, opt Options, log *slog.Logger) (*P
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.NumCPU()
 	}
-	p := &Pipeline{st: st, cl: cluster.New(opt.Cluster, log), log: log, opt: opt}
+	cfg := cluster.DefaultConfig()
+	if opt.Cluster != nil {
+		cfg = *opt.Cluster
+	}
+	p := &Pipeline{st: st, cl: cluster.New(cfg, log), log: log, opt: opt}
 	err := st.ClusterRows(ctx, func(r store.ClusterRow) error {
 		var f cluster.Features
 		if err := f.UnmarshalBinary(r.Features); err != nil {
