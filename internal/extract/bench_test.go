@@ -10,6 +10,7 @@ import (
 	nurl "net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	trafilatura "github.com/markusmobius/go-trafilatura"
@@ -63,7 +64,7 @@ func BenchmarkExtractHTML(b *testing.B) {
 	pages := benchPages(b)
 	ctx := context.Background()
 	opt := Options{Outlets: builtin()}
-	b.ResetTimer()
+	cpu0 := processCPU()
 	for b.Loop() {
 		for _, p := range pages {
 			item := source.Item{Input: p.url, Kind: source.FormatHTML, Format: source.FormatHTML, Body: p.body, Hint: source.Hint{URL: p.url}}
@@ -72,14 +73,14 @@ func BenchmarkExtractHTML(b *testing.B) {
 			}
 		}
 	}
-	b.ReportMetric(float64(len(pages)*b.N)/b.Elapsed().Seconds(), "pages/s")
+	reportRates(b, len(pages), "pages", cpu0)
 }
 
 // BenchmarkTrafilaturaBare: the same pages through go-trafilatura with its
 // default options, text only.
 func BenchmarkTrafilaturaBare(b *testing.B) {
 	pages := benchPages(b)
-	b.ResetTimer()
+	cpu0 := processCPU()
 	for b.Loop() {
 		for _, p := range pages {
 			opt := trafilatura.Options{}
@@ -91,7 +92,7 @@ func BenchmarkTrafilaturaBare(b *testing.B) {
 			}
 		}
 	}
-	b.ReportMetric(float64(len(pages)*b.N)/b.Elapsed().Seconds(), "pages/s")
+	reportRates(b, len(pages), "pages", cpu0)
 }
 
 // BenchmarkExtractText: JSONL articles (BASIL: full news texts with
@@ -128,7 +129,7 @@ func BenchmarkExtractText(b *testing.B) {
 	}
 	ctx := context.Background()
 	opt := Options{Outlets: builtin()}
-	b.ResetTimer()
+	cpu0 := processCPU()
 	for b.Loop() {
 		for _, it := range items {
 			if _, err := Article(ctx, it, opt); err != nil {
@@ -136,5 +137,15 @@ func BenchmarkExtractText(b *testing.B) {
 			}
 		}
 	}
-	b.ReportMetric(float64(len(items)*b.N)/b.Elapsed().Seconds(), "articles/s")
+	reportRates(b, len(items), "articles", cpu0)
+}
+
+// reportRates reports items per second of wall time and, where the
+// platform tells, CPU milliseconds per item (all threads, GC included).
+func reportRates(b *testing.B, perOp int, unit string, cpu0 float64) {
+	n := float64(perOp * b.N)
+	b.ReportMetric(n/b.Elapsed().Seconds(), unit+"/s")
+	if cpu := processCPU(); cpu > 0 {
+		b.ReportMetric((cpu-cpu0)*1000/n, "cpu-ms/"+strings.TrimSuffix(unit, "s"))
+	}
 }
