@@ -24,7 +24,7 @@ import (
 // memory figure of the biggest runs.
 const scoreUpTo = 200_000
 
-const benchUsage = `parallax bench ingest [--articles N] [--batch N] [--every N] [--seed N] [--copy-rate R] [--cpuprofile FILE] [--db PATH]
+const benchUsage = `parallax bench ingest [--articles N] [--batch N] [--every N] [--seed N] [--copy-rate R] [--cpuprofile FILE] [--memprofile FILE] [--db PATH]
 parallax bench load [--articles N] [--clients N] [--duration D] [--ingest-rate R] [--db PATH]
 parallax bench gen [--articles N] [--seed N] [--copy-rate R] > FILE.jsonl`
 
@@ -103,6 +103,7 @@ func benchIngest(ctx context.Context, app *App, args []string) error {
 	batch := fs.Int("batch", bench.DefaultBatch, "articles handed to the pipeline at once")
 	every := fs.Int("every", 0, "checkpoint every N articles (default a tenth of --articles)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to FILE")
+	memprofile := fs.String("memprofile", "", "write a heap profile at the end of the run to FILE")
 	score := fs.Bool("score", false, fmt.Sprintf("score the stories against the generator's gold (default when --articles <= %d)", scoreUpTo))
 	if rest, err := app.parseFlags(fs, args); err != nil {
 		return err
@@ -152,12 +153,35 @@ func benchIngest(ctx context.Context, app *App, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *memprofile != "" {
+		if err := writeHeapProfile(*memprofile); err != nil {
+			return err
+		}
+	}
 	if app.JSON {
 		return app.writeJSON(rep)
 	}
 	printIngest(app, rep)
 	if rep.Interrupted {
 		return fmt.Errorf("interrupted after %d articles: %w", rep.Articles, ctx.Err())
+	}
+	return nil
+}
+
+// writeHeapProfile writes what is live on the heap now (after a GC), so
+// the profile shows what the pipeline keeps, not what it churns.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("heap profile %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("heap profile %s: %w", path, err)
 	}
 	return nil
 }
