@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/parallax-news/parallax/internal/model"
@@ -58,11 +59,16 @@ func (c *Clusterer) lookupIDs(q *query) []uint32 {
 	return ids
 }
 
+// hitPool recycles the candidate tallies: a fresh map per article, grown
+// to a few thousand entries, was a fifth of an assignment's cost.
+var hitPool = sync.Pool{New: func() any { return make(map[int64]float64, 2048) }}
+
 // candidates scores the stories found through the inverted index, best
 // first. Stories in another language than the article are never
 // candidates: their stems would match only by accident.
 func (c *Clusterer) candidates(q *query) []candidate {
-	hits := make(map[int64]float64)
+	hits := hitPool.Get().(map[int64]float64)
+	defer func() { clear(hits); hitPool.Put(hits) }()
 	weight := make(map[uint32]float32, len(q.terms)+len(q.ents))
 	for _, v := range [2]vec{q.terms, q.ents} {
 		for _, e := range v {
@@ -92,22 +98,28 @@ func (c *Clusterer) candidates(q *query) []candidate {
 		if !ok || s.size == 0 || q.f.Language != "" && s.lang != "" && s.lang != q.f.Language {
 			continue
 		}
-		out = append(out, c.score(q, s))
+		out = append(out, c.score(q, s, false))
 	}
 	slices.SortFunc(out, func(a, b candidate) int { return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.s.id, b.s.id)) })
 	return out
 }
 
-// score compares an article with a story: the cosine of their weighted
+// score compares an article with a story: the similarity of their weighted
 // terms and, when both name entities, of their entities, combined; then
-// lowered by at most TimeWeight for distance in time.
-func (c *Clusterer) score(q *query, s *story) candidate {
+// lowered by at most TimeWeight for distance in time. With explain, the
+// shared terms and entities that weigh most are kept too.
+func (c *Clusterer) score(q *query, s *story, explain bool) candidate {
 	cd := candidate{s: s}
 	type contrib struct {
 		id uint32
 		c  float64
 	}
 	var ts, es []contrib
+	var visitT, visitE func(uint32, float64)
+	if explain {
+		visitT = func(id uint32, v float64) { ts = append(ts, contrib{id, v}) }
+		visitE = func(id uint32, v float64) { es = append(es, contrib{id, v}) }
+	}
 	var cosT, cosE float64
 	// Average link: the mean similarity of the article to the story's
 	// articles (each summed as a unit vector), so one threshold means the
@@ -115,10 +127,10 @@ func (c *Clusterer) score(q *query, s *story) candidate {
 	// cosine to a centroid would grow with the story's size.
 	tn, en := float64(s.nt), float64(s.ne)
 	if q.tn > 0 && tn > 0 {
-		cosT = dot(q.terms, s.terms, c.idf, func(id uint32, v float64) { ts = append(ts, contrib{id, v}) }) / (q.tn * tn)
+		cosT = dot(q.terms, s.terms, c.idf, visitT) / (q.tn * tn)
 	}
 	if q.en > 0 && en > 0 {
-		cosE = dot(q.ents, s.ents, c.idf, func(id uint32, v float64) { es = append(es, contrib{id, v}) }) / (q.en * en)
+		cosE = dot(q.ents, s.ents, c.idf, visitE) / (q.en * en)
 	}
 	cd.score = c.combine(cosT, cosE, q.en > 0 && en > 0, s.gap(q.f.When()))
 	for _, list := range [2]*[]contrib{&ts, &es} {
@@ -190,6 +202,9 @@ func (c *Clusterer) Assign(f *Features) Assignment {
 
 	q := c.prepare(f)
 	cands := c.candidates(q)
+	if len(cands) > 0 {
+		cands[0] = c.score(q, cands[0].s, true)
+	}
 	if len(cands) == 0 || cands[0].score < c.cfg.JoinThreshold {
 		d := model.Decision{Kind: model.DecisionNew, At: now, Reason: "no candidate story shares its rare terms or entities: a new story"}
 		if len(cands) > 0 {
@@ -355,6 +370,14 @@ func scale(v vec, norm float64) {
 	}
 }
 
+// queryOf rebuilds the comparison form of stored raw vectors.
+func (c *Clusterer) queryOf(terms, ents vec) *query {
+	q := &query{f: &Features{}, rawTerms: terms, rawEnt: ents}
+	q.terms, q.tn = c.weighted(terms)
+	q.ents, q.en = c.weighted(ents)
+	return q
+}
+
 // vectors returns an article's raw vectors from the arena.
 func (c *Clusterer) vectors(a article) (terms, ents vec) {
 	terms = c.arena[a.off : a.off+uint32(a.nt)]
@@ -409,7 +432,7 @@ func (c *Clusterer) Apply(cor model.Correction) error {
 				delete(c.stories, from.id)
 			}
 		}
-		c.addVectors(to, terms, ents, 1, nil)
+		c.addVectors(to, terms, ents, 1, c.lookupIDs(c.queryOf(terms, ents)))
 		to.count(terms, ents, 1)
 		to.size++
 		art.story = to.id

@@ -88,7 +88,7 @@ func DefaultConfig() Config {
 		TimeScale:       2 * 24 * time.Hour,
 		ArticleTerms:    40,
 		ArticleEntities: 12,
-		StoryTerms:      150,
+		StoryTerms:      100,
 		StoryEntities:   40,
 		QueryTerms:      16,
 		CommonShare:     0.05,

@@ -69,45 +69,16 @@ func rangeGap(a, b *story) int64 {
 }
 
 // addVectors adds (scale 1) or removes (scale -1) raw vectors to a story,
-// caps its centroid and lists the story under the ids it newly holds and,
-// as recently updated, under the ids of query (the article's heaviest).
+// caps its centroid and lists the story, as recently updated, under the
+// ids of query (the heaviest of the article added). Listing a story only
+// under its articles' heaviest ids, not its whole centroid, keeps posting
+// lists short; an article finds its story through the ids it weighs most,
+// which are those its story's articles weigh most too.
 func (c *Clusterer) addVectors(s *story, terms, ents vec, scale float32, query []uint32) {
-	before := len(s.terms) + len(s.ents)
-	had := func(id uint32) bool {
-		_, ok := slices.BinarySearchFunc(s.terms, wt{id: id}, byID)
-		if !ok {
-			_, ok = slices.BinarySearchFunc(s.ents, wt{id: id}, byID)
-		}
-		return ok
-	}
-	var fresh []uint32
-	if scale > 0 && before > 0 {
-		for _, v := range [2]vec{terms, ents} {
-			for _, e := range v {
-				if !had(e.id) {
-					fresh = append(fresh, e.id)
-				}
-			}
-		}
-	}
 	s.terms = c.heaviest(s.terms.add(terms, scale), c.cfg.StoryTerms)
 	s.ents = c.heaviest(s.ents.add(ents, scale), c.cfg.StoryEntities)
 	c.seq++
 	s.seq = c.seq
-	if scale < 0 {
-		return
-	}
-	if before == 0 { // a new story: list it under everything it holds
-		for _, v := range [2]vec{s.terms, s.ents} {
-			for _, e := range v {
-				c.post(e.id, s.id)
-			}
-		}
-		return
-	}
-	for _, id := range fresh {
-		c.post(id, s.id)
-	}
 	for _, id := range query {
 		c.post(id, s.id)
 	}
@@ -137,10 +108,8 @@ func (c *Clusterer) mergeInto(from, into *story) {
 	if into.lang == "" {
 		into.lang = from.lang
 	}
-	// Emptied first, so the merged centroid is listed under all its ids.
-	terms, ents := into.terms.add(from.terms, 1), into.ents.add(from.ents, 1)
-	into.terms, into.ents = nil, nil
-	c.addVectors(into, terms, ents, 1, nil)
+	// The stories listing from now list into: resolve() maps from to into.
+	c.addVectors(into, from.terms, from.ents, 1, nil)
 	delete(c.stories, from.id)
 	c.alias[from.id] = into.id
 }

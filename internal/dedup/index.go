@@ -6,12 +6,14 @@ import (
 )
 
 const (
-	// bands x rows = Slots. Two 16-bit rows make a 32-bit band key. With 32
-	// bands, a pair at Jaccard 0.4 becomes a candidate with probability
-	// 1-(1-0.4²)^32 = 0.996, one at 0.1 with 0.27; candidates are verified,
-	// so the low rows only cost a comparison.
+	// Two 16-bit rows make a 32-bit band key. With 16 bands (half the
+	// slots; all of them serve the estimate), a pair at Jaccard 0.5 becomes
+	// a candidate with probability 1-(1-0.5²)^16 = 0.99, one at 0.1 with
+	// 0.15; candidates are verified, so those only cost a comparison. A
+	// copy diluted below that is found through its paragraphs. More bands
+	// would cost 10 bytes an article each.
 	rows  = 2
-	bands = Slots / rows
+	bands = 16
 	// leadParagraphs of each article are indexed by hash, so a copy whose
 	// MinHash is diluted is still found through a paragraph it kept: a copy
 	// keeps the opening of its original.
