@@ -120,6 +120,11 @@ func cpuTime(b *testing.B) time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// reportCPU reports the CPU used per operation since start.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64((cpuTime(b)-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
+}
+
 // continuing returns a generator that makes records after the template's.
 func continuing(b *testing.B) *generator {
 	g := newGenerator(b, 2)
@@ -206,12 +211,14 @@ func BenchmarkStories(b *testing.B) {
 		{"since", store.StoryQuery{Since: time.Date(2023, 3, 1, 0, 0, 0, 0, time.UTC), Limit: 50}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
+			start := cpuTime(b)
 			for b.Loop() {
 				list, err := s.Stories(ctx, tc.q)
 				if err != nil || len(list) == 0 {
 					b.Fatalf("Stories = %d, %v", len(list), err)
 				}
 			}
+			reportCPU(b, start)
 		})
 	}
 }
@@ -222,6 +229,7 @@ func BenchmarkStory(b *testing.B) {
 	s := openTest(b, templatePath(b))
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(3, 4))
+	start := cpuTime(b)
 	for b.Loop() {
 		id := int64(rng.IntN(benchStored/5) + 1)
 		if _, err := s.Story(ctx, id); err != nil {
@@ -234,6 +242,7 @@ func BenchmarkStory(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, start)
 }
 
 func BenchmarkSearch(b *testing.B) {
@@ -241,11 +250,13 @@ func BenchmarkSearch(b *testing.B) {
 	ctx := context.Background()
 	for _, q := range []string{"Lavrov", "Zelenskyy Prague", "Koffler"} {
 		b.Run(q, func(b *testing.B) {
+			start := cpuTime(b)
 			for b.Loop() {
 				if _, err := s.Search(ctx, q, store.ArticleQuery{Limit: 20}); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, start)
 		})
 	}
 }
