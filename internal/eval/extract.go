@@ -64,7 +64,7 @@ type ExtractResult struct {
 	Recall    float64       `json:"recall"`
 	F1        float64       `json:"f1"`
 	Failed    int           `json:"failed"`
-	PerPage   []PageExtract `json:"per_page"`
+	PerPage   []PageExtract `json:"per_page,omitempty"`
 }
 
 // PageExtract is the benchmark's figures for one page.
