@@ -80,25 +80,34 @@ func (c *Clusterer) candidates(q *query) []candidate {
 			hits[c.resolve(sid)] += float64(weight[id])
 		}
 	}
+	// Keep the best tallies, worst first, without sorting every hit: a
+	// lookup can touch thousands of stories.
 	type hit struct {
 		sid int64
 		w   float64
+		s   *story
 	}
-	list := make([]hit, 0, len(hits))
+	worse := func(a, b hit) int { return cmp.Or(cmp.Compare(a.w, b.w), cmp.Compare(b.sid, a.sid)) }
+	best := make([]hit, 0, c.cfg.Candidates+1)
 	for sid, w := range hits {
-		list = append(list, hit{sid, w})
-	}
-	slices.SortFunc(list, func(a, b hit) int { return cmp.Or(cmp.Compare(b.w, a.w), cmp.Compare(a.sid, b.sid)) })
-	out := make([]candidate, 0, c.cfg.Candidates)
-	for _, h := range list {
-		if len(out) == c.cfg.Candidates {
-			break
+		h := hit{sid: sid, w: w}
+		if len(best) == c.cfg.Candidates && worse(h, best[0]) <= 0 {
+			continue
 		}
-		s, ok := c.stories[h.sid]
+		s, ok := c.stories[sid]
 		if !ok || s.size == 0 || q.f.Language != "" && s.lang != "" && s.lang != q.f.Language {
 			continue
 		}
-		out = append(out, c.score(q, s, false))
+		h.s = s
+		i, _ := slices.BinarySearchFunc(best, h, worse)
+		best = slices.Insert(best, i, h)
+		if len(best) > c.cfg.Candidates {
+			best = best[1:]
+		}
+	}
+	out := make([]candidate, 0, len(best))
+	for _, h := range best {
+		out = append(out, c.score(q, h.s, false))
 	}
 	slices.SortFunc(out, func(a, b candidate) int { return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.s.id, b.s.id)) })
 	return out
