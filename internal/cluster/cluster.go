@@ -143,8 +143,12 @@ type Clusterer struct {
 	seq      uint64 // update counter, for recency
 }
 
-// New returns an empty clusterer.
+// New returns an empty clusterer. A zero Config means DefaultConfig, so
+// callers that leave it unset get the one configuration.
 func New(cfg Config, log *slog.Logger) *Clusterer {
+	if cfg == (Config{}) {
+		cfg = DefaultConfig()
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

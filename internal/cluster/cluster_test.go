@@ -306,3 +306,9 @@ func FuzzFeaturesUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+func TestZeroConfigIsDefault(t *testing.T) {
+	if got := New(Config{}, nil).cfg; got != DefaultConfig() {
+		t.Errorf("New(Config{}) uses %+v, want DefaultConfig()", got)
+	}
+}
