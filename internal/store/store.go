@@ -135,6 +135,9 @@ type Store interface {
 	SaveBatch(ctx context.Context, recs []*Record) ([]int64, error)
 	// NextStoryID reserves a fresh story id for the clusterer.
 	NextStoryID(ctx context.Context) (int64, error)
+	// ReserveIDs reserves runs of fresh article and story ids, returning the
+	// first of each; a record whose Article.ID is set is saved under it.
+	ReserveIDs(ctx context.Context, articles, stories int) (firstArticle, firstStory int64, err error)
 
 	Article(ctx context.Context, id int64) (*model.Article, error)
 	Articles(ctx context.Context, q ArticleQuery) ([]model.Article, error)

@@ -174,6 +174,13 @@ var migrations = []migration{
 			`CREATE INDEX articles_cluster ON articles (id, story, copy_of, published)`,
 		},
 	},
+	{
+		why: "article ids are reserved ahead in blocks (ReserveIDs), as story ids are, so a batch " +
+			"can be decided in memory before it is stored; the counter starts past every stored id",
+		stmts: []string{
+			`INSERT INTO counters (name, value) SELECT 'article', COALESCE(MAX(id), 0) FROM articles`,
+		},
+	},
 }
 
 // SchemaVersion is the schema this code writes: the number of migrations.

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -19,6 +20,7 @@ type statements struct {
 	ensureStory         *sql.Stmt
 	storyTarget         *sql.Stmt
 	raiseCounter        *sql.Stmt
+	nextArticle         *sql.Stmt
 	insertArticle       *sql.Stmt
 	insertRaw           *sql.Stmt
 	insertFeatures      *sql.Stmt
@@ -49,9 +51,10 @@ func (st *statements) defs() []statementDef {
 			ON CONFLICT (id) DO NOTHING`},
 		{&st.storyTarget, `SELECT merged_into FROM stories WHERE id = ?`},
 		{&st.raiseCounter, `UPDATE counters SET value = ? WHERE name = 'story' AND value < ?`},
-		{&st.insertArticle, `INSERT INTO articles (external_id, outlet, url, published, language, story,
+		{&st.nextArticle, `UPDATE counters SET value = value + 1 WHERE name = 'article' RETURNING value`},
+		{&st.insertArticle, `INSERT INTO articles (id, external_id, outlet, url, published, language, story,
 			copy_of, source, format, content_hash, ingested, title, removed, text)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&st.insertFeatures, `INSERT INTO article_features (article, data) VALUES (?, ?)`},
 		{&st.insertRaw, `INSERT INTO raws (article, content_type, bytes) VALUES (?, ?, ?)`},
 		{&st.insertEntity, `INSERT INTO article_entities (article, entity) VALUES (?, ?)
@@ -65,7 +68,8 @@ func (st *statements) defs() []statementDef {
 			version = version + 1, updated = ? WHERE id = ?`},
 		{&st.insertDecision, `INSERT INTO decisions (article, story, kind, score, compared, entities, terms, reason, at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&st.indexText, `INSERT INTO articles_fts (rowid, title, text) SELECT id, title, text FROM articles WHERE id >= ?`},
+		{&st.indexText, `INSERT INTO articles_fts (rowid, title, text)
+			SELECT id, title, text FROM articles WHERE id IN (SELECT value FROM json_each(?))`},
 	}
 }
 
@@ -128,7 +132,7 @@ func (s *Store) Save(ctx context.Context, rec *store.Record) (int64, error) {
 		if id, err = s.saveOne(ctx, st, rec, s.now()); err != nil {
 			return err
 		}
-		return indexText(ctx, st, id)
+		return indexText(ctx, st, []int64{id})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("save %s: %w", recordName(rec), err)
@@ -157,7 +161,7 @@ func (s *Store) SaveBatch(ctx context.Context, recs []*store.Record) ([]int64, e
 		if len(ids) == 0 {
 			return nil
 		}
-		return indexText(ctx, st, ids[0])
+		return indexText(ctx, st, ids)
 	})
 	if err != nil {
 		// The ids handed back to the records were rolled back with the rest.
@@ -171,14 +175,18 @@ func (s *Store) SaveBatch(ctx context.Context, recs []*store.Record) ([]int64, e
 	return ids, nil
 }
 
-// indexText adds the articles saved in this transaction, from id first on,
-// to the full-text index. It runs once, last: FTS5 writes its pending terms
-// out as a new segment at every statement of the transaction after it has
-// joined, so indexing article by article made thousands of tiny segments to
-// merge; one statement at the end makes one. The write lock held since BEGIN
-// means every id from first on is one of this transaction's.
-func indexText(ctx context.Context, st *txStatements, first int64) error {
-	if _, err := st.indexText.ExecContext(ctx, first); err != nil {
+// indexText adds the articles saved in this transaction to the full-text
+// index. It runs once, last: FTS5 writes its pending terms out as a new
+// segment at every statement of the transaction after it has joined, so
+// indexing article by article made thousands of tiny segments to merge; one
+// statement at the end makes one. The ids go as a JSON array: ids reserved
+// ahead (ReserveIDs) need not be contiguous nor the newest.
+func indexText(ctx context.Context, st *txStatements, ids []int64) error {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return fmt.Errorf("index text: %w", err)
+	}
+	if _, err := st.indexText.ExecContext(ctx, string(list)); err != nil {
 		return fmt.Errorf("index text: %w", err)
 	}
 	return nil
@@ -229,14 +237,15 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 	if err != nil {
 		return 0, err
 	}
-	res, err := st.insertArticle.ExecContext(ctx, a.ExternalID, a.Outlet, a.URL, timeArg(a.Published),
-		a.Language, idArg(a.Story), idArg(a.CopyOf), a.Source, a.Format, a.ContentHash, a.Ingested.UnixNano(),
-		a.Title, removed, a.Text)
-	if err != nil {
-		return 0, fmt.Errorf("insert article: %w", err)
+	id := a.ID
+	if id == 0 {
+		if err := st.nextArticle.QueryRowContext(ctx).Scan(&id); err != nil {
+			return 0, fmt.Errorf("article counter: %w", err)
+		}
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
+	if _, err := st.insertArticle.ExecContext(ctx, id, a.ExternalID, a.Outlet, a.URL, timeArg(a.Published),
+		a.Language, idArg(a.Story), idArg(a.CopyOf), a.Source, a.Format, a.ContentHash, a.Ingested.UnixNano(),
+		a.Title, removed, a.Text); err != nil {
 		return 0, fmt.Errorf("insert article: %w", err)
 	}
 	if _, err := st.insertRaw.ExecContext(ctx, id, rec.Raw.ContentType, rec.Raw.Bytes); err != nil {
@@ -394,6 +403,33 @@ func (s *Store) NextStoryID(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("next story id: %w", err)
 	}
 	return id, nil
+}
+
+// ReserveIDs hands out articles fresh article ids and stories fresh story
+// ids, each a consecutive run starting at the id returned, in one write. The
+// pipeline decides a whole batch in memory (its articles refer to each other
+// as copies and stories) before one SaveBatch stores it, so it needs the ids
+// first; the counters keep two processes writing one database apart.
+func (s *Store) ReserveIDs(ctx context.Context, articles, stories int) (firstArticle, firstStory int64, err error) {
+	err = s.inWrite(ctx, func(tx *sql.Tx) error {
+		for _, c := range []struct {
+			name  string
+			n     int
+			first *int64
+		}{{"article", articles, &firstArticle}, {"story", stories, &firstStory}} {
+			var last int64
+			if err := tx.QueryRowContext(ctx, `UPDATE counters SET value = value + ? WHERE name = ? RETURNING value`,
+				c.n, c.name).Scan(&last); err != nil {
+				return fmt.Errorf("%s counter: %w", c.name, err)
+			}
+			*c.first = last - int64(c.n) + 1
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("reserve ids: %w", err)
+	}
+	return firstArticle, firstStory, nil
 }
 
 func nextStoryID(ctx context.Context, tx *sql.Tx) (int64, error) {
