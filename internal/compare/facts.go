@@ -3,11 +3,11 @@ package compare
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/text"
@@ -19,12 +19,15 @@ type sentence struct {
 	// terms are the content words: stems of non-stop words and normalised
 	// numbers, distinct.
 	terms []string
-	// ids are terms as sorted feature ids of the story, filled by alignment.
+	// cased says, per term, how the sentence writes it (capMid, lowCase):
+	// the story's names are the terms its sentences mostly capitalise.
+	cased []uint8
+	// ids are terms as sorted feature ids of the story, filled by alignment;
+	// several terms may share an id (variants and paraphrases).
 	ids []int32
-	// named marks the terms written capitalised inside the sentence, and
-	// namedIDs lists their sorted ids: two sentences that share only names
-	// may name the same people and still state different facts.
-	named    map[string]bool
+	// namedIDs lists the sorted ids of the story's names in the sentence:
+	// two sentences that share only names may name the same people and
+	// still state different facts.
 	namedIDs []int32
 	// nums are the quantities the sentence states, for discrepancies.
 	nums []float64
@@ -88,7 +91,7 @@ func newSentence(s string) sentence { return sentenceOf(s, text.Tokens(s)) }
 
 func sentenceOf(s string, toks []text.Token) sentence {
 	st := sentence{text: s}
-	seen := make(map[string]bool, len(toks))
+	seen := make(map[string]int, len(toks))
 	for i, t := range toks {
 		if v, ok := quantity(toks, i); ok {
 			st.nums = append(st.nums, v)
@@ -112,19 +115,72 @@ func sentenceOf(s string, toks []text.Token) sentence {
 		if len(term) < 2 && !isDigits(term) {
 			continue
 		}
-		if !seen[term] {
-			seen[term] = true
-			st.terms = append(st.terms, term)
+		if p, ok := paraphrases[term]; ok {
+			term = p
 		}
-		if r := firstRune(t.Text); i > 0 && r >= 'A' && r <= 'Z' {
-			if st.named == nil {
-				st.named = map[string]bool{}
+		k, ok := seen[term]
+		if !ok {
+			k = len(st.terms)
+			seen[term] = k
+			st.terms = append(st.terms, term)
+			st.cased = append(st.cased, 0)
+		}
+		switch r := firstRune(t.Text); {
+		case r >= 'A' && r <= 'Z':
+			if i > 0 { // a sentence's first word is capitalised whatever it is
+				st.cased[k] |= capMid
 			}
-			st.named[term] = true
+		case unicode.IsLower(r):
+			st.cased[k] |= lowCase
 		}
 	}
 	return st
 }
+
+// Bits of sentence.cased.
+const (
+	capMid  uint8 = 1 << iota // written capitalised, not first in the sentence
+	lowCase                   // written in lower case
+)
+
+// paraphrases maps the stems of words news uses interchangeably for one
+// event to one stem of their group, so that "died" meets "killed" and
+// "apologized" meets "regrets". Kept small and general: each group is a
+// common way reporters vary the same verb or noun, never a story's words.
+var paraphrases = func() map[string]string {
+	groups := [][]string{
+		{"kill", "die", "dead", "death"},
+		{"meet", "talk"},
+		{"arrest", "detain", "detent"},
+		{"resign", "quit"},
+		{"apolog", "apologis", "regret", "sorri"},
+		{"withdraw", "withdrew"},
+		{"support", "favor", "favour", "endors"},
+		{"critic", "criticis", "condemn", "denounc", "decri", "slam", "blast"},
+		{"investig", "probe", "inquiri"},
+		{"hire", "retain"},
+		{"child", "children", "kid"},
+		{"ad", "advertis", "commerci"},
+		{"video", "footag"},
+		{"remark", "comment"},
+		{"start", "begin", "launch"},
+		{"announc", "unveil"},
+		{"injur", "wound"},
+		{"attack", "assault"},
+		{"chairman", "chairwoman", "chair"},
+		{"poll", "survey"},
+		{"lawsuit", "sue", "su"},
+		{"car", "vehicl"},
+		{"elect", "reelect"},
+	}
+	m := map[string]string{}
+	for _, g := range groups {
+		for _, w := range g[1:] {
+			m[w] = g[0]
+		}
+	}
+	return m
+}()
 
 func firstRune(s string) rune {
 	for _, r := range s {
@@ -195,19 +251,30 @@ func alignFacts(ctx context.Context, as []*article, outlets []string, threshold 
 			refs = append(refs, ref{i, j})
 		}
 	}
-	weights := featureIDs(as)
-
+	w, df := featureIDs(as)
+	sents := make([]*sentence, len(refs))
+	art := make([]int, len(refs))
+	for g, r := range refs {
+		sents[g], art[g] = &as[r.art].sents[r.sent], r.art
+	}
+	cands, err := candidates(ctx, as, sents, art, w, df, threshold)
+	if err != nil {
+		return nil, err
+	}
+	// Sentences are linked one article pair at a time, so that a sentence
+	// may find its match in each other article.
+	slices.SortFunc(cands, func(x, y cand) int {
+		return cmp.Or(cmp.Compare(art[x.a], art[y.a]), cmp.Compare(art[x.b], art[y.b]))
+	})
 	var links []link
-	for i := range as {
-		for j := i + 1; j < len(as); j++ {
-			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("compare: align: %w", err)
-			}
-			if as[i].copyOf >= 0 || as[j].copyOf >= 0 || as[i].outlet == as[j].outlet {
-				continue
-			}
-			links = alignPair(links, as[i], as[j], first[i], first[j], weights, threshold)
+	taken := make([]int32, len(refs))
+	for i, stamp := 0, int32(1); i < len(cands); stamp++ {
+		j := i + 1
+		for j < len(cands) && art[cands[j].a] == art[cands[i].a] && art[cands[j].b] == art[cands[i].b] {
+			j++
 		}
+		links = alignPair(links, cands[i:j], threshold, taken, stamp)
+		i = j
 	}
 
 	// Facts are the connected groups of linked sentences.
@@ -325,174 +392,4 @@ func copySentence(c *article, s sentence) string {
 		}
 	}
 	return s.text
-}
-
-// nameWeight scales the weight of names: sharing "Volodymyr Zelensky"
-// makes two sentences related, sharing what he did makes them one fact.
-const nameWeight = 0.8
-
-// featureIDs numbers the story's terms and weighs each by its inverse
-// sentence frequency, so that a shared "Kupchan" counts and a shared
-// "officials" barely does.
-func featureIDs(as []*article) []float64 {
-	ids := map[string]int32{}
-	var df []int
-	n := 0
-	for _, a := range as {
-		if a.copyOf >= 0 {
-			continue
-		}
-		for j := range a.sents {
-			s := &a.sents[j]
-			s.ids, s.namedIDs = s.ids[:0], s.namedIDs[:0]
-			for _, t := range s.terms {
-				id, ok := ids[t]
-				if !ok {
-					id = int32(len(df))
-					ids[t] = id
-					df = append(df, 0)
-				}
-				df[id]++
-				if s.named[t] {
-					s.namedIDs = append(s.namedIDs, id)
-				}
-				s.ids = append(s.ids, id)
-			}
-			slices.Sort(s.ids)
-			slices.Sort(s.namedIDs)
-			n++
-		}
-	}
-	w := make([]float64, len(df))
-	for i, d := range df {
-		w[i] = math.Log(1 + float64(n)/float64(d))
-	}
-	for _, a := range as {
-		for j := range a.sents {
-			s := &a.sents[j]
-			s.norm = 0
-			for _, id := range s.ids {
-				s.norm += w[id] * w[id]
-			}
-			s.norm = math.Sqrt(s.norm)
-		}
-	}
-	return w
-}
-
-// alignPair links the sentences of two articles one to one, greedily from
-// the most similar pair down to the threshold, so that one sentence is not
-// aligned with every loosely related one; a near-identical pair (strongSim)
-// is linked even when one side is already taken.
-func alignPair(links []link, a, b *article, fa, fb int, w []float64, threshold float64) []link {
-	var cands []link
-	for i := range a.sents {
-		if len(a.sents[i].ids) < 2 {
-			continue
-		}
-		for j := range b.sents {
-			if len(b.sents[j].ids) < 2 {
-				continue
-			}
-			if s := similarity(&a.sents[i], &b.sents[j], w); s >= threshold {
-				cands = append(cands, link{i, j, s})
-			}
-		}
-	}
-	// Each sentence's best partner: a pair that is not the best of both
-	// sides must be clearly similar on its own, or a sentence whose match
-	// was taken would fall back on a merely related one.
-	bestA := make([]float64, len(a.sents))
-	bestB := make([]float64, len(b.sents))
-	for _, c := range cands {
-		bestA[c.a] = max(bestA[c.a], c.sim)
-		bestB[c.b] = max(bestB[c.b], c.sim)
-	}
-	slices.SortFunc(cands, func(x, y link) int {
-		return cmp.Or(cmp.Compare(y.sim, x.sim), cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b))
-	})
-	takenA := make([]bool, len(a.sents))
-	takenB := make([]bool, len(b.sents))
-	for _, c := range cands {
-		if (takenA[c.a] || takenB[c.b]) && c.sim < strongSim {
-			continue
-		}
-		if (c.sim < bestA[c.a] || c.sim < bestB[c.b]) && c.sim < secondChoice*threshold {
-			continue
-		}
-		takenA[c.a], takenB[c.b] = true, true
-		links = append(links, link{fa + c.a, fb + c.b, c.sim})
-	}
-	return links
-}
-
-// secondChoice scales the threshold for a pair that is not the best match
-// of both its sentences.
-const secondChoice = 1.5
-
-// strongSim links two sentences even when one of them has a better match
-// elsewhere: a near-identical wording in a third place is the same fact.
-const strongSim = 0.6
-
-// similarity is the weighted cosine of two sentences' terms, zero when
-// they share fewer than two words or fewer than minSharedContent non-names.
-func similarity(x, y *sentence, w []float64) float64 {
-	shared, n := dot(x.ids, y.ids, w)
-	if n < 2 {
-		return 0
-	}
-	s := shared / (x.norm * y.norm)
-	if s < strongSim && sharedContent(x, y) < minSharedContent {
-		return 0
-	}
-	return s
-}
-
-// minSharedContent is how many words other than names two sentences must
-// share to state one fact: "Zelensky's office would not comment" and
-// "Zelenskyy's visit to Prague" share a name, not a fact.
-const minSharedContent = 2
-
-// sharedContent counts the ids x and y share that neither sentence writes
-// as a name.
-func sharedContent(x, y *sentence) int {
-	n := 0
-	for i, j := 0, 0; i < len(x.ids) && j < len(y.ids); {
-		switch {
-		case x.ids[i] < y.ids[j]:
-			i++
-		case x.ids[i] > y.ids[j]:
-			j++
-		default:
-			id := x.ids[i]
-			if _, ok := slices.BinarySearch(x.namedIDs, id); !ok {
-				if _, ok := slices.BinarySearch(y.namedIDs, id); !ok {
-					n++
-				}
-			}
-			i++
-			j++
-		}
-	}
-	return n
-}
-
-// dot returns the weighted overlap of two sorted id lists and its size.
-func dot(x, y []int32, w []float64) (float64, int) {
-	var s float64
-	n := 0
-	for i, j := 0, 0; i < len(x) && j < len(y); {
-		switch {
-		case x[i] < y[j]:
-			i++
-		case x[i] > y[j]:
-			j++
-		default:
-			s += w[x[i]] * w[x[i]]
-			n++
-			i++
-			j++
-		}
-	}
-	return s, n
 }
