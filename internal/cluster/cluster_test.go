@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -310,5 +311,34 @@ func FuzzFeaturesUnmarshal(f *testing.F) {
 func TestZeroConfigIsDefault(t *testing.T) {
 	if got := New(Config{}, nil).cfg; got != DefaultConfig() {
 		t.Errorf("New(Config{}) uses %+v, want DefaultConfig()", got)
+	}
+}
+
+// TestConcurrent assigns from several goroutines while another commits,
+// for the race detector: the pipeline prepares in parallel.
+func TestConcurrent(t *testing.T) {
+	seeds := seedArticles(t)
+	c := New(DefaultConfig(), nil)
+	fs := []*Features{features(seeds[0]), features(seeds[1])}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 50 {
+				c.Assign(fs[(g+i)%2])
+			}
+		})
+	}
+	for i := range 50 {
+		f := fs[i%2]
+		a := c.Assign(f)
+		sid := a.Story
+		if sid == 0 {
+			sid = int64(i + 1000)
+		}
+		c.Commit(int64(i+1), sid, f, a)
+	}
+	wg.Wait()
+	if c.storyOf(1) != c.storyOf(2) {
+		t.Errorf("seeds split under concurrent use")
 	}
 }
