@@ -82,3 +82,26 @@ func BenchmarkAnalyzeBASIL(b *testing.B) {
 	b.ReportMetric(float64(words)/float64(len(arts)), "words/article")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(arts)), "ns/article")
 }
+
+// BenchmarkAnalyzeHostile runs inputs built to find quadratic paths (a
+// 256 KB word of dots, a 128 K-word capitalised run, 32 K one-word
+// sentences): its MB/s should stay near that of real text.
+func BenchmarkAnalyzeHostile(b *testing.B) {
+	inputs := []string{
+		strings.Repeat("a.", 1<<17),
+		strings.Repeat("A ", 1<<17),
+		strings.Repeat("Minister Council ", 1<<14),
+		strings.Repeat("Lavrov. ", 1<<15),
+		strings.Repeat("U.S. ", 1<<15),
+	}
+	var n int64
+	for _, s := range inputs {
+		n += int64(len(s))
+	}
+	b.SetBytes(n)
+	for b.Loop() {
+		for _, s := range inputs {
+			Analyze("", s)
+		}
+	}
+}

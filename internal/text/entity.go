@@ -24,7 +24,8 @@ type Entity struct {
 	// ("lavrov"): in another article naming only "Lavrov" (Key "lavrov"),
 	// that is the likely match.
 	Surname string
-	// Variants are the distinct spellings used, in order of appearance.
+	// Variants are the distinct spellings used, in order of appearance
+	// (at most maxVariants).
 	Variants []string
 	// Roles are the titles given to a person ("Russian Foreign Minister").
 	Roles []string
@@ -58,6 +59,14 @@ type mention struct {
 }
 
 const titleSentence = -1
+
+// maxNameWords bounds the words of one run of capitalised words, and
+// maxVariants the spellings kept per entity, so that adversarial text
+// costs linear time.
+const (
+	maxNameWords = 12
+	maxVariants  = 32
+)
 
 // Flags of the sentence model's orthographic context (Kiss and Strunk's
 // Punkt): how the training text wrote a word inside sentences.
@@ -218,7 +227,9 @@ func (x *extractor) scanSentence(g *gazIndex, src string, toks []Token, a, b, se
 			continue
 		}
 		e := k + 1
-		for e < b {
+		// No name has more words: cut the run (a heading the shouting
+		// test missed), which also keeps the loops on it short.
+		for e < b && e-k < maxNameWords {
 			if joins(src, toks, e-1) && isCapitalised(&toks[e]) && !isTimeWord(toks[e].Norm) {
 				e++
 				continue
@@ -745,7 +756,7 @@ func entityOf(ms []mention, gr *groupT) Entity {
 	for _, i := range gr.mentions {
 		m := &ms[i]
 		// "Russian" is no spelling of Russia, unless nothing else names it.
-		if (e.Weak || !m.weak) && !slices.Contains(e.Variants, m.text) {
+		if (e.Weak || !m.weak) && len(e.Variants) < maxVariants && !slices.Contains(e.Variants, m.text) {
 			e.Variants = append(e.Variants, m.text)
 		}
 		if m.role != "" && !slices.Contains(e.Roles, m.role) {

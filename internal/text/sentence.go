@@ -175,6 +175,11 @@ func splitParagraph(out []Sentence, tok *sentences.DefaultSentenceTokenizer, err
 		if ns == ne {
 			break // the paragraph ends here anyway
 		}
+		// Punkt runs regular expressions over whole words: give it only
+		// the end of an overlong one (a URL, junk), which is all it needs.
+		for we-ws > maxWindowWord || !utf8.RuneStart(body[ws]) {
+			ws++
+		}
 		// The window ends in white space: the library drops a last word
 		// that ends in a multi-byte character.
 		window := body[ws:ne]
@@ -191,6 +196,9 @@ func splitParagraph(out []Sentence, tok *sentences.DefaultSentenceTokenizer, err
 	}
 	return appendTrimmed(out, body, last, end, para)
 }
+
+// maxWindowWord bounds the bytes of a word given to Punkt.
+const maxWindowWord = 64
 
 // indexSentencePunct returns the index of the first character of s that
 // may end a sentence, as the library defines them (".!?。！？"), or -1. It

@@ -115,10 +115,14 @@ func scanToken(s string, i int) (end, next int, acronym bool) {
 	return i, i, false
 }
 
+// maxAcronym bounds the letters of a dotted acronym ("U.S.S.R." has 4), so
+// that a long run of "a.a.a." costs linear time, not quadratic.
+const maxAcronym = 8
+
 // scanAcronym matches single letters each followed by a dot: "U.S.", "D.C.".
 func scanAcronym(s string, i int) (int, bool) {
 	j, letters := i, 0
-	for j+1 < len(s) && isASCIILetter(s[j]) && s[j+1] == '.' {
+	for letters < maxAcronym && j+1 < len(s) && isASCIILetter(s[j]) && s[j+1] == '.' {
 		if j+2 < len(s) && isASCIILetter(s[j+2]) && (j+3 >= len(s) || s[j+3] != '.') {
 			// "U.Sa" is not an acronym; a word follows the dot.
 			break
