@@ -363,8 +363,13 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features) {
 	// its vectors are scaled to unit IDF-weighted length.
 	scale(q.rawTerms, q.tn)
 	scale(q.rawEnt, q.en)
-	art := article{story: sid, off: uint32(len(c.arena)), nt: uint8(len(q.rawTerms)), ne: uint8(len(q.rawEnt))}
-	c.arena = append(append(c.arena, q.rawTerms...), q.rawEnt...)
+	// Only the heaviest entries are kept for a later move: what a move
+	// cannot subtract is a trace too light to matter, and gone when the
+	// index is next rebuilt from the store.
+	keptT := slices.Clone(q.rawTerms).top(arenaTerms)
+	keptE := slices.Clone(q.rawEnt).top(arenaEntities)
+	art := article{story: sid, off: uint32(len(c.arena)), nt: uint8(len(keptT)), ne: uint8(len(keptE))}
+	c.arena = append(append(c.arena, keptT...), keptE...)
 	c.articles[articleID] = art
 	c.addVectors(s, q.rawTerms, q.rawEnt, 1, c.lookupIDs(q))
 	s.count(q.rawTerms, q.rawEnt, 1)

@@ -116,6 +116,13 @@ type Assignment struct {
 	Decision model.Decision
 }
 
+// arenaTerms and arenaEntities bound what is kept of each article's
+// vectors: at a million articles every entry costs 8 MB.
+const (
+	arenaTerms    = 16
+	arenaEntities = 8
+)
+
 // article is what the clusterer keeps of one article.
 type article struct {
 	story int64
