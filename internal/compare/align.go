@@ -134,6 +134,10 @@ type cand struct {
 	// sentence holds: a long sentence that says what a short one says and
 	// more covers it.
 	cover float64
+	// contained marks a pair whose shorter sentence, short, the other
+	// covers (coverMin).
+	contained bool
+	short     int
 }
 
 // Linking thresholds.
@@ -205,7 +209,10 @@ func candidates(ctx context.Context, as []*article, sents []*sentence, art []int
 				continue
 			}
 			if c, ok := pairOf(sx, sents[y], w, threshold); ok {
-				c.a, c.b = x, int(y)
+				c.a, c.b, c.short = x, int(y), x
+				if sents[y].norm < sx.norm {
+					c.short = int(y)
+				}
 				out = append(out, c)
 			}
 		}
@@ -226,8 +233,8 @@ func pairOf(x, y *sentence, w []float64, threshold float64) (cand, bool) {
 		return cand{}, false
 	}
 	c := cand{sim: shared / (x.norm * y.norm), cover: shared / min(x.norm*x.norm, y.norm*y.norm)}
-	contained := c.cover >= coverMin && n >= minCoverShared && min(len(x.ids), len(y.ids)) >= minTerms
-	if c.sim < threshold && !contained {
+	c.contained = c.cover >= coverMin && n >= minCoverShared && min(len(x.ids), len(y.ids)) >= minTerms
+	if c.sim < threshold && !c.contained {
 		return cand{}, false
 	}
 	if c.sim < strongSim && sharedContent(x, y) < minSharedContent {
@@ -260,6 +267,9 @@ func alignPair(links []link, cands []cand, threshold float64, taken []int32, sta
 		case !ta && !tb && c.sim >= threshold:
 			ok = c.sim >= best[c.a] && c.sim >= best[c.b] || c.sim >= secondChoice*threshold
 		}
+		// The long sentence may already be taken: it may cover several
+		// short ones, each of which has no better match here.
+		ok = ok || c.contained && taken[c.short] != stamp && c.sim >= best[c.short]
 		if !ok {
 			continue
 		}

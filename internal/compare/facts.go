@@ -308,36 +308,35 @@ func alignFacts(ctx context.Context, as []*article, outlets []string, threshold 
 	var facts []model.Fact
 	var order []int // first sentence id of each fact, for ordering
 	for _, ids := range groups {
-		// One evidence sentence per article: the best linked one.
-		best := make(map[int]int)
+		// Every sentence of the fact is evidence: an article may say in two
+		// sentences what another says in one. ids are in text order.
+		slices.Sort(ids)
+		byArt := make(map[int][]int)
 		for _, id := range ids {
-			r := refs[id]
-			if cur, ok := best[r.art]; !ok || score[id] > score[cur] {
-				best[r.art] = id
-			}
+			byArt[refs[id].art] = append(byArt[refs[id].art], id)
 		}
-		if len(best) == 1 && len(as[refs[ids[0]].art].sents[refs[ids[0]].sent].terms) < minTerms {
+		if len(byArt) == 1 && len(as[refs[ids[0]].art].sents[refs[ids[0]].sent].terms) < minTerms {
 			continue
 		}
 		f := model.Fact{}
 		rep, repScore := -1, -1.0
 		outs := map[string]bool{}
-		arts := sortedInts(best)
-		for _, ai := range arts {
-			id := best[ai]
+		for _, ai := range sortedInts(byArt) {
 			a := as[ai]
-			s := a.sents[refs[id].sent]
-			f.Evidence = append(f.Evidence, model.Evidence{Article: a.a.ID, Outlet: a.outlet, Sentence: s.text})
 			outs[a.outlet] = true
 			f.Independent++
-			if score[id] > repScore {
-				rep, repScore = id, score[id]
-			}
-			// Copies carry what their original carries.
-			for _, c := range as {
-				if c.copyOf == ai {
-					outs[c.outlet] = true
-					f.Evidence = append(f.Evidence, model.Evidence{Article: c.a.ID, Outlet: c.outlet, Sentence: copySentence(c, s)})
+			for _, id := range byArt[ai] {
+				s := a.sents[refs[id].sent]
+				f.Evidence = append(f.Evidence, model.Evidence{Article: a.a.ID, Outlet: a.outlet, Sentence: s.text})
+				if score[id] > repScore {
+					rep, repScore = id, score[id]
+				}
+				// Copies carry what their original carries.
+				for _, c := range as {
+					if c.copyOf == ai {
+						outs[c.outlet] = true
+						f.Evidence = append(f.Evidence, model.Evidence{Article: c.a.ID, Outlet: c.outlet, Sentence: copySentence(c, s)})
+					}
 				}
 			}
 		}
