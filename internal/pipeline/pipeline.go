@@ -62,13 +62,15 @@ type Options struct {
 // Pipeline ingests articles into a store and answers for stories.
 type Pipeline struct {
 	st  store.Store
-	cl  *cluster.Clusterer
+	cfg cluster.Config
 	log *slog.Logger
 	opt Options
 
-	// mu serialises assign, save and commit: each decision must see the
-	// index exactly as the store has it.
-	mu sync.Mutex
+	// mu serialises deciding and storing, and guards what follows: each
+	// decision must see the index exactly as the store has it.
+	mu                   sync.Mutex
+	cl                   *cluster.Clusterer
+	articleIDs, storyIDs idPool
 }
 
 // New opens a pipeline on st, rebuilding the clusterer's index from what is
@@ -81,26 +83,39 @@ func New(ctx context.Context, st store.Store, opt Options, log *slog.Logger) (*P
 	if opt.Cluster != nil {
 		cfg = *opt.Cluster
 	}
-	p := &Pipeline{st: st, cl: cluster.New(cfg, log), log: log, opt: opt}
-	err := st.ClusterRows(ctx, func(r store.ClusterRow) error {
+	p := &Pipeline{st: st, cfg: cfg, log: log, opt: opt, articleIDs: idPool{article: true}}
+	if err := p.loadIndex(ctx); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// loadIndex builds the clusterer's index from the store: every stored
+// article's features, then people's corrections, in the order they were made.
+func (p *Pipeline) loadIndex(ctx context.Context) error {
+	cl := cluster.New(p.cfg, p.log)
+	err := p.st.ClusterRows(ctx, func(r store.ClusterRow) error {
 		var f cluster.Features
 		if err := f.UnmarshalBinary(r.Features); err != nil {
 			return fmt.Errorf("article %d: features: %w", r.Article, err)
 		}
-		p.cl.Restore(r.Article, r.Story, r.CopyOf, &f)
+		cl.Restore(r.Article, r.Story, r.CopyOf, &f)
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("rebuild story index: %w", err)
+		return fmt.Errorf("rebuild story index: %w", err)
 	}
-	corrections, err := st.Corrections(ctx)
+	corrections, err := p.st.Corrections(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load corrections: %w", err)
+		return fmt.Errorf("load corrections: %w", err)
 	}
 	for _, c := range corrections {
-		p.cl.Apply(c)
+		if err := cl.Apply(c); err != nil {
+			p.log.Warn("correction no longer applies", "correction", c.ID, "err", err)
+		}
 	}
-	return p, nil
+	p.cl = cl
+	return nil
 }
 
 // Store returns the pipeline's store.
@@ -112,6 +127,7 @@ type prepared struct {
 	article  *model.Article
 	raw      model.Raw
 	features *cluster.Features
+	entities []string // canonical names, for the store's entity filter
 	known    int64
 	err      error
 }
@@ -138,43 +154,121 @@ func (p *Pipeline) prepare(ctx context.Context, it source.Item) prepared {
 	doc := text.Analyze(a.Title, a.Text)
 	pr.article = a
 	pr.features = cluster.Extract(a, doc)
+	for _, e := range doc.Entities {
+		pr.entities = append(pr.entities, e.Name)
+	}
 	return pr
 }
 
-// commit assigns a prepared article to a copy group and story, stores it,
-// and only then changes the index.
-func (p *Pipeline) commit(ctx context.Context, pr prepared) Result {
-	res := Result{Input: pr.input}
-	switch {
-	case pr.err != nil:
-		res.Status, res.Err = StatusFailed, pr.err
-		return res
-	case pr.known != 0:
-		return p.knownResult(ctx, res, pr.known)
-	}
+// commitBatch decides, stores and indexes a run of prepared articles in
+// arrival order, storing the new ones in one transaction. Each decision is
+// added to the index at once, so the next article of the batch sees it; if
+// the store then refuses the batch, the index is rebuilt from the store and
+// the articles are committed one by one, so the one at fault fails alone.
+func (p *Pipeline) commitBatch(ctx context.Context, prs []prepared) []Result {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return p.commitLocked(ctx, prs)
+}
 
+// commitLocked is commitBatch for a caller holding p.mu.
+func (p *Pipeline) commitLocked(ctx context.Context, prs []prepared) []Result {
+	results := make([]Result, len(prs))
+	var recs []*store.Record
+	var pending []int // indices of prs whose record is in recs
+	byURL, byHash := map[string]*model.Article{}, map[string]*model.Article{}
+	for i, pr := range prs {
+		results[i] = Result{Input: pr.input}
+		switch {
+		case pr.err != nil:
+			results[i].Status, results[i].Err = StatusFailed, pr.err
+			continue
+		case pr.known != 0:
+			results[i] = p.knownResult(ctx, results[i], pr.known)
+			continue
+		}
+		a := pr.article
+		// The same article twice in one batch: the store has not seen either yet.
+		first, ok := byURL[a.URL]
+		if !ok || a.URL == "" {
+			first, ok = byHash[a.ContentHash]
+		}
+		if ok {
+			results[i].Status, results[i].Article, results[i].Story = StatusKnown, first.ID, *first.Story
+			continue
+		}
+		rec, err := p.decide(ctx, pr)
+		if err != nil {
+			results[i].Status, results[i].Err = StatusFailed, err
+			continue
+		}
+		if a.URL != "" {
+			byURL[a.URL] = a
+		}
+		byHash[a.ContentHash] = a
+		recs, pending = append(recs, rec), append(pending, i)
+	}
+	if len(recs) == 0 {
+		return results
+	}
+	_, err := p.st.SaveBatch(ctx, recs)
+	if err == nil {
+		for _, i := range pending {
+			a := prs[i].article
+			results[i].Status, results[i].Article, results[i].Story = StatusNew, a.ID, *a.Story
+		}
+		return results
+	}
+	// The index holds decisions the store refused: rebuild it from the store.
+	if rerr := p.loadIndex(ctx); rerr != nil {
+		for _, i := range pending {
+			results[i].Status, results[i].Err = StatusFailed, fmt.Errorf("%s: store: %w (and %w)", prs[i].input, err, rerr)
+		}
+		return results
+	}
+	if len(pending) == 1 {
+		i := pending[0]
+		if dup, ok := errors.AsType[*store.DuplicateError](err); ok {
+			// Another writer stored the same article since the known check.
+			results[i] = p.knownResult(ctx, results[i], dup.ID)
+		} else {
+			results[i].Status, results[i].Err = StatusFailed, fmt.Errorf("%s: store: %w", prs[i].input, err)
+		}
+		return results
+	}
+	for _, i := range pending {
+		prs[i].article.ID, prs[i].article.Story, prs[i].article.CopyOf = 0, nil, nil
+		results[i] = p.commitLocked(ctx, prs[i:i+1])[0]
+	}
+	return results
+}
+
+// decide assigns a prepared article to a copy group and a story, gives it
+// ids reserved from the store, adds it to the index and returns the record
+// to store. The caller holds p.mu.
+func (p *Pipeline) decide(ctx context.Context, pr prepared) (*store.Record, error) {
 	asg := p.cl.Assign(pr.features)
 	storyID := asg.Story
 	if storyID == 0 {
-		id, err := p.st.NextStoryID(ctx)
+		id, err := p.storyIDs.take(ctx, p.st)
 		if err != nil {
-			res.Status, res.Err = StatusFailed, fmt.Errorf("%s: new story: %w", pr.input, err)
-			return res
+			return nil, fmt.Errorf("%s: new story: %w", pr.input, err)
 		}
 		storyID = id
 	}
-	a := pr.article
-	a.Story = &storyID
-	if asg.CopyOf != 0 {
-		copyOf := asg.CopyOf
-		a.CopyOf = &copyOf
+	articleID, err := p.articleIDs.take(ctx, p.st)
+	if err != nil {
+		return nil, fmt.Errorf("%s: article id: %w", pr.input, err)
 	}
 	blob, err := pr.features.MarshalBinary()
 	if err != nil {
-		res.Status, res.Err = StatusFailed, fmt.Errorf("%s: features: %w", pr.input, err)
-		return res
+		return nil, fmt.Errorf("%s: features: %w", pr.input, err)
+	}
+	a := pr.article
+	a.ID, a.Story = articleID, &storyID
+	if asg.CopyOf != 0 {
+		copyOf := asg.CopyOf
+		a.CopyOf = &copyOf
 	}
 	dec := asg.Decision
 	dec.Story = storyID
@@ -182,24 +276,45 @@ func (p *Pipeline) commit(ctx context.Context, pr prepared) Result {
 		Article:    a,
 		Raw:        pr.raw,
 		Features:   blob,
+		Entities:   pr.entities,
 		Decision:   dec,
 		StoryTitle: a.Title,
 	}
 	for _, m := range asg.Merges {
 		rec.Merges = append(rec.Merges, store.Merge{From: m.From, Into: m.Into, Decision: m.Decision})
 	}
-	id, err := p.st.Save(ctx, rec)
-	if dup, ok := errors.AsType[*store.DuplicateError](err); ok {
-		// Another writer stored the same article since the known check.
-		return p.knownResult(ctx, res, dup.ID)
+	p.cl.Commit(articleID, storyID, pr.features, asg)
+	return rec, nil
+}
+
+// idPool hands out ids the store reserved in blocks: one reservation, one
+// small write, serves many articles.
+type idPool struct {
+	article    bool
+	next, last int64
+}
+
+const idBlock = 256
+
+func (ip *idPool) take(ctx context.Context, st store.Store) (int64, error) {
+	if ip.next == 0 || ip.next > ip.last {
+		articles, stories := 0, idBlock
+		if ip.article {
+			articles, stories = idBlock, 0
+		}
+		a, s, err := st.ReserveIDs(ctx, articles, stories)
+		if err != nil {
+			return 0, err
+		}
+		ip.next = s
+		if ip.article {
+			ip.next = a
+		}
+		ip.last = ip.next + idBlock - 1
 	}
-	if err != nil {
-		res.Status, res.Err = StatusFailed, fmt.Errorf("%s: store: %w", pr.input, err)
-		return res
-	}
-	p.cl.Commit(id, storyID, pr.features, asg)
-	res.Status, res.Article, res.Story = StatusNew, id, storyID
-	return res
+	id := ip.next
+	ip.next++
+	return id, nil
 }
 
 func (p *Pipeline) knownResult(ctx context.Context, res Result, id int64) Result {
@@ -212,7 +327,7 @@ func (p *Pipeline) knownResult(ctx context.Context, res Result, id int64) Result
 
 // IngestItem runs one item through the whole pipeline.
 func (p *Pipeline) IngestItem(ctx context.Context, it source.Item) (Result, error) {
-	res := p.commit(ctx, p.prepare(ctx, it))
+	res := p.commitBatch(ctx, []prepared{p.prepare(ctx, it)})[0]
 	return res, res.Err
 }
 
@@ -256,6 +371,23 @@ func (p *Pipeline) Ingest(ctx context.Context, inputs []string, report func(Resu
 	}
 }
 
+// maxBatch bounds the articles stored in one transaction.
+const maxBatch = 512
+
+// job is one item on its way through the parallel stages.
+type job struct {
+	item source.Item
+	out  chan prepared
+}
+
+func (j job) wait() prepared {
+	pr := <-j.out
+	if pr.input == "" {
+		pr.input = j.item.Input
+	}
+	return pr
+}
+
 type readResult struct {
 	item source.Item
 	err  error
@@ -264,10 +396,6 @@ type readResult struct {
 // run is the ordered worker pool behind Ingest and IngestItems: workers
 // prepare items in parallel; a single loop commits them in arrival order.
 func (p *Pipeline) run(ctx context.Context, next func() (source.Item, error, bool), report func(Result)) {
-	type job struct {
-		item source.Item
-		out  chan prepared
-	}
 	jobs := make(chan job)
 	ordered := make(chan job, p.opt.Workers*4)
 	var wg sync.WaitGroup
@@ -296,12 +424,26 @@ func (p *Pipeline) run(ctx context.Context, next func() (source.Item, error, boo
 			jobs <- j
 		}
 	}()
+	// Commit in batches of whatever is already queued: a bulk ingest gets
+	// large transactions, a trickle of feed entries is stored at once.
+	batch := make([]prepared, 0, maxBatch)
 	for j := range ordered {
-		pr := <-j.out
-		if pr.input == "" {
-			pr.input = j.item.Input
+		batch = append(batch[:0], j.wait())
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case j, ok := <-ordered:
+				if !ok {
+					break more
+				}
+				batch = append(batch, j.wait())
+			default:
+				break more
+			}
 		}
-		report(p.commit(ctx, pr))
+		for _, r := range p.commitBatch(ctx, batch) {
+			report(r)
+		}
 	}
 	wg.Wait()
 }

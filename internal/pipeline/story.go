@@ -78,7 +78,9 @@ func (p *Pipeline) Merge(ctx context.Context, from, into int64, reason string) (
 	if err != nil {
 		return c, fmt.Errorf("merge story %d into %d: %w", from, into, err)
 	}
-	p.cl.Apply(c)
+	if err := p.cl.Apply(c); err != nil {
+		return c, fmt.Errorf("merge story %d into %d: %w", from, into, err)
+	}
 	return c, nil
 }
 
@@ -91,7 +93,9 @@ func (p *Pipeline) Move(ctx context.Context, article, to int64, reason string) (
 	if err != nil {
 		return c, fmt.Errorf("move article %d: %w", article, err)
 	}
-	p.cl.Apply(c)
+	if err := p.cl.Apply(c); err != nil {
+		return c, fmt.Errorf("move article %d: %w", article, err)
+	}
 	return c, nil
 }
 

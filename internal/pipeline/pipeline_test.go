@@ -1,0 +1,153 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/source"
+	"github.com/parallax-news/parallax/internal/store"
+	"github.com/parallax-news/parallax/internal/store/sqlite"
+	"github.com/parallax-news/parallax/internal/testutil"
+)
+
+func newPipeline(t *testing.T) (*Pipeline, store.Store) {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "p.db"), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return newPipelineOn(t, st), st
+}
+
+// item is a JSONL-like article with distinct text.
+func item(n int, topic string) source.Item {
+	body := fmt.Sprintf("%s: the council of the town of Exampleton number %d met on Tuesday to debate %s.\n"+
+		"Members said the %s plan for district %d would cost more than expected and voted to delay it.", topic, n, topic, topic, n)
+	return source.Item{
+		Input:  fmt.Sprintf("test:%d", n),
+		Kind:   source.KindJSONL,
+		Format: source.FormatText,
+		Body:   []byte(body),
+		Raw:    model.Raw{ContentType: "application/json", Bytes: []byte(body)},
+		Hint:   source.Hint{ExternalID: fmt.Sprint(n), Title: fmt.Sprintf("%s in district %d", topic, n)},
+	}
+}
+
+func TestSeedsAreOneStory(t *testing.T) {
+	p, st := newPipeline(t)
+	var results []Result
+	p.Ingest(context.Background(), testutil.Seeds(t), func(r Result) { results = append(results, r) })
+	if len(results) != 2 {
+		t.Fatalf("results = %+v, want 2", results)
+	}
+	for _, r := range results {
+		if r.Status != StatusNew || r.Err != nil {
+			t.Fatalf("seed %s: %s %v", r.Input, r.Status, r.Err)
+		}
+	}
+	if results[0].Story != results[1].Story {
+		t.Fatalf("seeds in stories %d and %d, want one", results[0].Story, results[1].Story)
+	}
+	s, err := p.Story(context.Background(), results[0].Story)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Articles) != 2 || len(s.Explanations) != 2 {
+		t.Fatalf("story has %d articles and %d explanations, want 2 and 2", len(s.Articles), len(s.Explanations))
+	}
+	// A second pipeline on the same store rebuilds the index: the seeds
+	// again are known, and the story is unchanged.
+	p2, err := New(context.Background(), st, Options{}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2.Ingest(context.Background(), testutil.Seeds(t), func(r Result) {
+		if r.Status != StatusKnown || r.Story != results[0].Story {
+			t.Errorf("re-ingest %s: %s in story %d, want known in %d", r.Input, r.Status, r.Story, results[0].Story)
+		}
+	})
+}
+
+// TestRefusedBatchFailsOnlyTheCulprit stores, behind the pipeline's back, an
+// article the batch also holds: the batch is refused, the index is rebuilt,
+// and every other article of it is still stored.
+func TestRefusedBatchFailsOnlyTheCulprit(t *testing.T) {
+	ctx := context.Background()
+	p, st := newPipeline(t)
+	var prs []prepared
+	for n := range 5 {
+		prs = append(prs, p.prepare(ctx, item(n, []string{"budget", "parking", "flooding", "schools", "budget"}[n])))
+	}
+	// Another writer stores article 2 after the known check.
+	other := newPipelineOn(t, st)
+	if r, err := other.IngestItem(ctx, item(2, "flooding")); err != nil || r.Status != StatusNew {
+		t.Fatalf("other writer: %+v %v", r, err)
+	}
+	results := p.commitBatch(ctx, prs)
+	for n, r := range results {
+		want := StatusNew
+		if n == 2 {
+			want = StatusKnown
+		}
+		if r.Status != want || r.Err != nil {
+			t.Errorf("item %d: %s %v, want %s", n, r.Status, r.Err, want)
+		}
+	}
+	arts, err := st.Articles(ctx, store.ArticleQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(arts) != 5 {
+		t.Fatalf("stored %d articles, want 5", len(arts))
+	}
+	// The rebuilt index still places new coverage: article 0 and 4 share a topic.
+	r, err := p.IngestItem(ctx, item(0, "budget"))
+	if err != nil || r.Status != StatusKnown {
+		t.Fatalf("re-ingest of item 0: %+v %v", r, err)
+	}
+}
+
+func newPipelineOn(t *testing.T, st store.Store) *Pipeline {
+	t.Helper()
+	p, err := New(context.Background(), st, Options{}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCorrectionsErrorsChangeNothing(t *testing.T) {
+	ctx := context.Background()
+	p, st := newPipeline(t)
+	r, err := p.IngestItem(ctx, item(1, "budget"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		do   func() error
+	}{
+		{"merge unknown story", func() error { _, err := p.Merge(ctx, 999, r.Story, "test"); return err }},
+		{"merge into unknown story", func() error { _, err := p.Merge(ctx, r.Story, 999, "test"); return err }},
+		{"move unknown article", func() error { _, err := p.Move(ctx, 999, r.Story, "test"); return err }},
+		{"move to unknown story", func() error { _, err := p.Move(ctx, r.Article, 999, "test"); return err }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.do()
+			if err == nil || !strings.Contains(err.Error(), "999") {
+				t.Fatalf("error = %v, want one naming 999", err)
+			}
+			a, err := st.Article(ctx, r.Article)
+			if err != nil || a.Story == nil || *a.Story != r.Story {
+				t.Fatalf("article moved by a failed correction: %+v %v", a, err)
+			}
+		})
+	}
+}
