@@ -117,8 +117,8 @@ type lineageEdge struct {
 }
 
 const (
-	nodeW, nodeH, nodeGap = 190, 30, 12
-	colGap                = 70
+	nodeW, nodeH, nodeGap = 230, 30, 12
+	colGap                = 60
 )
 
 // newLineage lays out the picture from the story's citations, its lineage
@@ -165,7 +165,7 @@ func newLineage(st *model.Story) *lineage {
 		for i, n := range names {
 			node := lineageNode{
 				X: col * (nodeW + colGap), Y: i * (nodeH + nodeGap), W: nodeW, H: nodeH,
-				Label: shorten(26, n), Class: class(n),
+				Label: shorten(30, n), Class: class(n),
 			}
 			node.TextX, node.TextY = node.X+10, node.Y+nodeH/2+5
 			l.Nodes = append(l.Nodes, node)
