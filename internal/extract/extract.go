@@ -172,6 +172,9 @@ func parsePlain(body []byte, outlets *Outlets) (content, error) {
 // and the outlet table, in that order of trust.
 func describe(a *model.Article, h source.Hint, c content, outlet string, outlets *Outlets) {
 	a.Title = clean.Normalize(firstOf(h.Title, c.title))
+	if a.Title == "" {
+		a.Title = leadTitle(a.Text)
+	}
 
 	a.URL = CanonicalURL(firstOf(h.URL, c.url))
 	if a.URL == "" {
@@ -221,6 +224,33 @@ func describe(a *model.Article, h source.Hint, c content, outlet string, outlets
 // on a page without one, trafilatura falls back to whatever text it finds,
 // a menu or a cookie notice, which is shorter than any news brief.
 const minPageWords = 15
+
+// leadTitle stands in for a missing headline (ECB+ and many exports have
+// none): the article's first sentence, cut at a word boundary, so lists and
+// story pages name it by what it reports.
+func leadTitle(text string) string {
+	const max = 110
+	lead, _, _ := strings.Cut(text, "\n")
+	for i := 0; i+2 < len(lead); i++ {
+		// A full stop, then a space and a capital: the end of the first sentence.
+		if lead[i] == '.' && lead[i+1] == ' ' && lead[i+2] >= 'A' && lead[i+2] <= 'Z' && i > 20 {
+			lead = lead[:i]
+			break
+		}
+	}
+	lead = strings.TrimSuffix(lead, ".")
+	if len(lead) <= max {
+		return lead
+	}
+	cut := strings.LastIndexByte(lead[:max], ' ')
+	if cut <= 0 {
+		cut = max
+	}
+	for cut > 0 && !utf8.RuneStart(lead[cut]) {
+		cut--
+	}
+	return strings.TrimRight(lead[:cut], " ,;:") + "…"
+}
 
 func wordCount(paras []string) int {
 	n := 0
