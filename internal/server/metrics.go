@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,14 +18,16 @@ import (
 // metrics live on the server's own registry, so two servers in one process
 // (tests) never collide and nothing global is configured.
 type metrics struct {
+	log         *slog.Logger
 	reg         *prometheus.Registry
 	ingested    *prometheus.CounterVec
 	fetchErrors prometheus.Counter
 	latency     *prometheus.HistogramVec
 }
 
-func newMetrics(st store.Store) *metrics {
+func newMetrics(st store.Store, log *slog.Logger) *metrics {
 	m := &metrics{
+		log: log,
 		reg: prometheus.NewRegistry(),
 		ingested: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "parallax_articles_ingested_total",
@@ -71,7 +74,11 @@ func (m *metrics) instrument(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		m.latency.WithLabelValues(routeLabel(r), strconv.Itoa(rec.code)).Observe(time.Since(start).Seconds())
+		took := time.Since(start)
+		route := routeLabel(r)
+		m.latency.WithLabelValues(route, strconv.Itoa(rec.code)).Observe(took.Seconds())
+		m.log.DebugContext(r.Context(), "request", slog.String("method", r.Method), slog.String("route", route),
+			slog.String("path", r.URL.Path), slog.Int("status", rec.code), slog.Duration("took", took))
 	})
 }
 

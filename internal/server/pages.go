@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/parallax-news/parallax/internal/model"
 )
 
 const (
@@ -132,7 +134,7 @@ func (s *Server) outletsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "outlets", s.newPage(w, r, "Outlets", filter{}, struct {
 		Outlets []outletCount
-		Feeds   any
+		Feeds   []model.Feed
 	}{outlets, feeds}))
 }
 

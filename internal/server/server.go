@@ -72,7 +72,7 @@ func New(cfg Config, st store.Store, p Pipeline, log *slog.Logger) *Server {
 	// the system has no randomness).
 	_, _ = rand.Read(s.key)
 	s.pages = newEngine(s.assets)
-	s.metrics = newMetrics(st)
+	s.metrics = newMetrics(st, log)
 
 	routes := [][]route{s.apiRoutes(), s.pageRoutes(), s.feedRoutes(), s.opsRoutes()}
 	for _, table := range routes {

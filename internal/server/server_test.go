@@ -3,12 +3,16 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/store"
 )
 
 const testToken = "s3cret-token"
@@ -182,7 +186,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	if err := json.Unmarshal(openAPI, &doc); err != nil {
 		t.Fatalf("openapi.json: %v", err)
 	}
-	s := New(Config{}, nil, nil, nil)
+	s := New(Config{}, nil, nil, slog.New(slog.DiscardHandler))
 	routed := map[string]bool{}
 	for _, rt := range s.apiRoutes() {
 		method, path, _ := strings.Cut(rt.pattern, " ")
@@ -262,5 +266,21 @@ func TestStaticAssets(t *testing.T) {
 				t.Errorf("Cache-Control %q, want a year", got)
 			}
 		})
+	}
+}
+
+// TestUnsafeArticleURL: an article's URL is a link only when it is safe;
+// html/template defuses a javascript: URL.
+func TestUnsafeArticleURL(t *testing.T) {
+	f := newFixture(t, "")
+	sid := mustStoryID(t, f.st)
+	id := mustSave(t, f.st, &store.Record{Article: &model.Article{Outlet: "Zeta", Title: "Link", URL: "javascript:alert(3)",
+		Story: &sid, Text: "Some text.", ContentHash: "h-zeta"}})
+	r := f.do(t, nil, request{path: articlePath(id)})
+	if r.code != 200 || strings.Contains(r.body, "javascript:alert") {
+		t.Errorf("GET %s: status %d; a javascript: URL is in the page: %v", articlePath(id), r.code, strings.Contains(r.body, "javascript:alert"))
+	}
+	if !strings.Contains(r.body, "#ZgotmplZ") {
+		t.Errorf("GET %s: the unsafe link was not defused", articlePath(id))
 	}
 }
