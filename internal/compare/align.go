@@ -120,9 +120,38 @@ func featureIDs(as []*article) (w []float64, df []int) {
 				s.norm += w[id] * w[id]
 			}
 			s.norm = math.Sqrt(s.norm)
+			clausesOf(s, vocab, w)
 		}
 	}
 	return w, df
+}
+
+// clausesOf fills the ids and norms of the clauses of s, when it has
+// several; a clause whose words the others hold adds nothing and is left.
+func clausesOf(s *sentence, vocab map[string]int32, w []float64) {
+	s.clauseIDs, s.clauseNorms = s.clauseIDs[:0], s.clauseNorms[:0]
+	if s.clauses < 2 {
+		return
+	}
+	for c := range s.clauses {
+		var ids []int32
+		norm := 0.0
+		for k, t := range s.terms {
+			if s.inClause[k]&(1<<c) == 0 {
+				continue
+			}
+			if id := vocab[t]; !slices.Contains(ids, id) {
+				ids = append(ids, id)
+				norm += w[id] * w[id]
+			}
+		}
+		if len(ids) < minClauseIDs || len(ids) == len(s.ids) {
+			continue
+		}
+		slices.Sort(ids)
+		s.clauseIDs = append(s.clauseIDs, ids)
+		s.clauseNorms = append(s.clauseNorms, math.Sqrt(norm))
+	}
 }
 
 // cand is a candidate alignment of two sentences of different outlets,
@@ -161,6 +190,9 @@ const (
 	// minRareDF and rarePerArticle bound the document frequency of the
 	// features indexed for candidates: a pair sharing only features found
 	// in several sentences of every article shares no fact worth aligning.
+	// minClauseIDs is the size from which a clause is compared on its own:
+	// "which opposes same-sex marriage" is a story's theme, not a fact.
+	minClauseIDs   = 5
 	minRareDF      = 24
 	rarePerArticle = 3
 )
@@ -233,6 +265,7 @@ func pairOf(x, y *sentence, w []float64, threshold float64) (cand, bool) {
 		return cand{}, false
 	}
 	c := cand{sim: shared / (x.norm * y.norm), cover: shared / min(x.norm*x.norm, y.norm*y.norm)}
+	c.sim = max(c.sim, clauseSim(x, y, w))
 	c.contained = c.cover >= coverMin && n >= minCoverShared && min(len(x.ids), len(y.ids)) >= minTerms
 	if c.sim < threshold && !c.contained {
 		return cand{}, false
@@ -241,6 +274,27 @@ func pairOf(x, y *sentence, w []float64, threshold float64) (cand, bool) {
 		return cand{}, false
 	}
 	return c, true
+}
+
+// clauseSim is the best cosine between a clause of one sentence and the
+// other sentence or one of its clauses, sharing minCoverShared features.
+func clauseSim(x, y *sentence, w []float64) float64 {
+	best := 0.0
+	try := func(a []int32, na float64, b []int32, nb float64) {
+		if s, n := dot(a, b, w); n >= minCoverShared {
+			best = max(best, s/(na*nb))
+		}
+	}
+	for i, cx := range x.clauseIDs {
+		try(cx, x.clauseNorms[i], y.ids, y.norm)
+		for j, cy := range y.clauseIDs {
+			try(cx, x.clauseNorms[i], cy, y.clauseNorms[j])
+		}
+	}
+	for j, cy := range y.clauseIDs {
+		try(x.ids, x.norm, cy, y.clauseNorms[j])
+	}
+	return best
 }
 
 // alignPair links the candidate pairs of two articles, greedily from the

@@ -282,11 +282,17 @@ func measureBasil(t *testing.T, opt Options, verbose bool) basilFigures {
 		}
 		for _, u := range an.uniques {
 			uniques++
+			found := false
 			for _, f := range st.Facts {
 				if f.Kind == model.FactUnique && f.Outlets[0] == outletOf[u.art] && strings.Contains(fold(f.Text), fold(u.key)) {
-					uniquesFound++
+					found = true
 					break
 				}
+			}
+			if found {
+				uniquesFound++
+			} else {
+				logf("%s_%d: unique fact %q not found unique", an.story, u.art, u.key)
 			}
 		}
 		for _, f := range st.Facts {

@@ -22,6 +22,14 @@ type sentence struct {
 	// cased says, per term, how the sentence writes it (capMid, lowCase):
 	// the story's names are the terms its sentences mostly capitalise.
 	cased []uint8
+	// inClause has, per term, bit c set when clause c holds it; clauses
+	// counts the clauses (clauseCuts).
+	inClause []uint16
+	clauses  int
+	// clauseIDs and clauseNorms are the ids and norms of each clause, when
+	// the sentence has more than one; filled by alignment.
+	clauseIDs   [][]int32
+	clauseNorms []float64
 	// ids are terms as sorted feature ids of the story, filled by alignment;
 	// several terms may share an id (variants and paraphrases).
 	ids []int32
@@ -81,16 +89,18 @@ func sentencesOf(a *article) []sentence {
 		for j < len(toks) && toks[j].End <= s.End {
 			j++
 		}
-		out = append(out, sentenceOf(s.Text, toks[k:j]))
+		out = append(out, sentenceOf(s.Text, toks[k:j], s.Start))
 		k = j
 	}
 	return out
 }
 
-func newSentence(s string) sentence { return sentenceOf(s, text.Tokens(s)) }
+func newSentence(s string) sentence { return sentenceOf(s, text.Tokens(s), 0) }
 
-func sentenceOf(s string, toks []text.Token) sentence {
+// sentenceOf reads sentence s from its tokens, whose offsets start at base.
+func sentenceOf(s string, toks []text.Token, base int) sentence {
 	st := sentence{text: s}
+	cuts := clauseCuts(s)
 	seen := make(map[string]int, len(toks))
 	for i, t := range toks {
 		if v, ok := quantity(toks, i); ok {
@@ -124,7 +134,11 @@ func sentenceOf(s string, toks []text.Token) sentence {
 			seen[term] = k
 			st.terms = append(st.terms, term)
 			st.cased = append(st.cased, 0)
+			st.inClause = append(st.inClause, 0)
 		}
+		c, _ := slices.BinarySearch(cuts, t.Start-base)
+		st.inClause[k] |= 1 << min(c, maxClauses-1)
+		st.clauses = max(st.clauses, min(c, maxClauses-1)+1)
 		switch r := firstRune(t.Text); {
 		case r >= 'A' && r <= 'Z':
 			if i > 0 { // a sentence's first word is capitalised whatever it is
@@ -136,6 +150,39 @@ func sentenceOf(s string, toks []text.Token) sentence {
 	}
 	return st
 }
+
+// maxClauses bounds the clauses of a sentence told apart; later ones join
+// the last.
+const maxClauses = 16
+
+// clauseCuts returns the offsets in s where a new clause starts: after a
+// semicolon, a colon or a dash, and before a conjunction or relative
+// pronoun that follows a comma. A long news sentence often packs two facts
+// ("X dropped plans to moderate the debate, but ..."); each of its clauses
+// may match another outlet's shorter sentence.
+func clauseCuts(s string) []int {
+	var cuts []int
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == ';' || s[i] == ':' && i+1 < len(s) && s[i+1] == ' ':
+			cuts = append(cuts, i+1)
+		case strings.HasPrefix(s[i:], "—") || strings.HasPrefix(s[i:], "–") || strings.HasPrefix(s[i:], " -- "):
+			cuts = append(cuts, i+1)
+			i += 2
+		case s[i] == ',' && i+2 < len(s) && s[i+1] == ' ':
+			w := s[i+2:]
+			if j := strings.IndexByte(w, ' '); j > 0 && clauseWords[w[:j]] {
+				cuts = append(cuts, i+1)
+			}
+		}
+	}
+	return cuts
+}
+
+// clauseWords open a clause after a comma.
+var clauseWords = map[string]bool{"but": true, "while": true, "after": true, "although": true,
+	"though": true, "because": true, "whereas": true, "when": true, "which": true, "who": true,
+	"as": true, "and": true, "saying": true, "adding": true}
 
 // Bits of sentence.cased.
 const (
