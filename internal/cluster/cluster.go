@@ -80,9 +80,9 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		TitleWeight:     3,
-		LeadWeight:      1,
-		EntityWeight:    0.6,
-		JoinThreshold:   0.175,
+		LeadWeight:      2,
+		EntityWeight:    0.3,
+		JoinThreshold:   0.15,
 		MergeThreshold:  0.3,
 		TimeWeight:      0.7,
 		TimeScale:       2 * 24 * time.Hour,

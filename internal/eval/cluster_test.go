@@ -13,14 +13,14 @@ import (
 // TestClusterShared clusters the three labeled dev files with the one
 // default configuration. The floors guard against regressions: the
 // project's targets are B-cubed F1 0.95, 0.95 and 0.85; on ECB+ we are at
-// about 0.80, short of it (see the cluster package's report), so its floor
+// about 0.82, short of it (see the cluster package's report), so its floor
 // is set below what we reach, not at the target.
 func TestClusterShared(t *testing.T) {
 	tests := []struct {
 		name   string
 		minB3F float64
 	}{
-		{"ecbplus-dev.jsonl", 0.78},
+		{"ecbplus-dev.jsonl", 0.80},
 		{"basil-dev.jsonl", 0.95},
 		{"allsides-dev.jsonl", 0.85},
 	}
