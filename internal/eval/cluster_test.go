@@ -13,7 +13,7 @@ import (
 // TestClusterShared clusters the three labeled dev files with the one
 // default configuration. The floors guard against regressions: the
 // project's targets are B-cubed F1 0.95, 0.95 and 0.85; on ECB+ we are at
-// about 0.82, short of it (see the cluster package's report), so its floor
+// about 0.82, short of it, so its floor
 // is set below what we reach, not at the target.
 func TestClusterShared(t *testing.T) {
 	tests := []struct {
