@@ -118,14 +118,24 @@ func (g *generator) storySize() int {
 	}
 }
 
-// article builds the features of one article of story k.
-func (g *generator) article(k int, published time.Time) *Features {
+// spec is one article of the stream, made on demand so a benchmark holds
+// only the articles it is about to use.
+type spec struct {
+	at   time.Time
+	k    int
+	seed uint64
+}
+
+// article builds the features of one article.
+func (g *generator) article(a spec) *Features {
+	rng := rand.New(rand.NewPCG(a.seed, uint64(a.k)))
+	k := a.k
 	fam := g.families[k%len(g.families)]
-	n := 4 + g.rng.IntN(7)
+	n := 4 + rng.IntN(7)
 	counts := map[string]*Term{}
 	var words []string
 	for s := range n {
-		sent := fam.sentences[g.rng.IntN(len(fam.sentences))]
+		sent := fam.sentences[rng.IntN(len(fam.sentences))]
 		for i, tok := range sent {
 			norm, stem := tok.Norm, tok.Stem
 			if i > 0 && unicode.IsUpper([]rune(tok.Text)[0]) {
@@ -148,12 +158,12 @@ func (g *generator) article(k int, published time.Time) *Features {
 		}
 		words = append(words, "\n")
 	}
-	f := &Features{Published: published.Unix(), Language: "en", Signature: dedup.Sign(strings.Join(words, " "))}
+	f := &Features{Published: a.at.Unix(), Language: "en", Signature: dedup.Sign(strings.Join(words, " "))}
 	for _, t := range counts {
 		f.Terms = append(f.Terms, *t)
 	}
 	for _, e := range fam.entities {
-		if g.rng.IntN(3) == 0 || len(f.Entities) == 12 {
+		if rng.IntN(3) == 0 || len(f.Entities) == 12 {
 			continue
 		}
 		key := name(k, e.Key)
@@ -163,28 +173,19 @@ func (g *generator) article(k int, published time.Time) *Features {
 }
 
 // stream returns n articles in publication order.
-func (g *generator) stream(n int) []*Features {
-	type pending struct {
-		at time.Time
-		f  *Features
-	}
+func (g *generator) stream(n int) []spec {
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	var all []pending
+	var all []spec
 	for k := 0; len(all) < n; k++ {
 		t0 := start.Add(time.Duration(k) * 3 * time.Minute)
 		for range g.storySize() {
 			at := t0.Add(time.Duration(g.rng.Int64N(int64(48 * time.Hour))))
-			all = append(all, pending{at, g.article(k, at)})
+			all = append(all, spec{at: at, k: k, seed: g.rng.Uint64()})
 		}
 	}
 	all = all[:n]
-	// Publication order; a stable sort keeps generation order for ties.
-	slices.SortStableFunc(all, func(a, b pending) int { return a.at.Compare(b.at) })
-	out := make([]*Features, n)
-	for i, p := range all {
-		out[i] = p.f
-	}
-	return out
+	slices.SortStableFunc(all, func(a, b spec) int { return a.at.Compare(b.at) })
+	return all
 }
 
 // BenchmarkAssignCommit measures one article's Assign and Commit with
@@ -195,14 +196,11 @@ func BenchmarkAssignCommit(b *testing.B) {
 	const extra = 20000
 	for _, stored := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("stored=%d", stored), func(b *testing.B) {
-			arts := newGenerator(b, 1).stream(stored + extra)
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
+			g := newGenerator(b, 1)
+			specs := g.stream(stored + extra)
 			c := New(DefaultConfig(), nil)
 			var nextStory int64
-			step := func(i int) {
-				f := arts[i%len(arts)]
+			step := func(i int, f *Features) {
 				a := c.Assign(f)
 				sid := a.Story
 				if sid == 0 {
@@ -211,15 +209,24 @@ func BenchmarkAssignCommit(b *testing.B) {
 				}
 				c.Commit(int64(i+1), sid, f, a)
 			}
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
 			for i := range stored {
-				step(i)
+				step(i, g.article(specs[i]))
 			}
 			runtime.GC()
 			runtime.ReadMemStats(&after)
+			// The articles of the timed loop are made beforehand, and only
+			// those, so the heap holds little besides the clusterer.
+			loop := make([]*Features, extra)
+			for i := range loop {
+				loop[i] = g.article(specs[stored+i])
+			}
 			i := stored
 			cpu0 := cpuTime()
 			for b.Loop() {
-				step(i)
+				step(i, loop[(i-stored)%extra])
 				i++
 			}
 			// CPU time per article, GC included: unlike ns/op, it does not
