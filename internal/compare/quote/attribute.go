@@ -25,6 +25,10 @@ type extractor struct {
 	paraIndex   int
 	// seenUpTo is the end of the text whose people are in people.
 	seenUpTo int
+	// byRole maps a role ("governor") to the last person the article gave
+	// it ("Texas Gov. Rick Perry", "Rick Perry, the Texas governor"), so that
+	// "the Texas governor said" names him.
+	byRole map[string]string
 }
 
 // speechVerbs introduce reported speech.
@@ -432,6 +436,9 @@ func (x *extractor) subjectOf(ws []word, cue string, at int) subject {
 	if len(ws) == 1 && nobody[last] {
 		return subject{cue: cue, ok: true}
 	}
+	if who, ok := x.roleSubject(ws); ok {
+		return subject{speaker: who, cue: cue, ok: true}
+	}
 	if name := lastName(ws); name != nil {
 		return subject{speaker: x.resolve(x.span(name), at), cue: cue, ok: true}
 	}
@@ -681,6 +688,7 @@ func (x *extractor) peopleIn(start, end int) []mention {
 			run := sent[i:j]
 			early := n < 6
 			n += j - i
+			from := i
 			i = j
 			for len(run) > 0 && (notNames[run[0].s] || titles[run[0].s]) {
 				run = run[1:]
@@ -688,7 +696,9 @@ func (x *extractor) peopleIn(start, end int) []mention {
 			name := lastName(run)
 			switch {
 			case len(name) >= 2 && len(name) <= 4 && isPersonName(x.span(name)):
-				out = append(out, mention{trimPossessive(x.span(name)), early})
+				full := trimPossessive(x.span(name))
+				out = append(out, mention{full, early})
+				x.noteRoles(full, sent, from, j)
 			case len(name) == 1:
 				if full := x.known(trimPossessive(name[0].s)); full != "" {
 					out = append(out, mention{full, early})
@@ -801,4 +811,79 @@ func sentences(ws []word) [][]word {
 		out = append(out, ws[start:])
 	}
 	return out
+}
+
+// roles name the positions by which news refers back to a person already
+// named ("the governor said"), keyed by their lower-case form; titles and
+// their abbreviations map to the same role.
+var roles = func() map[string]string {
+	m := map[string]string{}
+	for _, r := range []string{"governor", "senator", "representative", "president", "minister",
+		"chancellor", "mayor", "chairman", "chairwoman", "secretary", "ambassador", "judge",
+		"general", "director", "spokesman", "lawyer", "attorney", "partner", "candidate",
+		"nominee", "host", "anchor", "founder", "commissioner", "sheriff", "pope", "king",
+		"queen", "prince", "princess", "premier", "commentator", "blogger", "columnist",
+		"professor", "coach", "pastor", "bishop", "rabbi", "cardinal", "archbishop", "ceo",
+		"executive", "speaker", "leader", "aide", "adviser", "advisor", "prosecutor"} {
+		m[r] = r
+	}
+	for k, v := range map[string]string{"gov": "governor", "sen": "senator", "sens": "senator",
+		"rep": "representative", "reps": "representative", "congressman": "representative",
+		"congresswoman": "representative", "spokeswoman": "spokesman", "spokesperson": "spokesman",
+		"gen": "general", "prof": "professor", "rev": "pastor", "reverend": "pastor",
+		"chair": "chairman", "chairperson": "chairman", "advisor": "adviser"} {
+		m[k] = v
+	}
+	return m
+}()
+
+// roleOf returns the role a word names, or "".
+func roleOf(w word) string { return roles[strings.TrimSuffix(lower(w), ".")] }
+
+// noteRoles records the roles sent gives the person named by the
+// capitalised run sent[from:to]: titles inside the run ("Texas Gov. Rick
+// Perry"), lower-case ones just before it ("former governor Rick Perry"),
+// and an appositive just after it ("Rick Perry, the Texas governor,").
+func (x *extractor) noteRoles(name string, sent []word, from, to int) {
+	note := func(w word) {
+		if r := roleOf(w); r != "" {
+			if x.byRole == nil {
+				x.byRole = map[string]string{}
+			}
+			x.byRole[r] = name
+		}
+	}
+	for _, w := range sent[from:to] {
+		if titles[w.s] {
+			note(w)
+		}
+	}
+	for k := from - 1; k >= 0 && k >= from-3 && !sent[k].punct && !isCap(sent[k]); k-- {
+		note(sent[k])
+	}
+	if to+1 < len(sent) && sent[to].punct && sent[to].s == "," && isAppositive(sent[to+1:to+2]) {
+		for k := to + 2; k < len(sent) && k < to+8 && !sent[k].punct; k++ {
+			if !isCap(sent[k]) && roleOf(sent[k]) != "" {
+				note(sent[k])
+				break // "the governor of Texas": the head noun comes first
+			}
+		}
+	}
+}
+
+// roleSubject resolves a definite role phrase ("the Texas governor", "the
+// former senator") to the person last given that role; with no such person
+// it names the role as written, never a modifier of it ("Texas").
+func (x *extractor) roleSubject(ws []word) (string, bool) {
+	last := ws[len(ws)-1]
+	if len(ws) < 2 || lower(ws[0]) != "the" || isCap(last) || roleOf(last) == "" {
+		return "", false
+	}
+	if who := x.byRole[roleOf(last)]; who != "" {
+		return who, true
+	}
+	if roleNouns[lower(last)] {
+		return "", false // "the official": its antecedent is found by unnamed
+	}
+	return x.span(ws[1:]), true
 }

@@ -72,6 +72,26 @@ func TestExtract(t *testing.T) {
 			want: []want{{"not final.", "official from the ministry of health", "said", true}},
 		},
 		{
+			name: "role resolved to the person given the title before",
+			body: "Texas Gov. Jane Roe toured the flooded towns on Monday.\n\n“We will rebuild every home,” the governor said.",
+			want: []want{{"We will rebuild every home", "Jane Roe", "said", true}},
+		},
+		{
+			name: "role resolved through an appositive",
+			body: "Jane Roe, the Texas governor, toured the flooded towns.\n\n“We will rebuild every home,” the Texas governor said.",
+			want: []want{{"We will rebuild every home", "Jane Roe", "said", true}},
+		},
+		{
+			name: "role resolved to the holder of that role, not the last person",
+			body: "Sen. Tom Baker met Gov. Jane Roe in Austin.\n\n“The bill will pass this week,” the senator told reporters.",
+			want: []want{{"The bill will pass this week", "Tom Baker", "told reporters", true}},
+		},
+		{
+			name: "role nobody holds stays a role, never a modifier of it",
+			body: "“We will rebuild every home,” the Texas governor said.",
+			want: []want{{"We will rebuild every home", "Texas governor", "said", true}},
+		},
+		{
 			name: "indirect speech of a named person",
 			body: "Czech President Petr Pavel said talks about membership should begin after the war.",
 			want: []want{{"talks about membership should begin after the war", "Petr Pavel", "said", false}},
