@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/parallax-news/parallax/internal/cluster"
@@ -154,10 +155,29 @@ func (p *Pipeline) prepare(ctx context.Context, it source.Item) prepared {
 	doc := text.Analyze(a.Title, a.Text)
 	pr.article = a
 	pr.features = cluster.Extract(a, doc)
-	for _, e := range doc.Entities {
-		pr.entities = append(pr.entities, e.Name)
-	}
+	pr.entities = storyFacets(doc.Entities)
 	return pr
+}
+
+// maxFacets bounds the entities an article adds to its story's filter: the
+// most mentioned say what it is about, and each costs a write.
+const maxFacets = 8
+
+// storyFacets returns the canonical names of the entities an article is
+// most about, for the store's filter of stories by entity.
+func storyFacets(entities []text.Entity) []string {
+	es := slices.Clone(entities)
+	slices.SortStableFunc(es, func(a, b text.Entity) int { return b.Count - a.Count })
+	var names []string
+	for _, e := range es {
+		if len(names) == maxFacets {
+			break
+		}
+		if !e.Weak {
+			names = append(names, e.Name)
+		}
+	}
+	return names
 }
 
 // commitBatch decides, stores and indexes a run of prepared articles in
