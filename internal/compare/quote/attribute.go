@@ -357,6 +357,13 @@ func dropParens(ws []word) []word {
 // one naming the speaker: the last with a name or pronoun, else the last
 // that is not an appositive ("the lawyer", "an outspoken critic of ...").
 func pickClause(clauses [][]word) []word {
+	// A clause that is nothing but a name is the subject; a name inside an
+	// appositive ("Mary Roe, married to John Doe since 2012, wrote") is not.
+	for k := len(clauses) - 1; k >= 0 && k >= len(clauses)-4; k-- {
+		if onlyName(clauses[k]) {
+			return clauses[k]
+		}
+	}
 	for k := len(clauses) - 1; k >= 0 && k >= len(clauses)-4; k-- {
 		c := clauses[k]
 		if len(c) > 0 && (lastName(c) != nil || len(c) == 1 && (pronouns[lower(c[0])] || nobody[lower(c[0])])) {
@@ -369,6 +376,35 @@ func pickClause(clauses [][]word) []word {
 		}
 	}
 	return nil
+}
+
+// nameLead are the lower-case words that may open a clause naming a
+// person: "and former Sen. John Roe".
+var nameLead = set("the", "former", "late", "then", "and", "but", "while")
+
+// onlyName reports whether c names a person and nothing else.
+func onlyName(c []word) bool {
+	i := 0
+	for i < len(c) && nameLead[c[i].s] {
+		i++
+	}
+	if i == len(c) || lastName(c[i:]) == nil {
+		return false
+	}
+	for _, w := range c[i:] {
+		if !isCap(w) && !nameJoiners[w.s] {
+			return false
+		}
+	}
+	return isPersonName(strings.Join(wordTexts(c[i:]), " "))
+}
+
+func wordTexts(ws []word) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.s
+	}
+	return out
 }
 
 // fromBefore reads "SPEAKER VERB ...“" in the quote's sentence.

@@ -72,6 +72,11 @@ func TestExtract(t *testing.T) {
 			want: []want{{"not final.", "official from the ministry of health", "said", true}},
 		},
 		{
+			name: "a name inside an appositive is not the speaker",
+			body: "Mary Roe, a nurse married to John Doe since 2012, wrote on her page: “We are staying here.”",
+			want: []want{{"We are staying here.", "Mary Roe", "wrote on her page", true}},
+		},
+		{
 			name: "role resolved to the person given the title before",
 			body: "Texas Gov. Jane Roe toured the flooded towns on Monday.\n\n“We will rebuild every home,” the governor said.",
 			want: []want{{"We will rebuild every home", "Jane Roe", "said", true}},
