@@ -417,7 +417,9 @@ type readResult struct {
 // prepare items in parallel; a single loop commits them in arrival order.
 func (p *Pipeline) run(ctx context.Context, next func() (source.Item, error, bool), report func(Result)) {
 	jobs := make(chan job)
-	ordered := make(chan job, p.opt.Workers*4)
+	// Workers run up to a batch ahead of the store, so the next batch is
+	// ready when a transaction ends.
+	ordered := make(chan job, maxBatch)
 	var wg sync.WaitGroup
 	for range p.opt.Workers {
 		wg.Go(func() {

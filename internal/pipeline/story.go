@@ -19,7 +19,7 @@ import (
 func (p *Pipeline) Story(ctx context.Context, id int64) (*model.Story, error) {
 	sum, err := p.st.Story(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("story %d: %w", id, err)
+		return nil, err // the store's error names the story
 	}
 	version, err := p.st.StoryVersion(ctx, id)
 	if err != nil {
