@@ -1,4 +1,4 @@
-// Package demo embeds the bundled demo corpus (see corpus/NOTICE) so that
+// Package demo embeds the bundled demo corpus (see NOTICE) so that
 // `parallax demo` and `parallax serve --demo` work from any installed binary.
 package demo
 
@@ -24,9 +24,6 @@ func WriteCorpus(dir string) (string, error) {
 		dst := filepath.Join(dir, filepath.FromSlash(path))
 		if d.IsDir() {
 			return os.MkdirAll(dst, 0o755)
-		}
-		if filepath.Ext(path) == ".go" || d.Name() == "NOTICE" {
-			return nil
 		}
 		data, err := corpus.ReadFile(path)
 		if err != nil {
