@@ -5,10 +5,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/parallax-news/parallax/internal/bench"
@@ -25,7 +27,7 @@ import (
 const scoreUpTo = 200_000
 
 const benchUsage = `parallax bench ingest [--articles N] [--batch N] [--every N] [--seed N] [--copy-rate R] [--cpuprofile FILE] [--memprofile FILE] [--db PATH]
-parallax bench load [--articles N] [--clients N] [--duration D] [--ingest-rate R] [--db PATH]
+parallax bench load [--articles N] [--clients N] [--duration D] [--ingest-rate R] [--stories N] [--kinds K,K] [--db PATH]
 parallax bench gen [--articles N] [--seed N] [--copy-rate R] > FILE.jsonl`
 
 // runBench measures throughput, scale and latency on generated articles
@@ -157,6 +159,8 @@ func benchIngest(ctx context.Context, app *App, args []string) error {
 		if err := writeHeapProfile(*memprofile); err != nil {
 			return err
 		}
+		// The profile is of what the pipeline keeps: it must still be live.
+		runtime.KeepAlive(p)
 	}
 	if app.JSON {
 		return app.writeJSON(rep)
@@ -207,6 +211,8 @@ func benchLoad(ctx context.Context, app *App, args []string) error {
 	clients := fs.Int("clients", loadtest.DefaultClients, "concurrent readers")
 	duration := fs.Duration("duration", 30*time.Second, "length of the load")
 	rate := fs.Float64("ingest-rate", 0, "articles per second ingested beside the load; 0: as fast as it goes; -1: none")
+	stories := fs.Int("stories", bench.DefaultStories, "how many of the biggest stories the readers open")
+	kinds := fs.String("kinds", "", "only these kinds of request, comma-separated: story_page,story_json,search")
 	if rest, err := app.parseFlags(fs, args); err != nil {
 		return err
 	} else if len(rest) > 0 {
@@ -242,13 +248,19 @@ func benchLoad(ctx context.Context, app *App, args []string) error {
 		}
 		fmt.Fprintf(app.Stderr, "filled: %d articles, %d stories, %.0f articles/s\n", rep.Stored, rep.Stories, rep.Rate)
 	}
-	opt := bench.LoadOptions{Load: loadtest.Options{Clients: *clients, Duration: *duration}}
+	opt := bench.LoadOptions{Load: loadtest.Options{Clients: *clients, Duration: *duration}, Stories: *stories}
+	if *kinds != "" {
+		opt.Kinds = strings.Split(*kinds, ",")
+	}
 	if *rate >= 0 {
 		// Another seed than the filling's, so every article is new; small
 		// batches so a rate cap is smooth.
 		opt.Ingest = bench.IngestOptions{Articles: 10_000_000, Batch: 50, Seed: bf.seed + 1_000_003, Rate: *rate, Synth: sopt}
 	}
-	rep, err := bench.Load(ctx, p, st, server.New(server.Config{}, st, p, app.Log), opt)
+	// The server logs every request cut off by a client's timeout; the
+	// report counts them, so the log would only bury it.
+	quiet := slog.New(slog.DiscardHandler)
+	rep, err := bench.Load(ctx, p, st, server.New(server.Config{}, st, p, quiet), opt)
 	if err != nil {
 		return err
 	}

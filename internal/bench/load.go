@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/parallax-news/parallax/internal/loadtest"
@@ -26,6 +27,11 @@ type LoadOptions struct {
 	// Load bounds the run (Clients, Duration or Requests, Timeout);
 	// BaseURL and, when empty, Targets are filled by Load.
 	Load loadtest.Options
+	// Stories is how many of the biggest stories the readers cycle
+	// through (default DefaultStories); Kinds, if set, keeps only those
+	// kinds of request (loadtest.KindSearch, say), to tell them apart.
+	Stories int
+	Kinds   []string
 	// Ingest, when Articles is set, runs beside the load until it ends:
 	// more generated articles through the same pipeline, at Ingest.Rate.
 	Ingest IngestOptions
@@ -52,9 +58,21 @@ func Load(ctx context.Context, p *pipeline.Pipeline, st store.Store, handler htt
 		return rep, fmt.Errorf("bench load: %w", err)
 	}
 	rep.Stored = stored
+	if opt.Stories <= 0 {
+		opt.Stories = DefaultStories
+	}
 	if len(opt.Load.Targets) == 0 {
-		if opt.Load.Targets, err = loadtest.Targets(ctx, st, DefaultStories, nil); err != nil {
+		targets, err := loadtest.Targets(ctx, st, opt.Stories, nil)
+		if err != nil {
 			return rep, fmt.Errorf("bench load: %w", err)
+		}
+		for _, t := range targets {
+			if len(opt.Kinds) == 0 || slices.Contains(opt.Kinds, t.Kind) {
+				opt.Load.Targets = append(opt.Load.Targets, t)
+			}
+		}
+		if len(opt.Load.Targets) == 0 {
+			return rep, fmt.Errorf("bench load: kinds %q: %w", opt.Kinds, loadtest.ErrNoTargets)
 		}
 	}
 
