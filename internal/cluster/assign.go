@@ -171,7 +171,14 @@ func (c *Clusterer) combine(cosT, cosE float64, withEntities bool, gap int64) fl
 // storySim is the average-link similarity of two stories, a grown by the
 // article of q.
 func (c *Clusterer) storySim(a *story, q *query, b *story) float64 {
-	at, ae := a.terms.add(q.rawTerms, 1), a.ents.add(q.rawEnt, 1)
+	// The article enters as a unit vector, as Commit will add it.
+	at, ae := a.terms, a.ents
+	if q.tn > 0 {
+		at = at.add(q.rawTerms, float32(1/q.tn))
+	}
+	if q.en > 0 {
+		ae = ae.add(q.rawEnt, float32(1/q.en))
+	}
 	nt, ne := float64(a.nt+min(len(q.rawTerms), 1)), float64(a.ne+min(len(q.rawEnt), 1))
 	var cosT, cosE float64
 	if nt > 0 && b.nt > 0 {
@@ -384,6 +391,13 @@ func scale(v vec, norm float64) {
 	}
 }
 
+// exclude records that a person moved article out of story s.
+func (c *Clusterer) exclude(s *story, article int64) {
+	if !slices.Contains(s.excluded, article) {
+		s.excluded = append(s.excluded, article)
+	}
+}
+
 // queryOf rebuilds the comparison form of stored raw vectors.
 func (c *Clusterer) queryOf(terms, ents vec) *query {
 	q := &query{f: &Features{}, rawTerms: terms, rawEnt: ents}
@@ -426,31 +440,35 @@ func (c *Clusterer) Apply(cor model.Correction) error {
 		}
 		from := c.stories[c.resolve(art.story)]
 		to := c.stories[c.resolve(cor.Target)]
-		if from == to && from != nil {
-			return nil
-		}
 		if to == nil {
 			to = &story{id: cor.Target}
 			c.stories[cor.Target] = to
 		}
-		terms, ents := c.vectors(art)
-		if from != nil {
-			c.addVectors(from, terms, ents, -1, nil)
-			from.count(terms, ents, -1)
-			from.size--
-			from.excluded = append(from.excluded, cor.Article)
-			if to.lang == "" {
-				to.lang = from.lang
+		if from != to {
+			terms, ents := c.vectors(art)
+			if from != nil {
+				c.addVectors(from, terms, ents, -1, nil)
+				from.count(terms, ents, -1)
+				from.size--
+				c.exclude(from, cor.Article)
+				if to.lang == "" {
+					to.lang = from.lang
+				}
+				if from.size <= 0 {
+					delete(c.stories, from.id)
+				}
 			}
-			if from.size <= 0 {
-				delete(c.stories, from.id)
-			}
+			c.addVectors(to, terms, ents, 1, c.lookupIDs(c.queryOf(terms, ents)))
+			to.count(terms, ents, 1)
+			to.size++
+			art.story = to.id
+			c.articles[cor.Article] = art
 		}
-		c.addVectors(to, terms, ents, 1, c.lookupIDs(c.queryOf(terms, ents)))
-		to.count(terms, ents, 1)
-		to.size++
-		art.story = to.id
-		c.articles[cor.Article] = art
+		// Replayed at start, a move finds the article already where the
+		// store put it; the story it left (cor.Story) must still keep it out.
+		if left := c.stories[c.resolve(cor.Story)]; left != nil && left != to {
+			c.exclude(left, cor.Article)
+		}
 		return nil
 	}
 	return fmt.Errorf("correction %d of kind %q: %w", cor.ID, cor.Kind, ErrCorrection)

@@ -46,7 +46,8 @@ type Config struct {
 	// JoinThreshold: an article joins the best story scoring at least this.
 	JoinThreshold float64
 	// MergeThreshold: another story the article also scores this with,
-	// and whose centroid is this close to the joined story's, is merged.
+	// and whose average link to the joined story (the article in it) is
+	// this high, is merged into one.
 	MergeThreshold float64
 	// TimeWeight is the largest share of a score taken away for distance
 	// in time; TimeScale the distance at which 63% of it is taken. Time is
@@ -83,7 +84,7 @@ func DefaultConfig() Config {
 		LeadWeight:      2,
 		EntityWeight:    0.3,
 		JoinThreshold:   0.15,
-		MergeThreshold:  0.3,
+		MergeThreshold:  0.15,
 		TimeWeight:      0.7,
 		TimeScale:       2 * 24 * time.Hour,
 		ArticleTerms:    40,

@@ -342,3 +342,51 @@ func TestConcurrent(t *testing.T) {
 		t.Errorf("seeds split under concurrent use")
 	}
 }
+
+// TestReplayedMove rebuilds an index as the pipeline does at start: the
+// store already holds the moved article in its new story, and replaying
+// the correction must still keep the two stories apart.
+func TestReplayedMove(t *testing.T) {
+	seeds := seedArticles(t)
+	a, b := *seeds[0], *seeds[1]
+	a.ID, b.ID = 1, 2
+	c := New(DefaultConfig(), nil)
+	c.Restore(1, 10, 0, features(&a))
+	c.Restore(2, 20, 0, features(&b)) // moved by a person from 10 to 20
+	if err := c.Apply(model.Correction{Kind: "move", Article: 2, Story: 10, Target: 20}); err != nil {
+		t.Fatal(err)
+	}
+	third := a
+	third.ID, third.Text = 3, strings.Join(strings.Split(a.Text, "\n\n")[:4], "\n\n")+"\n\n"+strings.Join(strings.Split(b.Text, "\n\n")[4:], "\n\n")
+	asg := ingest(c, &third)[0]
+	if len(asg.Merges) > 0 || c.storyOf(1) == c.storyOf(2) {
+		t.Errorf("after a replayed move, a later article merged the stories: %+v", asg)
+	}
+}
+
+// TestScoresBounded checks that join and merge scores stay within [0, 1]:
+// they are averages of cosines, lowered by time.
+func TestScoresBounded(t *testing.T) {
+	seeds := seedArticles(t)
+	c := New(DefaultConfig(), nil)
+	a, b := *seeds[0], *seeds[1]
+	a.ID, b.ID = 1, 2
+	c.Restore(1, 10, 0, features(&a))
+	c.Restore(2, 20, 0, features(&b))
+	third := a
+	third.ID, third.Text = 3, strings.Join(strings.Split(a.Text, "\n\n")[:4], "\n\n")+"\n\n"+strings.Join(strings.Split(b.Text, "\n\n")[4:], "\n\n")
+	asg := c.Assign(features(&third))
+	for _, d := range append([]model.Decision{asg.Decision}, mergeDecisions(asg)...) {
+		if d.Score < 0 || d.Score > 1+1e-9 {
+			t.Errorf("%s decision scored %v, outside [0, 1]", d.Kind, d.Score)
+		}
+	}
+}
+
+func mergeDecisions(a Assignment) []model.Decision {
+	var out []model.Decision
+	for _, m := range a.Merges {
+		out = append(out, m.Decision)
+	}
+	return out
+}
