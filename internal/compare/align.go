@@ -163,10 +163,17 @@ type cand struct {
 	// sentence holds: a long sentence that says what a short one says and
 	// more covers it.
 	cover float64
-	// contained marks a pair whose shorter sentence, short, the other
-	// covers (coverMin).
-	contained bool
-	short     int
+	// contained marks a pair whose shorter sentence the other covers
+	// (coverMin); shortB says the shorter one is b.
+	contained, shortB bool
+}
+
+// shorter returns the global id of the pair's shorter sentence.
+func (c cand) shorter() int {
+	if c.shortB {
+		return c.b
+	}
+	return c.a
 }
 
 // Linking thresholds.
@@ -241,10 +248,7 @@ func candidates(ctx context.Context, as []*article, sents []*sentence, art []int
 				continue
 			}
 			if c, ok := pairOf(sx, sents[y], w, threshold); ok {
-				c.a, c.b, c.short = x, int(y), x
-				if sents[y].norm < sx.norm {
-					c.short = int(y)
-				}
+				c.a, c.b = x, int(y)
 				out = append(out, c)
 			}
 		}
@@ -266,6 +270,7 @@ func pairOf(x, y *sentence, w []float64, threshold float64) (cand, bool) {
 	}
 	c := cand{sim: shared / (x.norm * y.norm), cover: shared / min(x.norm*x.norm, y.norm*y.norm)}
 	c.sim = max(c.sim, clauseSim(x, y, w))
+	c.shortB = y.norm < x.norm
 	c.contained = c.cover >= coverMin && n >= minCoverShared && min(len(x.ids), len(y.ids)) >= minTerms
 	if c.sim < threshold && !c.contained {
 		return cand{}, false
@@ -297,6 +302,26 @@ func clauseSim(x, y *sentence, w []float64) float64 {
 	return best
 }
 
+// linkAll links candidates one article pair at a time, so that a sentence
+// may find its match in each other article. art gives each global sentence
+// id its article.
+func linkAll(cands []cand, art []int, threshold float64) []link {
+	slices.SortFunc(cands, func(x, y cand) int {
+		return cmp.Or(cmp.Compare(art[x.a], art[y.a]), cmp.Compare(art[x.b], art[y.b]))
+	})
+	var links []link
+	taken := make([]int32, len(art))
+	for i, stamp := 0, int32(1); i < len(cands); stamp++ {
+		j := i + 1
+		for j < len(cands) && art[cands[j].a] == art[cands[i].a] && art[cands[j].b] == art[cands[i].b] {
+			j++
+		}
+		links = alignPair(links, cands[i:j], threshold, taken, stamp)
+		i = j
+	}
+	return links
+}
+
 // alignPair links the candidate pairs of two articles, greedily from the
 // most similar pair down, so that one sentence is not aligned with every
 // loosely related one: a sentence is linked once, unless the pair is near
@@ -323,7 +348,7 @@ func alignPair(links []link, cands []cand, threshold float64, taken []int32, sta
 		}
 		// The long sentence may already be taken: it may cover several
 		// short ones, each of which has no better match here.
-		ok = ok || c.contained && taken[c.short] != stamp && c.sim >= best[c.short]
+		ok = ok || c.contained && taken[c.shorter()] != stamp && c.sim >= best[c.shorter()]
 		if !ok {
 			continue
 		}

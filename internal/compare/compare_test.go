@@ -292,7 +292,7 @@ func TestMarkdownEscapes(t *testing.T) {
 
 // story50 builds a 50-article story from the demo corpus: real news text,
 // outlets assigned round-robin so that the comparison aligns across them.
-func story50(b *testing.B) []model.Article {
+func story50(b testing.TB) []model.Article {
 	f, err := os.Open(filepath.Join(testutil.RepoRoot(b), "demo", "corpus", "ecbplus.jsonl"))
 	if err != nil {
 		b.Skipf("demo corpus: %v", err)

@@ -166,9 +166,12 @@ func clauseCuts(s string) []int {
 		switch {
 		case s[i] == ';' || s[i] == ':' && i+1 < len(s) && s[i+1] == ' ':
 			cuts = append(cuts, i+1)
-		case strings.HasPrefix(s[i:], "—") || strings.HasPrefix(s[i:], "–") || strings.HasPrefix(s[i:], " -- "):
+		case strings.HasPrefix(s[i:], "—") || strings.HasPrefix(s[i:], "–"):
+			i += len("—") - 1 // both dashes are three bytes long
 			cuts = append(cuts, i+1)
-			i += 2
+		case strings.HasPrefix(s[i:], " -- "):
+			i += len(" --") - 1
+			cuts = append(cuts, i+1)
 		case s[i] == ',' && i+2 < len(s) && s[i+1] == ' ':
 			w := s[i+2:]
 			if j := strings.IndexByte(w, ' '); j > 0 && clauseWords[w[:j]] {
@@ -282,47 +285,36 @@ type link struct {
 	sim  float64
 }
 
-// alignFacts aligns the sentences of the story's independent articles
-// across outlets and groups them into facts.
-func alignFacts(ctx context.Context, as []*article, outlets []string, threshold float64) ([]model.Fact, error) {
-	// Global sentence ids, and the article and index of each.
-	type ref struct{ art, sent int }
-	var refs []ref
-	first := make([]int, len(as))
+// sref places a sentence of the story: its article and its index there.
+type sref struct{ art, sent int }
+
+// storySentences numbers the sentences of the story's independent articles
+// in article and text order (global sentence ids): refs, the sentences and
+// the article of each.
+func storySentences(as []*article) (refs []sref, sents []*sentence, art []int) {
 	for i, a := range as {
-		first[i] = len(refs)
 		if a.copyOf >= 0 {
 			continue
 		}
 		for j := range a.sents {
-			refs = append(refs, ref{i, j})
+			refs = append(refs, sref{i, j})
+			sents = append(sents, &a.sents[j])
+			art = append(art, i)
 		}
 	}
+	return refs, sents, art
+}
+
+// alignFacts aligns the sentences of the story's independent articles
+// across outlets and groups them into facts.
+func alignFacts(ctx context.Context, as []*article, outlets []string, threshold float64) ([]model.Fact, error) {
+	refs, sents, art := storySentences(as)
 	w, df := featureIDs(as)
-	sents := make([]*sentence, len(refs))
-	art := make([]int, len(refs))
-	for g, r := range refs {
-		sents[g], art[g] = &as[r.art].sents[r.sent], r.art
-	}
 	cands, err := candidates(ctx, as, sents, art, w, df, threshold)
 	if err != nil {
 		return nil, err
 	}
-	// Sentences are linked one article pair at a time, so that a sentence
-	// may find its match in each other article.
-	slices.SortFunc(cands, func(x, y cand) int {
-		return cmp.Or(cmp.Compare(art[x.a], art[y.a]), cmp.Compare(art[x.b], art[y.b]))
-	})
-	var links []link
-	taken := make([]int32, len(refs))
-	for i, stamp := 0, int32(1); i < len(cands); stamp++ {
-		j := i + 1
-		for j < len(cands) && art[cands[j].a] == art[cands[i].a] && art[cands[j].b] == art[cands[i].b] {
-			j++
-		}
-		links = alignPair(links, cands[i:j], threshold, taken, stamp)
-		i = j
-	}
+	links := linkAll(cands, art, threshold)
 
 	// Facts are the connected groups of linked sentences.
 	parent := make([]int, len(refs))
