@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -18,8 +19,24 @@ import (
 	"github.com/parallax-news/parallax/internal/store"
 )
 
+// benchStoredEnv sets how many articles the benchmarks' store holds
+// (default 100,000): PARALLAX_BENCH_STORED=1000000 checks reads at the
+// design's million-article scale.
+const benchStoredEnv = "PARALLAX_BENCH_STORED"
+
 // benchStored is how many articles the benchmarks' store holds.
-const benchStored = 100_000
+func benchStored(b *testing.B) int {
+	b.Helper()
+	v := os.Getenv(benchStoredEnv)
+	if v == "" {
+		return 100_000
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1000 {
+		b.Fatalf("%s=%q: want a number of articles, at least 1000", benchStoredEnv, v)
+	}
+	return n
+}
 
 // template is a store of benchStored generated articles, built once per
 // test binary and copied by benchmarks that write.
@@ -52,14 +69,14 @@ func templatePath(b *testing.B) string {
 			}
 			template.dir = dir // removed by TestMain
 		}
-		template.path = filepath.Join(dir, fmt.Sprintf("store-%d-v%d.db", benchStored, SchemaVersion()))
+		template.path = filepath.Join(dir, fmt.Sprintf("store-%d-v%d.db", benchStored(b), SchemaVersion()))
 		if _, err := os.Stat(template.path); err == nil {
 			return
 		}
 		template.err = buildTemplate(b, template.path)
 	})
 	if template.err != nil {
-		b.Fatalf("building the %d-article store: %v", benchStored, template.err)
+		b.Fatalf("building the %d-article store: %v", benchStored(b), template.err)
 	}
 	return template.path
 }
@@ -74,7 +91,7 @@ func buildTemplate(b *testing.B, path string) error {
 		return err
 	}
 	g := newGenerator(b, 1)
-	for done := 0; done < benchStored && err == nil; done += 1000 {
+	for done := 0; done < benchStored(b) && err == nil; done += 1000 {
 		batch := make([]*store.Record, 1000)
 		for i := range batch {
 			batch[i] = g.record()
@@ -128,7 +145,7 @@ func reportCPU(b *testing.B, start time.Duration) {
 // continuing returns a generator that makes records after the template's.
 func continuing(b *testing.B) *generator {
 	g := newGenerator(b, 2)
-	g.n = benchStored
+	g.n = benchStored(b)
 	return g
 }
 
@@ -229,9 +246,10 @@ func BenchmarkStory(b *testing.B) {
 	s := openTest(b, templatePath(b))
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(3, 4))
+	stories := benchStored(b) / 5
 	start := cpuTime(b)
 	for b.Loop() {
-		id := int64(rng.IntN(benchStored/5) + 1)
+		id := int64(rng.IntN(stories) + 1)
 		if _, err := s.Story(ctx, id); err != nil {
 			b.Fatal(err)
 		}
@@ -264,13 +282,14 @@ func BenchmarkSearch(b *testing.B) {
 func BenchmarkClusterRows(b *testing.B) {
 	s := openTest(b, templatePath(b))
 	ctx := context.Background()
+	stored := benchStored(b)
 	before := cpuTime(b)
 	for b.Loop() {
 		n := 0
-		if err := s.ClusterRows(ctx, func(store.ClusterRow) error { n++; return nil }); err != nil || n < benchStored {
+		if err := s.ClusterRows(ctx, func(store.ClusterRow) error { n++; return nil }); err != nil || n < stored {
 			b.Fatalf("ClusterRows: %d rows, %v", n, err)
 		}
 	}
-	b.ReportMetric(float64(benchStored*b.N)/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric(float64((cpuTime(b)-before).Nanoseconds())/float64(benchStored*b.N), "cpu-ns/row")
+	b.ReportMetric(float64(stored*b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64((cpuTime(b)-before).Nanoseconds())/float64(stored*b.N), "cpu-ns/row")
 }
