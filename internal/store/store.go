@@ -77,7 +77,10 @@ type Merge struct {
 
 // ArticleQuery filters article listings. Zero values mean no filter.
 type ArticleQuery struct {
-	Story    int64
+	Story int64
+	// Stories asks for the articles of several stories in one query (a
+	// listing's timelines): an article of any of them, or of Story, matches.
+	Stories  []int64
 	Outlet   string
 	Since    time.Time
 	Until    time.Time
@@ -106,6 +109,12 @@ type SearchHit struct {
 	Article model.Article `json:"article"`
 	Snippet string        `json:"snippet"`
 	Rank    float64       `json:"rank"`
+}
+
+// OutletCount is one outlet with the number of articles stored from it.
+type OutletCount struct {
+	Name     string `json:"name"`
+	Articles int64  `json:"articles"`
 }
 
 // ClusterRow is one stored article as the clusterer needs it to rebuild.
@@ -143,6 +152,10 @@ type Store interface {
 	Articles(ctx context.Context, q ArticleQuery) ([]model.Article, error)
 	Raw(ctx context.Context, articleID int64) (model.Raw, error)
 	CountArticles(ctx context.Context) (int64, error)
+	// Outlets lists every outlet articles came from (the empty name for
+	// articles of unknown outlet), most articles first, from counts kept on
+	// write: its cost does not grow with the articles stored.
+	Outlets(ctx context.Context) ([]OutletCount, error)
 
 	Story(ctx context.Context, id int64) (*model.StorySummary, error)
 	Stories(ctx context.Context, q StoryQuery) ([]model.StorySummary, error)

@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -226,5 +228,98 @@ func TestMergeInSave(t *testing.T) {
 	}
 	if cs, _ := s.Corrections(ctx); len(cs) != 0 {
 		t.Errorf("an automatic merge is not a correction: %+v", cs)
+	}
+}
+
+// storyCounts is what saves count incrementally into stories and
+// story_facets, as text to compare.
+func storyCounts(t *testing.T, s *Store) string {
+	t.Helper()
+	var b strings.Builder
+	for _, q := range []string{
+		`SELECT id, articles, coalesce(first_published, 0), coalesce(last_published, 0) FROM stories
+			WHERE merged_into IS NULL ORDER BY id`,
+		`SELECT story, kind, value, articles FROM story_facets ORDER BY story, kind, value`,
+	} {
+		rows, err := s.write.Query(q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		for rows.Next() {
+			var a, c, d any
+			var k any
+			if err := rows.Scan(&a, &k, &c, &d); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "%v|%v|%v|%v\n", a, k, c, d)
+		}
+		rows.Close()
+	}
+	return b.String()
+}
+
+// TestBatchCountsMatchRecount checks the counts a batch tallies in memory
+// against a recount from the articles, with batches that hit one story
+// several times, undated articles, and a merge after earlier articles of
+// the same batch joined the stories it merges.
+func TestBatchCountsMatchRecount(t *testing.T) {
+	ctx := context.Background()
+	undated := func(r *store.Record) *store.Record { r.Article.Published = nil; return r }
+	merging := func(r *store.Record, from, into int64) *store.Record {
+		r.Merges = []store.Merge{{From: from, Into: into}}
+		return r
+	}
+	for _, tc := range []struct {
+		name    string
+		batches [][]*store.Record
+	}{
+		{"one story many times", [][]*store.Record{{
+			article("a", "AP", 1, day(5), "Lavrov"), article("b", "AP", 1, day(2), "lavrov", "Haass"),
+			article("c", "CNN", 1, day(9)), undated(article("d", "BBC", 1, nil, "Haass")),
+		}}},
+		{"undated only", [][]*store.Record{{undated(article("a", "AP", 1, nil)), undated(article("b", "AP", 1, nil))}}},
+		{"merge inside a batch", [][]*store.Record{
+			{article("a", "AP", 1, day(1), "Lavrov")},
+			{
+				article("b", "CNN", 2, day(3), "Lavrov"), article("c", "AP", 1, day(4), "Kupchan"),
+				merging(article("d", "BBC", 1, day(5)), 2, 1), article("e", "AP", 2, day(6), "Graham"),
+				article("f", "Fox", 3, day(7)),
+			},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTest(t)
+			for _, b := range tc.batches {
+				mustSave(t, s, b...)
+			}
+			got := storyCounts(t, s)
+			err := s.inWrite(ctx, func(tx *sql.Tx) error {
+				rows, err := tx.QueryContext(ctx, `SELECT id FROM stories WHERE merged_into IS NULL`)
+				if err != nil {
+					return err
+				}
+				var ids []int64
+				for rows.Next() {
+					var id int64
+					if err := rows.Scan(&id); err != nil {
+						return err
+					}
+					ids = append(ids, id)
+				}
+				rows.Close()
+				for _, id := range ids {
+					if err := refreshStory(ctx, tx, id, s.now()); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := storyCounts(t, s); got != want {
+				t.Errorf("counts kept on save:\n%s\nrecounted:\n%s", got, want)
+			}
+		})
 	}
 }

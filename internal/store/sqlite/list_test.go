@@ -117,6 +117,11 @@ func TestArticles(t *testing.T) {
 	}{
 		{"all", store.ArticleQuery{}, []int64{1, 2, 3, 4, 5, 6, 7, 8}},
 		{"story", store.ArticleQuery{Story: 3}, []int64{5, 6}},
+		{"stories", store.ArticleQuery{Stories: []int64{3, 2}}, []int64{4, 5, 6, 8}},
+		{"one of stories", store.ArticleQuery{Stories: []int64{4}}, []int64{7}},
+		{"story and stories", store.ArticleQuery{Story: 4, Stories: []int64{3}}, []int64{5, 6, 7}},
+		{"stories and outlet", store.ArticleQuery{Stories: []int64{1, 3}, Outlet: "AP"}, []int64{1, 3, 5, 6}},
+		{"unknown stories", store.ArticleQuery{Stories: []int64{98, 99}}, []int64{}},
 		{"outlet", store.ArticleQuery{Outlet: "BBC"}, []int64{4, 8}},
 		{"since until", store.ArticleQuery{Since: *day(2), Until: *day(4)}, []int64{3, 5, 6}},
 		{"language", store.ArticleQuery{Language: "fr"}, []int64{4}},
@@ -147,6 +152,32 @@ func TestArticles(t *testing.T) {
 			t.Errorf("articles = %+v, %v", got, err)
 		}
 	})
+}
+
+func TestOutlets(t *testing.T) {
+	ctx := context.Background()
+	s := listed(t)
+	unknown := article("u", "", 5, day(6))
+	mustSave(t, s, unknown, article("i", "CNN", 0, nil))
+	want := []store.OutletCount{{Name: "AP", Articles: 4}, {Name: "BBC", Articles: 2}, {Name: "CNN", Articles: 2}, {Name: "", Articles: 1}, {Name: "Reuters", Articles: 1}}
+	got, err := s.Outlets(ctx)
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("Outlets = %v, %v; want %v", got, err, want)
+	}
+	// A refused batch counts nothing.
+	if _, err := s.SaveBatch(ctx, []*store.Record{article("j", "AP", 1, nil), article("a", "AP", 1, nil)}); err == nil {
+		t.Fatal("a batch with a duplicate was saved")
+	}
+	// Moves and merges change stories, never outlets.
+	if _, err := s.MoveArticle(ctx, 1, 0, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.MergeStories(ctx, 3, 1, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Outlets(ctx); err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("after a refused batch, a move and a merge: Outlets = %v, %v; want %v", got, err, want)
+	}
 }
 
 func TestClusterRowsPages(t *testing.T) {

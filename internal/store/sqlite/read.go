@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -169,8 +170,20 @@ func (w *where) sql() string {
 // articleFilter turns an ArticleQuery into conditions on articles a.
 func articleFilter(q store.ArticleQuery) *where {
 	w := &where{}
+	stories := q.Stories
 	if q.Story != 0 {
-		w.add("a.story = ?", q.Story)
+		stories = append(slices.Clip(stories), q.Story)
+	}
+	switch len(stories) {
+	case 0:
+	case 1:
+		w.add("a.story = ?", stories[0])
+	default:
+		args := make([]any, len(stories))
+		for i, id := range stories {
+			args[i] = id
+		}
+		w.add("a.story IN ("+placeholders(len(stories))+")", args...)
 	}
 	if q.Outlet != "" {
 		w.add("a.outlet = ?", q.Outlet)
@@ -188,6 +201,11 @@ func articleFilter(q store.ArticleQuery) *where {
 		w.add("a.id > ?", q.AfterID)
 	}
 	return w
+}
+
+// placeholders returns n comma-separated parameters for an IN list.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
 
 // limit appends LIMIT and OFFSET when asked for; no limit means all rows.
@@ -251,6 +269,29 @@ func (s *Store) CountArticles(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("count articles: %w", err)
 	}
 	return n, nil
+}
+
+// Outlets lists the outlets with their article counts, most first, from
+// the counts saves keep.
+func (s *Store) Outlets(ctx context.Context) ([]store.OutletCount, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT name, articles FROM outlets WHERE articles > 0
+		ORDER BY articles DESC, name`)
+	if err != nil {
+		return nil, fmt.Errorf("outlets: %w", err)
+	}
+	defer rows.Close()
+	var out []store.OutletCount
+	for rows.Next() {
+		var o store.OutletCount
+		if err := rows.Scan(&o.Name, &o.Articles); err != nil {
+			return nil, fmt.Errorf("outlets: %w", err)
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("outlets: %w", err)
+	}
+	return out, nil
 }
 
 // CountStories returns how many stories have articles.
@@ -413,7 +454,7 @@ func (s *Store) fillOutlets(ctx context.Context, list []model.StorySummary) erro
 			part[i].Outlets = []string{}
 		}
 		rows, err := s.read.QueryContext(ctx, `SELECT story, value FROM story_facets WHERE kind = ? AND story IN (`+
-			strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")+`) ORDER BY story, value`, args...)
+			placeholders(len(part))+`) ORDER BY story, value`, args...)
 		if err != nil {
 			return fmt.Errorf("outlets: %w", err)
 		}

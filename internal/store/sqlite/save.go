@@ -1,11 +1,14 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +30,7 @@ type statements struct {
 	insertEntity        *sql.Stmt
 	addFacet            *sql.Stmt
 	addToStory          *sql.Stmt
+	addOutlet           *sql.Stmt
 	insertDecision      *sql.Stmt
 	indexText           *sql.Stmt
 }
@@ -59,13 +63,16 @@ func (st *statements) defs() []statementDef {
 		{&st.insertRaw, `INSERT INTO raws (article, content_type, bytes) VALUES (?, ?, ?)`},
 		{&st.insertEntity, `INSERT INTO article_entities (article, entity) VALUES (?, ?)
 			ON CONFLICT (article, entity) DO NOTHING`},
-		{&st.addFacet, `INSERT INTO story_facets (story, kind, value, articles) VALUES (?, ?, ?, 1)
-			ON CONFLICT (story, kind, value) DO UPDATE SET articles = story_facets.articles + 1`},
+		{&st.addFacet, `INSERT INTO story_facets (story, kind, value, articles) VALUES (?, ?, ?, ?)
+			ON CONFLICT (story, kind, value) DO UPDATE SET articles = story_facets.articles + excluded.articles`},
 		// A NULL published leaves the dates alone: "x > NULL" is never true.
-		{&st.addToStory, `UPDATE stories SET articles = articles + 1,
+		// The version goes up by one per article added.
+		{&st.addToStory, `UPDATE stories SET articles = articles + ?,
 			first_published = CASE WHEN first_published IS NULL OR first_published > ? THEN ? ELSE first_published END,
 			last_published = CASE WHEN last_published IS NULL OR last_published < ? THEN ? ELSE last_published END,
-			version = version + 1, updated = ? WHERE id = ?`},
+			version = version + ?, updated = ? WHERE id = ?`},
+		{&st.addOutlet, `INSERT INTO outlets (name, articles) VALUES (?, ?)
+			ON CONFLICT (name) DO UPDATE SET articles = outlets.articles + excluded.articles`},
 		{&st.insertDecision, `INSERT INTO decisions (article, story, kind, score, compared, entities, terms, reason, at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&st.indexText, `INSERT INTO articles_fts (rowid, title, text)
@@ -128,8 +135,13 @@ func (s *Store) Save(ctx context.Context, rec *store.Record) (int64, error) {
 	var id int64
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
 		st := s.stmts.bind(ctx, tx)
+		now := s.now()
+		counts := newTally()
 		var err error
-		if id, err = s.saveOne(ctx, st, rec, s.now()); err != nil {
+		if id, err = s.saveOne(ctx, st, rec, counts, now); err != nil {
+			return err
+		}
+		if err := counts.flush(ctx, st, now); err != nil {
 			return err
 		}
 		return indexText(ctx, st, []int64{id})
@@ -154,11 +166,12 @@ func (s *Store) SaveBatch(ctx context.Context, recs []*store.Record) ([]int64, e
 		sctx := context.WithoutCancel(ctx)
 		st := s.stmts.bind(sctx, tx)
 		now := s.now()
+		counts := newTally()
 		for i, rec := range recs {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			id, err := s.saveOne(sctx, st, rec, now)
+			id, err := s.saveOne(sctx, st, rec, counts, now)
 			if err != nil {
 				return fmt.Errorf("record %d (%s): %w", i, recordName(rec), err)
 			}
@@ -166,6 +179,9 @@ func (s *Store) SaveBatch(ctx context.Context, recs []*store.Record) ([]int64, e
 		}
 		if len(ids) == 0 {
 			return nil
+		}
+		if err := counts.flush(sctx, st, now); err != nil {
+			return err
 		}
 		return indexText(sctx, st, ids)
 	})
@@ -210,8 +226,9 @@ func recordName(rec *store.Record) string {
 	return fmt.Sprintf("%q", rec.Article.Title)
 }
 
-// saveOne writes one record inside a write transaction.
-func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record, now time.Time) (int64, error) {
+// saveOne writes one record inside a write transaction; what it adds to the
+// counts kept on write goes to counts, written by its flush.
+func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record, counts *tally, now time.Time) (int64, error) {
 	if rec == nil || rec.Article == nil {
 		return 0, errors.New("record has no article")
 	}
@@ -270,11 +287,7 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 			return 0, fmt.Errorf("insert entity %q: %w", e, err)
 		}
 	}
-	if story != 0 {
-		if err := addToStory(ctx, st, story, a, rec.Entities, now); err != nil {
-			return 0, err
-		}
-	}
+	counts.add(story, a, rec.Entities)
 	if rec.Decision.Kind != "" {
 		d := rec.Decision
 		d.Article = id
@@ -282,6 +295,13 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 			d.Story = story
 		}
 		if err := insertDecision(ctx, st.insertDecision, d, now); err != nil {
+			return 0, err
+		}
+	}
+	if len(rec.Merges) > 0 {
+		// A merge recounts the stories it touches from their articles,
+		// so what is tallied must be in the stories rows before it.
+		if err := counts.flush(ctx, st, now); err != nil {
 			return 0, err
 		}
 	}
@@ -331,17 +351,83 @@ func ensureStory(ctx context.Context, st *txStatements, id int64, title string, 
 	return id, nil
 }
 
-// addToStory counts a new article into its story's row and facets.
-func addToStory(ctx context.Context, st *txStatements, story int64, a *model.Article, entities []string, now time.Time) error {
-	p := timeArg(a.Published)
-	if _, err := st.addToStory.ExecContext(ctx, p, p, p, p, now.UnixNano(), story); err != nil {
-		return fmt.Errorf("update story %d: %w", story, err)
+// tally gathers what a transaction's articles add to the counts kept on
+// write (stories, their facets, outlets): written at the end, one update
+// per story, facet value and outlet instead of one each per article (a
+// batch's articles share stories, outlets, languages and entities).
+type tally struct {
+	stories map[int64]*storyAdd
+	facets  map[storyFacet]int64
+	outlets map[string]int64
+}
+
+type storyAdd struct {
+	articles    int64
+	first, last *time.Time
+}
+
+type storyFacet struct {
+	story int64
+	facet
+}
+
+func newTally() *tally {
+	return &tally{stories: map[int64]*storyAdd{}, facets: map[storyFacet]int64{}, outlets: map[string]int64{}}
+}
+
+// add counts article a into its outlet and, with the entities it mentions,
+// into story (0: none).
+func (t *tally) add(story int64, a *model.Article, entities []string) {
+	t.outlets[a.Outlet]++
+	if story == 0 {
+		return
 	}
-	for _, f := range articleFacets(a.Outlet, a.Language, entities) {
-		if _, err := st.addFacet.ExecContext(ctx, story, f.kind, f.value); err != nil {
-			return fmt.Errorf("update story %d %s facet: %w", story, f.kind, err)
+	sa := t.stories[story]
+	if sa == nil {
+		sa = &storyAdd{}
+		t.stories[story] = sa
+	}
+	sa.articles++
+	if p := a.Published; p != nil {
+		if sa.first == nil || p.Before(*sa.first) {
+			sa.first = p
+		}
+		if sa.last == nil || p.After(*sa.last) {
+			sa.last = p
 		}
 	}
+	for _, f := range articleFacets(a.Outlet, a.Language, entities) {
+		t.facets[storyFacet{story, f}]++
+	}
+}
+
+// flush writes the tallied counts, in key order (B-tree inserts in order
+// touch fewer pages), and empties the tally.
+func (t *tally) flush(ctx context.Context, st *txStatements, now time.Time) error {
+	for _, story := range slices.Sorted(maps.Keys(t.stories)) {
+		sa := t.stories[story]
+		first, last := timeArg(sa.first), timeArg(sa.last)
+		if _, err := st.addToStory.ExecContext(ctx, sa.articles, first, first, last, last, sa.articles,
+			now.UnixNano(), story); err != nil {
+			return fmt.Errorf("update story %d: %w", story, err)
+		}
+	}
+	keys := slices.SortedFunc(maps.Keys(t.facets), func(a, b storyFacet) int {
+		return cmp.Or(cmp.Compare(a.story, b.story), cmp.Compare(a.kind, b.kind), cmp.Compare(a.value, b.value))
+	})
+	for _, k := range keys {
+		if _, err := st.addFacet.ExecContext(ctx, k.story, k.kind, k.value, t.facets[k]); err != nil {
+			return fmt.Errorf("update story %d %s facet: %w", k.story, k.kind, err)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(t.outlets)) {
+		if _, err := st.addOutlet.ExecContext(ctx, name, t.outlets[name]); err != nil {
+			return fmt.Errorf("count outlet %q: %w", name, err)
+		}
+	}
+	clear(t.stories)
+	clear(t.facets)
+	clear(t.outlets)
 	return nil
 }
 

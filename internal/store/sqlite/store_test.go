@@ -329,26 +329,9 @@ func TestPragmas(t *testing.T) {
 // the articles table and checks they survive the move to their own table.
 func TestMigrateFeaturesTable(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "v2.db")
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stmts := []string{`CREATE TABLE schema_version (version INTEGER NOT NULL)`, `INSERT INTO schema_version VALUES (2)`}
-	for _, m := range migrations[:2] {
-		stmts = append(stmts, m.stmts...)
-	}
-	stmts = append(stmts,
+	s := openTest(t, oldStore(t, 2,
 		`INSERT INTO stories (id, title, created, updated) VALUES (1, 's', 0, 0)`,
-		`INSERT INTO articles (id, story, ingested, title, features) VALUES (1, 1, 0, 'with', x'00ff'), (2, 1, 0, 'without', NULL)`)
-	for _, q := range stmts {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	db.Close()
-
-	s := openTest(t, path)
+		`INSERT INTO articles (id, story, ingested, title, features) VALUES (1, 1, 0, 'with', x'00ff'), (2, 1, 0, 'without', NULL)`))
 	if got := schemaVersion(t, s); got != SchemaVersion() {
 		t.Fatalf("version %d, want %d", got, SchemaVersion())
 	}
@@ -358,5 +341,45 @@ func TestMigrateFeaturesTable(t *testing.T) {
 	}
 	if len(rows) != 2 || string(rows[0].Features) != "\x00\xff" || rows[1].Features != nil || rows[1].Story != 1 {
 		t.Errorf("cluster rows after migration = %+v", rows)
+	}
+}
+
+// oldStore writes a file at schema version with rows inserted by stmts, as
+// an older Parallax left it, and returns its path.
+func oldStore(t *testing.T, version int, stmts ...string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), fmt.Sprintf("v%d.db", version))
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	all := []string{`CREATE TABLE schema_version (version INTEGER NOT NULL)`,
+		fmt.Sprintf(`INSERT INTO schema_version VALUES (%d)`, version)}
+	for _, m := range migrations[:version] {
+		all = append(all, m.stmts...)
+	}
+	for _, q := range append(all, stmts...) {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	return path
+}
+
+// TestMigrateOutlets upgrades a version-4 file and checks the outlet
+// counts are taken from the articles it holds.
+func TestMigrateOutlets(t *testing.T) {
+	s := openTest(t, oldStore(t, 4,
+		`INSERT INTO articles (id, outlet, ingested) VALUES (1, 'AP', 0), (2, 'BBC', 0), (3, 'AP', 0), (4, '', 0)`,
+		`UPDATE counters SET value = 4 WHERE name = 'article'`))
+	want := []store.OutletCount{{Name: "AP", Articles: 2}, {Name: "", Articles: 1}, {Name: "BBC", Articles: 1}}
+	if got, err := s.Outlets(context.Background()); err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("Outlets = %v, %v; want %v", got, err, want)
+	}
+	mustSave(t, s, article("new", "BBC", 0, nil))
+	want = []store.OutletCount{{Name: "AP", Articles: 2}, {Name: "BBC", Articles: 2}, {Name: "", Articles: 1}}
+	if got, err := s.Outlets(context.Background()); err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("after a save: Outlets = %v, %v; want %v", got, err, want)
 	}
 }
