@@ -52,8 +52,7 @@ type Server struct {
 	metrics *metrics
 	// key signs session cookies and CSRF tokens; fresh at each start, so a
 	// restart signs everyone out.
-	key     []byte
-	outlets outletCache
+	key []byte
 }
 
 // New builds the server, parsing templates and hashing assets once.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/store"
@@ -85,16 +84,37 @@ type storyCard struct {
 
 const cardTimelineRows = 4
 
+// storyCards reads the articles of every listed story in one query, so a
+// page costs the same few queries however many cards it has.
 func (s *Server) storyCards(ctx context.Context, stories []model.StorySummary) ([]storyCard, error) {
 	cards := make([]storyCard, 0, len(stories))
-	for _, sum := range stories {
-		// Only an untitled story needs its articles' text, for a stand-in title.
-		arts, err := s.st.Articles(ctx, store.ArticleQuery{Story: sum.ID, WithText: sum.Title == ""})
-		if err != nil {
-			return nil, fmt.Errorf("articles of story %d: %w", sum.ID, err)
+	if len(stories) == 0 {
+		return cards, nil
+	}
+	ids := make([]int64, len(stories))
+	for i, sum := range stories {
+		ids[i] = sum.ID
+	}
+	all, err := s.st.Articles(ctx, store.ArticleQuery{Stories: ids})
+	if err != nil {
+		return nil, fmt.Errorf("articles of %d stories: %w", len(ids), err)
+	}
+	byStory := make(map[int64][]model.Article, len(stories))
+	for _, a := range all {
+		if a.Story != nil {
+			byStory[*a.Story] = append(byStory[*a.Story], a)
 		}
+	}
+	for _, sum := range stories {
+		arts := byStory[sum.ID]
 		if sum.Title == "" {
-			sum.Title = standInTitle(arts)
+			// Only an untitled story needs its articles' text, for a
+			// stand-in title; such stories are rare.
+			withText, err := s.st.Articles(ctx, store.ArticleQuery{Story: sum.ID, WithText: true})
+			if err != nil {
+				return nil, fmt.Errorf("articles of story %d: %w", sum.ID, err)
+			}
+			sum.Title = standInTitle(withText)
 		}
 		cards = append(cards, storyCard{StorySummary: sum, Timeline: newTimeline(arts, 360, 120, cardTimelineRows)})
 	}
@@ -344,56 +364,14 @@ func snippetSegments(snippet string) []segment {
 
 // outletCount is one line of the outlets page.
 type outletCount struct {
-	Name     string
-	Articles int
-	Feeds    []model.Feed
-}
-
-// outletCache keeps the outlet counts, recounted only when the number of
-// stored articles changes: the store has no per-outlet count, and a full
-// scan on every visit would grow with the store.
-type outletCache struct {
-	mu     sync.Mutex
-	total  int64
-	counts map[string]int
-}
-
-const outletScanPage = 5000
-
-func (s *Server) outletCounts(ctx context.Context) (map[string]int, error) {
-	total, err := s.st.CountArticles(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("count articles: %w", err)
-	}
-	c := &s.outlets
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.counts != nil && c.total == total {
-		return c.counts, nil
-	}
-	counts := map[string]int{}
-	var after int64
-	for {
-		page, err := s.st.Articles(ctx, store.ArticleQuery{AfterID: after, Limit: outletScanPage})
-		if err != nil {
-			return nil, fmt.Errorf("list articles after %d: %w", after, err)
-		}
-		for _, a := range page {
-			counts[a.Outlet]++
-			after = max(after, a.ID)
-		}
-		if len(page) < outletScanPage {
-			break
-		}
-	}
-	c.total, c.counts = total, counts
-	return counts, nil
+	store.OutletCount
+	Feeds []model.Feed
 }
 
 func (s *Server) outletList(ctx context.Context) ([]outletCount, []model.Feed, error) {
-	counts, err := s.outletCounts(ctx)
+	counts, err := s.st.Outlets(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("list outlets: %w", err)
 	}
 	feeds, err := s.st.Feeds(ctx)
 	if err != nil {
@@ -403,12 +381,10 @@ func (s *Server) outletList(ctx context.Context) ([]outletCount, []model.Feed, e
 	for _, f := range feeds {
 		byOutlet[f.Outlet] = append(byOutlet[f.Outlet], f)
 	}
+	// The store lists them most articles first.
 	list := make([]outletCount, 0, len(counts))
-	for name, n := range counts {
-		list = append(list, outletCount{Name: name, Articles: n, Feeds: byOutlet[name]})
+	for _, c := range counts {
+		list = append(list, outletCount{OutletCount: c, Feeds: byOutlet[c.Name]})
 	}
-	slices.SortFunc(list, func(a, b outletCount) int {
-		return cmp.Or(cmp.Compare(b.Articles, a.Articles), strings.Compare(a.Name, b.Name))
-	})
 	return list, feeds, nil
 }

@@ -1,10 +1,13 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -211,5 +214,46 @@ func TestNoLineageWithoutSources(t *testing.T) {
 	st := &model.Story{Articles: []model.Article{{ID: 1, Outlet: "A"}, {ID: 2, Outlet: "B"}}}
 	if l := newLineage(st); l != nil {
 		t.Errorf("lineage %+v for a story with no citations or copies, want none", l)
+	}
+}
+
+// countingStore counts the article listings asked of the store.
+type countingStore struct {
+	store.Store
+	articleQueries int
+}
+
+func (c *countingStore) Articles(ctx context.Context, q store.ArticleQuery) ([]model.Article, error) {
+	c.articleQueries++
+	return c.Store.Articles(ctx, q)
+}
+
+// TestStoryCardsOneQuery checks a listing reads its cards' articles in one
+// query, and that each card still gets its own story's coverage.
+func TestStoryCardsOneQuery(t *testing.T) {
+	f := newFixture(t, "")
+	ctx := t.Context()
+	stories, err := f.st.Stories(ctx, store.StoryQuery{})
+	if err != nil || len(stories) != 2 {
+		t.Fatalf("Stories = %v, %v", stories, err)
+	}
+	counting := &countingStore{Store: f.st}
+	srv := New(Config{}, counting, nil, slog.New(slog.DiscardHandler))
+	cards, err := srv.storyCards(ctx, stories)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counting.articleQueries != 1 {
+		t.Errorf("%d article queries for %d cards, want 1", counting.articleQueries, len(cards))
+	}
+	want := map[int64][]string{f.story: {"Alpha News", "Beta Post", "Gamma Wire"}, f.other: {"Delta Daily"}}
+	for _, c := range cards {
+		var got []string
+		for _, r := range c.Timeline.Rows {
+			got = append(got, r.Outlet)
+		}
+		if !reflect.DeepEqual(got, want[c.ID]) {
+			t.Errorf("story %d timeline outlets = %v, want %v", c.ID, got, want[c.ID])
+		}
 	}
 }
