@@ -364,6 +364,16 @@ func pickClause(clauses [][]word) []word {
 			return clauses[k]
 		}
 	}
+	// Else a role phrase right before the verb is its subject: "Before
+	// meeting John Doe, the president said".
+	for k := len(clauses) - 1; k >= 0; k-- {
+		if len(clauses[k]) > 0 {
+			if isRolePhrase(clauses[k]) {
+				return clauses[k]
+			}
+			break
+		}
+	}
 	for k := len(clauses) - 1; k >= 0 && k >= len(clauses)-4; k-- {
 		c := clauses[k]
 		if len(c) > 0 && (lastName(c) != nil || len(c) == 1 && (pronouns[lower(c[0])] || nobody[lower(c[0])])) {
@@ -392,19 +402,12 @@ func onlyName(c []word) bool {
 		return false
 	}
 	for _, w := range c[i:] {
-		if !isCap(w) && !nameJoiners[w.s] {
+		// Initials ("R. Clarke Cooper") are capitals too.
+		if !isCap(w) && !nameJoiners[w.s] || orgWords[trimPossessive(w.s)] {
 			return false
 		}
 	}
-	return isPersonName(strings.Join(wordTexts(c[i:]), " "))
-}
-
-func wordTexts(ws []word) []string {
-	out := make([]string, len(ws))
-	for i, w := range ws {
-		out[i] = w.s
-	}
-	return out
+	return true
 }
 
 // fromBefore reads "SPEAKER VERB ...“" in the quote's sentence.
@@ -471,6 +474,10 @@ func (x *extractor) subjectOf(ws []word, cue string, at int) subject {
 	}
 	if len(ws) == 1 && nobody[last] {
 		return subject{cue: cue, ok: true}
+	}
+	if isRolePhrase(ws) {
+		// The role may have been given earlier in this paragraph.
+		x.peopleIn(max(x.seenUpTo, at-window), at)
 	}
 	if who, ok := x.roleSubject(ws); ok {
 		return subject{speaker: who, cue: cue, ok: true}
@@ -739,6 +746,9 @@ func (x *extractor) peopleIn(start, end int) []mention {
 				if full := x.known(trimPossessive(name[0].s)); full != "" {
 					out = append(out, mention{full, early})
 				}
+				// "President Obama": the surname as written, for a known
+				// full name may be a relative's ("Sasha Obama").
+				x.noteRoles(trimPossessive(name[0].s), sent, from, j)
 			}
 		}
 	}
@@ -907,14 +917,21 @@ func (x *extractor) noteRoles(name string, sent []word, from, to int) {
 	}
 }
 
+// isRolePhrase reports whether ws is a definite role phrase: "the
+// governor", "the Texas governor".
+func isRolePhrase(ws []word) bool {
+	last := ws[len(ws)-1]
+	return len(ws) >= 2 && lower(ws[0]) == "the" && !isCap(last) && roleOf(last) != ""
+}
+
 // roleSubject resolves a definite role phrase ("the Texas governor", "the
 // former senator") to the person last given that role; with no such person
 // it names the role as written, never a modifier of it ("Texas").
 func (x *extractor) roleSubject(ws []word) (string, bool) {
-	last := ws[len(ws)-1]
-	if len(ws) < 2 || lower(ws[0]) != "the" || isCap(last) || roleOf(last) == "" {
+	if !isRolePhrase(ws) {
 		return "", false
 	}
+	last := ws[len(ws)-1]
 	if who := x.byRole[roleOf(last)]; who != "" {
 		return who, true
 	}

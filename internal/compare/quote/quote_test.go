@@ -92,6 +92,11 @@ func TestExtract(t *testing.T) {
 			want: []want{{"The bill will pass this week", "Tom Baker", "told reporters", true}},
 		},
 		{
+			name: "a role phrase before the verb is the subject, not a name before it",
+			body: "President Ann Lee pardoned two turkeys on Wednesday.\n\nBefore approaching Mac and Cheese, the two birds, the president remarked that it was “puzzling that I do this every year.”",
+			want: []want{{"puzzling that I do this every year.", "Ann Lee", "remarked", true}},
+		},
+		{
 			name: "role nobody holds stays a role, never a modifier of it",
 			body: "“We will rebuild every home,” the Texas governor said.",
 			want: []want{{"We will rebuild every home", "Texas governor", "said", true}},
