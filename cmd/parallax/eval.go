@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 
 	"github.com/parallax-news/parallax/internal/eval"
@@ -54,28 +53,11 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 	if err != nil {
 		return err
 	}
-	gold := make(map[string]string, len(labeled))
-	for _, l := range labeled {
-		gold[l.ID] = l.Story
+	order := eval.PublicationOrder(labeled)
+	items := make([]source.Item, len(order))
+	for i, idx := range order {
+		items[i] = labeled[idx].Item(file)
 	}
-
-	var items []source.Item
-	for it, err := range source.Read(ctx, file, source.Options{}) {
-		if err != nil {
-			return fmt.Errorf("read %s: %w", file, err)
-		}
-		items = append(items, it)
-	}
-	// Publication order; articles without a date keep their file order.
-	slices.SortStableFunc(items, func(a, b source.Item) int {
-		pa, pb := a.Hint.Published, b.Hint.Published
-		switch {
-		case pa == nil || pb == nil:
-			return 0
-		default:
-			return pa.Compare(*pb)
-		}
-	})
 
 	dir, err := os.MkdirTemp("", "parallax-eval-")
 	if err != nil {
@@ -92,33 +74,38 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 		return err
 	}
 	report := clusterReport{File: file, Articles: len(items)}
-	var goldLabels, predicted []string
-	i := 0
+	articleOf := make([]int64, 0, len(items)) // by position in items; 0 when it failed
 	p.IngestItems(ctx, items, func(r pipeline.Result) {
-		it := items[i]
-		i++
-		label, ok := gold[it.Hint.ExternalID]
-		if !ok {
-			return
-		}
-		pred := "story-" + strconv.FormatInt(r.Story, 10)
 		if r.Err != nil {
 			report.Failed++
-			pred = "failed-" + it.Input // an article that failed is a story of its own
 		}
-		goldLabels = append(goldLabels, label)
-		predicted = append(predicted, pred)
+		articleOf = append(articleOf, r.Article)
 	})
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// Stories are read back once everything is in: stories merged by later
+	// articles count as one.
 	arts, err := st.Articles(ctx, storeAll)
 	if err != nil {
 		return err
 	}
+	storyOf := make(map[int64]int64, len(arts))
 	for _, a := range arts {
+		if a.Story != nil {
+			storyOf[a.ID] = *a.Story
+		}
 		if a.CopyOf != nil {
 			report.Copies++
+		}
+	}
+	goldLabels := make([]string, len(items))
+	predicted := make([]string, len(items))
+	for i, idx := range order {
+		goldLabels[i] = labeled[idx].Story
+		predicted[i] = "story-" + strconv.FormatInt(storyOf[articleOf[i]], 10)
+		if articleOf[i] == 0 {
+			predicted[i] = "failed-" + items[i].Input // an article that failed is a story of its own
 		}
 	}
 	report.ClusterScores = eval.Score(goldLabels, predicted)
