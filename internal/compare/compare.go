@@ -9,9 +9,11 @@
 //     citations; none of these look at other articles;
 //  2. story entities, merged across articles by text.EntityKey, because
 //     quote speakers are then named by their story-wide canonical name;
-//  3. facts: sentences aligned across outlets; copies are left out of the
-//     alignment (they would match their original everywhere) and join the
-//     facts of their original afterwards;
+//  3. facts: sentences aligned across outlets (align.go: rare-feature
+//     candidates, sentence and clause similarity, one long sentence to
+//     the shorter ones it covers); copies are left out of the alignment
+//     (they would match their original everywhere) and join the facts of
+//     their original afterwards;
 //  4. discrepancies, which read the aligned facts;
 //  5. lineage, from the citations of every outlet.
 package compare

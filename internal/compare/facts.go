@@ -16,8 +16,9 @@ import (
 // sentence is one sentence of an article as the alignment sees it.
 type sentence struct {
 	text string
-	// terms are the content words: stems of non-stop words and normalised
-	// numbers, distinct.
+	// terms are the content words: stems of non-stop words (irregular forms
+	// and news paraphrases folded to one stem) and normalised numbers,
+	// distinct.
 	terms []string
 	// cased says, per term, how the sentence writes it (capMid, lowCase):
 	// the story's names are the terms its sentences mostly capitalise.
