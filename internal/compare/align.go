@@ -194,19 +194,19 @@ const (
 	// says in two): most of the short one's weight, in several features.
 	coverMin       = 0.7
 	minCoverShared = 3
+	// minClauseIDs is the size from which a clause is compared on its own:
+	// "which opposes same-sex marriage" is a story's theme, not a fact.
+	minClauseIDs = 5
 	// minRareDF and rarePerArticle bound the document frequency of the
 	// features indexed for candidates: a pair sharing only features found
 	// in several sentences of every article shares no fact worth aligning.
-	// minClauseIDs is the size from which a clause is compared on its own:
-	// "which opposes same-sex marriage" is a story's theme, not a fact.
-	minClauseIDs   = 5
 	minRareDF      = 24
 	rarePerArticle = 3
 )
 
 // candidates returns the pairs of sentences of different outlets similar
-// enough to state one fact. ref gives each global sentence id its article;
-// sents holds the sentences by global id.
+// enough to state one fact. sents holds the sentences by global id, art
+// the article of each.
 func candidates(ctx context.Context, as []*article, sents []*sentence, art []int, w []float64, df []int, threshold float64) ([]cand, error) {
 	rare := max(minRareDF, rarePerArticle*len(as))
 	postings := make([][]int32, len(w))
