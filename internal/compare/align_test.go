@@ -223,3 +223,20 @@ func TestCandidatesMatchExhaustive(t *testing.T) {
 		t.Errorf("the index loses %d of %d links", missed, len(want))
 	}
 }
+
+// BenchmarkAlign50 aligns the facts of a 50-article story, analysis done
+// beforehand: the part of BenchmarkCompare50 that grows with the square of
+// the story's sentences when every pair is compared.
+func BenchmarkAlign50(b *testing.B) {
+	ctx := context.Background()
+	as, err := prepare(ctx, story50(b), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	outlets := outletsOf(as)
+	loopCPU(b, func() {
+		if _, err := alignFacts(ctx, as, outlets, DefaultThreshold); err != nil {
+			b.Fatal(err)
+		}
+	})
+}

@@ -324,11 +324,18 @@ func story50(b testing.TB) []model.Article {
 func BenchmarkCompare50(b *testing.B) {
 	arts := story50(b)
 	ctx := context.Background()
-	cpu0, ok := processCPU()
-	for b.Loop() {
+	loopCPU(b, func() {
 		if _, err := Compare(ctx, arts, nil, Options{}); err != nil {
 			b.Fatal(err)
 		}
+	})
+}
+
+// loopCPU runs f in b's loop and reports the process's CPU time per call.
+func loopCPU(b *testing.B, f func()) {
+	cpu0, ok := processCPU()
+	for b.Loop() {
+		f()
 	}
 	if cpu1, ok1 := processCPU(); ok && ok1 {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
