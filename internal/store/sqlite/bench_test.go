@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -142,6 +143,26 @@ func reportCPU(b *testing.B, start time.Duration) {
 	b.ReportMetric(float64((cpuTime(b)-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
 
+// latencies records the wall time of each call, to report its median and
+// 95th percentile: a page must be fast nearly every time, not on average.
+type latencies []time.Duration
+
+func (l *latencies) time(fn func()) {
+	start := time.Now()
+	fn()
+	*l = append(*l, time.Since(start))
+}
+
+func (l latencies) report(b *testing.B) {
+	if len(l) == 0 {
+		return
+	}
+	slices.Sort(l)
+	at := func(q float64) float64 { return float64(l[int(q*float64(len(l)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(at(0.5), "p50-ms")
+	b.ReportMetric(at(0.95), "p95-ms")
+}
+
 // continuing returns a generator that makes records after the template's.
 func continuing(b *testing.B) *generator {
 	g := newGenerator(b, 2)
@@ -228,14 +249,18 @@ func BenchmarkStories(b *testing.B) {
 		{"since", store.StoryQuery{Since: time.Date(2023, 3, 1, 0, 0, 0, 0, time.UTC), Limit: 50}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
+			var lat latencies
 			start := cpuTime(b)
 			for b.Loop() {
-				list, err := s.Stories(ctx, tc.q)
-				if err != nil || len(list) == 0 {
-					b.Fatalf("Stories = %d, %v", len(list), err)
-				}
+				lat.time(func() {
+					list, err := s.Stories(ctx, tc.q)
+					if err != nil || len(list) == 0 {
+						b.Fatalf("Stories = %d, %v", len(list), err)
+					}
+				})
 			}
 			reportCPU(b, start)
+			lat.report(b)
 		})
 	}
 }
@@ -247,34 +272,44 @@ func BenchmarkStory(b *testing.B) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(3, 4))
 	stories := benchStored(b) / 5
+	var lat latencies
 	start := cpuTime(b)
 	for b.Loop() {
 		id := int64(rng.IntN(stories) + 1)
-		if _, err := s.Story(ctx, id); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := s.Articles(ctx, store.ArticleQuery{Story: id}); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := s.Decisions(ctx, id); err != nil {
-			b.Fatal(err)
-		}
+		lat.time(func() {
+			if _, err := s.Story(ctx, id); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.Articles(ctx, store.ArticleQuery{Story: id}); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.Decisions(ctx, id); err != nil {
+				b.Fatal(err)
+			}
+		})
 	}
 	reportCPU(b, start)
+	lat.report(b)
 }
 
 func BenchmarkSearch(b *testing.B) {
 	s := openTest(b, templatePath(b))
 	ctx := context.Background()
-	for _, q := range []string{"Lavrov", "Zelenskyy Prague", "Koffler"} {
+	// Every article says "Item N", so a number is a word of one article.
+	rare := strconv.Itoa(benchStored(b) / 3)
+	for _, q := range []string{"Lavrov", "Zelenskyy Prague", "Koffler", rare, "Lavrov " + rare, "nowhere"} {
 		b.Run(q, func(b *testing.B) {
+			var lat latencies
 			start := cpuTime(b)
 			for b.Loop() {
-				if _, err := s.Search(ctx, q, store.ArticleQuery{Limit: 20}); err != nil {
-					b.Fatal(err)
-				}
+				lat.time(func() {
+					if _, err := s.Search(ctx, q, store.ArticleQuery{Limit: 20}); err != nil {
+						b.Fatal(err)
+					}
+				})
 			}
 			reportCPU(b, start)
+			lat.report(b)
 		})
 	}
 }

@@ -60,10 +60,8 @@ func (s *Store) Search(ctx context.Context, query string, q store.ArticleQuery) 
 			break
 		}
 	}
-	for i := range hits {
-		if err := s.fillHit(ctx, match, &hits[i]); err != nil {
-			return nil, fmt.Errorf("search %q: %w", query, err)
-		}
+	if err := s.fillHits(ctx, match, hits); err != nil {
+		return nil, fmt.Errorf("search %q: %w", query, err)
 	}
 	return hits, nil
 }
@@ -112,19 +110,65 @@ func (s *Store) rank(ctx context.Context, match string, q store.ArticleQuery, bo
 	return hits, rows.Err()
 }
 
-// fillHit reads a hit's article and makes its snippet, for the few hits of
-// a page only.
-func (s *Store) fillHit(ctx context.Context, match string, h *store.SearchHit) error {
-	a, err := scanArticle(s.read.QueryRowContext(ctx, `SELECT `+articleColumns+` FROM articles a WHERE a.id = ?`,
-		h.Article.ID), false)
-	if err != nil {
-		return fmt.Errorf("article %d: %w", h.Article.ID, err)
+// fillHits reads the hits' articles and makes their snippets, for the few
+// hits of a page only, with one query for each: a snippet query per hit
+// would each seek through every segment of the index again.
+func (s *Store) fillHits(ctx context.Context, match string, hits []store.SearchHit) error {
+	if len(hits) == 0 {
+		return nil
 	}
-	h.Article = a
-	err = s.read.QueryRowContext(ctx, `SELECT snippet(articles_fts, -1, ?, ?, '…', 16) FROM articles_fts
-		WHERE articles_fts MATCH ? AND rowid = ?`, store.HighlightStart, store.HighlightEnd, match, a.ID).Scan(&h.Snippet)
+	index := make(map[int64]*store.SearchHit, len(hits))
+	ids := make([]any, len(hits))
+	least := hits[0].Article.ID
+	for i := range hits {
+		h := &hits[i]
+		index[h.Article.ID] = h
+		ids[i] = h.Article.ID
+		least = min(least, h.Article.ID)
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+articleColumns+` FROM articles a WHERE a.id IN (`+
+		placeholders(len(ids))+`)`, ids...)
 	if err != nil {
-		return fmt.Errorf("snippet of article %d: %w", a.ID, err)
+		return fmt.Errorf("hit articles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanArticle(rows, false)
+		if err != nil {
+			return fmt.Errorf("hit articles: %w", err)
+		}
+		index[a.ID].Article = a
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("hit articles: %w", err)
+	}
+	// The rowid bound lets FTS5 start at the oldest hit rather than walk
+	// every match; the IN list then only filters.
+	args := append([]any{store.HighlightStart, store.HighlightEnd, match, least}, ids...)
+	snips, err := s.read.QueryContext(ctx, `SELECT rowid, snippet(articles_fts, -1, ?, ?, '…', 16) FROM articles_fts
+		WHERE articles_fts MATCH ? AND rowid >= ? AND rowid IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("snippets: %w", err)
+	}
+	defer snips.Close()
+	for snips.Next() {
+		var (
+			id      int64
+			snippet string
+		)
+		if err := snips.Scan(&id, &snippet); err != nil {
+			return fmt.Errorf("snippets: %w", err)
+		}
+		index[id].Snippet = snippet
+	}
+	if err := snips.Err(); err != nil {
+		return fmt.Errorf("snippets: %w", err)
+	}
+	for _, h := range hits {
+		if h.Article.Ingested.IsZero() {
+			// Saves index an article in the transaction that stores it.
+			return fmt.Errorf("hit %d: article %w", h.Article.ID, store.ErrNotFound)
+		}
 	}
 	return nil
 }
