@@ -19,6 +19,7 @@ type query struct {
 	rawTerms, rawEnt vec
 	terms, ents      vec // IDF-weighted
 	tn, en           float64
+	cast             cast
 }
 
 // candidate is a story scored against an article.
@@ -34,6 +35,9 @@ func (c *Clusterer) prepare(f *Features) *query {
 	q.rawTerms, q.rawEnt = c.raw(f)
 	q.terms, q.tn = c.weighted(q.rawTerms)
 	q.ents, q.en = c.weighted(q.rawEnt)
+	if len(f.Entities) > 0 {
+		q.cast = castOf(f)
+	}
 	return q
 }
 
@@ -141,7 +145,7 @@ func (c *Clusterer) score(q *query, s *story, explain bool) candidate {
 	if q.en > 0 && en > 0 {
 		cosE = dot(q.ents, s.ents, c.idf, visitE) / (q.en * en)
 	}
-	cd.score = c.combine(cosT, cosE, q.en > 0 && en > 0, s.gap(q.f.When()))
+	cd.score = c.combine(cosT, cosE, q.en > 0 && en > 0, s.gap(q.f.When()), conflict(q.cast, s.cast))
 	for _, list := range [2]*[]contrib{&ts, &es} {
 		slices.SortFunc(*list, func(a, b contrib) int { return cmp.Compare(b.c, a.c) })
 	}
@@ -155,8 +159,8 @@ func (c *Clusterer) score(q *query, s *story, explain bool) candidate {
 }
 
 // combine mixes term and entity similarity and applies the time signal
-// (gap in seconds, -1 unknown).
-func (c *Clusterer) combine(cosT, cosE float64, withEntities bool, gap int64) float64 {
+// (gap in seconds, -1 unknown) and the conflict of participants.
+func (c *Clusterer) combine(cosT, cosE float64, withEntities bool, gap int64, conflicted bool) float64 {
 	s := cosT
 	if withEntities {
 		s = (cosT + c.cfg.EntityWeight*cosE) / (1 + c.cfg.EntityWeight)
@@ -164,6 +168,9 @@ func (c *Clusterer) combine(cosT, cosE float64, withEntities bool, gap int64) fl
 	if gap > 0 && c.cfg.TimeScale > 0 {
 		d := float64(gap) / c.cfg.TimeScale.Seconds()
 		s *= 1 - c.cfg.TimeWeight*(1-math.Exp(-d))
+	}
+	if conflicted {
+		s *= 1 - c.cfg.ConflictPenalty
 	}
 	return s
 }
@@ -190,7 +197,7 @@ func (c *Clusterer) storySim(a *story, q *query, b *story) float64 {
 	}
 	grown := story{first: a.first, last: a.last}
 	grown.widen(q.f.When())
-	return c.combine(cosT, cosE, both, rangeGap(&grown, b))
+	return c.combine(cosT, cosE, both, rangeGap(&grown, b), conflict(a.cast.plus(q.cast, 1), b.cast))
 }
 
 // Assign decides where an article goes without changing anything: a copy
@@ -380,6 +387,7 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features) {
 	c.articles[articleID] = art
 	c.addVectors(s, q.rawTerms, q.rawEnt, 1, c.lookupIDs(q))
 	s.count(q.rawTerms, q.rawEnt, 1)
+	s.cast = s.cast.plus(q.cast, 1)
 }
 
 func scale(v vec, norm float64) {

@@ -54,6 +54,10 @@ type Config struct {
 	// a soft signal: a late republication still joins its story.
 	TimeWeight float64
 	TimeScale  time.Duration
+	// ConflictPenalty is the share of a score taken away when the two
+	// sides lead with different participants (see cast): look-alike
+	// events differ in who and where, not in topic words.
+	ConflictPenalty float64
 	// ArticleTerms, ArticleEntities: the heaviest terms and entities of an
 	// article used to compare and kept per article.
 	ArticleTerms    int
@@ -84,9 +88,10 @@ func DefaultConfig() Config {
 		LeadWeight:      2,
 		EntityWeight:    0.3,
 		JoinThreshold:   0.15,
-		MergeThreshold:  0.15,
+		MergeThreshold:  0.25,
 		TimeWeight:      0.7,
 		TimeScale:       2 * 24 * time.Hour,
+		ConflictPenalty: 0.6,
 		ArticleTerms:    40,
 		ArticleEntities: 12,
 		StoryTerms:      100,

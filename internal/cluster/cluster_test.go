@@ -254,6 +254,11 @@ func TestFeaturesBinary(t *testing.T) {
 		{name: "seed", f: features(seeds[0])},
 		{name: "empty", f: &Features{}},
 		{name: "dated", f: &Features{Published: -86400, TextDate: 1700000000, Language: "en", Terms: []Term{{Stem: "talk", Form: "talks", Title: 1, Lead: 2, Body: 3}}}},
+		{name: "entity flags", f: &Features{Entities: []Entity{
+			{Key: "a", Name: "A", Kind: "person", Count: 1, Title: true},
+			{Key: "b", Name: "B", Kind: "place", Count: 2, Lead: true},
+			{Key: "c", Name: "C", Kind: "organization", Count: 3, Title: true, Lead: true},
+		}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -28,6 +28,9 @@ const (
 	datelineSentences = 3
 	// leadTokens of the body count as lead: news states its event first.
 	leadTokens = 60
+	// leadSentences: an entity named in the first sentences is one the
+	// event is about (the victim, the place), not background.
+	leadSentences = 3
 	// featuresVersion leads the encoding so a later layout can be told apart.
 	featuresVersion = 1
 )
@@ -72,6 +75,8 @@ type Entity struct {
 	Count uint16
 	// Title is set when the headline names the entity.
 	Title bool
+	// Lead is set when the first sentences name the entity.
+	Lead bool
 }
 
 // When is the article's time: its publication time, or else the date its
@@ -164,7 +169,8 @@ func Extract(a *model.Article, doc *text.Doc) *Features {
 		for _, v := range e.Variants {
 			inHead = inHead || head != "" && strings.Contains(head, v)
 		}
-		f.Entities = append(f.Entities, Entity{Key: e.Key, Name: e.Name, Kind: e.Kind, Count: uint16(max(1, min(e.Count, 1<<16-1))), Title: inHead})
+		f.Entities = append(f.Entities, Entity{Key: e.Key, Name: e.Name, Kind: e.Kind, Count: uint16(max(1, min(e.Count, 1<<16-1))),
+			Title: inHead, Lead: len(e.Sentences) > 0 && e.Sentences[0] < leadSentences})
 	}
 	return f
 }
@@ -231,7 +237,7 @@ func (f *Features) MarshalBinary() ([]byte, error) {
 		b = appendString(b, e.Name)
 		b = appendString(b, e.Kind)
 		b = binary.AppendUvarint(b, uint64(e.Count))
-		b = append(b, boolByte(e.Title))
+		b = append(b, entityFlags(e))
 	}
 	return f.Signature.AppendBinary(b)
 }
@@ -255,7 +261,10 @@ func (f *Features) UnmarshalBinary(b []byte) error {
 	n = d.count(4)
 	g.Entities = make([]Entity, 0, n)
 	for range n {
-		g.Entities = append(g.Entities, Entity{Key: d.string(), Name: d.string(), Kind: d.string(), Count: d.u16(), Title: d.byte() == 1})
+		e := Entity{Key: d.string(), Name: d.string(), Kind: d.string(), Count: d.u16()}
+		flags := d.byte()
+		e.Title, e.Lead = flags&flagTitle != 0, flags&flagLead != 0
+		g.Entities = append(g.Entities, e)
 	}
 	if d.err != nil {
 		return fmt.Errorf("decode features at byte %d: %w", d.off, d.err)
@@ -267,11 +276,22 @@ func (f *Features) UnmarshalBinary(b []byte) error {
 	return nil
 }
 
-func boolByte(v bool) byte {
-	if v {
-		return 1
+// Entity flags share one byte; encodings from before Lead existed hold
+// only flagTitle and decode unchanged.
+const (
+	flagTitle = 1 << iota
+	flagLead
+)
+
+func entityFlags(e Entity) byte {
+	var b byte
+	if e.Title {
+		b |= flagTitle
 	}
-	return 0
+	if e.Lead {
+		b |= flagLead
+	}
+	return b
 }
 
 func appendString(b []byte, s string) []byte {

@@ -16,6 +16,8 @@ type story struct {
 	terms, ents vec
 	// nt and ne count the articles summed in terms and ents.
 	nt, ne int
+	// cast is who the story is about.
+	cast cast
 	// excluded lists articles people moved out: the story must not be
 	// merged with a story holding one of them.
 	excluded []int64
@@ -105,6 +107,7 @@ func (c *Clusterer) mergeInto(from, into *story) {
 	into.widen(from.first)
 	into.widen(from.last)
 	into.excluded = append(into.excluded, from.excluded...)
+	into.cast = into.cast.plus(from.cast, 1)
 	if into.lang == "" {
 		into.lang = from.lang
 	}

@@ -11,18 +11,18 @@ import (
 )
 
 // TestClusterShared clusters the three labeled dev files with the one
-// default configuration. The floors guard against regressions: the
-// project's targets are B-cubed F1 0.95, 0.95 and 0.85; on ECB+ we are at
-// about 0.82, short of it, so its floor
-// is set below what we reach, not at the target.
+// default configuration. The floors guard against regressions, set just
+// below what we reach (0.832, 0.986, 0.879): the project's targets are
+// B-cubed F1 0.95, 0.95 and 0.85, and ECB+, whose topics each hold two
+// look-alike events, is still short of its target.
 func TestClusterShared(t *testing.T) {
 	tests := []struct {
 		name   string
 		minB3F float64
 	}{
-		{"ecbplus-dev.jsonl", 0.80},
-		{"basil-dev.jsonl", 0.95},
-		{"allsides-dev.jsonl", 0.85},
+		{"ecbplus-dev.jsonl", 0.82},
+		{"basil-dev.jsonl", 0.98},
+		{"allsides-dev.jsonl", 0.87},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,126 @@
+package cluster
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/parallax-news/parallax/internal/model"
+)
+
+// Two look-alike events (two quakes, two rehab check-ins, two title fights
+// of one champion) share their topic words and most of their entities; what
+// tells them apart is who and where: the opponent, the victim, the town.
+// A cast holds the participants an article or story is about, so that two
+// whose leads name different participants are kept apart unless their
+// words agree strongly: a soft penalty, never a veto.
+
+const (
+	// maxCore is how many of an article's leading participants count.
+	maxCore = 2
+	// castParts and castSeen cap what a story keeps of its cast.
+	castParts = 16
+	castSeen  = 48
+)
+
+// cast is who an article or a story is about: parts tallies, per
+// participant, the articles whose headline or lead feature it; seen, the
+// articles mentioning it at all; n counts the articles.
+type cast struct {
+	parts, seen vec
+	n           int
+}
+
+// participantID keys a person or place for the cast, and reports false for
+// other entities: organisations are as often the source of a report (an
+// outlet, a party) as a participant, and their acronyms and expansions
+// rarely share a key. A person is keyed by surname, since articles name one
+// person "Tony Thompson" and then "Thompson", and the canonical name is only
+// per article. The lowest bit holds the kind, so that only participants of
+// one kind conflict (two victims, two towns) while a name whose kind the
+// rules guessed differently still matches.
+func participantID(e Entity) (uint32, bool) {
+	key, kind := e.Key, uint32(0)
+	switch e.Kind {
+	case model.EntityPerson:
+		key = key[strings.LastIndexByte(key, ' ')+1:]
+	case model.EntityPlace:
+		kind = 1
+	default:
+		return 0, false
+	}
+	return uint32(xxhash.Sum64String("\x01"+key))&^1 | kind, true
+}
+
+// castOf returns an article's cast: its leading participants are those
+// the headline names, or the lead names and the text mentions again, the
+// most mentioned first.
+func castOf(f *Features) cast {
+	lead := make([]Entity, 0, len(f.Entities))
+	x := cast{n: 1, seen: make(vec, 0, len(f.Entities))}
+	for _, e := range f.Entities {
+		id, ok := participantID(e)
+		if !ok {
+			continue
+		}
+		x.seen = append(x.seen, wt{id, 1})
+		if e.Title || e.Lead && e.Count >= 2 {
+			lead = append(lead, e)
+		}
+	}
+	slices.SortStableFunc(lead, func(a, b Entity) int { return cmp.Compare(b.Count, a.Count) })
+	for _, e := range lead[:min(len(lead), maxCore)] {
+		id, _ := participantID(e)
+		x.parts = append(x.parts, wt{id, 1})
+	}
+	x.parts, x.seen = ones(x.parts), ones(x.seen)
+	return x
+}
+
+// ones sorts v by id with one entry per id, each weighing 1: an article
+// counts once per participant however often it names it.
+func ones(v vec) vec {
+	v = dedupIDs(v)
+	for i := range v {
+		v[i].w = 1
+	}
+	return v
+}
+
+// plus returns the cast of x and y together, capped to what a story keeps.
+func (x cast) plus(y cast, sign float32) cast {
+	return cast{
+		parts: x.parts.add(y.parts, sign).top(castParts),
+		seen:  x.seen.add(y.seen, sign).top(castSeen),
+		n:     x.n + int(sign)*y.n,
+	}
+}
+
+// conflict reports whether x and y are about different participants: each
+// has a leading participant of one kind (a person, a place) that the other
+// does not feature. A participant leads a story when at least half its
+// articles lead with it.
+func conflict(x, y cast) bool {
+	return x.n > 0 && y.n > 0 && unmatched(x, y)&unmatched(y, x) != 0
+}
+
+// unmatched returns the kinds (bit 1 person, bit 2 place) of x's leading
+// participants that y does not feature.
+func unmatched(x, y cast) int {
+	var kinds int
+	for _, p := range x.parts {
+		if 2*float64(p.w) < float64(x.n) || y.has(p.id) {
+			continue
+		}
+		kinds |= 1 << (p.id & 1)
+	}
+	return kinds
+}
+
+// has reports whether the cast features participant id, of either kind.
+func (x cast) has(id uint32) bool {
+	i, found := slices.BinarySearchFunc(x.seen, wt{id: id &^ 1}, byID)
+	return found || i < len(x.seen) && x.seen[i].id == id|1
+}
