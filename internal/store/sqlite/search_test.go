@@ -165,6 +165,8 @@ func TestSearchWindows(t *testing.T) {
 		r.Article.Text = "Lavrov spoke."
 		recs = append(recs, r)
 	}
+	// In the window, a title match ranks first, then the newest.
+	recs[8].Article.Title = "Lavrov in the title"
 	mustSave(t, s, recs...)
 	defer func(w []int) { searchWindows = w }(searchWindows)
 	searchWindows = []int{3, 0}
@@ -173,7 +175,8 @@ func TestSearchWindows(t *testing.T) {
 		q    store.ArticleQuery
 		want []int64
 	}{
-		{"unfiltered ranks the newest window", store.ArticleQuery{Limit: 3}, []int64{10, 9, 8}},
+		{"unfiltered ranks the newest window", store.ArticleQuery{Limit: 3}, []int64{9, 10, 8}},
+		{"offset in the window", store.ArticleQuery{Limit: 1, Offset: 1}, []int64{10}},
 		{"filtered widens the window", store.ArticleQuery{Outlet: "Weekly", Limit: 3}, []int64{2, 1}},
 		{"offset past the window", store.ArticleQuery{Limit: 3, Offset: 8}, []int64{2, 1}},
 	} {
