@@ -123,10 +123,12 @@ type Assignment struct {
 }
 
 // arenaTerms and arenaEntities bound what is kept of each article's
-// vectors: at a million articles every entry costs 8 MB.
+// vectors, used only to take a moved article out of its story: at a million
+// articles every entry costs 8 MB, and an article's unit vector has most of
+// its weight in its first few entries.
 const (
-	arenaTerms    = 16
-	arenaEntities = 8
+	arenaTerms    = 8
+	arenaEntities = 4
 )
 
 // article is what the clusterer keeps of one article.
