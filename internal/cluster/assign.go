@@ -28,6 +28,8 @@ type candidate struct {
 	score float64
 	// shared terms and entities, heaviest first
 	terms, ents []uint32
+	// conflict: the article and the story lead with different participants.
+	conflict bool
 }
 
 func (c *Clusterer) prepare(f *Features) *query {
@@ -145,7 +147,8 @@ func (c *Clusterer) score(q *query, s *story, explain bool) candidate {
 	if q.en > 0 && en > 0 {
 		cosE = dot(q.ents, s.ents, c.idf, visitE) / (q.en * en)
 	}
-	cd.score = c.combine(cosT, cosE, q.en > 0 && en > 0, s.gap(q.f.When()), conflict(q.cast, s.cast))
+	cd.conflict = conflict(q.cast, s.cast)
+	cd.score = c.combine(cosT, cosE, q.en > 0 && en > 0, s.gap(q.f.When()), cd.conflict)
 	for _, list := range [2]*[]contrib{&ts, &es} {
 		slices.SortFunc(*list, func(a, b contrib) int { return cmp.Compare(b.c, a.c) })
 	}
@@ -234,7 +237,7 @@ func (c *Clusterer) Assign(f *Features) Assignment {
 			best := cands[0]
 			d.Score, d.Compared = best.score, best.s.id
 			d.Terms, d.Entities = c.names(f, best.terms), c.names(f, best.ents)
-			d.Reason = fmt.Sprintf("closest story %d scored %.3f, below %.3f: a new story", best.s.id, best.score, c.cfg.JoinThreshold)
+			d.Reason = fmt.Sprintf("closest story %d scored %.3f, below %.3f%s: a new story", best.s.id, best.score, c.cfg.JoinThreshold, c.conflictNote(best))
 		}
 		return Assignment{Decision: d}
 	}
@@ -244,7 +247,7 @@ func (c *Clusterer) Assign(f *Features) Assignment {
 		Kind: model.DecisionJoin, Story: best.s.id, Score: best.score, Compared: best.s.id, At: now,
 		Terms: c.names(f, best.terms), Entities: c.names(f, best.ents),
 	}}
-	asg.Decision.Reason = fmt.Sprintf("joined story %d: score %.3f >= %.3f%s", best.s.id, best.score, c.cfg.JoinThreshold, because(asg.Decision))
+	asg.Decision.Reason = fmt.Sprintf("joined story %d: score %.3f >= %.3f%s%s", best.s.id, best.score, c.cfg.JoinThreshold, c.conflictNote(best), because(asg.Decision))
 
 	// Stories the article also matches well and whose centroids, with the
 	// article, come close are one story: merge them into the biggest.
@@ -278,6 +281,14 @@ func (c *Clusterer) Assign(f *Features) Assignment {
 		asg.Decision.Story = into.s.id
 	}
 	return asg
+}
+
+// conflictNote says when a score was lowered for conflicting participants.
+func (c *Clusterer) conflictNote(cd candidate) string {
+	if !cd.conflict {
+		return ""
+	}
+	return fmt.Sprintf(" (lowered by %.0f%%: the leads name different people or places)", 100*c.cfg.ConflictPenalty)
 }
 
 // because renders the shared entities and terms of a decision.

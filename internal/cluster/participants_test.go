@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/parallax-news/parallax/internal/model"
@@ -82,5 +83,40 @@ func TestStoryCast(t *testing.T) {
 				t.Errorf("conflict = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestConflictLowersScore checks the penalty end to end: the same report
+// of a title fight scores lower against a story about a fight with another
+// opponent than against one with the same opponent, and says why.
+func TestConflictLowersScore(t *testing.T) {
+	fight := func(id int64, opponent, place string) *model.Article {
+		return &model.Article{ID: id, Language: "en",
+			Title: "Wladimir Klitschko stops " + opponent + " to keep his heavyweight titles",
+			Text: "Wladimir Klitschko stopped " + opponent + " in " + place + " on Saturday to keep his heavyweight titles.\n\n" +
+				opponent + " was down twice before the referee waved the fight off. Klitschko said " + opponent + " had been brave."}
+	}
+	tests := []struct {
+		name         string
+		first        *model.Article
+		wantConflict bool
+	}{
+		{name: "same opponent", first: fight(1, "Hasim Rahman", "Mannheim"), wantConflict: false},
+		{name: "other opponent", first: fight(1, "Tony Thompson", "Bern"), wantConflict: true},
+	}
+	scores := make([]float64, len(tests))
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := New(DefaultConfig(), nil)
+			ingest(c, tc.first)
+			asg := c.Assign(features(fight(2, "Hasim Rahman", "Mannheim")))
+			scores[i] = asg.Decision.Score
+			if got := strings.Contains(asg.Decision.Reason, "lowered"); got != tc.wantConflict {
+				t.Errorf("reason %q: mentions the conflict %v, want %v", asg.Decision.Reason, got, tc.wantConflict)
+			}
+		})
+	}
+	if scores[1] >= scores[0] {
+		t.Errorf("score against the other opponent's story %.3f, want below %.3f", scores[1], scores[0])
 	}
 }

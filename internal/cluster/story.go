@@ -16,7 +16,9 @@ type story struct {
 	terms, ents vec
 	// nt and ne count the articles summed in terms and ents.
 	nt, ne int
-	// cast is who the story is about.
+	// cast is who the story is about. A person's move leaves it as it is:
+	// moves are rare, bind later decisions anyway, and the cast is
+	// rebuilt from the store at the next start.
 	cast cast
 	// excluded lists articles people moved out: the story must not be
 	// merged with a story holding one of them.
