@@ -71,6 +71,7 @@ type Pipeline struct {
 	// decision must see the index exactly as the store has it.
 	mu                   sync.Mutex
 	cl                   *cluster.Clusterer
+	gen                  uint64 // counts rebuilds of cl
 	articleIDs, storyIDs idPool
 }
 
@@ -91,7 +92,8 @@ func New(ctx context.Context, st store.Store, opt Options, log *slog.Logger) (*P
 	return p, nil
 }
 
-// loadIndex builds the clusterer's index from the store: every stored
+// loadIndex builds the clusterer's index from the store (the caller holds
+// p.mu, or owns p alone): every stored
 // article's features, then people's corrections, in the order they were made.
 func (p *Pipeline) loadIndex(ctx context.Context) error {
 	cl := cluster.New(p.cfg, p.log)
@@ -116,6 +118,7 @@ func (p *Pipeline) loadIndex(ctx context.Context) error {
 		}
 	}
 	p.cl = cl
+	p.gen++
 	return nil
 }
 
@@ -180,31 +183,39 @@ func storyFacets(entities []text.Entity) []string {
 	return names
 }
 
-// commitBatch decides, stores and indexes a run of prepared articles in
-// arrival order, storing the new ones in one transaction. Each decision is
-// added to the index at once, so the next article of the batch sees it; if
-// the store then refuses the batch, the index is rebuilt from the store and
-// the articles are committed one by one, so the one at fault fails alone.
-func (p *Pipeline) commitBatch(ctx context.Context, prs []prepared) []Result {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.commitLocked(ctx, prs)
+// decided is a batch whose articles are placed in the index and await the
+// store.
+type decided struct {
+	prs     []prepared
+	results []Result
+	recs    []*store.Record
+	pending []int // indices of prs whose record is in recs
+	// gen is the index generation the batch was decided in: a batch decided
+	// in an index since rebuilt must be decided again.
+	gen uint64
 }
 
-// commitLocked is commitBatch for a caller holding p.mu.
-func (p *Pipeline) commitLocked(ctx context.Context, prs []prepared) []Result {
-	results := make([]Result, len(prs))
-	var recs []*store.Record
-	var pending []int // indices of prs whose record is in recs
+// commitBatch decides, stores and indexes a run of prepared articles in
+// arrival order, storing the new ones in one transaction.
+func (p *Pipeline) commitBatch(ctx context.Context, prs []prepared) []Result {
+	return p.save(ctx, p.decideBatch(ctx, prs))
+}
+
+// decideBatch places each new article of a batch in the index, in order, so
+// the next article sees it, and prepares its record.
+func (p *Pipeline) decideBatch(ctx context.Context, prs []prepared) *decided {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	d := &decided{prs: prs, results: make([]Result, len(prs)), gen: p.gen}
 	byURL, byHash := map[string]*model.Article{}, map[string]*model.Article{}
 	for i, pr := range prs {
-		results[i] = Result{Input: pr.input}
+		d.results[i] = Result{Input: pr.input}
 		switch {
 		case pr.err != nil:
-			results[i].Status, results[i].Err = StatusFailed, pr.err
+			d.results[i].Status, d.results[i].Err = StatusFailed, pr.err
 			continue
 		case pr.known != 0:
-			results[i] = p.knownResult(ctx, results[i], pr.known)
+			d.results[i] = p.knownResult(ctx, d.results[i], pr.known)
 			continue
 		}
 		a := pr.article
@@ -214,53 +225,77 @@ func (p *Pipeline) commitLocked(ctx context.Context, prs []prepared) []Result {
 			first, ok = byHash[a.ContentHash]
 		}
 		if ok {
-			results[i].Status, results[i].Article, results[i].Story = StatusKnown, first.ID, *first.Story
+			d.results[i].Status, d.results[i].Article, d.results[i].Story = StatusKnown, first.ID, *first.Story
 			continue
 		}
 		rec, err := p.decide(ctx, pr)
 		if err != nil {
-			results[i].Status, results[i].Err = StatusFailed, err
+			d.results[i].Status, d.results[i].Err = StatusFailed, err
 			continue
 		}
 		if a.URL != "" {
 			byURL[a.URL] = a
 		}
 		byHash[a.ContentHash] = a
-		recs, pending = append(recs, rec), append(pending, i)
+		d.recs, d.pending = append(d.recs, rec), append(d.pending, i)
 	}
-	if len(recs) == 0 {
-		return results
+	return d
+}
+
+// save stores a decided batch in one transaction. It runs without p.mu, so
+// the next batch can be decided meanwhile. If the store refuses the batch,
+// the index (which holds its decisions) is rebuilt from the store and the
+// articles are committed again one by one, so the one at fault fails alone;
+// a batch decided in an index rebuilt since is decided again the same way.
+func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
+	if len(d.recs) == 0 {
+		return d.results
 	}
-	_, err := p.st.SaveBatch(ctx, recs)
-	if err == nil {
-		for _, i := range pending {
-			a := prs[i].article
-			results[i].Status, results[i].Article, results[i].Story = StatusNew, a.ID, *a.Story
+	p.mu.Lock()
+	stale := d.gen != p.gen
+	p.mu.Unlock()
+	var err error
+	if !stale {
+		if _, err = p.st.SaveBatch(ctx, d.recs); err == nil {
+			p.mu.Lock()
+			if d.gen != p.gen {
+				// Rebuilt while this batch was being written: it lacks the batch.
+				if err := p.loadIndex(ctx); err != nil {
+					p.log.Error("story index not rebuilt", "err", err)
+				}
+			}
+			p.mu.Unlock()
+			for _, i := range d.pending {
+				a := d.prs[i].article
+				d.results[i].Status, d.results[i].Article, d.results[i].Story = StatusNew, a.ID, *a.Story
+			}
+			return d.results
 		}
-		return results
-	}
-	// The index holds decisions the store refused: rebuild it from the store.
-	if rerr := p.loadIndex(ctx); rerr != nil {
-		for _, i := range pending {
-			results[i].Status, results[i].Err = StatusFailed, fmt.Errorf("%s: store: %w (and %w)", prs[i].input, err, rerr)
+		p.mu.Lock()
+		rerr := p.loadIndex(ctx)
+		p.mu.Unlock()
+		if rerr != nil {
+			for _, i := range d.pending {
+				d.results[i].Status, d.results[i].Err = StatusFailed, fmt.Errorf("%s: store: %w (and %w)", d.prs[i].input, err, rerr)
+			}
+			return d.results
 		}
-		return results
-	}
-	if len(pending) == 1 {
-		i := pending[0]
-		if dup, ok := errors.AsType[*store.DuplicateError](err); ok {
-			// Another writer stored the same article since the known check.
-			results[i] = p.knownResult(ctx, results[i], dup.ID)
-		} else {
-			results[i].Status, results[i].Err = StatusFailed, fmt.Errorf("%s: store: %w", prs[i].input, err)
+		if len(d.pending) == 1 {
+			i := d.pending[0]
+			if dup, ok := errors.AsType[*store.DuplicateError](err); ok {
+				// Another writer stored the same article since the known check.
+				d.results[i] = p.knownResult(ctx, d.results[i], dup.ID)
+			} else {
+				d.results[i].Status, d.results[i].Err = StatusFailed, fmt.Errorf("%s: store: %w", d.prs[i].input, err)
+			}
+			return d.results
 		}
-		return results
 	}
-	for _, i := range pending {
-		prs[i].article.ID, prs[i].article.Story, prs[i].article.CopyOf = 0, nil, nil
-		results[i] = p.commitLocked(ctx, prs[i:i+1])[0]
+	for _, i := range d.pending {
+		d.prs[i].article.ID, d.prs[i].article.Story, d.prs[i].article.CopyOf = 0, nil, nil
+		d.results[i] = p.commitBatch(ctx, d.prs[i:i+1])[0]
 	}
-	return results
+	return d.results
 }
 
 // decide assigns a prepared article to a copy group and a story, gives it
@@ -446,8 +481,19 @@ func (p *Pipeline) run(ctx context.Context, next func() (source.Item, error, boo
 			jobs <- j
 		}
 	}()
-	// Commit in batches of whatever is already queued: a bulk ingest gets
-	// large transactions, a trickle of feed entries is stored at once.
+	// Decide in batches of whatever is already queued: a bulk ingest gets
+	// large transactions, a trickle of feed entries is stored at once. A
+	// batch is stored while the next one is decided.
+	saves := make(chan *decided, 1)
+	saved := make(chan struct{})
+	go func() {
+		defer close(saved)
+		for d := range saves {
+			for _, r := range p.save(ctx, d) {
+				report(r)
+			}
+		}
+	}()
 	batch := make([]prepared, 0, maxBatch)
 	for j := range ordered {
 		batch = append(batch[:0], j.wait())
@@ -463,9 +509,9 @@ func (p *Pipeline) run(ctx context.Context, next func() (source.Item, error, boo
 				break more
 			}
 		}
-		for _, r := range p.commitBatch(ctx, batch) {
-			report(r)
-		}
+		saves <- p.decideBatch(ctx, slices.Clone(batch))
 	}
+	close(saves)
+	<-saved
 	wg.Wait()
 }
