@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -115,18 +116,111 @@ func TestSeedsEndToEnd(t *testing.T) {
 	if len(story.Explanations) != 2 {
 		t.Errorf("story explanations = %d, want one per article", len(story.Explanations))
 	}
-	cites := map[string][]string{}
-	for _, c := range story.Citations {
-		cites[c.Source] = c.Outlets
-	}
-	if len(cites["NBC News"]) != 2 {
-		t.Errorf("NBC News cited by %v, want both outlets", cites["NBC News"])
-	}
+	checkSeedStory(t, &story, fox.Outlet)
 
 	// Ingesting again stores nothing twice.
 	out, _, code := parallax(t, db, append([]string{"ingest"}, testutil.Seeds(t)...)...)
 	if code != 0 || !strings.Contains(out, "0 new, 2 already known, 0 failed") {
 		t.Errorf("re-ingest: exit %d, %q", code, out)
+	}
+}
+
+// checkSeedStory asserts, on the `story --json` output, everything the
+// design says must come out of the seed story.
+func checkSeedStory(t *testing.T, s *model.Story, fox string) {
+	t.Helper()
+	factWith := func(kind string, outlets int, words ...string) bool {
+		for _, f := range s.Facts {
+			if f.Kind != kind || len(f.Outlets) != outlets {
+				continue
+			}
+			all := true
+			for _, w := range words {
+				all = all && strings.Contains(f.Text, w)
+			}
+			if all {
+				return true
+			}
+		}
+		return false
+	}
+	for _, tc := range []struct {
+		name    string
+		kind    string
+		outlets int
+		words   []string
+	}{
+		{"Lavrov met former officials in New York in April", "common", 2, []string{"Lavrov", "New York", "April"}},
+		{"Haass, Kupchan and Graham took part", "common", 2, []string{"Haass", "Kupchan", "Graham"}},
+		{"talks aimed at a negotiated end to the war", "common", 2, []string{"negotiated end to the war"}},
+		{"NBC News reported it", "common", 2, []string{"NBC News reported"}},
+		{"only the first: Mary Beth Long", "unique", 1, []string{"Mary Beth Long"}},
+		{"only the first: a trip to Russia", "unique", 1, []string{"traveled to Russia"}},
+		{"only the first: without Ukraine", "unique", 1, []string{"without Ukraine"}},
+		{"only Fox: Koffler", "unique", 1, []string{"Rebekah Koffler"}},
+		{"only Fox: Zelenskyy in Prague", "unique", 1, []string{"Zelenskyy said in Prague"}},
+		{"only Fox: Petr Pavel", "unique", 1, []string{"Petr Pavel"}},
+	} {
+		if !factWith(tc.kind, tc.outlets, tc.words...) {
+			t.Errorf("no %s fact: %s", tc.kind, tc.name)
+		}
+	}
+
+	quoted := map[string]model.Quote{}
+	for _, q := range s.Quotes {
+		if _, ok := quoted[q.Speaker]; !ok {
+			quoted[q.Speaker] = q
+		}
+	}
+	if q := quoted["Rebekah Koffler"]; q.Cue != "told Fox News Digital" || !slices.Equal(q.Outlets, []string{fox}) {
+		t.Errorf("Koffler's quote = %+v, want cue \"told Fox News Digital\" in %s", q, fox)
+	}
+	if q := quoted["Volodymyr Zelenskyy"]; q.Cue != "said in Prague" {
+		t.Errorf("Zelenskyy's quote = %+v, want cue \"said in Prague\"", q)
+	}
+	official := false
+	for _, q := range s.Quotes {
+		official = official || (strings.Contains(q.Speaker, "Zelensky") && strings.Contains(q.Speaker, "office") && strings.Contains(q.Text, "without Ukraine"))
+	}
+	if !official {
+		t.Errorf("no quote \"without Ukraine\" from the official of Zelensky's office: %+v", s.Quotes)
+	}
+
+	cites := map[string][]string{}
+	for _, c := range s.Citations {
+		cites[c.Source] = c.Outlets
+	}
+	if len(cites["NBC News"]) != 2 {
+		t.Errorf("NBC News cited by %v, want both outlets", cites["NBC News"])
+	}
+	if !slices.Equal(cites["The Associated Press"], []string{fox}) {
+		t.Errorf("The Associated Press cited by %v, want only %s", cites["The Associated Press"], fox)
+	}
+	if s.Lineage == nil || s.Lineage.Original != "NBC News" {
+		t.Errorf("lineage = %+v, want NBC News as the original", s.Lineage)
+	}
+
+	variants := map[string][]string{}
+	for _, e := range s.Entities {
+		variants[e.Name] = e.Variants
+	}
+	for name, want := range map[string][]string{
+		"Volodymyr Zelenskyy":          {"Volodymyr Zelensky", "Zelenskyy"},
+		"Council on Foreign Relations": {"Council of Foreign Relations", "CFR"},
+	} {
+		for _, v := range want {
+			if !slices.Contains(variants[name], v) {
+				t.Errorf("entity %q variants %v lack %q", name, variants[name], v)
+			}
+		}
+	}
+
+	dated := false
+	for _, d := range s.Discrepancies {
+		dated = dated || (d.Kind == "publication_date" && slices.Equal(d.Outlets, []string{fox}) && strings.Contains(d.Description, "Vilnius"))
+	}
+	if !dated {
+		t.Errorf("no publication-date discrepancy for %s citing the Vilnius summit: %+v", fox, s.Discrepancies)
 	}
 }
 
