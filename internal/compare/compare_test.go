@@ -341,3 +341,21 @@ func loopCPU(b *testing.B, f func()) {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 	}
 }
+
+// TestBigStoryDiscrepanciesBounded: a 50-article story lists at most
+// maxDiscrepancies differences, at most one of each kind per fact.
+func TestBigStoryDiscrepanciesBounded(t *testing.T) {
+	arts := story50(t)
+	st, err := Compare(context.Background(), arts, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Discrepancies) > maxDiscrepancies {
+		t.Fatalf("%d discrepancies, want at most %d", len(st.Discrepancies), maxDiscrepancies)
+	}
+	for _, d := range st.Discrepancies {
+		if len(d.Outlets) == 0 || d.Description == "" {
+			t.Errorf("discrepancy without outlets or description: %+v", d)
+		}
+	}
+}

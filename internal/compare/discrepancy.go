@@ -25,6 +25,10 @@ var months = map[string]bool{"january": true, "february": true, "march": true, "
 	"may": true, "june": true, "july": true, "august": true, "september": true, "october": true,
 	"november": true, "december": true}
 
+// maxDiscrepancies bounds the differences listed for one story: past that
+// many, a reader is better served by the facts themselves.
+const maxDiscrepancies = 50
+
 // factDiscrepancies compares the evidence sentences of each fact carried
 // by several outlets: different quantities, months or years, or a name
 // spelt two ways ("Priebus" and "Preibus").
@@ -61,11 +65,27 @@ func factDiscrepancies(as []*article, facts []model.Fact) []model.Discrepancy {
 		if len(f.Outlets) < 2 {
 			continue
 		}
-		for i, ei := range f.Evidence {
-			for _, ej := range f.Evidence[i+1:] {
-				if ei.Outlet == ej.Outlet || copies[ei.Article] || copies[ej.Article] {
-					continue
-				}
+		// One sentence per outlet, the first, and one discrepancy of each
+		// kind per fact: a fact of a big story has many evidence sentences,
+		// and comparing every pair of them flooded a 52-article story with
+		// tens of thousands of mostly spurious differences.
+		var ev []model.Evidence
+		byOutlet := map[string]bool{}
+		for _, e := range f.Evidence {
+			if !byOutlet[e.Outlet] && !copies[e.Article] {
+				byOutlet[e.Outlet] = true
+				ev = append(ev, e)
+			}
+		}
+		kinds := map[string]bool{}
+		add := func(d model.Discrepancy) {
+			if !kinds[d.Kind] && len(out) < maxDiscrepancies {
+				kinds[d.Kind] = true
+				add(d)
+			}
+		}
+		for i, ei := range ev {
+			for _, ej := range ev[i+1:] {
 				si, sj := sentenceOf(ei.Sentence), sentenceOf(ej.Sentence)
 				pair := []model.Evidence{ei, ej}
 				outs := []string{ei.Outlet, ej.Outlet}
