@@ -25,6 +25,8 @@ import (
 	"slices"
 	"sync"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/parallax-news/parallax/internal/cluster"
 	"github.com/parallax-news/parallax/internal/extract"
 	"github.com/parallax-news/parallax/internal/model"
@@ -66,6 +68,10 @@ type Pipeline struct {
 	cfg cluster.Config
 	log *slog.Logger
 	opt Options
+
+	// comparing shares one computation of a story's comparison among
+	// everyone asking for it at once.
+	comparing singleflight.Group
 
 	// mu serialises deciding and storing, and guards what follows: each
 	// decision must see the index exactly as the store has it.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/parallax-news/parallax/internal/model"
@@ -149,5 +150,38 @@ func TestCorrectionsErrorsChangeNothing(t *testing.T) {
 				t.Fatalf("article moved by a failed correction: %+v %v", a, err)
 			}
 		})
+	}
+}
+
+// TestConcurrentAskersShareComparison: many readers of one story at once
+// all get the same comparison, and it ends up cached.
+func TestConcurrentAskersShareComparison(t *testing.T) {
+	p, st := newPipeline(t)
+	var story int64
+	p.Ingest(context.Background(), testutil.Seeds(t), func(r Result) { story = r.Story })
+	facts := make([]int, 8)
+	var wg sync.WaitGroup
+	for i := range facts {
+		wg.Go(func() {
+			s, err := p.Story(context.Background(), story)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			facts[i] = len(s.Facts)
+		})
+	}
+	wg.Wait()
+	for i, n := range facts {
+		if n == 0 || n != facts[0] {
+			t.Fatalf("asker %d got %d facts, asker 0 got %d", i, n, facts[0])
+		}
+	}
+	version, err := st.StoryVersion(context.Background(), story)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Comparison(context.Background(), story, version); err != nil {
+		t.Fatalf("comparison not cached: %v", err)
 	}
 }

@@ -34,31 +34,9 @@ func (p *Pipeline) Story(ctx context.Context, id int64) (*model.Story, error) {
 		return nil, fmt.Errorf("story %d: decisions: %w", id, err)
 	}
 
-	var s *model.Story
-	cached, err := p.st.Comparison(ctx, id, version)
-	switch {
-	case err == nil:
-		s = new(model.Story)
-		if err := json.Unmarshal(cached, s); err != nil {
-			s = nil // a cache written by an older version: recompute
-		}
-	case !errors.Is(err, store.ErrNotFound):
-		return nil, fmt.Errorf("story %d: comparison cache: %w", id, err)
-	}
-	if s == nil {
-		docs := make([]*text.Doc, len(arts))
-		for i := range arts {
-			docs[i] = text.Analyze(arts[i].Title, arts[i].Text)
-		}
-		s, err = compare.Compare(ctx, arts, docs, compare.Options{})
-		if err != nil {
-			return nil, fmt.Errorf("story %d: compare: %w", id, err)
-		}
-		if data, err := json.Marshal(s); err == nil {
-			if err := p.st.PutComparison(ctx, id, version, data); err != nil {
-				p.log.Warn("comparison cache not written", "story", id, "err", err)
-			}
-		}
+	s, err := p.comparison(ctx, id, version, arts)
+	if err != nil {
+		return nil, err
 	}
 	s.ID, s.Title, s.Explanations = id, sum.Title, decisions
 	// The listing form of each article: the comparison carries the evidence.
@@ -67,6 +45,51 @@ func (p *Pipeline) Story(ctx context.Context, id int64) (*model.Story, error) {
 	}
 	s.Articles = arts
 	return s, nil
+}
+
+// comparison returns the comparison of a story's articles at version: from
+// the cache, or computed once however many ask at the same time, and cached
+// even when the asker has given up waiting, so the next one finds it.
+func (p *Pipeline) comparison(ctx context.Context, id, version int64, arts []model.Article) (*model.Story, error) {
+	cached, err := p.st.Comparison(ctx, id, version)
+	switch {
+	case err == nil:
+		s := new(model.Story)
+		if json.Unmarshal(cached, s) == nil {
+			return s, nil
+		} // a cache written by an older version: recompute
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, fmt.Errorf("story %d: comparison cache: %w", id, err)
+	}
+	key := fmt.Sprintf("%d@%d", id, version)
+	ch := p.comparing.DoChan(key, func() (any, error) {
+		bg := context.WithoutCancel(ctx)
+		docs := make([]*text.Doc, len(arts))
+		for i := range arts {
+			docs[i] = text.Analyze(arts[i].Title, arts[i].Text)
+		}
+		s, err := compare.Compare(bg, arts, docs, compare.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("story %d: compare: %w", id, err)
+		}
+		if data, err := json.Marshal(s); err == nil {
+			if err := p.st.PutComparison(bg, id, version, data); err != nil {
+				p.log.Warn("comparison cache not written", "story", id, "err", err)
+			}
+		}
+		return s, nil
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		// Each caller gets its own copy: the caller fills in its fields.
+		s := *r.Val.(*model.Story)
+		return &s, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("story %d: %w", id, ctx.Err())
+	}
 }
 
 // Merge folds story from into story into, as a person asked; later
