@@ -25,7 +25,7 @@ func (p *Pipeline) Story(ctx context.Context, id int64) (*model.Story, error) {
 	if err != nil {
 		return nil, fmt.Errorf("story %d: %w", id, err)
 	}
-	arts, err := p.st.Articles(ctx, store.ArticleQuery{Story: id, WithText: true})
+	arts, err := p.st.Articles(ctx, store.ArticleQuery{Story: id})
 	if err != nil {
 		return nil, fmt.Errorf("story %d: articles: %w", id, err)
 	}
@@ -34,15 +34,11 @@ func (p *Pipeline) Story(ctx context.Context, id int64) (*model.Story, error) {
 		return nil, fmt.Errorf("story %d: decisions: %w", id, err)
 	}
 
-	s, err := p.comparison(ctx, id, version, arts)
+	s, err := p.comparison(ctx, id, version)
 	if err != nil {
 		return nil, err
 	}
 	s.ID, s.Title, s.Explanations = id, sum.Title, decisions
-	// The listing form of each article: the comparison carries the evidence.
-	for i := range arts {
-		arts[i].Text, arts[i].Removed = "", nil
-	}
 	s.Articles = arts
 	return s, nil
 }
@@ -50,7 +46,7 @@ func (p *Pipeline) Story(ctx context.Context, id int64) (*model.Story, error) {
 // comparison returns the comparison of a story's articles at version: from
 // the cache, or computed once however many ask at the same time, and cached
 // even when the asker has given up waiting, so the next one finds it.
-func (p *Pipeline) comparison(ctx context.Context, id, version int64, arts []model.Article) (*model.Story, error) {
+func (p *Pipeline) comparison(ctx context.Context, id, version int64) (*model.Story, error) {
 	cached, err := p.st.Comparison(ctx, id, version)
 	switch {
 	case err == nil:
@@ -64,6 +60,12 @@ func (p *Pipeline) comparison(ctx context.Context, id, version int64, arts []mod
 	key := fmt.Sprintf("%d@%d", id, version)
 	ch := p.comparing.DoChan(key, func() (any, error) {
 		bg := context.WithoutCancel(ctx)
+		// Only a comparison to compute needs the texts; a cached one is
+		// served without reading them.
+		arts, err := p.st.Articles(bg, store.ArticleQuery{Story: id, WithText: true})
+		if err != nil {
+			return nil, fmt.Errorf("story %d: articles: %w", id, err)
+		}
 		docs := make([]*text.Doc, len(arts))
 		for i := range arts {
 			docs[i] = text.Analyze(arts[i].Title, arts[i].Text)
