@@ -133,6 +133,16 @@ func (a *App) openPipeline(ctx context.Context, opt pipeline.Options) (*pipeline
 	return p, st, nil
 }
 
+// withPipeline runs fn on a pipeline over the --db store, closing it after.
+func (a *App) withPipeline(ctx context.Context, fn func(*pipeline.Pipeline) error) error {
+	p, st, err := a.openPipeline(ctx, pipeline.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(p)
+}
+
 // writeJSON prints v as indented JSON.
 func (a *App) writeJSON(v any) error {
 	enc := json.NewEncoder(a.Stdout)

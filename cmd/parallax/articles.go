@@ -46,13 +46,13 @@ func runArticles(ctx context.Context, app *App, args []string) error {
 }
 
 func runArticle(ctx context.Context, app *App, args []string) error {
+	if len(args) > 0 && args[0] == "move" {
+		return runArticleMove(ctx, app, args[1:])
+	}
 	fs := flag.NewFlagSet("article", flag.ContinueOnError)
 	rest, err := app.parseFlags(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(rest) > 0 && rest[0] == "move" {
-		return runArticleMove(ctx, app, rest[1:])
 	}
 	if len(rest) != 1 {
 		return fmt.Errorf("%w: parallax article ID [--json] | parallax article move ID --to STORY|--new", errUsage)

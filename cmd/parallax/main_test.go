@@ -234,3 +234,38 @@ func removedHas(removed []model.Removal, s string) bool {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// TestCorrections moves a seed out of its story and merges it back through
+// the command line; unknown ids are errors that change nothing.
+func TestCorrections(t *testing.T) {
+	db, arts := ingestSeeds(t)
+	story := *arts[0].Story
+	var c model.Correction
+	mustJSON(t, db, &c, "article", "move", itoa(arts[1].ID), "--new", "--reason", "another event")
+	if c.Target == 0 || c.Target == story {
+		t.Fatalf("move to a new story: %+v", c)
+	}
+	mustJSON(t, db, &c, "story", "merge", itoa(c.Target), itoa(story), "--reason", "same event after all")
+	var after []model.Article
+	mustJSON(t, db, &after, "articles")
+	for _, a := range after {
+		if a.Story == nil || *a.Story != story {
+			t.Errorf("article %d in story %v after the merge back, want %d", a.ID, a.Story, story)
+		}
+	}
+	for _, args := range [][]string{
+		{"story", "merge", "9999", itoa(story)},
+		{"article", "move", "9999", "--to", itoa(story)},
+		{"article", "move", itoa(arts[0].ID), "--to", "9999"},
+	} {
+		_, errOut, code := parallax(t, db, args...)
+		if code != 1 || !strings.Contains(errOut, "9999") {
+			t.Errorf("parallax %v: exit %d, %q; want 1 and an error naming 9999", args, code, errOut)
+		}
+	}
+	var again []model.Article
+	mustJSON(t, db, &again, "articles")
+	if !slices.EqualFunc(after, again, func(a, b model.Article) bool { return *a.Story == *b.Story }) {
+		t.Error("a failed correction changed the stories")
+	}
+}

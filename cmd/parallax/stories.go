@@ -84,23 +84,20 @@ func runStory(ctx context.Context, app *App, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, st, err := app.openPipeline(ctx, pipeline.Options{})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	s, err := p.Story(ctx, id)
-	if err != nil {
-		return err
-	}
-	switch {
-	case app.JSON:
-		return app.writeJSON(s)
-	case *markdown:
-		return compare.WriteMarkdown(app.Stdout, s)
-	default:
-		return compare.WriteText(app.Stdout, s)
-	}
+	return app.withPipeline(ctx, func(p *pipeline.Pipeline) error {
+		s, err := p.Story(ctx, id)
+		if err != nil {
+			return err
+		}
+		switch {
+		case app.JSON:
+			return app.writeJSON(s)
+		case *markdown:
+			return compare.WriteMarkdown(app.Stdout, s)
+		default:
+			return compare.WriteText(app.Stdout, s)
+		}
+	})
 }
 
 // runStoryMerge folds story A into story B.
@@ -113,19 +110,21 @@ func runStoryMerge(ctx context.Context, app *App, a, b, reason string) error {
 	if err != nil {
 		return err
 	}
-	p, st, err := app.openPipeline(ctx, pipeline.Options{})
-	if err != nil {
+	return app.withPipeline(ctx, func(p *pipeline.Pipeline) error {
+		c, err := p.Merge(ctx, from, into, reason)
+		return app.reportCorrection(c, err, fmt.Sprintf("merged story %d into story %d", from, into))
+	})
+}
+
+// reportCorrection prints a correction a person made, or its error.
+func (a *App) reportCorrection(c model.Correction, err error, done string) error {
+	switch {
+	case err != nil:
 		return err
+	case a.JSON:
+		return a.writeJSON(c)
 	}
-	defer st.Close()
-	c, err := p.Merge(ctx, from, into, reason)
-	if err != nil {
-		return err
-	}
-	if app.JSON {
-		return app.writeJSON(c)
-	}
-	fmt.Fprintf(app.Stdout, "merged story %d into story %d\n", from, into)
+	fmt.Fprintln(a.Stdout, done)
 	return nil
 }
 
@@ -145,18 +144,8 @@ func runArticleMove(ctx context.Context, app *App, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, st, err := app.openPipeline(ctx, pipeline.Options{})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	c, err := p.Move(ctx, id, *to, *reason)
-	if err != nil {
-		return err
-	}
-	if app.JSON {
-		return app.writeJSON(c)
-	}
-	fmt.Fprintf(app.Stdout, "moved article %d to story %d\n", id, c.Target)
-	return nil
+	return app.withPipeline(ctx, func(p *pipeline.Pipeline) error {
+		c, err := p.Move(ctx, id, *to, *reason)
+		return app.reportCorrection(c, err, fmt.Sprintf("moved article %d to story %d", id, c.Target))
+	})
 }
