@@ -87,6 +87,14 @@ func New(ctx context.Context, st store.Store, opt Options, log *slog.Logger) (*P
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.NumCPU()
 	}
+	if opt.Extract.Outlets == nil && opt.Extract.OutletFile != "" {
+		// Read the user's outlet file once, and refuse a bad one before any input.
+		outlets, err := extract.LoadOutlets(opt.Extract.OutletFile)
+		if err != nil {
+			return nil, err // it names the file
+		}
+		opt.Extract.Outlets = outlets
+	}
 	cfg := cluster.DefaultConfig()
 	if opt.Cluster != nil {
 		cfg = *opt.Cluster
@@ -98,9 +106,9 @@ func New(ctx context.Context, st store.Store, opt Options, log *slog.Logger) (*P
 	return p, nil
 }
 
-// loadIndex builds the clusterer's index from the store (the caller holds
-// p.mu, or owns p alone): every stored
-// article's features, then people's corrections, in the order they were made.
+// loadIndex builds the clusterer's index from the store: every stored
+// article's features, then people's corrections in the order they were
+// made. The caller holds p.mu, or owns p alone.
 func (p *Pipeline) loadIndex(ctx context.Context) error {
 	cl := cluster.New(p.cfg, p.log)
 	err := p.st.ClusterRows(ctx, func(r store.ClusterRow) error {
