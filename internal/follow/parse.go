@@ -3,7 +3,6 @@ package follow
 import (
 	"iter"
 
-	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/source"
 	"github.com/parallax-news/parallax/internal/source/feed"
 )
@@ -24,36 +23,11 @@ func ParseFeed(feedURL string, body []byte) (iter.Seq2[source.Item, error], erro
 		for e, err := range f.Entries() {
 			it := source.Item{Input: e.Input}
 			if err == nil {
-				it = entryItem(e)
+				it = source.FeedItem(e, "")
 			}
 			if !yield(it, err) {
 				return
 			}
 		}
 	}, nil
-}
-
-// entryItem mirrors internal/source's unexported adapter for feed entries,
-// which reads feeds from files and URLs but not from bytes already fetched
-// with validators; use it here once source exports it.
-func entryItem(e feed.Entry) source.Item {
-	format := source.FormatText
-	if e.HTML {
-		format = source.FormatHTML
-	}
-	return source.Item{
-		Input:  e.Input,
-		Kind:   source.KindFeed,
-		Format: format,
-		Body:   []byte(e.Content),
-		Raw:    model.Raw{ContentType: feed.RawContentType, Bytes: e.Raw},
-		Hint: source.Hint{
-			ExternalID: e.GUID,
-			Outlet:     e.Outlet,
-			URL:        e.URL,
-			Title:      e.Title,
-			Published:  e.Published,
-			Language:   e.Language,
-		},
-	}
 }

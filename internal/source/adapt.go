@@ -30,9 +30,10 @@ func fromJSONL(rec jsonl.Record, outlet string) Item {
 	}
 }
 
-// fromFeed turns a feed entry into an Item; outlet, when set, overrides
+// FeedItem turns a feed entry into an Item (the feed poller uses it on the
+// documents it fetches itself); outlet, when set, overrides
 // the feed's title.
-func fromFeed(e feed.Entry, outlet string) Item {
+func FeedItem(e feed.Entry, outlet string) Item {
 	if outlet == "" {
 		outlet = e.Outlet
 	}

@@ -400,7 +400,7 @@ func (r *reader) feed(name string, data []byte) {
 			}
 			continue
 		}
-		if !r.item(fromFeed(e, r.opt.Outlet)) {
+		if !r.item(FeedItem(e, r.opt.Outlet)) {
 			return
 		}
 	}
