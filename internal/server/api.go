@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
+	"github.com/parallax-news/parallax/internal/follow"
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/pipeline"
 	"github.com/parallax-news/parallax/internal/source"
@@ -282,10 +282,14 @@ func (s *Server) apiAddFeed(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	if err := checkFeedURL(req.URL); err != nil {
-		s.apiFail(w, r, err)
+	// Whether the host may be reached is the fetcher's decision, made after
+	// DNS resolution; here only the form of the address is checked.
+	feedURL, err := follow.CheckURL(req.URL)
+	if err != nil {
+		s.apiFail(w, r, fmt.Errorf("feed url: %w: %w", err, errBadRequest))
 		return
 	}
+	req.URL = feedURL
 	now := time.Now().UTC()
 	f, err := s.st.AddFeed(r.Context(), model.Feed{URL: req.URL, Title: req.Title, Outlet: req.Outlet, NextPoll: &now})
 	if err != nil {
@@ -309,14 +313,4 @@ func (s *Server) apiRemoveFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
-}
-
-// checkFeedURL accepts absolute http and https URLs only; whether the host
-// may be reached is the fetcher's decision, made after DNS resolution.
-func checkFeedURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("feed url %q is not an http or https address: %w", raw, errBadRequest)
-	}
-	return nil
 }
