@@ -119,7 +119,7 @@ func prepare(ctx context.Context, arts []model.Article, docs []*text.Doc) ([]*ar
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("compare article %d: %w", arts[i].ID, err)
 		}
-		a := &article{a: &arts[i], idx: i, outlet: outletName(&arts[i], i), copyOf: -1}
+		a := &article{a: &arts[i], idx: i, outlet: OutletName(&arts[i], i), copyOf: -1}
 		if len(docs) != 0 {
 			a.doc = docs[i]
 		}
@@ -145,9 +145,10 @@ func prepare(ctx context.Context, arts []model.Article, docs []*text.Doc) ([]*ar
 	return as, nil
 }
 
-// outletName names an article's outlet; an article of unknown outlet is an
-// outlet of its own, so that it is still compared with the others.
-func outletName(a *model.Article, i int) string {
+// OutletName names an article's outlet as comparisons do; an article of
+// unknown outlet is an outlet of its own, so that it is still compared with
+// the others, and pages showing a comparison name it the same way.
+func OutletName(a *model.Article, i int) string {
 	if o := strings.TrimSpace(a.Outlet); o != "" {
 		return o
 	}

@@ -24,7 +24,7 @@ func sections(st *model.Story) []section {
 	cov := section{title: "Coverage", head: []string{"Outlet", "Title", "Published", "Note"}}
 	ids := map[int64]string{}
 	for i, a := range st.Articles {
-		ids[a.ID] = outletName(&a, i)
+		ids[a.ID] = OutletName(&a, i)
 	}
 	for i, a := range st.Articles {
 		pub := "unknown"
@@ -35,7 +35,7 @@ func sections(st *model.Story) []section {
 		if a.CopyOf != nil {
 			note = fmt.Sprintf("copy of article %d (%s)", *a.CopyOf, ids[*a.CopyOf])
 		}
-		cov.rows = append(cov.rows, []string{outletName(&a, i), a.Title, pub, note})
+		cov.rows = append(cov.rows, []string{OutletName(&a, i), a.Title, pub, note})
 	}
 	if len(cov.rows) > 0 {
 		out = append(out, cov)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/parallax-news/parallax/internal/compare"
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/store"
 )
@@ -273,10 +274,8 @@ const shownEntities = 12
 // nameOutlets gives articles of unknown outlet the name the comparison
 // gives them, so the page's columns, tables and picture agree with it.
 func nameOutlets(arts []model.Article) {
-	for i, a := range arts {
-		if strings.TrimSpace(a.Outlet) == "" {
-			arts[i].Outlet = fmt.Sprintf("unknown outlet (article %d)", a.ID)
-		}
+	for i := range arts {
+		arts[i].Outlet = compare.OutletName(&arts[i], i)
 	}
 }
 
