@@ -242,7 +242,7 @@ func (p *Pipeline) decideBatch(ctx context.Context, prs []prepared) *decided {
 			d.results[i].Status, d.results[i].Article, d.results[i].Story = StatusKnown, first.ID, *first.Story
 			continue
 		}
-		rec, err := p.decide(ctx, pr)
+		rec, err := p.decide(ctx, pr, len(prs)-i)
 		if err != nil {
 			d.results[i].Status, d.results[i].Err = StatusFailed, err
 			continue
@@ -315,17 +315,17 @@ func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 // decide assigns a prepared article to a copy group and a story, gives it
 // ids reserved from the store, adds it to the index and returns the record
 // to store. The caller holds p.mu.
-func (p *Pipeline) decide(ctx context.Context, pr prepared) (*store.Record, error) {
+func (p *Pipeline) decide(ctx context.Context, pr prepared, left int) (*store.Record, error) {
 	asg := p.cl.Assign(pr.features)
 	storyID := asg.Story
 	if storyID == 0 {
-		id, err := p.storyIDs.take(ctx, p.st)
+		id, err := p.storyIDs.take(ctx, p.st, left)
 		if err != nil {
 			return nil, fmt.Errorf("%s: new story: %w", pr.input, err)
 		}
 		storyID = id
 	}
-	articleID, err := p.articleIDs.take(ctx, p.st)
+	articleID, err := p.articleIDs.take(ctx, p.st, left)
 	if err != nil {
 		return nil, fmt.Errorf("%s: article id: %w", pr.input, err)
 	}
@@ -357,7 +357,8 @@ func (p *Pipeline) decide(ctx context.Context, pr prepared) (*store.Record, erro
 }
 
 // idPool hands out ids the store reserved in blocks: one reservation, one
-// small write, serves many articles.
+// small write, serves many articles. A block is as big as the rest of the
+// batch (at most idBlock), so a process that ends leaves few ids unused.
 type idPool struct {
 	article    bool
 	next, last int64
@@ -365,11 +366,14 @@ type idPool struct {
 
 const idBlock = 256
 
-func (ip *idPool) take(ctx context.Context, st store.Store) (int64, error) {
+// take returns a fresh id; left is how many articles of the batch, this one
+// included, may still need one.
+func (ip *idPool) take(ctx context.Context, st store.Store, left int) (int64, error) {
 	if ip.next == 0 || ip.next > ip.last {
-		articles, stories := 0, idBlock
+		n := min(max(left, 1), idBlock)
+		articles, stories := 0, n
 		if ip.article {
-			articles, stories = idBlock, 0
+			articles, stories = n, 0
 		}
 		a, s, err := st.ReserveIDs(ctx, articles, stories)
 		if err != nil {
@@ -379,7 +383,7 @@ func (ip *idPool) take(ctx context.Context, st store.Store) (int64, error) {
 		if ip.article {
 			ip.next = a
 		}
-		ip.last = ip.next + idBlock - 1
+		ip.last = ip.next + int64(n) - 1
 	}
 	id := ip.next
 	ip.next++
