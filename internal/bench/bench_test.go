@@ -142,7 +142,8 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, err := Load(t.Context(), p, st, server.New(server.Config{}, st, p, quiet), LoadOptions{
-		Load:   loadtest.Options{Clients: 4, Requests: 150, Duration: time.Minute},
+		// The request count ends the run; the duration only bounds it.
+		Load:   loadtest.Options{Clients: 4, Requests: 150, Duration: 5 * time.Minute},
 		Ingest: IngestOptions{Articles: 1000, Batch: 10, Seed: 2, Rate: 200, Synth: synth.Options{Corpus: corpus(t)}},
 	})
 	if err != nil {
