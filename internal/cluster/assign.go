@@ -136,11 +136,13 @@ func (c *Clusterer) score(q *query, s *story, explain bool) candidate {
 		visitE = func(id uint32, v float64) { es = append(es, contrib{id, v}) }
 	}
 	var cosT, cosE float64
-	// Average link: the mean similarity of the article to the story's
-	// articles (each summed as a unit vector), so one threshold means the
-	// same for a story of two articles and one of two hundred, where the
-	// cosine to a centroid would grow with the story's size.
-	tn, en := float64(s.nt), float64(s.ne)
+	// The story's summed vector is divided by the geometric mean of its
+	// article count (average link) and its own norm (centroid cosine).
+	// Average link alone holds a big story to the same bar as a pair, so a
+	// story whose articles vary splits; the centroid cosine alone lets a
+	// big coherent story draw in anything on its topic. Measured on the
+	// labeled sets, the mean of the two beat either.
+	tn, en := c.linkNorm(s.terms, s.nt), c.linkNorm(s.ents, s.ne)
 	if q.tn > 0 && tn > 0 {
 		cosT = dot(q.terms, s.terms, c.idf, visitT) / (q.tn * tn)
 	}
@@ -491,4 +493,18 @@ func (c *Clusterer) Apply(cor model.Correction) error {
 		return nil
 	}
 	return fmt.Errorf("correction %d of kind %q: %w", cor.ID, cor.Kind, ErrCorrection)
+}
+
+// linkNorm is the norm a story's summed vector (of n articles) is
+// divided by: sqrt(n * |v|), with v weighted by the current IDF.
+func (c *Clusterer) linkNorm(v vec, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	var sq float64
+	for _, e := range v {
+		w := float64(e.w) * c.idf(e.id)
+		sq += w * w
+	}
+	return math.Sqrt(float64(n) * math.Sqrt(sq))
 }

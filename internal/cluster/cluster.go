@@ -86,7 +86,7 @@ func DefaultConfig() Config {
 	return Config{
 		TitleWeight:     3,
 		LeadWeight:      2,
-		EntityWeight:    0.3,
+		EntityWeight:    0.15,
 		JoinThreshold:   0.15,
 		MergeThreshold:  0.25,
 		TimeWeight:      0.7,
