@@ -142,7 +142,7 @@ func (c *Clusterer) score(q *query, s *story, explain bool) candidate {
 	// story whose articles vary splits; the centroid cosine alone lets a
 	// big coherent story draw in anything on its topic. Measured on the
 	// labeled sets, the mean of the two beat either.
-	tn, en := c.linkNorm(s.terms, s.nt), c.linkNorm(s.ents, s.ne)
+	tn, en := linkNorm(s.tnorm, s.nt), linkNorm(s.enorm, s.ne)
 	if q.tn > 0 && tn > 0 {
 		cosT = dot(q.terms, s.terms, c.idf, visitT) / (q.tn * tn)
 	}
@@ -495,16 +495,16 @@ func (c *Clusterer) Apply(cor model.Correction) error {
 	return fmt.Errorf("correction %d of kind %q: %w", cor.ID, cor.Kind, ErrCorrection)
 }
 
-// linkNorm is the norm a story's summed vector (of n articles) is
-// divided by: sqrt(n * |v|), with v weighted by the current IDF.
-func (c *Clusterer) linkNorm(v vec, n int) float64 {
-	if n == 0 {
-		return 0
-	}
+// linkNorm is the norm a story's summed vector (of n articles, IDF-weighted
+// norm v) is divided by: sqrt(n * v).
+func linkNorm(v float64, n int) float64 { return math.Sqrt(float64(n) * v) }
+
+// norm is the IDF-weighted norm of a raw vector.
+func (c *Clusterer) norm(v vec) float64 {
 	var sq float64
 	for _, e := range v {
 		w := float64(e.w) * c.idf(e.id)
 		sq += w * w
 	}
-	return math.Sqrt(float64(n) * math.Sqrt(sq))
+	return math.Sqrt(sq)
 }

@@ -16,6 +16,10 @@ type story struct {
 	terms, ents vec
 	// nt and ne count the articles summed in terms and ents.
 	nt, ne int
+	// tnorm and enorm are the IDF-weighted norms of terms and ents, as of
+	// their last change: scoring needs them for every candidate, and IDF
+	// moves too slowly between a story's updates to matter.
+	tnorm, enorm float64
 	// cast is who the story is about. A person's move leaves it as it is:
 	// moves are rare, bind later decisions anyway, and the cast is
 	// rebuilt from the store at the next start.
@@ -81,6 +85,7 @@ func rangeGap(a, b *story) int64 {
 func (c *Clusterer) addVectors(s *story, terms, ents vec, scale float32, query []uint32) {
 	s.terms = c.heaviest(s.terms.add(terms, scale), c.cfg.StoryTerms)
 	s.ents = c.heaviest(s.ents.add(ents, scale), c.cfg.StoryEntities)
+	s.tnorm, s.enorm = c.norm(s.terms), c.norm(s.ents)
 	c.seq++
 	s.seq = c.seq
 	for _, id := range query {
