@@ -179,7 +179,9 @@ func IsCopyright(p string) bool {
 	if copyrightStart.MatchString(p) {
 		return yearOrRights.MatchString(p) || n <= 3
 	}
-	return rightsLine.MatchString(p)
+	// The expression scans the whole paragraph: most have no word of it.
+	return (mayContainFold(p, "all rights reserved") || mayContainFold(p, "this material")) &&
+		rightsLine.MatchString(p)
 }
 
 // isShare reports lines asking the reader to do something other than read
@@ -193,7 +195,7 @@ func isShare(p string) bool {
 	if n > 30 {
 		return false
 	}
-	return clickHere.MatchString(p) ||
+	return mayContainFold(p, "click") && clickHere.MatchString(p) ||
 		(n <= 25 && linkPrefix.MatchString(p)) ||
 		(promoVerb.MatchString(p) && promoObject.MatchString(p))
 }
@@ -314,12 +316,21 @@ func isPromo(p string) bool {
 const maxBoilerWords = 60
 
 // wordCount counts space-separated words without allocating: it runs on
-// every paragraph of every article.
+// every paragraph of every article, so ASCII is read byte by byte.
 func wordCount(p string) int {
 	n := 0
 	in := false
-	for _, r := range p {
-		if unicode.IsSpace(r) {
+	for i := 0; i < len(p); {
+		var space bool
+		if c := p[i]; c < utf8.RuneSelf {
+			space = c == ' ' || '\t' <= c && c <= '\r'
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(p[i:])
+			space = unicode.IsSpace(r)
+			i += size
+		}
+		if space {
 			in = false
 		} else if !in {
 			in = true
@@ -327,4 +338,22 @@ func wordCount(p string) int {
 		}
 	}
 	return n
+}
+
+// mayContainFold reports whether s may match an expression that needs
+// sub (ASCII, lower case) in any case: false only for an ASCII s without
+// it. Case-insensitive expressions also fold a few non-ASCII letters into
+// ASCII ones (the Kelvin sign into "k"), so any other s may match.
+func mayContainFold(s, sub string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i]|0x20 == sub[0] && strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }

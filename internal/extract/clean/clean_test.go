@@ -260,3 +260,51 @@ func FuzzParagraphs(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPrefilters checks that the cheap tests run before the expressions
+// never turn a match away, and that wordCount counts as strings.Fields.
+func FuzzPrefilters(f *testing.F) {
+	for _, s := range []string{
+		"© 2024 Reuters. All Rights Reserved.",
+		"This material may not be published, broadcast, rewritten or redistributed.",
+		"CLICK HERE to get the app",
+		"The council met on\u00a0Tuesday.",
+		"all rights re\u017ferved", // a long s folds into "s"
+		"\u212alick here",          // and the Kelvin sign into "k"
+		"Photo:\tAP\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		if rightsLine.MatchString(p) && !mayContainFold(p, "all rights reserved") && !mayContainFold(p, "this material") {
+			t.Errorf("%q matches the rights line but the prefilter refuses it", p)
+		}
+		if clickHere.MatchString(p) && !mayContainFold(p, "click") {
+			t.Errorf("%q matches click here but the prefilter refuses it", p)
+		}
+		if got, want := wordCount(p), len(strings.Fields(p)); got != want {
+			t.Errorf("wordCount(%q) = %d, want %d", p, got, want)
+		}
+	})
+}
+
+func TestMayContainFold(t *testing.T) {
+	tests := []struct {
+		name, s, sub string
+		want         bool
+	}{
+		{"same case", "please click here", "click", true},
+		{"other case", "Please CLICK here", "click", true},
+		{"absent", "The council met on Tuesday.", "click", false},
+		{"cut at the end", "cli", "click", false},
+		{"not ASCII, so maybe", "caf\u00e9", "click", true},
+		{"empty", "", "click", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := mayContainFold(tc.s, tc.sub); got != tc.want {
+				t.Errorf("mayContainFold(%q, %q) = %v, want %v", tc.s, tc.sub, got, tc.want)
+			}
+		})
+	}
+}
