@@ -12,6 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/store"
 )
@@ -233,14 +236,6 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 		return 0, errors.New("record has no article")
 	}
 	a := rec.Article
-	// The write lock is held since BEGIN IMMEDIATE, so nothing can store the
-	// same article between this check and the insert.
-	if id, field, err := known(ctx, st.knownURL, st.knownHash, a.URL, a.ContentHash); err == nil {
-		return 0, &store.DuplicateError{ID: id, Field: field}
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return 0, err
-	}
-
 	var story int64
 	if a.Story != nil && *a.Story > 0 {
 		title := rec.StoryTitle
@@ -269,7 +264,7 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 	if _, err := st.insertArticle.ExecContext(ctx, id, a.ExternalID, a.Outlet, a.URL, timeArg(a.Published),
 		a.Language, idArg(a.Story), idArg(a.CopyOf), a.Source, a.Format, a.ContentHash, a.Ingested.UnixNano(),
 		a.Title, removed, a.Text); err != nil {
-		return 0, fmt.Errorf("insert article: %w", err)
+		return 0, duplicateOr(ctx, st, a, fmt.Errorf("insert article: %w", err))
 	}
 	if _, err := st.insertRaw.ExecContext(ctx, id, rec.Raw.ContentType, rec.Raw.Bytes); err != nil {
 		return 0, fmt.Errorf("insert raw: %w", err)
@@ -323,6 +318,23 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 	}
 	a.ID = id
 	return id, nil
+}
+
+// duplicateOr returns a *store.DuplicateError naming the stored article
+// when err is the unique indexes refusing a's canonical URL or content
+// hash, else err. The indexes are the duplicate check: a look-up before
+// every insert cost a twentieth of a save, and the write lock, held since
+// BEGIN IMMEDIATE, already keeps other writers out.
+func duplicateOr(ctx context.Context, st *txStatements, a *model.Article, err error) error {
+	var serr *sqlite.Error
+	if !errors.As(err, &serr) || serr.Code() != sqlite3.SQLITE_CONSTRAINT_UNIQUE {
+		return err
+	}
+	id, field, kerr := known(ctx, st.knownURL, st.knownHash, a.URL, a.ContentHash)
+	if kerr != nil {
+		return fmt.Errorf("%w (and %w)", err, kerr)
+	}
+	return &store.DuplicateError{ID: id, Field: field}
 }
 
 // ensureStory creates story id when it does not exist and returns the story
