@@ -225,7 +225,7 @@ func (c *Clusterer) Assign(f *Features) Assignment {
 	}
 	if f.Empty() {
 		return Assignment{Decision: model.Decision{Kind: model.DecisionEmpty, At: now,
-			Reason: "no words to cluster on: a story of its own, joining nothing"}}
+			Reason: fmt.Sprintf("%d distinct words in its body, fewer than %d to cluster on: a story of its own, joining nothing", f.BodyTerms(), minBodyTerms)}}
 	}
 
 	q := c.prepare(f)

@@ -83,8 +83,24 @@ type Entity struct {
 // text states; 0 when neither is known.
 func (f *Features) When() int64 { return cmp.Or(f.Published, f.TextDate) }
 
-// Empty reports whether the article has nothing to cluster on.
-func (f *Features) Empty() bool { return len(f.Terms) == 0 && len(f.Entities) == 0 }
+// minBodyTerms is the fewest distinct content words a body needs to be
+// clustered: a headline alone, a single word or a line of boilerplate is
+// too little evidence, and would join whatever story shares its one word.
+const minBodyTerms = 3
+
+// Empty reports whether the article has too little text to cluster on.
+func (f *Features) Empty() bool { return f.BodyTerms() < minBodyTerms }
+
+// BodyTerms counts the distinct content words of the article's body.
+func (f *Features) BodyTerms() int {
+	n := 0
+	for _, t := range f.Terms {
+		if t.Body > 0 {
+			n++
+		}
+	}
+	return n
+}
 
 // Extract computes an article's features from its analysis. A nil doc is
 // analysed here.

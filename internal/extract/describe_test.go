@@ -258,7 +258,6 @@ func TestArticleErrors(t *testing.T) {
 	}{
 		{name: "empty text", item: source.Item{Input: "empty.txt", Kind: "text", Format: source.FormatText}, want: ErrNoArticle},
 		{name: "only boilerplate", item: source.Item{Input: "boiler.txt", Kind: "text", Format: source.FormatText, Body: []byte("Headline\n\nAdvertisement\n\nhttps://example.com/a")}, want: ErrNoArticle},
-		{name: "jsonl of only the title", item: source.Item{Input: "a.jsonl:1", Kind: "jsonl", Format: source.FormatText, Body: []byte("Talks"), Hint: source.Hint{Title: "Talks"}}, want: ErrNoArticle},
 		{name: "page without an article", item: source.Item{Input: "empty.html", Kind: "html", Format: source.FormatHTML, Body: []byte("<html><body><nav>Home</nav></body></html>")}, want: ErrNoArticle},
 		{name: "invalid UTF-8", item: source.Item{Input: "bad.txt", Kind: "text", Format: source.FormatText, Body: []byte("Talks\n\n\xff body")}, want: ErrInvalidUTF8},
 		{name: "unknown format", item: source.Item{Input: "x.pdf", Kind: "pdf", Format: "pdf", Body: []byte("%PDF")}, want: ErrFormat},
@@ -341,6 +340,39 @@ func TestArticleFragment(t *testing.T) {
 			if a.Text != tc.want {
 				t.Errorf("text %q, want %q", a.Text, tc.want)
 			}
+		})
+	}
+}
+
+// TestHeadlineOnly: a record or feed entry whose body is missing, repeats
+// the headline or is only boilerplate is kept as a headline with no text,
+// hashed by its headline so that two of them stay apart.
+func TestHeadlineOnly(t *testing.T) {
+	tests := []struct {
+		name, title, body string
+	}{
+		{name: "body repeats the headline", title: "Talks", body: "Talks"},
+		{name: "no body", title: "Quake hits coast"},
+		{name: "only boilerplate", title: "Newsletter", body: "Subscribe to our newsletter.\nAll rights reserved."},
+	}
+	hashes := map[string]string{}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			item := source.Item{Input: "a.jsonl:1", Kind: "jsonl", Format: source.FormatText, Body: []byte(tc.body), Hint: source.Hint{Title: tc.title}}
+			a, err := Article(context.Background(), item, Options{})
+			if err != nil {
+				t.Fatalf("Article: %v", err)
+			}
+			if a.Title != tc.title || a.Text != "" {
+				t.Errorf("title %q, text %q; want title %q and no text", a.Title, a.Text, tc.title)
+			}
+			if a.ContentHash != ContentHash(tc.title) {
+				t.Errorf("content hash %s is not the headline's", a.ContentHash)
+			}
+			if other, dup := hashes[a.ContentHash]; dup {
+				t.Errorf("same hash as %q", other)
+			}
+			hashes[a.ContentHash] = tc.name
 		})
 	}
 }

@@ -107,7 +107,11 @@ func Article(ctx context.Context, item source.Item, opt Options) (*model.Article
 	}
 
 	kept, removed := clean.Paragraphs(c.paragraphs, clean.Lead{Title: c.title, Summary: c.summary})
-	if len(kept) == 0 || (item.Kind == source.FormatHTML && wordCount(kept) < minPageWords) {
+	// A record or entry with a headline and no body left (none given, or
+	// only boilerplate) is kept as a headline; a page or file without
+	// article text is no article.
+	headlineOnly := item.Kind != source.FormatHTML && item.Kind != source.FormatText && c.title != ""
+	if len(kept) == 0 && !headlineOnly || (item.Kind == source.FormatHTML && wordCount(kept) < minPageWords) {
 		return nil, fmt.Errorf("extract %s: %w", item.Input, ErrNoArticle)
 	}
 	all := make([]model.Removal, 0, len(c.head)+len(removed)+len(c.tail))
@@ -126,6 +130,11 @@ func Article(ctx context.Context, item source.Item, opt Options) (*model.Article
 	}
 	describe(a, item.Hint, c, opt.Outlet, outlets)
 	a.ContentHash = ContentHash(text)
+	if text == "" {
+		// A headline is all a headline-only article holds: two of them
+		// are the same article only if their headlines are.
+		a.ContentHash = ContentHash(a.Title)
+	}
 	return a, nil
 }
 

@@ -176,7 +176,7 @@ const (
 	DecisionNew      = "new"      // nothing close enough: a new story
 	DecisionMerge    = "merge"    // two stories became close and merged
 	DecisionManual   = "manual"   // a person moved the article or merged stories
-	DecisionEmpty    = "empty"    // no text to cluster on: a story of its own
+	DecisionEmpty    = "empty"    // too little text to cluster on: a story of its own
 	DecisionRestored = "restored" // reloaded from the store, no new decision
 )
 

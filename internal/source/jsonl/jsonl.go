@@ -32,7 +32,7 @@ import (
 // content.ErrTooLarge.
 var (
 	ErrSyntax = errors.New("invalid JSON")
-	ErrNoText = errors.New("missing or empty text")
+	ErrNoText = errors.New("neither text nor title")
 	ErrID     = errors.New("id is neither a string nor a number")
 )
 
@@ -166,7 +166,9 @@ func decode(line []byte, log *slog.Logger) (Record, error) {
 	if err := json.Unmarshal(line, &w); err != nil {
 		return rec, fmt.Errorf("%w: %w", ErrSyntax, err)
 	}
-	if strings.TrimSpace(w.Text) == "" {
+	// A headline without a body is an article (feeds and wires carry them);
+	// a line with neither is nothing to store.
+	if strings.TrimSpace(w.Text) == "" && strings.TrimSpace(w.Title) == "" {
 		return rec, ErrNoText
 	}
 	id, err := idString(w.ID)

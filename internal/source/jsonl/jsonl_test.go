@@ -56,8 +56,9 @@ func TestParse(t *testing.T) {
 			{input: "in.jsonl:2", err: ErrSyntax},
 			{input: "in.jsonl:3", id: "a1", title: "Quake hits", text: "A quake hit.\nMore later."},
 		}},
-		{name: "missing text", in: `{"id": "x", "title": "No body"}`, want: []result{{input: "in.jsonl:1", err: ErrNoText}}},
-		{name: "blank text", in: `{"id": "x", "text": "  \n "}`, want: []result{{input: "in.jsonl:1", err: ErrNoText}}},
+		{name: "headline without text", in: `{"id": "x", "title": "No body"}`, want: []result{{input: "in.jsonl:1", id: "x", title: "No body"}}},
+		{name: "blank text and no title", in: `{"id": "x", "text": "  \n "}`, want: []result{{input: "in.jsonl:1", err: ErrNoText}}},
+		{name: "blank text and blank title", in: `{"id": "x", "title": " ", "text": ""}`, want: []result{{input: "in.jsonl:1", err: ErrNoText}}},
 		{name: "invalid utf-8", in: "{\"id\": \"x\", \"text\": \"caf\xe9\"}\n" + good, want: []result{
 			{input: "in.jsonl:1", err: content.ErrInvalidUTF8},
 			{input: "in.jsonl:2", id: "a1", title: "Quake hits", text: "A quake hit.\nMore later."},
