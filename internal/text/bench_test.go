@@ -3,6 +3,7 @@ package text
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -104,4 +105,34 @@ func BenchmarkAnalyzeHostile(b *testing.B) {
 			Analyze("", s)
 		}
 	}
+}
+
+// BenchmarkTokensFullCache tokenises the BASIL articles with the word
+// cache full of other words, as in a process that has read a few hundred
+// thousand articles (names make most of the vocabulary), and reports the
+// cost of one article.
+func BenchmarkTokensFullCache(b *testing.B) {
+	path := testutil.SharedDir(b, "data", "basil-dev.jsonl")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var texts []string
+	for line := range strings.Lines(string(data)) {
+		var a struct{ Text string }
+		if err := json.Unmarshal([]byte(line), &a); err != nil {
+			b.Fatalf("%s: %v", path, err)
+		}
+		texts = append(texts, a.Text)
+	}
+	// Nine tenths full: the articles' own words still find room.
+	for i := range wordCacheLimit * 9 / 10 {
+		lookupWord(fmt.Sprintf("zq%dname", i))
+	}
+	for b.Loop() {
+		for _, s := range texts {
+			Tokens(s)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(texts)), "ns/article")
 }

@@ -1,8 +1,12 @@
 package text
 
 import (
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
+
+	"github.com/kljensen/snowball/english"
 )
 
 func TestTokens(t *testing.T) {
@@ -61,4 +65,29 @@ func TestTokensStemCacheConsistent(t *testing.T) {
 	if first[0].Stem != first[1].Stem {
 		t.Errorf("stem(negotiations) = %q, stem(negotiated) = %q; want equal", first[0].Stem, first[1].Stem)
 	}
+}
+
+// TestLookupWordConcurrent looks up more words than the recent-word slots
+// hold (so slots are overwritten while read) from several goroutines: each
+// answer must be the word's own stem and stop mark.
+func TestLookupWordConcurrent(t *testing.T) {
+	words := make([]string, 3*recentSlots)
+	for i := range words {
+		words[i] = fmt.Sprintf("negotiat%ding", i%(recentSlots*2))
+	}
+	words = append(words, "the", "said", "governments", "talks")
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range words {
+				n := words[(i*(g+1))%len(words)]
+				w := lookupWord(n)
+				if want := english.Stem(n, false); w.stem != want || w.stop != isStop(n) {
+					t.Errorf("lookupWord(%q) = %+v, want stem %q stop %v", n, w, want, isStop(n))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
