@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -66,12 +67,14 @@ func (s *Server) apiStory(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	st, err := s.p.Story(r.Context(), id) // its errors name the story
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, st)
+	s.serveCached(w, r, "json", id, func(ctx context.Context) (rendered, error) {
+		st, err := s.p.Story(ctx, id) // its errors name the story
+		if err != nil {
+			return rendered{}, err
+		}
+		body, err := jsonBody(st)
+		return rendered{contentType: jsonType, body: body}, err
+	}, s.apiFail)
 }
 
 func (s *Server) apiArticle(w http.ResponseWriter, r *http.Request) {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 )
 
 const (
+	htmlType     = "text/html; charset=utf-8"
 	storyPattern = "GET /stories/{id}"
 	atomSuffix   = ".atom"
 )
@@ -56,7 +58,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name s
 		http.Error(w, "the page could not be drawn", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Type", htmlType)
 	w.WriteHeader(code)
 	_, _ = buf.WriteTo(w)
 }
@@ -104,12 +106,34 @@ func (s *Server) storyOrFeed(w http.ResponseWriter, r *http.Request) {
 		s.pageFail(w, r, err)
 		return
 	}
-	v, err := s.storyPage(r.Context(), id)
-	if err != nil {
-		s.pageFail(w, r, err)
+	if s.signedIn(r, time.Now()) || r.URL.RequestURI() != fmt.Sprintf("/stories/%d", id) {
+		// A signed-in page carries its reader's CSRF token, and any other
+		// spelling of the address its own sign-in link: both are drawn
+		// for the one request.
+		v, err := s.storyPage(r.Context(), id)
+		if err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, "story", s.newPage(w, r, v.Story.Title, filter{}, v))
 		return
 	}
-	s.render(w, r, http.StatusOK, "story", s.newPage(w, r, v.Story.Title, filter{}, v))
+	// Every reader who is not signed in sees the same page. newPage sets
+	// the CSRF cookie where it is missing, as on every page; the token
+	// itself is drawn only for signed-in readers.
+	p := s.newPage(w, r, "", filter{}, nil)
+	s.serveCached(w, r, "page", id, func(ctx context.Context) (rendered, error) {
+		v, err := s.storyPage(ctx, id)
+		if err != nil {
+			return rendered{}, err
+		}
+		p.Title, p.Data = v.Story.Title, v
+		buf, err := s.pages.execute("story", p)
+		if err != nil {
+			return rendered{}, err
+		}
+		return rendered{contentType: htmlType, body: buf.Bytes()}, nil
+	}, s.pageFail)
 }
 
 func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,14 +26,30 @@ type apiError struct {
 	Error string `json:"error"`
 }
 
+const jsonType = "application/json; charset=utf-8"
+
 // writeJSON writes v as the whole answer.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	body, err := jsonBody(v)
+	if err != nil {
+		http.Error(w, "the answer could not be encoded", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", jsonType)
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
+	// The header is out: a write error can only be a broken connection.
+	_, _ = w.Write(body)
+}
+
+// jsonBody is v in the one JSON form of every answer.
+func jsonBody(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
-	// The header is out: an encoding error can only be a broken connection.
-	_ = enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("encode %T: %w", v, err)
+	}
+	return b.Bytes(), nil
 }
 
 // status maps an error to its HTTP status.

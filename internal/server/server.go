@@ -4,6 +4,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"fmt"
@@ -37,6 +38,9 @@ type Config struct {
 	// FeedAdded, when set, is called after a feed is added, so the poller
 	// can fetch it at once rather than at its next tick.
 	FeedAdded func()
+	// CacheBytes bounds the story pages and story JSON kept rendered
+	// (0: DefaultCacheBytes).
+	CacheBytes int64
 }
 
 // Server is the whole HTTP surface; it is an http.Handler.
@@ -50,6 +54,10 @@ type Server struct {
 	pages   *engine
 	assets  *assets
 	metrics *metrics
+	cache   *answerCache
+	// generation starts every ETag, so answers drawn by an earlier run
+	// (other templates, perhaps) never count as current.
+	generation string
 	// key signs session cookies and CSRF tokens; fresh at each start, so a
 	// restart signs everyone out.
 	key []byte
@@ -66,6 +74,9 @@ func New(cfg Config, st store.Store, p Pipeline, log *slog.Logger) *Server {
 		mux:    http.NewServeMux(),
 		assets: newAssets(),
 		key:    make([]byte, 32),
+		cache:  newAnswerCache(cmp.Or(cfg.CacheBytes, DefaultCacheBytes)),
+		// Eight characters of randomness tell runs apart.
+		generation: rand.Text()[:8],
 	}
 	// crypto/rand.Read never returns an error (it aborts the program when
 	// the system has no randomness).

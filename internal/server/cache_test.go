@@ -1,0 +1,234 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/store"
+)
+
+func TestStoryAnswersCached(t *testing.T) {
+	tests := []struct {
+		name  string
+		path  func(id int64) string
+		ctype string
+	}{
+		{name: "story page", path: storyPath, ctype: htmlType},
+		{name: "story json", path: func(id int64) string { return fmt.Sprintf("/api/v1/stories/%d", id) }, ctype: jsonType},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, testToken)
+			path := tc.path(f.story)
+			first := f.do(t, nil, request{path: path})
+			second := f.do(t, nil, request{path: path})
+			etag := first.header.Get("ETag")
+			if first.code != 200 || first.header.Get("X-Cache") != cacheMiss || etag == "" {
+				t.Fatalf("first GET: %d, X-Cache %q, ETag %q; want 200, miss and an ETag", first.code, first.header.Get("X-Cache"), etag)
+			}
+			if second.code != 200 || second.header.Get("X-Cache") != cacheHit || second.header.Get("ETag") != etag ||
+				second.body != first.body || second.header.Get("Content-Type") != tc.ctype {
+				t.Fatalf("second GET: %d, X-Cache %q, ETag %q, type %q, same body %v; want 200, hit, %s, %s, the same body",
+					second.code, second.header.Get("X-Cache"), second.header.Get("ETag"), second.header.Get("Content-Type"),
+					second.body == first.body, etag, tc.ctype)
+			}
+			if c := second.header.Get("Content-Security-Policy"); c == "" {
+				t.Error("a cached answer lost the security headers")
+			}
+
+			// A client that takes no gzip gets the same answer inflated,
+			// under the identity form's own ETag.
+			plain := f.do(t, nil, request{path: path, header: map[string]string{"Accept-Encoding": "identity"}})
+			if plain.body != first.body || plain.header.Get("Content-Encoding") != "" ||
+				plain.header.Get("ETag") != strings.TrimSuffix(etag, gzipTag+`"`)+`"` {
+				t.Errorf("identity: same body %v, Content-Encoding %q, ETag %q (gzip form's %q)",
+					plain.body == first.body, plain.header.Get("Content-Encoding"), plain.header.Get("ETag"), etag)
+			}
+
+			same := f.do(t, nil, request{path: path, header: map[string]string{"If-None-Match": `"other", ` + etag}})
+			if same.code != http.StatusNotModified || same.body != "" {
+				t.Errorf("If-None-Match with the current ETag: %d with %d bytes; want 304, no body", same.code, len(same.body))
+			}
+
+			// An article joining the story is a new version: drawn again,
+			// under a new ETag, and an old ETag no longer matches.
+			mustSave(t, f.st, &store.Record{
+				Article: &model.Article{Outlet: "Epsilon Times", Title: "Late coverage of the talks", URL: "https://epsilon.example/talks",
+					Published: at(8, 10), Language: "en", Story: &f.story, ContentHash: "h-epsilon", Text: "Officials met in New York."},
+				Decision: model.Decision{Kind: model.DecisionJoin, Score: 0.5, Reason: "shares New York"},
+			})
+			changed := f.do(t, nil, request{path: path, header: map[string]string{"If-None-Match": etag}})
+			if changed.code != 200 || changed.header.Get("X-Cache") != cacheMiss || changed.header.Get("ETag") == etag ||
+				!strings.Contains(changed.body, "Late coverage of the talks") {
+				t.Errorf("after the story changed: %d, X-Cache %q, ETag %q (was %q), new article shown %v; want 200, miss, a new ETag, shown",
+					changed.code, changed.header.Get("X-Cache"), changed.header.Get("ETag"), etag,
+					strings.Contains(changed.body, "Late coverage of the talks"))
+			}
+		})
+	}
+}
+
+func TestStoryPagesNotShared(t *testing.T) {
+	f := newFixture(t, testToken)
+	path := storyPath(f.story)
+	anonymous := f.do(t, nil, request{path: path})
+	tests := []struct {
+		name   string
+		client *http.Client
+		path   string
+		want   []string // in the page
+	}{
+		// A signed-in reader's page carries their own CSRF token and the
+		// write controls, which no one else may be served.
+		{name: "signed in", client: f.signIn(t, testToken), path: path, want: []string{`name="csrf"`, `action="/stories/`}},
+		// Another spelling of the address has its own sign-in link.
+		{name: "query string", path: path + "?from=feed", want: []string{"from%3dfeed"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.do(t, tc.client, request{path: tc.path})
+			if r.code != 200 || r.header.Get("X-Cache") != "" || r.header.Get("ETag") != "" {
+				t.Fatalf("GET %s: %d, X-Cache %q, ETag %q; want 200, drawn for this request alone",
+					tc.path, r.code, r.header.Get("X-Cache"), r.header.Get("ETag"))
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.body, w) {
+					t.Errorf("GET %s: page lacks %q", tc.path, w)
+				}
+			}
+			if again := f.do(t, nil, request{path: path}); again.body != anonymous.body || again.header.Get("X-Cache") != cacheHit {
+				t.Errorf("after GET %s the anonymous page changed or was drawn again (X-Cache %q)", tc.path, again.header.Get("X-Cache"))
+			}
+		})
+	}
+}
+
+func TestStoryErrorsNotCached(t *testing.T) {
+	f := newFixture(t, testToken)
+	tests := []struct {
+		name string
+		path string
+		code int
+	}{
+		{name: "page of a missing story", path: "/stories/99999", code: 404},
+		{name: "json of a missing story", path: "/api/v1/stories/99999", code: 404},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for range 2 {
+				r := f.do(t, nil, request{path: tc.path})
+				if r.code != tc.code || r.header.Get("ETag") != "" || r.header.Get("X-Cache") != "" {
+					t.Fatalf("GET %s: %d, ETag %q, X-Cache %q; want %d and nothing cached",
+						tc.path, r.code, r.header.Get("ETag"), r.header.Get("X-Cache"), tc.code)
+				}
+			}
+		})
+	}
+}
+
+func TestAnswerCacheBound(t *testing.T) {
+	ans := func(key string, version int64, size int) *answer {
+		return &answer{key: key, version: version, gz: make([]byte, size)}
+	}
+	tests := []struct {
+		name    string
+		max     int64
+		put     []*answer
+		touch   string // read between the puts' last two, to make it recent
+		present map[string]int64
+		absent  []string
+	}{
+		{name: "least recently used goes first", max: 250,
+			put: []*answer{ans("a", 1, 100), ans("b", 1, 100), ans("c", 1, 100)}, touch: "a",
+			present: map[string]int64{"a": 1, "c": 1}, absent: []string{"b"}},
+		{name: "a new version replaces the old", max: 250,
+			put:     []*answer{ans("a", 1, 100), ans("a", 2, 100), ans("b", 1, 100)},
+			present: map[string]int64{"a": 2, "b": 1}},
+		{name: "an older version does not replace a newer", max: 250,
+			put:     []*answer{ans("a", 3, 100), ans("a", 2, 100)},
+			present: map[string]int64{"a": 3}},
+		{name: "too big to keep", max: 250,
+			put: []*answer{ans("a", 1, 100), ans("huge", 1, 251)}, present: map[string]int64{"a": 1}, absent: []string{"huge"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newAnswerCache(tc.max)
+			for i, a := range tc.put {
+				if i == len(tc.put)-1 && tc.touch != "" {
+					c.get(tc.touch, 1)
+				}
+				c.put(a)
+			}
+			for key, v := range tc.present {
+				if _, ok := c.get(key, v); !ok {
+					t.Errorf("%s at version %d: not kept", key, v)
+				}
+			}
+			for _, key := range tc.absent {
+				if _, ok := c.byKey[key]; ok {
+					t.Errorf("%s: kept, want dropped", key)
+				}
+			}
+			var sum int64
+			for _, e := range c.byKey {
+				sum += int64(len(e.Value.(*answer).gz))
+			}
+			if sum != c.size || c.size > tc.max {
+				t.Errorf("size %d, answers hold %d, bound %d", c.size, sum, tc.max)
+			}
+		})
+	}
+}
+
+func TestETagMatch(t *testing.T) {
+	const etag = `"g-page-1-2"`
+	tests := []struct {
+		name   string
+		header string
+		want   bool
+	}{
+		{name: "none", header: "", want: false},
+		{name: "same", header: etag, want: true},
+		{name: "weak", header: "W/" + etag, want: true},
+		{name: "in a list", header: `"x", ` + etag + `, "y"`, want: true},
+		{name: "any", header: "*", want: true},
+		{name: "other version", header: `"g-page-1-3"`, want: false},
+		{name: "unquoted", header: `g-page-1-2`, want: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := etagMatch(tc.header, etag); got != tc.want {
+				t.Errorf("etagMatch(%q) = %v, want %v", tc.header, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	tests := []struct {
+		name   string
+		header string
+		want   bool
+	}{
+		{name: "none", header: "", want: false},
+		{name: "gzip", header: "gzip", want: true},
+		{name: "browser", header: "gzip, deflate, br, zstd", want: true},
+		{name: "upper case", header: "GZIP", want: true},
+		{name: "any", header: "*", want: true},
+		{name: "refused", header: "gzip;q=0", want: false},
+		{name: "refused spaced", header: "br, gzip; q=0", want: false},
+		{name: "weighted", header: "gzip;q=0.5", want: true},
+		{name: "identity only", header: "identity", want: false},
+		{name: "lookalike", header: "x-gzip2", want: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := acceptsGzip(tc.header); got != tc.want {
+				t.Errorf("acceptsGzip(%q) = %v, want %v", tc.header, got, tc.want)
+			}
+		})
+	}
+}
