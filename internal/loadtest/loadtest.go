@@ -89,7 +89,21 @@ type KindReport struct {
 	P95      time.Duration `json:"p95_ns"`
 	P99      time.Duration `json:"p99_ns"`
 	Max      time.Duration `json:"max_ns"`
+	// CacheHits counts answers the server marked "X-Cache: hit"; the
+	// Miss percentiles are of every other answer, so a cache cannot hide
+	// what drawing an answer costs.
+	CacheHits int           `json:"cache_hits"`
+	MissP50   time.Duration `json:"miss_p50_ns"`
+	MissP95   time.Duration `json:"miss_p95_ns"`
+	MissP99   time.Duration `json:"miss_p99_ns"`
 }
+
+// CacheHeader is the answer header a server marks cache hits with
+// (CacheHit).
+const (
+	CacheHeader = "X-Cache"
+	CacheHit    = "hit"
+)
 
 const maxSampleErrors = 5
 
@@ -130,11 +144,11 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 				// Kinds alternate, and each kind walks its own paths in
 				// turn, so every kind is sampled evenly.
 				k := i % len(urls)
-				d, err := get(runCtx, client, urls[k][(i/len(urls))%len(urls[k])])
+				d, hit, err := get(runCtx, client, urls[k][(i/len(urls))%len(urls[k])])
 				if err != nil && runCtx.Err() != nil {
 					return // cut short by the end of the run: not the server's fault
 				}
-				r.add(k, d, err)
+				r.add(k, d, hit, err)
 			}
 		})
 	}
@@ -227,32 +241,35 @@ func loopbackClient(opt Options) *http.Client {
 	return &http.Client{Transport: tr, Timeout: opt.Timeout}
 }
 
-// get fetches u, reading the whole body, and returns how long it took. A
-// status other than 2xx is an error.
-func get(ctx context.Context, c *http.Client, u string) (time.Duration, error) {
+// get fetches u, reading the whole body, and returns how long it took and
+// whether the server says it answered from its cache. A status other than
+// 2xx is an error.
+func get(ctx context.Context, c *http.Client, u string) (time.Duration, bool, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return 0, fmt.Errorf("GET %s: %w", u, err)
+		return 0, false, fmt.Errorf("GET %s: %w", u, err)
 	}
 	start := time.Now()
 	resp, err := c.Do(req)
 	if err != nil {
-		return time.Since(start), err // *url.Error names the URL
+		return time.Since(start), false, err // *url.Error names the URL
 	}
 	_, err = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	d := time.Since(start)
+	hit := resp.Header.Get(CacheHeader) == CacheHit
 	if err != nil {
-		return d, fmt.Errorf("GET %s: reading body: %w", u, err)
+		return d, hit, fmt.Errorf("GET %s: reading body: %w", u, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return d, fmt.Errorf("GET %s: %s", u, resp.Status)
+		return d, hit, fmt.Errorf("GET %s: %s", u, resp.Status)
 	}
-	return d, nil
+	return d, hit, nil
 }
 
 type kindSamples struct {
 	latencies []time.Duration
+	misses    []time.Duration // the latencies of answers not from a cache
 	errors    int
 }
 
@@ -263,11 +280,14 @@ type recorder struct {
 	samples []string
 }
 
-func (r *recorder) add(kind int, d time.Duration, err error) {
+func (r *recorder) add(kind int, d time.Duration, hit bool, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	k := &r.kinds[kind]
 	k.latencies = append(k.latencies, d)
+	if !hit {
+		k.misses = append(k.misses, d)
+	}
 	if err != nil {
 		k.errors++
 		if msg := err.Error(); len(r.samples) < maxSampleErrors && !slices.Contains(r.samples, msg) {
@@ -281,16 +301,19 @@ func (r *recorder) report(targets []Target, elapsed time.Duration) Report {
 	defer r.mu.Unlock()
 	rep := Report{Elapsed: elapsed, SampleErrors: slices.Clone(r.samples)}
 	for i, k := range r.kinds {
-		lat := slices.Clone(k.latencies)
-		slices.Sort(lat)
+		lat, miss := slices.Sorted(slices.Values(k.latencies)), slices.Sorted(slices.Values(k.misses))
 		rep.Kinds = append(rep.Kinds, KindReport{
-			Kind:     targets[i].Kind,
-			Requests: len(lat),
-			Errors:   k.errors,
-			P50:      percentile(lat, 50),
-			P95:      percentile(lat, 95),
-			P99:      percentile(lat, 99),
-			Max:      percentile(lat, 100),
+			Kind:      targets[i].Kind,
+			Requests:  len(lat),
+			Errors:    k.errors,
+			P50:       percentile(lat, 50),
+			P95:       percentile(lat, 95),
+			P99:       percentile(lat, 99),
+			Max:       percentile(lat, 100),
+			CacheHits: len(lat) - len(miss),
+			MissP50:   percentile(miss, 50),
+			MissP95:   percentile(miss, 95),
+			MissP99:   percentile(miss, 99),
 		})
 		rep.Requests += len(lat)
 		rep.Errors += k.errors
@@ -312,14 +335,20 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 	return sorted[max(rank, 1)-1]
 }
 
-// Write prints the report as a table, latencies in milliseconds.
+// Write prints the report as a table, latencies in milliseconds; the
+// last three columns are of the answers not taken from a cache.
 func (rep Report) Write(w io.Writer) error {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "kind\trequests\terrors\tp50 ms\tp95 ms\tp99 ms\tmax ms\t")
+	fmt.Fprintln(tw, "kind\trequests\terrors\tp50 ms\tp95 ms\tp99 ms\tmax ms\tcache hits\tmiss p50\tmiss p95\tmiss p99\t")
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
 	for _, k := range rep.Kinds {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\t\n", k.Kind, k.Requests, k.Errors, ms(k.P50), ms(k.P95), ms(k.P99), ms(k.Max))
+		hits := 0.0
+		if k.Requests > 0 {
+			hits = 100 * float64(k.CacheHits) / float64(k.Requests)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\t%.0f%%\t%s\t%s\t%s\t\n", k.Kind, k.Requests, k.Errors,
+			ms(k.P50), ms(k.P95), ms(k.P99), ms(k.Max), hits, ms(k.MissP50), ms(k.MissP95), ms(k.MissP99))
 	}
 	tw.Flush() // cannot fail: it writes to a strings.Builder
 	fmt.Fprintf(&b, "%d requests in %.1fs (%.0f/s), %d errors\n", rep.Requests, rep.Elapsed.Seconds(), rep.PerSecond, rep.Errors)

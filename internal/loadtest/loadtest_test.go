@@ -17,6 +17,10 @@ import (
 	"github.com/parallax-news/parallax/internal/store"
 )
 
+// missDelay is how long the test server takes over an answer it does not
+// have ready.
+const missDelay = 5 * time.Millisecond
+
 // server answers like Parallax would, with one broken story, and counts
 // the requests it saw per path.
 func server(t *testing.T) (*httptest.Server, func(string) int) {
@@ -39,6 +43,13 @@ func server(t *testing.T) (*httptest.Server, func(string) int) {
 	})
 	mux.HandleFunc("GET /api/v1/stories/{id}", func(w http.ResponseWriter, r *http.Request) {
 		count(r)
+		// Story 1 is kept ready; the others take a while to draw.
+		if r.PathValue("id") == "1" {
+			w.Header().Set(CacheHeader, CacheHit)
+		} else {
+			w.Header().Set(CacheHeader, "miss")
+			time.Sleep(missDelay)
+		}
 		fmt.Fprintf(w, `{"id":%s}`, r.PathValue("id"))
 	})
 	mux.HandleFunc("GET /api/v1/search", func(w http.ResponseWriter, r *http.Request) {
@@ -63,7 +74,7 @@ func TestRun(t *testing.T) {
 		Requests: 300,
 		Targets: []Target{
 			{Kind: "story_page", Paths: []string{"/stories/1", "/stories/13"}},
-			{Kind: "story_json", Paths: []string{"/api/v1/stories/1"}},
+			{Kind: "story_json", Paths: []string{"/api/v1/stories/1", "/api/v1/stories/2"}},
 			{Kind: "search", Paths: []string{"/api/v1/search?q=lavrov"}},
 		},
 	}
@@ -74,19 +85,30 @@ func TestRun(t *testing.T) {
 	if rep.Requests != 300 {
 		t.Errorf("requests = %d, want 300", rep.Requests)
 	}
-	want := map[string]struct{ requests, errors int }{
-		"story_page": {100, 50}, // every other story page is the broken one
-		"story_json": {100, 0},
-		"search":     {100, 0},
+	want := map[string]struct{ requests, errors, hits int }{
+		"story_page": {100, 50, 0}, // every other story page is the broken one
+		"story_json": {100, 0, 50}, // every other story is ready
+		"search":     {100, 0, 0},
 	}
 	for _, k := range rep.Kinds {
 		w := want[k.Kind]
-		if k.Requests != w.requests || k.Errors != w.errors {
-			t.Errorf("%s: %d requests, %d errors; want %d, %d", k.Kind, k.Requests, k.Errors, w.requests, w.errors)
+		if k.Requests != w.requests || k.Errors != w.errors || k.CacheHits != w.hits {
+			t.Errorf("%s: %d requests, %d errors, %d hits; want %d, %d, %d",
+				k.Kind, k.Requests, k.Errors, k.CacheHits, w.requests, w.errors, w.hits)
 		}
 		if k.P50 <= 0 || k.P50 > k.P95 || k.P95 > k.P99 || k.P99 > k.Max {
 			t.Errorf("%s: percentiles out of order: %+v", k.Kind, k)
 		}
+		if k.MissP50 <= 0 || k.MissP50 > k.MissP95 || k.MissP95 > k.MissP99 || k.MissP99 > k.Max {
+			t.Errorf("%s: miss percentiles out of order: %+v", k.Kind, k)
+		}
+		if k.CacheHits == 0 && (k.MissP50 != k.P50 || k.MissP99 != k.P99) {
+			t.Errorf("%s: no hits, yet the miss percentiles differ from all answers': %+v", k.Kind, k)
+		}
+	}
+	// Only misses wait, so every miss percentile is at least the wait.
+	if k := rep.Kinds[1]; k.MissP50 < missDelay {
+		t.Errorf("story_json: miss p50 %s, under the %s every miss takes: hits counted as misses", k.MissP50, missDelay)
 	}
 	if rep.Errors != 50 {
 		t.Errorf("errors = %d, want 50", rep.Errors)
@@ -101,7 +123,7 @@ func TestRun(t *testing.T) {
 	if err := rep.Write(&out); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"story_page", "p95 ms", "300 requests", "50 errors"} {
+	for _, s := range []string{"story_page", "p95 ms", "cache hits", "50%", "miss p95", "300 requests", "50 errors"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("report lacks %q:\n%s", s, out.String())
 		}

@@ -1,0 +1,88 @@
+package bench
+
+import (
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"testing"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/loadtest"
+	"github.com/parallax-news/parallax/internal/server"
+	"github.com/parallax-news/parallax/internal/synth"
+)
+
+const (
+	loadDBEnv       = "PARALLAX_LOAD_DB"
+	loadDurationEnv = "PARALLAX_LOAD_DURATION"
+	loadProfileEnv  = "PARALLAX_LOAD_CPUPROFILE"
+)
+
+// BenchmarkLoad is `parallax bench load` inside the test binary, so the
+// server under load can be profiled: 50 clients on a copy of the store
+// named by PARALLAX_LOAD_DB, with ingestion beside as fast as it goes, for
+// PARALLAX_LOAD_DURATION (default 20s). One iteration is one whole run.
+// PARALLAX_LOAD_CPUPROFILE names a file for a CPU profile of the load
+// alone: go test's -cpuprofile would also take in the copy and the
+// clusterer's rebuild of its index.
+//
+//	PARALLAX_LOAD_DB=/tmp/load100k.db PARALLAX_LOAD_CPUPROFILE=/tmp/load.cpu go test ./internal/bench -run X -bench Load -benchtime 1x
+func BenchmarkLoad(b *testing.B) {
+	from := os.Getenv(loadDBEnv)
+	if from == "" {
+		b.Skipf("set %s to a store (made by `parallax bench ingest --db PATH`) to run the load test", loadDBEnv)
+	}
+	duration := 20 * time.Second
+	if v := os.Getenv(loadDurationEnv); v != "" {
+		var err error
+		if duration, err = time.ParseDuration(v); err != nil {
+			b.Fatalf("%s=%q: %v", loadDurationEnv, v, err)
+		}
+	}
+	for b.Loop() {
+		b.StopTimer()
+		path := filepath.Join(b.TempDir(), "load.db")
+		copyFile(b, from, path)
+		p, st := open(b, path)
+		stopProfile := startProfile(b, os.Getenv(loadProfileEnv))
+		b.StartTimer()
+		rep, err := Load(b.Context(), p, st, server.New(server.Config{}, st, p, quiet), LoadOptions{
+			Load:   loadtest.Options{Clients: loadtest.DefaultClients, Duration: duration},
+			Ingest: IngestOptions{Articles: 10_000_000, Batch: 50, Seed: 1_000_004, Synth: synth.Options{Corpus: corpus(b)}},
+		})
+		stopProfile()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, k := range rep.Load.Kinds {
+			b.ReportMetric(float64(k.P95)/float64(time.Millisecond), "p95-ms-"+k.Kind)
+			b.ReportMetric(float64(k.MissP95)/float64(time.Millisecond), "miss-p95-ms-"+k.Kind)
+			b.ReportMetric(100*float64(k.CacheHits)/float64(max(k.Requests, 1)), "hit-%-"+k.Kind)
+		}
+		b.ReportMetric(float64(rep.Load.Errors), "errors")
+		b.ReportMetric(rep.Load.PerSecond, "req/s")
+		b.ReportMetric(float64(rep.Ingest.New)/rep.Load.Elapsed.Seconds(), "ingested/s")
+		st.Close()
+	}
+}
+
+// startProfile starts a CPU profile into path (none when path is empty)
+// and returns what stops it.
+func startProfile(b *testing.B, path string) (stop func()) {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
