@@ -35,8 +35,8 @@ const (
 type IngestOptions struct {
 	// Articles is how many generated articles to ingest (required).
 	Articles int
-	// Batch is how many articles are handed to the pipeline at once
-	// (default 1000); generating the next batch overlaps the current one.
+	// Batch is how many articles are generated at a time (default 1000),
+	// a batch ahead of the pipeline, which takes them as one stream.
 	Batch int
 	// Every is the checkpoint interval in articles (default a tenth of
 	// Articles).
@@ -131,7 +131,9 @@ func Ingest(ctx context.Context, p *pipeline.Pipeline, st store.Store, opt Inges
 	heap := newHeapWatch()
 	defer heap.stop()
 
-	// Generation runs one batch ahead of the pipeline.
+	// Generation runs a batch ahead of the pipeline, which takes the
+	// articles as one stream: handed over a batch at a time, each batch's
+	// end would leave the workers idle while its last articles are stored.
 	gctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type batch struct {
@@ -166,6 +168,7 @@ func Ingest(ctx context.Context, p *pipeline.Pipeline, st store.Store, opt Inges
 	var (
 		rep     IngestReport
 		gold    map[int64]string // article id -> gold story
+		golds   []string         // gold story of each article handed over, in order
 		block   = max(1, min(costBlock, opt.Every/10))
 		costs   []float64
 		start   = time.Now()
@@ -176,59 +179,77 @@ func Ingest(ctx context.Context, p *pipeline.Pipeline, st store.Store, opt Inges
 	)
 	if opt.Score {
 		gold = make(map[int64]string, opt.Articles)
+		golds = make([]string, 0, opt.Articles)
 	}
-	for b := range batches {
-		i := 0
-		p.IngestItems(ctx, b.items, func(r pipeline.Result) {
-			k := i
-			i++
-			if r.Status != pipeline.StatusNew && ctx.Err() != nil {
-				return // cut off by the end of the run, not an outcome
-			}
-			now := time.Now()
-			rep.Articles++
-			if rep.Articles%block == 0 {
-				costs = append(costs, float64(now.Sub(last).Nanoseconds())/1e3/float64(block))
-				last = now
-			}
-			switch r.Status {
-			case pipeline.StatusNew:
-				rep.New++
-				if gold != nil {
-					gold[r.Article] = b.gold[k]
-				}
-			case pipeline.StatusKnown:
-				rep.Known++
-			default:
-				rep.Failed++
-				if rep.FirstError == "" && r.Err != nil {
-					rep.FirstError = r.Err.Error()
+	// The pipeline's reading goroutine appends to golds before it takes an
+	// article; report reads it once the article came out.
+	var goldMu sync.Mutex
+	items := func(yield func(source.Item) bool) {
+		handed := 0
+		for b := range batches {
+			if opt.Rate > 0 {
+				// Wait until the articles so far are due at Rate.
+				due := start.Add(time.Duration(float64(handed) / opt.Rate * float64(time.Second)))
+				select {
+				case <-time.After(time.Until(due)):
+				case <-ctx.Done():
+					return
 				}
 			}
-			if rep.Articles%opt.Every == 0 {
-				cp := checkpoint(ctx, st, rep.Articles, opt.Every, start, winFrom, now, costs, heap)
-				c := cpuTime()
-				cp.CPUCost = float64((c - winCPU).Microseconds()) / float64(opt.Every)
-				rep.Checkpoints = append(rep.Checkpoints, cp)
-				if opt.Progress != nil {
-					opt.Progress(cp)
+			for i, it := range b.items {
+				if opt.Score {
+					goldMu.Lock()
+					golds = append(golds, b.gold[i])
+					goldMu.Unlock()
 				}
-				winFrom, costs, winCPU = now, costs[:0], c
-			}
-		})
-		if opt.Rate > 0 {
-			// Sleep until the articles so far are due at Rate.
-			due := start.Add(time.Duration(float64(rep.Articles) / opt.Rate * float64(time.Second)))
-			select {
-			case <-time.After(time.Until(due)):
-			case <-ctx.Done():
+				if !yield(it) {
+					return
+				}
+				handed++
 			}
 		}
-		if ctx.Err() != nil {
-			rep.Interrupted = true
-			break
-		}
 	}
+	reported := 0 // results so far: the index of this one in golds
+	p.IngestSeq(ctx, items, func(r pipeline.Result) {
+		k := reported
+		reported++
+		if r.Status != pipeline.StatusNew && ctx.Err() != nil {
+			return // cut off by the end of the run, not an outcome
+		}
+		now := time.Now()
+		rep.Articles++
+		if rep.Articles%block == 0 {
+			costs = append(costs, float64(now.Sub(last).Nanoseconds())/1e3/float64(block))
+			last = now
+		}
+		switch r.Status {
+		case pipeline.StatusNew:
+			rep.New++
+			if gold != nil {
+				goldMu.Lock()
+				gold[r.Article] = golds[k]
+				goldMu.Unlock()
+			}
+		case pipeline.StatusKnown:
+			rep.Known++
+		default:
+			rep.Failed++
+			if rep.FirstError == "" && r.Err != nil {
+				rep.FirstError = r.Err.Error()
+			}
+		}
+		if rep.Articles%opt.Every == 0 {
+			cp := checkpoint(ctx, st, rep.Articles, opt.Every, start, winFrom, now, costs, heap)
+			c := cpuTime()
+			cp.CPUCost = float64((c - winCPU).Microseconds()) / float64(opt.Every)
+			rep.Checkpoints = append(rep.Checkpoints, cp)
+			if opt.Progress != nil {
+				opt.Progress(cp)
+			}
+			winFrom, costs, winCPU = now, costs[:0], c
+		}
+	})
+	rep.Interrupted = ctx.Err() != nil
 	rep.Seconds = time.Since(start).Seconds()
 	rep.CPUSeconds = (cpuTime() - cpu0).Seconds()
 	if rep.Seconds > 0 {

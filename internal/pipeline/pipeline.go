@@ -20,6 +20,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"runtime"
 	"slices"
@@ -407,13 +408,20 @@ func (p *Pipeline) IngestItem(ctx context.Context, it source.Item) (Result, erro
 // IngestItems runs items through the pipeline in their order, extraction and
 // analysis in parallel, calling report once per item in the same order.
 func (p *Pipeline) IngestItems(ctx context.Context, items []source.Item, report func(Result)) {
-	i := 0
+	p.IngestSeq(ctx, slices.Values(items), report)
+}
+
+// IngestSeq is IngestItems on a stream: items are taken as the workers
+// have room, so a long stream keeps every stage busy, where slices handed
+// to IngestItems one after another leave the workers idle while each
+// slice's last batch is stored, and the store idle while the next one's
+// first is prepared.
+func (p *Pipeline) IngestSeq(ctx context.Context, items iter.Seq[source.Item], report func(Result)) {
+	pull, stop := iter.Pull(items)
+	defer stop()
 	next := func() (source.Item, error, bool) {
-		if i >= len(items) {
-			return source.Item{}, nil, false
-		}
-		i++
-		return items[i-1], nil, true
+		it, ok := pull()
+		return it, nil, ok
 	}
 	p.run(ctx, next, report)
 }
