@@ -82,7 +82,7 @@ func (c *Clusterer) candidates(q *query) []candidate {
 		}
 	}
 	for _, id := range c.lookupIDs(q) {
-		for _, sid := range c.postings[id] {
+		for sid := range c.postings.of(id) {
 			hits[c.resolve(sid)] += float64(weight[id])
 		}
 	}

@@ -154,7 +154,7 @@ type Clusterer struct {
 	alias    map[int64]int64 // merged story -> the story it went into
 	articles map[int64]article
 	arena    []wt // raw article vectors, terms then entities
-	postings map[uint32][]int64
+	postings postings
 	seq      uint64 // update counter, for recency
 }
 
@@ -175,7 +175,7 @@ func New(cfg Config, log *slog.Logger) *Clusterer {
 		stories:  make(map[int64]*story),
 		alias:    make(map[int64]int64),
 		articles: make(map[int64]article),
-		postings: make(map[uint32][]int64),
+		postings: newPostings(),
 	}
 }
 

@@ -1,7 +1,5 @@
 package cluster
 
-import "slices"
-
 // story is the clusterer's view of one story.
 type story struct {
 	id   int64
@@ -93,18 +91,8 @@ func (c *Clusterer) addVectors(s *story, terms, ents vec, scale float32, query [
 	}
 }
 
-// post lists story sid under id as the most recent, dropping the oldest
-// entry beyond the cap: a posting list's length never grows with the
-// number of stories.
-func (c *Clusterer) post(id uint32, sid int64) {
-	p := c.postings[id]
-	if i := slices.Index(p, sid); i >= 0 {
-		p = slices.Delete(p, i, i+1)
-	} else if len(p) >= c.cfg.PostingCap {
-		p = slices.Delete(p, 0, 1)
-	}
-	c.postings[id] = append(p, sid)
-}
+// post lists story sid under id as the most recent.
+func (c *Clusterer) post(id uint32, sid int64) { c.postings.add(id, sid, c.cfg.PostingCap) }
 
 // mergeInto folds story from into story into.
 func (c *Clusterer) mergeInto(from, into *story) {
