@@ -101,12 +101,14 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, fmt.Errorf("search needs q, the words to look for: %w", errBadRequest))
 		return
 	}
-	res, err := s.search(r.Context(), f)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, res)
+	s.serveAnswer(w, r, slot{key: "api-search?" + r.URL.RawQuery, ttl: searchTTL}, func(ctx context.Context) (rendered, error) {
+		res, err := s.search(ctx, f)
+		if err != nil {
+			return rendered{}, err
+		}
+		body, err := jsonBody(res)
+		return rendered{contentType: jsonType, body: body}, err
+	}, s.apiFail)
 }
 
 // postedArticle is the JSONL form of one article, or just a URL to fetch.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"container/list"
 	"context"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/singleflight"
 )
@@ -22,6 +24,10 @@ import (
 // Readers cycling through more answers than a cache holds get no hits
 // from it at all, which is why the bound is set by the compressed size.
 const DefaultCacheBytes = 64 << 20
+
+// searchTTL is how long a search's answer is served again: a repeated
+// search finds articles stored since within this time.
+const searchTTL = 5 * time.Second
 
 // Cache states, sent in the X-Cache header of cacheable answers so a load
 // test can tell hits from misses (and report each).
@@ -39,6 +45,7 @@ type answer struct {
 	etag        string // of the identity form; the gzipped one adds gzipTag
 	contentType string
 	gz          []byte
+	expires     time.Time // zero: until the version changes
 }
 
 const gzipTag = "-gz"
@@ -55,6 +62,8 @@ type answerCache struct {
 	// for it at once.
 	build singleflight.Group
 
+	now func() time.Time // the clock ttl is measured by; tests set it
+
 	mu    sync.Mutex
 	size  int64
 	order *list.List // of *answer, most recently used first
@@ -62,15 +71,19 @@ type answerCache struct {
 }
 
 func newAnswerCache(maxBytes int64) *answerCache {
-	return &answerCache{max: maxBytes, order: list.New(), byKey: map[string]*list.Element{}}
+	return &answerCache{max: maxBytes, now: time.Now, order: list.New(), byKey: map[string]*list.Element{}}
 }
 
-// get returns the answer kept under key at version, if any.
-func (c *answerCache) get(key string, version int64) (*answer, bool) {
+// get returns the answer kept under key at version, if any and not
+// expired at now.
+func (c *answerCache) get(key string, version int64, now time.Time) (*answer, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.byKey[key]
-	if !ok || e.Value.(*answer).version != version {
+	if !ok {
+		return nil, false
+	}
+	if a := e.Value.(*answer); a.version != version || !a.expires.IsZero() && !now.Before(a.expires) {
 		return nil, false
 	}
 	c.order.MoveToFront(e)
@@ -115,10 +128,9 @@ type rendered struct {
 
 // serveCached answers with the story's rendered answer of kind ("page",
 // "json") at its current version: from the cache, or drawn by render once
-// for all who ask at the same time and kept. A client holding the same
-// version (If-None-Match) gets 304 without a body. Errors (an unknown
-// story, say) are render's to report: fail is called with them and
-// nothing is kept.
+// for all who ask at the same time and kept. Errors (an unknown story,
+// say) are render's to report: fail is called with them and nothing is
+// kept.
 func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, kind string, id int64,
 	render func(ctx context.Context) (rendered, error), fail func(http.ResponseWriter, *http.Request, error)) {
 	// The version is read before the answer is drawn, so an answer kept
@@ -131,10 +143,31 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, kind string
 		fail(w, r, err)
 		return
 	}
-	key := fmt.Sprintf("%s/%d", kind, id)
-	a, hit := s.cache.get(key, version)
+	s.serveAnswer(w, r, slot{key: fmt.Sprintf("%s/%d", kind, id), version: version,
+		tag: fmt.Sprintf("%s-%d-%d", kind, id, version)}, render, fail)
+}
+
+// slot says where an answer is kept and how long it holds.
+type slot struct {
+	key     string
+	version int64 // the story's version; 0 where ttl bounds the answer instead
+	// ttl, when set, is how long the answer is served; the version then
+	// says nothing.
+	ttl time.Duration
+	// tag names the answer's content in its ETag; empty for answers
+	// bounded by ttl, which take the time they were drawn.
+	tag string
+}
+
+// serveAnswer answers from the cache's answer in sl, drawing it with
+// render (once for all who ask at the same time) when there is none or it
+// has expired. A client holding the same answer (If-None-Match) gets 304
+// without a body.
+func (s *Server) serveAnswer(w http.ResponseWriter, r *http.Request, sl slot,
+	render func(ctx context.Context) (rendered, error), fail func(http.ResponseWriter, *http.Request, error)) {
+	a, hit := s.cache.get(sl.key, sl.version, s.cache.now())
 	if !hit {
-		v, err, _ := s.cache.build.Do(fmt.Sprintf("%s@%d", key, version), func() (any, error) {
+		v, err, _ := s.cache.build.Do(fmt.Sprintf("%s@%d", sl.key, sl.version), func() (any, error) {
 			// Drawn for everyone waiting: one reader leaving must not
 			// cancel it for the others.
 			out, err := render(context.WithoutCancel(r.Context()))
@@ -143,11 +176,13 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, kind string
 			}
 			gz, err := gzipped(out.body)
 			if err != nil {
-				return nil, fmt.Errorf("%s of story %d: %w", kind, id, err)
+				return nil, fmt.Errorf("%s: %w", sl.key, err)
 			}
-			a := &answer{
-				key: key, version: version, contentType: out.contentType, gz: gz,
-				etag: fmt.Sprintf(`"%s-%s-%d-%d`, s.generation, kind, id, version),
+			drawn := s.cache.now()
+			a := &answer{key: sl.key, version: sl.version, contentType: out.contentType, gz: gz,
+				etag: fmt.Sprintf(`"%s-%s`, s.generation, cmp.Or(sl.tag, strconv.FormatInt(drawn.UnixNano(), 36)))}
+			if sl.ttl > 0 {
+				a.expires = drawn.Add(sl.ttl)
 			}
 			s.cache.put(a)
 			return a, nil
@@ -169,7 +204,8 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, kind string
 	h.Set("ETag", etag)
 	h.Set("Vary", "Accept-Encoding")
 	// Clients may keep the answer but must ask again before each use: a
-	// story changes whenever an article joins it.
+	// story changes whenever an article joins it, a search whenever one
+	// matching arrives.
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Cache", cacheMiss)
 	if hit {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/store"
@@ -158,12 +159,12 @@ func TestAnswerCacheBound(t *testing.T) {
 			c := newAnswerCache(tc.max)
 			for i, a := range tc.put {
 				if i == len(tc.put)-1 && tc.touch != "" {
-					c.get(tc.touch, 1)
+					c.get(tc.touch, 1, time.Now())
 				}
 				c.put(a)
 			}
 			for key, v := range tc.present {
-				if _, ok := c.get(key, v); !ok {
+				if _, ok := c.get(key, v, time.Now()); !ok {
 					t.Errorf("%s at version %d: not kept", key, v)
 				}
 			}
@@ -229,6 +230,56 @@ func TestAcceptsGzip(t *testing.T) {
 			if got := acceptsGzip(tc.header); got != tc.want {
 				t.Errorf("acceptsGzip(%q) = %v, want %v", tc.header, got, tc.want)
 			}
+		})
+	}
+}
+
+func TestSearchAnswersCached(t *testing.T) {
+	tests := []struct {
+		name   string
+		path   string
+		signed bool
+	}{
+		{name: "api", path: "/api/v1/search?q=Lavrov"},
+		{name: "page", path: "/search?q=Lavrov"},
+		{name: "page signed in", path: "/search?q=Lavrov", signed: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, testToken)
+			now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+			f.srv.cache.now = func() time.Time { return now }
+			var c *http.Client
+			if tc.signed {
+				c = f.signIn(t, testToken)
+			}
+			xcache := func(want string, wantShown bool) {
+				t.Helper()
+				r := f.do(t, c, request{path: tc.path})
+				if tc.signed {
+					want = "" // drawn for the one reader
+				}
+				if r.code != 200 || r.header.Get("X-Cache") != want || strings.Contains(r.body, "Lavrov returns") != wantShown {
+					t.Fatalf("GET %s: %d, X-Cache %q, new article shown %v; want 200, %q, %v",
+						tc.path, r.code, r.header.Get("X-Cache"), strings.Contains(r.body, "Lavrov returns"), want, wantShown)
+				}
+			}
+			xcache(cacheMiss, false)
+			xcache(cacheHit, false)
+			if other := f.do(t, c, request{path: tc.path + "+Koffler"}); !tc.signed && other.header.Get("X-Cache") != cacheMiss {
+				t.Errorf("another query: X-Cache %q, want miss", other.header.Get("X-Cache"))
+			}
+			mustSave(t, f.st, &store.Record{
+				Article: &model.Article{Outlet: "Epsilon Times", Title: "Lavrov returns", URL: "https://epsilon.example/lavrov",
+					Published: at(8, 10), Language: "en", Story: &f.other, ContentHash: "h-epsilon", Text: "Lavrov returned to Moscow."},
+				Decision: model.Decision{Kind: model.DecisionNew, Reason: "nothing close enough"},
+			})
+			// Within searchTTL the answer drawn before is served again ...
+			now = now.Add(searchTTL - time.Nanosecond)
+			xcache(cacheHit, tc.signed)
+			// ... and after it, drawn again with the new article.
+			now = now.Add(time.Nanosecond)
+			xcache(cacheMiss, true)
 		})
 	}
 }

@@ -178,10 +178,41 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		s.pageFail(w, r, err)
 		return
 	}
-	res, err := s.search(r.Context(), f)
-	if err != nil {
-		s.pageFail(w, r, err)
+	title := "Search"
+	if f.Query != "" {
+		title = "Search: " + f.Query
+	}
+	p := s.newPage(w, r, title, f, nil)
+	if p.SignedIn {
+		// Signed-in pages carry their reader's CSRF token.
+		if p.Data, err = s.searchView(r.Context(), f); err != nil {
+			s.pageFail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, "search", p)
 		return
+	}
+	// The address, query string and all, is the key: the page's sign-in
+	// link is drawn from it.
+	s.serveAnswer(w, r, slot{key: "page-search " + r.URL.RequestURI(), ttl: searchTTL}, func(ctx context.Context) (rendered, error) {
+		v, err := s.searchView(ctx, f)
+		if err != nil {
+			return rendered{}, err
+		}
+		p.Data = v
+		buf, err := s.pages.execute("search", p)
+		if err != nil {
+			return rendered{}, err
+		}
+		return rendered{contentType: htmlType, body: buf.Bytes()}, nil
+	}, s.pageFail)
+}
+
+// searchView is what the search page shows.
+func (s *Server) searchView(ctx context.Context, f filter) (any, error) {
+	res, err := s.search(ctx, f)
+	if err != nil {
+		return nil, err
 	}
 	hits := make([]searchHitView, 0, len(res.Articles))
 	for _, h := range res.Articles {
@@ -190,20 +221,15 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 			Date: formatDate(h.Article.Published), Snippet: snippetSegments(h.Snippet),
 		})
 	}
-	cards, err := s.storyCards(r.Context(), res.Stories)
+	cards, err := s.storyCards(ctx, res.Stories)
 	if err != nil {
-		s.pageFail(w, r, err)
-		return
+		return nil, err
 	}
-	title := "Search"
-	if f.Query != "" {
-		title = "Search: " + f.Query
-	}
-	s.render(w, r, http.StatusOK, "search", s.newPage(w, r, title, f, struct {
+	return struct {
 		Searched bool
 		Hits     []searchHitView
 		Stories  []storyCard
-	}{f.Query != "", hits, cards}))
+	}{f.Query != "", hits, cards}, nil
 }
 
 func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {
