@@ -45,6 +45,10 @@ type LoadReport struct {
 	Ingest *IngestReport `json:"ingest,omitempty"`
 	// MeetsTarget: no errors and every kind's 95th percentile under TargetP95.
 	MeetsTarget bool `json:"meets_target"`
+	// CPUSeconds is the CPU time this process used during the load:
+	// server, clients and ingestion together. On a shared machine, where
+	// latency measures the neighbours too, CPU per request compares runs.
+	CPUSeconds float64 `json:"cpu_seconds"`
 }
 
 // Load serves handler (the real server, over p's store) on an ephemeral
@@ -105,7 +109,9 @@ func Load(ctx context.Context, p *pipeline.Pipeline, st store.Store, handler htt
 			return err
 		}
 	}
+	cpu := cpuTime()
 	rep.Load, err = loadtest.Run(ctx, opt.Load)
+	rep.CPUSeconds = (cpuTime() - cpu).Seconds()
 	if opt.Load.Background != nil {
 		rep.Ingest = &ing
 	}

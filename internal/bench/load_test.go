@@ -1,9 +1,12 @@
 package bench
 
 import (
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -11,6 +14,28 @@ import (
 	"github.com/parallax-news/parallax/internal/server"
 	"github.com/parallax-news/parallax/internal/synth"
 )
+
+func TestLoadCountsCPU(t *testing.T) {
+	p, st := open(t, filepath.Join(t.TempDir(), "bench.db"))
+	var served atomic.Int64
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		served.Add(1)
+		fmt.Fprintf(w, "page %s", r.URL.Path)
+	})
+	rep, err := Load(t.Context(), p, st, handler, LoadOptions{Load: loadtest.Options{
+		Clients: 4, Requests: 200, Duration: time.Minute,
+		Targets: []loadtest.Target{{Kind: loadtest.KindStoryPage, Paths: []string{"/stories/1", "/stories/2"}}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Load.Requests != 200 || served.Load() != 200 || rep.Load.Errors != 0 {
+		t.Fatalf("%d requests, %d served, %d errors; want 200, 200, 0", rep.Load.Requests, served.Load(), rep.Load.Errors)
+	}
+	if rep.CPUSeconds <= 0 || rep.Ingest != nil {
+		t.Errorf("CPU %.6f s, ingest %+v; want some CPU and no ingestion", rep.CPUSeconds, rep.Ingest)
+	}
+}
 
 const (
 	loadDBEnv       = "PARALLAX_LOAD_DB"
@@ -61,6 +86,7 @@ func BenchmarkLoad(b *testing.B) {
 		}
 		b.ReportMetric(float64(rep.Load.Errors), "errors")
 		b.ReportMetric(rep.Load.PerSecond, "req/s")
+		b.ReportMetric(1000*rep.CPUSeconds/float64(max(rep.Load.Requests, 1)), "cpu-ms/req")
 		b.ReportMetric(float64(rep.Ingest.New)/rep.Load.Elapsed.Seconds(), "ingested/s")
 		st.Close()
 	}

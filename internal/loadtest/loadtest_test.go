@@ -54,6 +54,12 @@ func server(t *testing.T) (*httptest.Server, func(string) int) {
 	})
 	mux.HandleFunc("GET /api/v1/search", func(w http.ResponseWriter, r *http.Request) {
 		count(r)
+		if r.Header.Get("Accept-Encoding") != "gzip" {
+			http.Error(w, "ask for gzip, as browsers do", http.StatusBadRequest)
+			return
+		}
+		// Not gzip at all: a client that inflated answers would fail here.
+		w.Header().Set("Content-Encoding", "gzip")
 		fmt.Fprint(w, `[]`)
 	})
 	mux.HandleFunc("GET /away", func(w http.ResponseWriter, r *http.Request) {
