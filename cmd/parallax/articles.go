@@ -74,7 +74,7 @@ func runArticle(ctx context.Context, app *App, args []string) error {
 		if a.Removed == nil {
 			a.Removed = []model.Removal{}
 		}
-		return app.writeJSON(articleJSON{a})
+		return app.writeJSON(articleJSON{a, true})
 	}
 	fmt.Fprintf(app.Stdout, "%s\n%s · %s · story %s", a.Title, orDash(a.Outlet), dateOrDash(*a), idOrDash(a.Story))
 	if a.CopyOf != nil {
@@ -90,17 +90,29 @@ func runArticle(ctx context.Context, app *App, args []string) error {
 	return nil
 }
 
-// articleJSON always carries text and removed, even when empty, as the
-// `article ID --json` contract says.
-type articleJSON struct{ *model.Article }
+// articleJSON always carries text, even when empty; with removed set it
+// carries what cleaning removed too, as `article ID --json` does, while the
+// lines of `export` leave it out.
+type articleJSON struct {
+	*model.Article
+	removed bool
+}
 
 func (a articleJSON) MarshalJSON() ([]byte, error) {
 	type plain model.Article
+	var removed *[]model.Removal
+	if a.removed {
+		r := a.Removed
+		if r == nil {
+			r = []model.Removal{}
+		}
+		removed = &r
+	}
 	return json.Marshal(struct {
 		*plain
-		Text    string          `json:"text"`
-		Removed []model.Removal `json:"removed"`
-	}{(*plain)(a.Article), a.Text, a.Removed})
+		Text    string           `json:"text"`
+		Removed *[]model.Removal `json:"removed,omitempty"`
+	}{(*plain)(a.Article), a.Text, removed})
 }
 
 func runExport(ctx context.Context, app *App, args []string) error {
@@ -127,8 +139,7 @@ func runExport(ctx context.Context, app *App, args []string) error {
 		}
 		for i := range arts {
 			a := &arts[i]
-			a.Removed = nil
-			if err := enc.Encode(exportLine{a}); err != nil {
+			if err := enc.Encode(articleJSON{Article: a}); err != nil {
 				return err
 			}
 			q.AfterID = a.ID
@@ -137,17 +148,6 @@ func runExport(ctx context.Context, app *App, args []string) error {
 			return nil
 		}
 	}
-}
-
-// exportLine is one article of `parallax export`: the listing form plus text.
-type exportLine struct{ *model.Article }
-
-func (e exportLine) MarshalJSON() ([]byte, error) {
-	type plain model.Article
-	return json.Marshal(struct {
-		*plain
-		Text string `json:"text"`
-	}{(*plain)(e.Article), e.Text})
 }
 
 func parseID(what, s string) (int64, error) {
