@@ -3,7 +3,10 @@ package dedup
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -166,5 +169,80 @@ func BenchmarkSign(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		Sign(text)
+	}
+}
+
+func TestBlocks(t *testing.T) {
+	tests := []struct {
+		name string
+		runs []int // lengths of the runs added in turn
+	}{
+		{name: "one run", runs: []int{3}},
+		{name: "runs filling a block exactly, then an empty one", runs: []int{blockLen - 2, 2, 0, 1}},
+		{name: "a run that does not fit starts a block", runs: []int{blockLen - 2, 3, blockLen, 0}},
+		{name: "many small runs", runs: slices.Repeat([]int{7, 0, 1}, 3000)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var b blocks[int]
+			var starts []uint32
+			next := 0
+			for _, n := range tc.runs {
+				run := make([]int, n)
+				for i := range run {
+					run[i] = next
+					next++
+				}
+				starts = append(starts, b.add(run...))
+			}
+			next = 0
+			for i, n := range tc.runs {
+				got := b.run(starts[i], n)
+				if len(got) != n {
+					t.Fatalf("run %d: %d elements, want %d", i, len(got), n)
+				}
+				for j, v := range got {
+					if v != next || *b.at(starts[i] + uint32(j)) != next {
+						t.Fatalf("run %d element %d = %d, want %d", i, j, v, next)
+					}
+					next++
+				}
+			}
+		})
+	}
+}
+
+// TestIndexBlocks checks that articles stored beyond the first blocks of the
+// index are found as they were added.
+func TestIndexBlocks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	words := strings.Fields("council vote harbour storm minister river budget school court rail clinic market festival bridge")
+	text := func() string {
+		var b strings.Builder
+		for p := range 1 + rng.IntN(12) {
+			if p > 0 {
+				b.WriteString("\n\n")
+			}
+			for range 8 + rng.IntN(20) {
+				fmt.Fprintf(&b, "%s%d ", words[rng.IntN(len(words))], rng.IntN(1000))
+			}
+		}
+		return b.String()
+	}
+	x := NewIndex(DefaultRule())
+	const n = 2*blockLen + 100
+	sigs := make([]Signature, n)
+	for i := range sigs {
+		sigs[i] = Sign(text())
+		x.Add(int64(i+1), sigs[i], 0)
+	}
+	if x.Len() != n {
+		t.Fatalf("Len() = %d, want %d", x.Len(), n)
+	}
+	for i, s := range sigs {
+		m, ok := x.Find(s)
+		if !ok || m.Article != int64(i+1) || m.Jaccard != 1 || m.Paragraphs != 1 {
+			t.Fatalf("Find(signature of article %d) = %+v, %v; want itself at Jaccard 1 and every paragraph", i+1, m, ok)
+		}
 	}
 }

@@ -68,21 +68,32 @@ type Match struct {
 // them. It is safe for concurrent use. Each LSH bucket keeps only the first
 // article that fell into it: the originals come first, and every later
 // copy is linked to its original, so one entry per bucket finds the group.
+//
+// Nothing it keeps per article holds a pointer, so the collector does not
+// scan it, and it grows by blocks, so growing never copies what it holds.
 type Index struct {
 	rule Rule
 
-	mu       sync.RWMutex
-	ids      []int64 // article id by position
-	original []int64 // original article id by position
-	sigs     []Signature
-	pos      map[int64]uint32 // article id -> position
-	buckets  [bands]map[uint32]uint32
-	paras    map[uint32]uint32 // lead paragraph hash -> first position
+	mu      sync.RWMutex
+	entries blocks[entry]     // by position
+	paras   blocks[Paragraph] // the entries' paragraphs
+	pos     map[int64]uint32  // article id -> position
+	buckets [bands]map[uint32]uint32
+	leads   map[uint32]uint32 // lead paragraph hash -> first position
+}
+
+// entry is what the index keeps of one article.
+type entry struct {
+	article, original int64 // the article, and the original of its group
+	shingles          uint32
+	para              uint32 // its first paragraph in paras
+	nparas            uint16
+	mins              [Slots]uint16
 }
 
 // NewIndex returns an empty index applying rule.
 func NewIndex(rule Rule) *Index {
-	x := &Index{rule: rule, pos: make(map[int64]uint32), paras: make(map[uint32]uint32)}
+	x := &Index{rule: rule, pos: make(map[int64]uint32), leads: make(map[uint32]uint32)}
 	for i := range x.buckets {
 		x.buckets[i] = make(map[uint32]uint32)
 	}
@@ -93,11 +104,17 @@ func NewIndex(rule Rule) *Index {
 func (x *Index) Len() int {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return len(x.ids)
+	return len(x.pos)
 }
 
 func bandKey(s *Signature, b int) uint32 {
 	return uint32(s.Mins[b*rows])<<16 | uint32(s.Mins[b*rows+1])
+}
+
+// signature returns the entry at position p and its signature.
+func (x *Index) signature(p uint32) (*entry, Signature) {
+	e := x.entries.at(p)
+	return e, Signature{Shingles: e.shingles, Mins: e.mins, Paragraphs: x.paras.run(e.para, int(e.nparas))}
 }
 
 // Find returns the indexed article the signature copies, preferring the
@@ -118,11 +135,12 @@ func (x *Index) Find(s Signature) (Match, bool) {
 			return
 		}
 		seen = append(seen, p)
-		sim := Compare(&s, &x.sigs[p])
+		e, earlier := x.signature(p)
+		sim := Compare(&s, &earlier)
 		if !x.rule.IsCopy(sim) || (found && sim.Jaccard+sim.Paragraphs <= best.Jaccard+best.Paragraphs) {
 			return
 		}
-		best = Match{Article: x.ids[p], Original: x.original[p], Similarity: sim}
+		best = Match{Article: e.article, Original: e.original, Similarity: sim}
 		found = true
 	}
 	for b := range bands {
@@ -131,7 +149,7 @@ func (x *Index) Find(s Signature) (Match, bool) {
 		}
 	}
 	for _, para := range s.Paragraphs[:min(len(s.Paragraphs), probeParagraphs)] {
-		if p, ok := x.paras[para.Hash]; ok {
+		if p, ok := x.leads[para.Hash]; ok {
 			consider(p)
 		}
 	}
@@ -153,13 +171,16 @@ func (x *Index) Add(article int64, s Signature, copyOf int64) {
 	if copyOf != 0 {
 		orig = copyOf
 		if p, ok := x.pos[copyOf]; ok {
-			orig = x.original[p]
+			orig = x.entries.at(p).original
 		}
 	}
-	p := uint32(len(x.ids))
-	x.ids = append(x.ids, article)
-	x.original = append(x.original, orig)
-	x.sigs = append(x.sigs, s)
+	// Sign keeps at most maxParagraphs; a signature built otherwise is
+	// cut, as a block must hold its paragraphs.
+	paras := s.Paragraphs[:min(len(s.Paragraphs), maxParagraphs)]
+	p := x.entries.add(entry{
+		article: article, original: orig, shingles: s.Shingles, mins: s.Mins,
+		para: x.paras.add(paras...), nparas: uint16(len(paras)),
+	})
 	x.pos[article] = p
 	for b := range bands {
 		k := bandKey(&s, b)
@@ -168,8 +189,40 @@ func (x *Index) Add(article int64, s Signature, copyOf int64) {
 		}
 	}
 	for _, para := range s.Paragraphs[:min(len(s.Paragraphs), leadParagraphs)] {
-		if _, taken := x.paras[para.Hash]; !taken {
-			x.paras[para.Hash] = p
+		if _, taken := x.leads[para.Hash]; !taken {
+			x.leads[para.Hash] = p
 		}
 	}
 }
+
+// blockLen is the length of the blocks of an Index's storage: tens of
+// kilobytes, so the last, partly filled block costs little.
+const blockLen = 1 << 12
+
+// blocks is an append-only sequence kept in blocks of blockLen elements,
+// indexed by a uint32.
+type blocks[T any] struct{ b [][]T }
+
+// add appends run (at most blockLen long) within one block and returns the
+// index of its first element.
+func (s *blocks[T]) add(run ...T) uint32 {
+	if n := len(s.b); n == 0 || blockLen-len(s.b[n-1]) < len(run) {
+		s.b = append(s.b, make([]T, 0, blockLen))
+	}
+	last := &s.b[len(s.b)-1]
+	start := uint32((len(s.b)-1)*blockLen + len(*last))
+	*last = append(*last, run...)
+	return start
+}
+
+// run returns the n elements added as one run from index start.
+func (s *blocks[T]) run(start uint32, n int) []T {
+	if n == 0 {
+		return nil // start may be the end of a full last block
+	}
+	o := int(start % blockLen)
+	return s.b[start/blockLen][o : o+n : o+n]
+}
+
+// at returns the element at index i.
+func (s *blocks[T]) at(i uint32) *T { return &s.b[i/blockLen][i%blockLen] }
