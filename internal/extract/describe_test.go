@@ -136,6 +136,10 @@ func TestLanguage(t *testing.T) {
 
 func TestContentHash(t *testing.T) {
 	a := ContentHash("Officials met in April.\n\nThey talked.")
+	// Stored articles are known by this hash: its value must never change.
+	if want := "9598a7657ea7a6c7fbac0ffaadbffad42cde3701b7a937a46eda54b533535543"; a != want {
+		t.Errorf("ContentHash = %s, want %s (SHA-256 of the words lower-cased, joined by spaces)", a, want)
+	}
 	if b := ContentHash("officials  met in APRIL. They\ttalked."); a != b {
 		t.Errorf("hash differs for the same words in other case and spacing")
 	}

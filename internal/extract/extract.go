@@ -340,12 +340,15 @@ func englishShare(text string) float64 {
 // collapsed, so that the same article under two URLs, or re-wrapped,
 // hashes the same.
 func ContentHash(text string) string {
-	h := sha256.New()
-	for i, w := range strings.Fields(strings.ToLower(text)) {
-		if i > 0 {
-			h.Write([]byte{' '})
+	// The words joined by single spaces, built in one buffer: hashing word
+	// by word copied each word to the heap.
+	buf := make([]byte, 0, len(text))
+	for w := range strings.FieldsSeq(strings.ToLower(text)) {
+		if len(buf) > 0 {
+			buf = append(buf, ' ')
 		}
-		h.Write([]byte(w))
+		buf = append(buf, w...)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:])
 }

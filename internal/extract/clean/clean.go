@@ -112,6 +112,13 @@ func kind(p string, inside bool) string {
 // mark, soft hyphen) and collapses every run of white space, no-break
 // spaces included, to one space.
 func Normalize(s string) string {
+	if isNormalASCII(s) {
+		return s // most paragraphs: nothing to change, nothing to copy
+	}
+	return normalize(s)
+}
+
+func normalize(s string) string {
 	s = norm.NFC.String(s)
 	var b strings.Builder
 	b.Grow(len(s))
@@ -131,6 +138,20 @@ func Normalize(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isNormalASCII reports whether s is ASCII (so in NFC, without invisible
+// characters) with no white space but single spaces between words.
+func isNormalASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf, '\t' <= c && c <= '\r':
+			return false
+		case c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' '):
+			return false
+		}
+	}
+	return true
 }
 
 var (

@@ -308,3 +308,20 @@ func TestMayContainFold(t *testing.T) {
 		})
 	}
 }
+
+// FuzzNormalize checks that what Normalize returns untouched is what the
+// whole normalisation would leave as it is, and that normalising twice
+// changes nothing more.
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"The council met.", " lead space", "two  spaces", "tab\there", "caf\u00e9", "zero\u200bwidth", "end "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if isNormalASCII(s) && normalize(s) != s {
+			t.Errorf("%q taken as normal, but normalize gives %q", s, normalize(s))
+		}
+		if n := Normalize(s); Normalize(n) != n {
+			t.Errorf("Normalize(%q) = %q, and again %q", s, n, Normalize(n))
+		}
+	})
+}
