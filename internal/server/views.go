@@ -62,18 +62,24 @@ func (s *Server) search(ctx context.Context, f filter) (searchResult, error) {
 		return res, fmt.Errorf("search %q: %w", f.Query, err)
 	}
 	res.Articles = hits
-	seen := map[int64]bool{}
+	var ids []int64
 	for _, h := range hits {
-		if h.Article.Story == nil || seen[*h.Article.Story] || len(res.Stories) == maxSearchStories {
-			continue
+		if h.Article.Story != nil && !slices.Contains(ids, *h.Article.Story) && len(ids) < maxSearchStories {
+			ids = append(ids, *h.Article.Story)
 		}
-		seen[*h.Article.Story] = true
-		sum, err := s.st.Story(ctx, *h.Article.Story)
-		if err != nil {
-			return res, fmt.Errorf("story %d of a search hit: %w", *h.Article.Story, err)
-		}
-		res.Stories = append(res.Stories, *sum)
 	}
+	if len(ids) == 0 {
+		return res, nil
+	}
+	stories, err := s.st.Stories(ctx, store.StoryQuery{IDs: ids, Limit: len(ids)})
+	if err != nil {
+		return res, fmt.Errorf("stories of search %q: %w", f.Query, err)
+	}
+	// In the order of their best hits.
+	slices.SortFunc(stories, func(a, b model.StorySummary) int {
+		return cmp.Compare(slices.Index(ids, a.ID), slices.Index(ids, b.ID))
+	})
+	res.Stories = append(res.Stories, stories...)
 	return res, nil
 }
 

@@ -93,6 +93,8 @@ type ArticleQuery struct {
 
 // StoryQuery filters story listings. Zero values mean no filter.
 type StoryQuery struct {
+	// IDs keeps only these stories: a search's stories, read in one query.
+	IDs      []int64
 	Outlet   string
 	Entity   string // an entity name the story's articles mention
 	Since    time.Time

@@ -81,6 +81,9 @@ func testStories(t *testing.T, s *Store) {
 		{"outlet and language", store.StoryQuery{Outlet: "BBC", Language: "en"}, []int64{2}},
 		{"limit", store.StoryQuery{Sort: "biggest", Limit: 2}, []int64{1, 3}},
 		{"limit offset", store.StoryQuery{Sort: "biggest", Limit: 2, Offset: 2}, []int64{2, 4}},
+		{"ids", store.StoryQuery{IDs: []int64{4, 1}}, []int64{1, 4}},
+		{"ids and outlet", store.StoryQuery{IDs: []int64{4, 1, 3}, Outlet: "AP", Sort: "biggest"}, []int64{1, 3}},
+		{"ids unknown", store.StoryQuery{IDs: []int64{99}}, []int64{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := s.Stories(ctx, tc.q)

@@ -357,6 +357,13 @@ func (s *Store) Stories(ctx context.Context, q store.StoryQuery) ([]model.StoryS
 	}
 	w := &where{}
 	w.add("s.merged_into IS NULL AND s.articles > 0")
+	if len(q.IDs) > 0 {
+		args := make([]any, len(q.IDs))
+		for i, id := range q.IDs {
+			args[i] = id
+		}
+		w.add("s.id IN ("+placeholders(len(q.IDs))+")", args...)
+	}
 	if err := s.facetFilters(ctx, w, q); err != nil {
 		return nil, fmt.Errorf("stories: %w", err)
 	}
