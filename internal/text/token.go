@@ -1,7 +1,6 @@
 package text
 
 import (
-	"hash/maphash"
 	"maps"
 	"strings"
 	"sync"
@@ -242,67 +241,31 @@ var wordCache struct {
 	size    int // words in read and pending
 }
 
-// recent is a direct-mapped cache in front of wordCache, for the words of
-// every article ("the", "said", "government"). wordCache fills up with
-// names, each seen in a few articles, and a look-up in a map that large
-// misses the CPU's caches several times over (a tenth of a microsecond,
-// for each word of each article); these slots hold the words last looked
-// up, so the frequent ones are nearly always there.
-var recent struct {
-	slots [recentSlots]atomic.Pointer[recentWord]
-}
-
-var recentSeed = maphash.MakeSeed()
-
-// recentSlots is a power of two: news's most frequent few thousand words
-// make most of its text.
-const recentSlots = 1 << 14
-
-type recentWord struct {
-	key string
-	word
-}
-
 // lookupWord returns the Snowball stem of a normalised word and whether
 // it is a stop word, cached because stemming allocates and the same words
 // recur in every article.
 func lookupWord(n string) word {
-	slot := &recent.slots[maphash.String(recentSeed, n)&(recentSlots-1)]
-	if r := slot.Load(); r != nil && r.key == n {
-		return r.word
-	}
-	w, key, cached := cachedWord(n)
-	if cached {
-		slot.Store(&recentWord{key: key, word: w})
-	}
-	return w
-}
-
-// cachedWord looks n up in wordCache, adding it if there is room, and
-// returns what it knows of n, under a key that shares no memory with the
-// article n comes from, and whether the cache has it.
-func cachedWord(n string) (w word, key string, cached bool) {
 	if m := wordCache.read.Load(); m != nil {
 		if w, ok := (*m)[n]; ok {
-			return w, strings.Clone(n), true
+			return w
 		}
 	}
 	if len(n) > 0 && isDigit(n[0]) {
-		return word{stem: n}, "", false
+		return word{stem: n}
 	}
 	c := &wordCache
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if w, ok := c.pending[n]; ok {
-		return w, strings.Clone(n), true
+		return w
 	}
-	w = word{stem: english.Stem(n, false), stop: isStop(n)}
+	w := word{stem: english.Stem(n, false), stop: isStop(n)}
 	if c.size >= wordCacheLimit {
-		return w, "", false
+		return w
 	}
 	// The key may be a substring of a large article: copy it so the
 	// cache does not keep the article alive.
-	key = strings.Clone(n)
+	key := strings.Clone(n)
 	if w.stem == n {
 		w.stem = key
 	}
@@ -325,5 +288,5 @@ func cachedWord(n string) (w word, key string, cached bool) {
 		c.read.Store(&merged)
 		c.pending = nil
 	}
-	return w, key, true
+	return w
 }

@@ -67,13 +67,13 @@ func TestTokensStemCacheConsistent(t *testing.T) {
 	}
 }
 
-// TestLookupWordConcurrent looks up more words than the recent-word slots
-// hold (so slots are overwritten while read) from several goroutines: each
-// answer must be the word's own stem and stop mark.
+// TestLookupWordConcurrent looks up words from several goroutines while
+// the cache grows and merges its new words: each answer must be the
+// word's own stem and stop mark.
 func TestLookupWordConcurrent(t *testing.T) {
-	words := make([]string, 3*recentSlots)
+	words := make([]string, 50_000)
 	for i := range words {
-		words[i] = fmt.Sprintf("negotiat%ding", i%(recentSlots*2))
+		words[i] = fmt.Sprintf("negotiat%ding", i%20_000)
 	}
 	words = append(words, "the", "said", "governments", "talks")
 	var wg sync.WaitGroup
