@@ -30,7 +30,7 @@ type statements struct {
 	insertArticle       *sql.Stmt
 	insertRaw           *sql.Stmt
 	insertFeatures      *sql.Stmt
-	insertEntity        *sql.Stmt
+	insertEntities      *sql.Stmt
 	addFacet            *sql.Stmt
 	addToStory          *sql.Stmt
 	addOutlet           *sql.Stmt
@@ -64,7 +64,10 @@ func (st *statements) defs() []statementDef {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&st.insertFeatures, `INSERT INTO article_features (article, data) VALUES (?, ?)`},
 		{&st.insertRaw, `INSERT INTO raws (article, content_type, bytes) VALUES (?, ?, ?)`},
-		{&st.insertEntity, `INSERT INTO article_entities (article, entity) VALUES (?, ?)
+		// One statement for all of an article's entities, given as a JSON
+		// array ("WHERE true" lets SQLite parse the upsert after a SELECT).
+		{&st.insertEntities, `INSERT INTO article_entities (article, entity)
+			SELECT ?, value FROM json_each(?) WHERE true
 			ON CONFLICT (article, entity) DO NOTHING`},
 		{&st.addFacet, `INSERT INTO story_facets (story, kind, value, articles) VALUES (?, ?, ?, ?)
 			ON CONFLICT (story, kind, value) DO UPDATE SET articles = story_facets.articles + excluded.articles`},
@@ -274,13 +277,8 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 			return 0, fmt.Errorf("insert features: %w", err)
 		}
 	}
-	for _, e := range rec.Entities {
-		if e = entityKey(e); e == "" {
-			continue
-		}
-		if _, err := st.insertEntity.ExecContext(ctx, id, e); err != nil {
-			return 0, fmt.Errorf("insert entity %q: %w", e, err)
-		}
+	if err := insertEntities(ctx, st, id, rec.Entities); err != nil {
+		return 0, err
 	}
 	counts.add(story, a, rec.Entities)
 	if rec.Decision.Kind != "" {
@@ -318,6 +316,28 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 	}
 	a.ID = id
 	return id, nil
+}
+
+// insertEntities records the entities article id mentions, under their
+// keys, in one statement.
+func insertEntities(ctx context.Context, st *txStatements, id int64, entities []string) error {
+	keys := make([]string, 0, len(entities))
+	for _, e := range entities {
+		if k := entityKey(e); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	list, err := json.Marshal(keys)
+	if err != nil {
+		return fmt.Errorf("insert entities %q: %w", keys, err)
+	}
+	if _, err := st.insertEntities.ExecContext(ctx, id, string(list)); err != nil {
+		return fmt.Errorf("insert entities %q: %w", keys, err)
+	}
+	return nil
 }
 
 // duplicateOr returns a *store.DuplicateError naming the stored article
@@ -471,9 +491,10 @@ func articleFacets(outlet, language string, entities []string) []facet {
 }
 
 // entityKey is how entity names are kept and matched: without case, so a
-// filter typed by hand finds "Sergey Lavrov" as "sergey lavrov".
+// filter typed by hand finds "Sergey Lavrov" as "sergey lavrov", and in
+// valid UTF-8, so a key goes through JSON (insertEntities) unchanged.
 func entityKey(name string) string {
-	return strings.ToLower(strings.TrimSpace(name))
+	return strings.ToValidUTF8(strings.ToLower(strings.TrimSpace(name)), "\uFFFD")
 }
 
 func insertDecision(ctx context.Context, stmt *sql.Stmt, d model.Decision, now time.Time) error {
