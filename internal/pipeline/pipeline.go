@@ -146,6 +146,9 @@ type prepared struct {
 	article  *model.Article
 	raw      model.Raw
 	features *cluster.Features
+	// blob is features encoded for the store, here rather than in the
+	// serial stage: the clusterer only reads features.
+	blob     []byte
 	entities []string // canonical names, for the store's entity filter
 	known    int64
 	err      error
@@ -171,8 +174,12 @@ func (p *Pipeline) prepare(ctx context.Context, it source.Item) prepared {
 		return pr
 	}
 	doc := text.Analyze(a.Title, a.Text)
-	pr.article = a
 	pr.features = cluster.Extract(a, doc)
+	if pr.blob, err = pr.features.MarshalBinary(); err != nil {
+		pr.err = fmt.Errorf("%s: features: %w", it.Input, err)
+		return pr
+	}
+	pr.article = a
 	pr.entities = storyFacets(doc.Entities)
 	return pr
 }
@@ -330,10 +337,6 @@ func (p *Pipeline) decide(ctx context.Context, pr prepared, left int) (*store.Re
 	if err != nil {
 		return nil, fmt.Errorf("%s: article id: %w", pr.input, err)
 	}
-	blob, err := pr.features.MarshalBinary()
-	if err != nil {
-		return nil, fmt.Errorf("%s: features: %w", pr.input, err)
-	}
 	a := pr.article
 	a.ID, a.Story = articleID, &storyID
 	if asg.CopyOf != 0 {
@@ -345,7 +348,7 @@ func (p *Pipeline) decide(ctx context.Context, pr prepared, left int) (*store.Re
 	rec := &store.Record{
 		Article:    a,
 		Raw:        pr.raw,
-		Features:   blob,
+		Features:   pr.blob,
 		Entities:   pr.entities,
 		Decision:   dec,
 		StoryTitle: a.Title,
