@@ -29,6 +29,13 @@ const DefaultCacheBytes = 64 << 20
 // search finds articles stored since within this time.
 const searchTTL = 5 * time.Second
 
+// versionRecheck is how long a story answer is served without asking the
+// store for the story's version again: a changed story is shown within
+// this time. Under ingestion every read transaction that finds the file
+// changed drops its connection's page cache, page by page; a version
+// query per request made that a tenth of the server's CPU.
+const versionRecheck = time.Second
+
 // Cache states, sent in the X-Cache header of cacheable answers so a load
 // test can tell hits from misses (and report each).
 const (
@@ -46,6 +53,9 @@ type answer struct {
 	contentType string
 	gz          []byte
 	expires     time.Time // zero: until the version changes
+	// confirmed is when the store last gave the answer's version (under
+	// the cache's lock).
+	confirmed time.Time
 }
 
 const gzipTag = "-gz"
@@ -83,11 +93,30 @@ func (c *answerCache) get(key string, version int64, now time.Time) (*answer, bo
 	if !ok {
 		return nil, false
 	}
-	if a := e.Value.(*answer); a.version != version || !a.expires.IsZero() && !now.Before(a.expires) {
+	a := e.Value.(*answer)
+	if a.version != version || !a.expires.IsZero() && !now.Before(a.expires) {
+		return nil, false
+	}
+	a.confirmed = now
+	c.order.MoveToFront(e)
+	return a, true
+}
+
+// recent returns the answer kept under key if its version was confirmed
+// less than versionRecheck before now.
+func (c *answerCache) recent(key string, now time.Time) (*answer, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.byKey[key]
+	if !ok {
+		return nil, false
+	}
+	a := e.Value.(*answer)
+	if !a.expires.IsZero() || a.confirmed.IsZero() || now.Sub(a.confirmed) >= versionRecheck {
 		return nil, false
 	}
 	c.order.MoveToFront(e)
-	return e.Value.(*answer), true
+	return a, true
 }
 
 // put keeps a, replacing what key held, and drops the least recently used
@@ -133,9 +162,14 @@ type rendered struct {
 // kept.
 func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, kind string, id int64,
 	render func(ctx context.Context) (rendered, error), fail func(http.ResponseWriter, *http.Request, error)) {
+	key := fmt.Sprintf("%s/%d", kind, id)
+	if a, ok := s.cache.recent(key, s.cache.now()); ok {
+		s.writeAnswer(w, r, a, true)
+		return
+	}
 	// The version is read before the answer is drawn, so an answer kept
 	// under a version is never older than it; a change in between only
-	// makes it newer than its label, and the next request draws it again.
+	// makes it newer than its label, and a later request draws it again.
 	version, err := s.st.StoryVersion(r.Context(), id)
 	if err != nil {
 		// Unknown stories and store faults are told the usual way.
@@ -143,7 +177,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, kind string
 		fail(w, r, err)
 		return
 	}
-	s.serveAnswer(w, r, slot{key: fmt.Sprintf("%s/%d", kind, id), version: version,
+	s.serveAnswer(w, r, slot{key: key, version: version,
 		tag: fmt.Sprintf("%s-%d-%d", kind, id, version)}, render, fail)
 }
 
@@ -183,6 +217,8 @@ func (s *Server) serveAnswer(w http.ResponseWriter, r *http.Request, sl slot,
 				etag: fmt.Sprintf(`"%s-%s`, s.generation, cmp.Or(sl.tag, strconv.FormatInt(drawn.UnixNano(), 36)))}
 			if sl.ttl > 0 {
 				a.expires = drawn.Add(sl.ttl)
+			} else {
+				a.confirmed = drawn
 			}
 			s.cache.put(a)
 			return a, nil
@@ -193,6 +229,12 @@ func (s *Server) serveAnswer(w http.ResponseWriter, r *http.Request, sl slot,
 		}
 		a = v.(*answer)
 	}
+	s.writeAnswer(w, r, a, hit)
+}
+
+// writeAnswer sends a, gzipped when the client takes it, or 304 when the
+// client holds it already.
+func (s *Server) writeAnswer(w http.ResponseWriter, r *http.Request, a *answer, hit bool) {
 	h := w.Header()
 	// The two forms of an answer are two representations, each with its
 	// own ETag (RFC 9110 8.8.3).

@@ -23,6 +23,8 @@ func TestStoryAnswersCached(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, testToken)
+			now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+			f.srv.cache.now = func() time.Time { return now }
 			path := tc.path(f.story)
 			first := f.do(t, nil, request{path: path})
 			second := f.do(t, nil, request{path: path})
@@ -54,13 +56,21 @@ func TestStoryAnswersCached(t *testing.T) {
 				t.Errorf("If-None-Match with the current ETag: %d with %d bytes; want 304, no body", same.code, len(same.body))
 			}
 
-			// An article joining the story is a new version: drawn again,
-			// under a new ETag, and an old ETag no longer matches.
+			// An article joining the story is a new version: within
+			// versionRecheck the answer drawn before is served, then it is
+			// drawn again, under a new ETag, and an old ETag no longer
+			// matches.
 			mustSave(t, f.st, &store.Record{
 				Article: &model.Article{Outlet: "Epsilon Times", Title: "Late coverage of the talks", URL: "https://epsilon.example/talks",
 					Published: at(8, 10), Language: "en", Story: &f.story, ContentHash: "h-epsilon", Text: "Officials met in New York."},
 				Decision: model.Decision{Kind: model.DecisionJoin, Score: 0.5, Reason: "shares New York"},
 			})
+			now = now.Add(versionRecheck - time.Nanosecond)
+			if r := f.do(t, nil, request{path: path}); r.header.Get("X-Cache") != cacheHit || r.body != first.body {
+				t.Errorf("within %s of the last check: X-Cache %q, same body %v; want the answer drawn before",
+					versionRecheck, r.header.Get("X-Cache"), r.body == first.body)
+			}
+			now = now.Add(time.Nanosecond)
 			changed := f.do(t, nil, request{path: path, header: map[string]string{"If-None-Match": etag}})
 			if changed.code != 200 || changed.header.Get("X-Cache") != cacheMiss || changed.header.Get("ETag") == etag ||
 				!strings.Contains(changed.body, "Late coverage of the talks") {
@@ -280,6 +290,38 @@ func TestSearchAnswersCached(t *testing.T) {
 			// ... and after it, drawn again with the new article.
 			now = now.Add(time.Nanosecond)
 			xcache(cacheMiss, true)
+		})
+	}
+}
+
+func TestAnswerRecent(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		name    string
+		answer  answer
+		confirm time.Duration // when get confirms the version again; 0: never
+		at      time.Duration
+		want    bool
+	}{
+		{name: "just drawn", answer: answer{confirmed: t0}, at: versionRecheck / 2, want: true},
+		{name: "due a check", answer: answer{confirmed: t0}, at: versionRecheck, want: false},
+		{name: "checked again", answer: answer{confirmed: t0}, confirm: versionRecheck, at: versionRecheck * 3 / 2, want: true},
+		{name: "bounded by time, not version", answer: answer{confirmed: t0, expires: t0.Add(time.Hour)}, at: 0, want: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newAnswerCache(1 << 20)
+			a := tc.answer
+			a.key, a.version, a.gz = "page/1", 7, []byte("x")
+			c.put(&a)
+			if tc.confirm > 0 {
+				if _, ok := c.get("page/1", 7, t0.Add(tc.confirm)); !ok {
+					t.Fatal("the kept version was not found")
+				}
+			}
+			if _, got := c.recent("page/1", t0.Add(tc.at)); got != tc.want {
+				t.Errorf("recent at +%s = %v, want %v", tc.at, got, tc.want)
+			}
 		})
 	}
 }
