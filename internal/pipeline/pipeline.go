@@ -215,6 +215,8 @@ type decided struct {
 	// gen is the index generation the batch was decided in: a batch decided
 	// in an index since rebuilt must be decided again.
 	gen uint64
+	// newStories counts the articles that started a story.
+	newStories int
 }
 
 // commitBatch decides, stores and indexes a run of prepared articles in
@@ -229,6 +231,8 @@ func (p *Pipeline) decideBatch(ctx context.Context, prs []prepared) *decided {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	d := &decided{prs: prs, results: make([]Result, len(prs)), gen: p.gen}
+	stories := p.storyIDs.taken
+	defer func() { d.newStories = p.storyIDs.taken - stories }()
 	byURL, byHash := map[string]*model.Article{}, map[string]*model.Article{}
 	for i, pr := range prs {
 		d.results[i] = Result{Input: pr.input}
@@ -362,18 +366,23 @@ func (p *Pipeline) decide(ctx context.Context, pr prepared, left int) (*store.Re
 
 // idPool hands out ids the store reserved in blocks: one reservation, one
 // small write, serves many articles. A block is as big as the rest of the
-// batch (at most idBlock), so a process that ends leaves few ids unused.
+// batch (at most idBlock), or as the articles already queued when reserved
+// ahead (see reserveAhead), so a process that ends leaves few ids unused.
 type idPool struct {
-	article    bool
-	next, last int64
+	article bool
+	runs    []idRun // reserved and unused, in order
+	taken   int     // ids handed out
 }
+
+// idRun is the ids from next to last.
+type idRun struct{ next, last int64 }
 
 const idBlock = 256
 
 // take returns a fresh id; left is how many articles of the batch, this one
 // included, may still need one.
 func (ip *idPool) take(ctx context.Context, st store.Store, left int) (int64, error) {
-	if ip.next == 0 || ip.next > ip.last {
+	if len(ip.runs) == 0 {
 		n := min(max(left, 1), idBlock)
 		articles, stories := 0, n
 		if ip.article {
@@ -383,15 +392,62 @@ func (ip *idPool) take(ctx context.Context, st store.Store, left int) (int64, er
 		if err != nil {
 			return 0, err
 		}
-		ip.next = s
-		if ip.article {
-			ip.next = a
-		}
-		ip.last = ip.next + int64(n) - 1
+		ip.add(a, s, articles, stories)
 	}
-	id := ip.next
-	ip.next++
+	ip.taken++
+	r := &ip.runs[0]
+	id := r.next
+	if r.next++; r.next > r.last {
+		ip.runs = ip.runs[1:]
+	}
 	return id, nil
+}
+
+// add keeps this pool's part of a reservation of articles ids from
+// firstArticle and stories ids from firstStory.
+func (ip *idPool) add(firstArticle, firstStory int64, articles, stories int) {
+	first, n := firstStory, stories
+	if ip.article {
+		first, n = firstArticle, articles
+	}
+	if n > 0 {
+		ip.runs = append(ip.runs, idRun{first, first + int64(n) - 1})
+	}
+}
+
+// available is how many ids the pool holds.
+func (ip *idPool) available() int {
+	n := 0
+	for _, r := range ip.runs {
+		n += int(r.last - r.next + 1)
+	}
+	return n
+}
+
+// reserveAhead tops the id pools up to articles and stories ids, for the
+// next batch. The run loop calls it after deciding a batch and before
+// handing it to the store: ReserveIDs needs the store's one write
+// connection, so it waits for the batch being stored; called while
+// deciding, it made every batch wait for the previous one's save, and
+// deciding and storing took turns instead of overlapping.
+func (p *Pipeline) reserveAhead(ctx context.Context, articles, stories int) error {
+	p.mu.Lock()
+	articles -= p.articleIDs.available()
+	stories -= p.storyIDs.available()
+	p.mu.Unlock()
+	articles, stories = max(articles, 0), max(stories, 0)
+	if articles == 0 && stories == 0 {
+		return nil
+	}
+	a, s, err := p.st.ReserveIDs(ctx, articles, stories)
+	if err != nil {
+		return fmt.Errorf("reserve ids ahead: %w", err)
+	}
+	p.mu.Lock()
+	p.articleIDs.add(a, s, articles, stories)
+	p.storyIDs.add(a, s, articles, stories)
+	p.mu.Unlock()
+	return nil
 }
 
 func (p *Pipeline) knownResult(ctx context.Context, res Result, id int64) Result {
@@ -538,7 +594,18 @@ func (p *Pipeline) run(ctx context.Context, next func() (source.Item, error, boo
 				break more
 			}
 		}
-		saves <- p.decideBatch(ctx, slices.Clone(batch))
+		d := p.decideBatch(ctx, slices.Clone(batch))
+		if queued := len(ordered); queued > 0 {
+			// More is coming: its ids are reserved now, while nothing
+			// else waits for the write connection. Each queued item may
+			// be a new article; as many may start stories as did in
+			// this batch. A failure only means the next batch reserves
+			// its own.
+			if err := p.reserveAhead(ctx, queued, min(queued, d.newStories)); err != nil {
+				p.log.Warn("ids not reserved ahead", "err", err)
+			}
+		}
+		saves <- d
 	}
 	close(saves)
 	<-saved
