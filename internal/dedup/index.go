@@ -78,8 +78,8 @@ type Index struct {
 	entries blocks[entry]     // by position
 	paras   blocks[Paragraph] // the entries' paragraphs
 	pos     map[int64]uint32  // article id -> position
-	buckets [bands]map[uint32]uint32
-	leads   map[uint32]uint32 // lead paragraph hash -> first position
+	buckets [bands]table      // band key -> first position
+	leads   table             // lead paragraph hash -> first position
 }
 
 // entry is what the index keeps of one article.
@@ -93,11 +93,7 @@ type entry struct {
 
 // NewIndex returns an empty index applying rule.
 func NewIndex(rule Rule) *Index {
-	x := &Index{rule: rule, pos: make(map[int64]uint32), leads: make(map[uint32]uint32)}
-	for i := range x.buckets {
-		x.buckets[i] = make(map[uint32]uint32)
-	}
-	return x
+	return &Index{rule: rule, pos: make(map[int64]uint32)}
 }
 
 // Len returns the number of indexed articles.
@@ -107,8 +103,19 @@ func (x *Index) Len() int {
 	return len(x.pos)
 }
 
-func bandKey(s *Signature, b int) uint32 {
-	return uint32(s.Mins[b*rows])<<16 | uint32(s.Mins[b*rows+1])
+func bandKey(mins *[Slots]uint16, b int) uint32 {
+	return uint32(mins[b*rows])<<16 | uint32(mins[b*rows+1])
+}
+
+// bandKeyOf returns the keys of band b of indexed articles.
+func (x *Index) bandKeyOf(b int) keyFunc {
+	return func(p uint32, _ uint8) uint32 { return bandKey(&x.entries.at(p).mins, b) }
+}
+
+// leadKey returns the hash of lead paragraph i of the article at p.
+func (x *Index) leadKey(p uint32, i uint8) uint32 {
+	e := x.entries.at(p)
+	return x.paras.run(e.para, int(e.nparas))[i].Hash
 }
 
 // signature returns the entry at position p and its signature.
@@ -144,12 +151,12 @@ func (x *Index) Find(s Signature) (Match, bool) {
 		found = true
 	}
 	for b := range bands {
-		if p, ok := x.buckets[b][bandKey(&s, b)]; ok {
+		if p, ok := x.buckets[b].get(bandKey(&s.Mins, b), x.bandKeyOf(b)); ok {
 			consider(p)
 		}
 	}
 	for _, para := range s.Paragraphs[:min(len(s.Paragraphs), probeParagraphs)] {
-		if p, ok := x.leads[para.Hash]; ok {
+		if p, ok := x.leads.get(para.Hash, x.leadKey); ok {
 			consider(p)
 		}
 	}
@@ -183,15 +190,10 @@ func (x *Index) Add(article int64, s Signature, copyOf int64) {
 	})
 	x.pos[article] = p
 	for b := range bands {
-		k := bandKey(&s, b)
-		if _, taken := x.buckets[b][k]; !taken {
-			x.buckets[b][k] = p
-		}
+		x.buckets[b].add(bandKey(&s.Mins, b), p, 0, x.bandKeyOf(b))
 	}
-	for _, para := range s.Paragraphs[:min(len(s.Paragraphs), leadParagraphs)] {
-		if _, taken := x.leads[para.Hash]; !taken {
-			x.leads[para.Hash] = p
-		}
+	for i, para := range paras[:min(len(paras), leadParagraphs)] {
+		x.leads.add(para.Hash, p, uint8(i), x.leadKey)
 	}
 }
 
