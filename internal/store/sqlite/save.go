@@ -118,10 +118,13 @@ func firstLine(s string) string {
 type txStatements struct {
 	statements
 	tx *sql.Tx
+	// stories maps the stories this transaction's saves named to the story
+	// their articles went to (ensureStory), until a merge changes that.
+	stories map[int64]int64
 }
 
 func (st *statements) bind(ctx context.Context, tx *sql.Tx) *txStatements {
-	b := &txStatements{statements: *st, tx: tx}
+	b := &txStatements{statements: *st, tx: tx, stories: map[int64]int64{}}
 	for _, d := range b.defs() {
 		*d.dst = tx.StmtContext(ctx, *d.dst)
 	}
@@ -298,6 +301,9 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 			return 0, err
 		}
 	}
+	if len(rec.Merges) > 0 {
+		clear(st.stories) // a merged story sends its articles elsewhere now
+	}
 	for _, m := range rec.Merges {
 		if err := merge(ctx, st.tx, m.From, m.Into, now); err != nil {
 			return 0, fmt.Errorf("merge story %d into %d: %w", m.From, m.Into, err)
@@ -361,6 +367,19 @@ func duplicateOr(ctx context.Context, st *txStatements, a *model.Article, err er
 // articles go to: a story a person has merged away sends them to the one it
 // was merged into.
 func ensureStory(ctx context.Context, st *txStatements, id int64, title string, now time.Time) (int64, error) {
+	// A batch holds several articles of a story: one look-up serves them.
+	if target, ok := st.stories[id]; ok {
+		return target, nil
+	}
+	target, err := ensureStoryRow(ctx, st, id, title, now)
+	if err != nil {
+		return 0, err
+	}
+	st.stories[id] = target
+	return target, nil
+}
+
+func ensureStoryRow(ctx context.Context, st *txStatements, id int64, title string, now time.Time) (int64, error) {
 	res, err := st.ensureStory.ExecContext(ctx, id, title, now.UnixNano(), now.UnixNano())
 	if err != nil {
 		return 0, fmt.Errorf("create story %d: %w", id, err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"testing"
+
+	"github.com/parallax-news/parallax/internal/store"
 )
 
 // TestSaveEntities checks the entities an article is stored with: one
@@ -52,6 +54,44 @@ func TestSaveEntities(t *testing.T) {
 				if k := entityKey(e); k != "" && !slices.Contains(got, k) {
 					t.Errorf("key %q of %q not stored", k, e)
 				}
+			}
+		})
+	}
+}
+
+// TestSaveBatchStoryAfterMerge saves, in one batch, articles of a story
+// both before and after another article's merge folds that story away:
+// the articles after it land in the story it joined.
+func TestSaveBatchStoryAfterMerge(t *testing.T) {
+	tests := []struct {
+		name      string
+		merge     bool
+		wantLast  int64
+		wantCount int // articles of story 2 at the end
+	}{
+		{"no merge", false, 1, 1},
+		{"merge in the batch", true, 2, 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTest(t)
+			ctx := context.Background()
+			first := article("first", "AP", 1, day(1))
+			second := article("second", "AP", 2, day(2))
+			if tc.merge {
+				second.Merges = []store.Merge{{From: 1, Into: 2}}
+			}
+			last := article("last", "AP", 1, day(3))
+			mustSave(t, s, first, second, last)
+			if got := *last.Article.Story; got != tc.wantLast {
+				t.Errorf("last article's story = %d, want %d", got, tc.wantLast)
+			}
+			st, err := s.Story(ctx, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Articles != tc.wantCount {
+				t.Errorf("story 2 has %d articles, want %d", st.Articles, tc.wantCount)
 			}
 		})
 	}
