@@ -64,9 +64,10 @@ type answer struct {
 const gzipTag = "-gz"
 
 // answerCache keeps rendered story pages and story JSON, each under the
-// story's version: a story that changes gets a new version, so an old
-// answer is never served, only crowded out. Least recently used answers
-// go first when the bytes kept pass the bound. Written here rather than
+// story's version (a story that changes gets a new version, so an old
+// answer is served at most versionRecheck longer, then crowded out), and
+// searches for searchTTL. Least recently used answers go first when the
+// bytes kept pass the bound. Written here rather than
 // taken from an LRU library because those bound the number of entries,
 // and answers differ in size a hundredfold.
 type answerCache struct {
