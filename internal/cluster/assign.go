@@ -54,7 +54,7 @@ func (c *Clusterer) lookupIDs(q *query) []uint32 {
 		if len(ids) == c.cfg.QueryTerms {
 			break
 		}
-		if common && float64(c.df[e.id]) > c.cfg.CommonShare*float64(c.docs) {
+		if common && float64(c.postings.df(e.id)) > c.cfg.CommonShare*float64(c.docs) {
 			continue
 		}
 		ids = append(ids, e.id)
@@ -382,7 +382,7 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features) {
 		seen[entityID(e.Key)] = true
 	}
 	for id := range seen {
-		c.df[id]++
+		c.postings.countDoc(id)
 	}
 	c.docs++
 	q := c.prepare(f)

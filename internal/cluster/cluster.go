@@ -148,14 +148,13 @@ type Clusterer struct {
 	copies *dedup.Index
 
 	mu       sync.RWMutex
-	docs     int               // articles counted in df
-	df       map[uint32]uint32 // term and entity ids -> articles holding them
+	docs     int // articles counted in document frequencies
 	stories  map[int64]*story
 	alias    map[int64]int64 // merged story -> the story it went into
 	articles map[int64]article
-	arena    []wt // raw article vectors, terms then entities
-	postings postings
-	seq      uint64 // update counter, for recency
+	arena    []wt     // raw article vectors, terms then entities
+	postings postings // per term and entity id: document frequency, stories
+	seq      uint64   // update counter, for recency
 }
 
 // New returns an empty clusterer. A zero Config means DefaultConfig, so
@@ -171,7 +170,6 @@ func New(cfg Config, log *slog.Logger) *Clusterer {
 		cfg:      cfg,
 		log:      log,
 		copies:   dedup.NewIndex(cfg.Copy),
-		df:       make(map[uint32]uint32),
 		stories:  make(map[int64]*story),
 		alias:    make(map[int64]int64),
 		articles: make(map[int64]article),
@@ -189,7 +187,7 @@ func entityID(key string) uint32 {
 
 // idf is the smoothed inverse document frequency of an id.
 func (c *Clusterer) idf(id uint32) float64 {
-	return math.Log(float64(c.docs+1)/float64(c.df[id]+1)) + 1
+	return math.Log(float64(c.docs+1)/float64(c.postings.df(id)+1)) + 1
 }
 
 func (c *Clusterer) idf2(id uint32) float64 { v := c.idf(id); return v * v }

@@ -38,3 +38,41 @@ func TestPostings(t *testing.T) {
 		})
 	}
 }
+
+// TestPostingsDF checks that document frequencies and stories of one id
+// are kept apart.
+func TestPostingsDF(t *testing.T) {
+	tests := []struct {
+		name    string
+		docs    []uint32 // ids counted, in turn
+		stories []int64  // stories posted under id 1, in turn
+		want    map[uint32]uint32
+	}{
+		{name: "none", want: map[uint32]uint32{1: 0}},
+		{name: "counts", docs: []uint32{1, 2, 1, 1}, want: map[uint32]uint32{1: 3, 2: 1, 3: 0}},
+		{name: "counts with stories", docs: []uint32{1, 1}, stories: []int64{5, 6, 1 << 40}, want: map[uint32]uint32{1: 2}},
+		{name: "stories alone count nothing", stories: []int64{5}, want: map[uint32]uint32{1: 0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newPostings()
+			for i, id := range tc.docs {
+				p.countDoc(id)
+				if i < len(tc.stories) {
+					p.add(1, tc.stories[i], 64)
+				}
+			}
+			for _, sid := range tc.stories[min(len(tc.docs), len(tc.stories)):] {
+				p.add(1, sid, 64)
+			}
+			for id, want := range tc.want {
+				if got := p.df(id); got != want {
+					t.Errorf("df(%d) = %d, want %d", id, got, want)
+				}
+			}
+			if got := slices.Collect(p.of(1)); !slices.Equal(got, tc.stories) {
+				t.Errorf("stories of 1 = %v, want %v", got, tc.stories)
+			}
+		})
+	}
+}
