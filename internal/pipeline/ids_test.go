@@ -40,15 +40,15 @@ func TestIDPool(t *testing.T) {
 	if got := p.articleIDs.available(); got != 0 {
 		t.Errorf("article ids left after taking the batch = %d, want 0", got)
 	}
-	if got := p.articleIDs.taken; got != 5 {
-		t.Errorf("taken = %d, want 5", got)
+	if got := p.idsAhead(); got != 0 {
+		t.Errorf("articles the pools serve after the batch = %d, want 0", got)
 	}
 }
 
-// TestStreamIDsWithoutGaps ingests a stream longer than a batch: the ids
-// reserved ahead while it runs are all used, so articles are numbered
-// from 1 without a gap, each story id is a story, and one more article
-// afterwards gets the next id.
+// TestStreamIDsWithoutGaps ingests a stream longer than a batch: the
+// article ids reserved ahead while it runs are all used, so articles are
+// numbered from 1 without a gap, and one more article afterwards gets the
+// next id.
 func TestStreamIDsWithoutGaps(t *testing.T) {
 	p, st := newPipeline(t)
 	ctx := context.Background()

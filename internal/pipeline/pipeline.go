@@ -215,8 +215,6 @@ type decided struct {
 	// gen is the index generation the batch was decided in: a batch decided
 	// in an index since rebuilt must be decided again.
 	gen uint64
-	// newStories counts the articles that started a story.
-	newStories int
 }
 
 // commitBatch decides, stores and indexes a run of prepared articles in
@@ -231,8 +229,6 @@ func (p *Pipeline) decideBatch(ctx context.Context, prs []prepared) *decided {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	d := &decided{prs: prs, results: make([]Result, len(prs)), gen: p.gen}
-	stories := p.storyIDs.taken
-	defer func() { d.newStories = p.storyIDs.taken - stories }()
 	byURL, byHash := map[string]*model.Article{}, map[string]*model.Article{}
 	for i, pr := range prs {
 		d.results[i] = Result{Input: pr.input}
@@ -371,7 +367,6 @@ func (p *Pipeline) decide(ctx context.Context, pr prepared, left int) (*store.Re
 type idPool struct {
 	article bool
 	runs    []idRun // reserved and unused, in order
-	taken   int     // ids handed out
 }
 
 // idRun is the ids from next to last.
@@ -394,7 +389,6 @@ func (ip *idPool) take(ctx context.Context, st store.Store, left int) (int64, er
 		}
 		ip.add(a, s, articles, stories)
 	}
-	ip.taken++
 	r := &ip.runs[0]
 	id := r.next
 	if r.next++; r.next > r.last {
@@ -422,6 +416,14 @@ func (ip *idPool) available() int {
 		n += int(r.last - r.next + 1)
 	}
 	return n
+}
+
+// idsAhead is how many articles the reserved ids serve for certain: each
+// needs an article id and may need a story id.
+func (p *Pipeline) idsAhead() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return min(p.articleIDs.available(), p.storyIDs.available())
 }
 
 // reserveAhead tops the id pools up to articles and stories ids, for the
@@ -582,8 +584,14 @@ func (p *Pipeline) run(ctx context.Context, next func() (source.Item, error, boo
 	batch := make([]prepared, 0, maxBatch)
 	for j := range ordered {
 		batch = append(batch[:0], j.wait())
+		// A batch takes no more articles than ids were reserved ahead for:
+		// one more would wait for the batch being stored (see reserveAhead).
+		limit := maxBatch
+		if n := p.idsAhead(); n > 0 {
+			limit = min(limit, n)
+		}
 	more:
-		for len(batch) < maxBatch {
+		for len(batch) < limit {
 			select {
 			case j, ok := <-ordered:
 				if !ok {
@@ -598,10 +606,10 @@ func (p *Pipeline) run(ctx context.Context, next func() (source.Item, error, boo
 		if queued := len(ordered); queued > 0 {
 			// More is coming: its ids are reserved now, while nothing
 			// else waits for the write connection. Each queued item may
-			// be a new article; as many may start stories as did in
-			// this batch. A failure only means the next batch reserves
-			// its own.
-			if err := p.reserveAhead(ctx, queued, min(queued, d.newStories)); err != nil {
+			// be a new article and start a story (so a bulk ingest may
+			// leave up to a batch of story ids unused). A failure only
+			// means the next batch reserves its own.
+			if err := p.reserveAhead(ctx, queued, queued); err != nil {
 				p.log.Warn("ids not reserved ahead", "err", err)
 			}
 		}
