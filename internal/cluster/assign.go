@@ -395,8 +395,7 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features) {
 	// index is next rebuilt from the store.
 	keptT := slices.Clone(q.rawTerms).top(arenaTerms)
 	keptE := slices.Clone(q.rawEnt).top(arenaEntities)
-	art := article{story: sid, off: uint32(len(c.arena)), nt: uint8(len(keptT)), ne: uint8(len(keptE))}
-	c.arena = append(append(c.arena, keptT...), keptE...)
+	art := article{story: sid, off: c.arena.Add(append(keptT, keptE...)...), nt: uint8(len(keptT)), ne: uint8(len(keptE))}
 	c.articles[articleID] = art
 	c.addVectors(s, q.rawTerms, q.rawEnt, 1, c.lookupIDs(q))
 	s.count(q.rawTerms, q.rawEnt, 1)
@@ -429,9 +428,8 @@ func (c *Clusterer) queryOf(terms, ents vec) *query {
 
 // vectors returns an article's raw vectors from the arena.
 func (c *Clusterer) vectors(a article) (terms, ents vec) {
-	terms = c.arena[a.off : a.off+uint32(a.nt)]
-	ents = c.arena[a.off+uint32(a.nt) : a.off+uint32(a.nt)+uint32(a.ne)]
-	return terms, ents
+	v := c.arena.Run(a.off, int(a.nt)+int(a.ne))
+	return v[:a.nt], v[a.nt:]
 }
 
 // Apply makes a person's correction: a merge folds Story into Target; a

@@ -22,6 +22,7 @@ import (
 	"github.com/cespare/xxhash/v2"
 
 	"github.com/parallax-news/parallax/internal/dedup"
+	"github.com/parallax-news/parallax/internal/dedup/blocks"
 	"github.com/parallax-news/parallax/internal/model"
 )
 
@@ -152,9 +153,9 @@ type Clusterer struct {
 	stories  map[int64]*story
 	alias    map[int64]int64 // merged story -> the story it went into
 	articles map[int64]article
-	arena    []wt     // raw article vectors, terms then entities
-	postings postings // per term and entity id: document frequency, stories
-	seq      uint64   // update counter, for recency
+	arena    blocks.List[wt] // raw article vectors, terms then entities
+	postings postings        // per term and entity id: document frequency, stories
+	seq      uint64          // update counter, for recency
 }
 
 // New returns an empty clusterer. A zero Config means DefaultConfig, so

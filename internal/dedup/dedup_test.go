@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 
+	"github.com/parallax-news/parallax/internal/dedup/blocks"
 	"github.com/parallax-news/parallax/internal/testutil"
 )
 
@@ -172,46 +172,6 @@ func BenchmarkSign(b *testing.B) {
 	}
 }
 
-func TestBlocks(t *testing.T) {
-	tests := []struct {
-		name string
-		runs []int // lengths of the runs added in turn
-	}{
-		{name: "one run", runs: []int{3}},
-		{name: "runs filling a block exactly, then an empty one", runs: []int{blockLen - 2, 2, 0, 1}},
-		{name: "a run that does not fit starts a block", runs: []int{blockLen - 2, 3, blockLen, 0}},
-		{name: "many small runs", runs: slices.Repeat([]int{7, 0, 1}, 3000)},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var b blocks[int]
-			var starts []uint32
-			next := 0
-			for _, n := range tc.runs {
-				run := make([]int, n)
-				for i := range run {
-					run[i] = next
-					next++
-				}
-				starts = append(starts, b.add(run...))
-			}
-			next = 0
-			for i, n := range tc.runs {
-				got := b.run(starts[i], n)
-				if len(got) != n {
-					t.Fatalf("run %d: %d elements, want %d", i, len(got), n)
-				}
-				for j, v := range got {
-					if v != next || *b.at(starts[i] + uint32(j)) != next {
-						t.Fatalf("run %d element %d = %d, want %d", i, j, v, next)
-					}
-					next++
-				}
-			}
-		})
-	}
-}
-
 // TestIndexBlocks checks that articles stored beyond the first blocks of the
 // index are found as they were added.
 func TestIndexBlocks(t *testing.T) {
@@ -230,7 +190,7 @@ func TestIndexBlocks(t *testing.T) {
 		return b.String()
 	}
 	x := NewIndex(DefaultRule())
-	const n = 2*blockLen + 100
+	const n = 2*blocks.Len + 100
 	sigs := make([]Signature, n)
 	for i := range sigs {
 		sigs[i] = Sign(text())

@@ -3,6 +3,8 @@ package dedup
 import (
 	"slices"
 	"sync"
+
+	"github.com/parallax-news/parallax/internal/dedup/blocks"
 )
 
 const (
@@ -75,11 +77,11 @@ type Index struct {
 	rule Rule
 
 	mu      sync.RWMutex
-	entries blocks[entry]     // by position
-	paras   blocks[Paragraph] // the entries' paragraphs
-	pos     map[int64]uint32  // article id -> position
-	buckets [bands]table      // band key -> first position
-	leads   table             // lead paragraph hash -> first position
+	entries blocks.List[entry]     // by position
+	paras   blocks.List[Paragraph] // the entries' paragraphs
+	pos     map[int64]uint32       // article id -> position
+	buckets [bands]table           // band key -> first position
+	leads   table                  // lead paragraph hash -> first position
 }
 
 // entry is what the index keeps of one article.
@@ -109,19 +111,19 @@ func bandKey(mins *[Slots]uint16, b int) uint32 {
 
 // bandKeyOf returns the keys of band b of indexed articles.
 func (x *Index) bandKeyOf(b int) keyFunc {
-	return func(p uint32, _ uint8) uint32 { return bandKey(&x.entries.at(p).mins, b) }
+	return func(p uint32, _ uint8) uint32 { return bandKey(&x.entries.At(p).mins, b) }
 }
 
 // leadKey returns the hash of lead paragraph i of the article at p.
 func (x *Index) leadKey(p uint32, i uint8) uint32 {
-	e := x.entries.at(p)
-	return x.paras.run(e.para, int(e.nparas))[i].Hash
+	e := x.entries.At(p)
+	return x.paras.Run(e.para, int(e.nparas))[i].Hash
 }
 
 // signature returns the entry at position p and its signature.
 func (x *Index) signature(p uint32) (*entry, Signature) {
-	e := x.entries.at(p)
-	return e, Signature{Shingles: e.shingles, Mins: e.mins, Paragraphs: x.paras.run(e.para, int(e.nparas))}
+	e := x.entries.At(p)
+	return e, Signature{Shingles: e.shingles, Mins: e.mins, Paragraphs: x.paras.Run(e.para, int(e.nparas))}
 }
 
 // Find returns the indexed article the signature copies, preferring the
@@ -178,15 +180,15 @@ func (x *Index) Add(article int64, s Signature, copyOf int64) {
 	if copyOf != 0 {
 		orig = copyOf
 		if p, ok := x.pos[copyOf]; ok {
-			orig = x.entries.at(p).original
+			orig = x.entries.At(p).original
 		}
 	}
 	// Sign keeps at most maxParagraphs; a signature built otherwise is
 	// cut, as a block must hold its paragraphs.
 	paras := s.Paragraphs[:min(len(s.Paragraphs), maxParagraphs)]
-	p := x.entries.add(entry{
+	p := x.entries.Add(entry{
 		article: article, original: orig, shingles: s.Shingles, mins: s.Mins,
-		para: x.paras.add(paras...), nparas: uint16(len(paras)),
+		para: x.paras.Add(paras...), nparas: uint16(len(paras)),
 	})
 	x.pos[article] = p
 	for b := range bands {
@@ -196,35 +198,3 @@ func (x *Index) Add(article int64, s Signature, copyOf int64) {
 		x.leads.add(para.Hash, p, uint8(i), x.leadKey)
 	}
 }
-
-// blockLen is the length of the blocks of an Index's storage: tens of
-// kilobytes, so the last, partly filled block costs little.
-const blockLen = 1 << 12
-
-// blocks is an append-only sequence kept in blocks of blockLen elements,
-// indexed by a uint32.
-type blocks[T any] struct{ b [][]T }
-
-// add appends run (at most blockLen long) within one block and returns the
-// index of its first element.
-func (s *blocks[T]) add(run ...T) uint32 {
-	if n := len(s.b); n == 0 || blockLen-len(s.b[n-1]) < len(run) {
-		s.b = append(s.b, make([]T, 0, blockLen))
-	}
-	last := &s.b[len(s.b)-1]
-	start := uint32((len(s.b)-1)*blockLen + len(*last))
-	*last = append(*last, run...)
-	return start
-}
-
-// run returns the n elements added as one run from index start.
-func (s *blocks[T]) run(start uint32, n int) []T {
-	if n == 0 {
-		return nil // start may be the end of a full last block
-	}
-	o := int(start % blockLen)
-	return s.b[start/blockLen][o : o+n : o+n]
-}
-
-// at returns the element at index i.
-func (s *blocks[T]) at(i uint32) *T { return &s.b[i/blockLen][i%blockLen] }
