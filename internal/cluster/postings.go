@@ -12,7 +12,7 @@ import (
 // held in one map without pointers, the story id inline, and only ids
 // listing two or more stories get a slice of their own. On 200,000
 // generated articles (1.6 million ids, nine in ten of those listed under
-// one story) the clusterer keeps about 415 B an article less so than with
+// one story) the clusterer keeps about 415 B an article less than with
 // a map of document frequencies and a map of slices (BenchmarkScale), and
 // the collector has little to scan.
 type postings struct {
