@@ -305,22 +305,32 @@ func gunzip(w io.Writer, gz []byte) error {
 }
 
 // acceptsGzip reports whether an Accept-Encoding header takes gzip: named
-// (or "*") without q=0.
+// without q=0, or, where gzip is not named, "*" without q=0 (RFC 9110
+// 12.5.3). The order of the codings does not matter, and a coding named
+// twice is refused if either refuses it.
 func acceptsGzip(header string) bool {
+	gzip, any := 2.0, 2.0 // their least weights; 2: not named
 	for part := range strings.SplitSeq(header, ",") {
 		coding, params, _ := strings.Cut(part, ";")
-		coding = strings.ToLower(strings.TrimSpace(coding))
-		if coding != "gzip" && coding != "*" {
-			continue
+		w := 1.0
+		if q, ok := strings.CutPrefix(strings.ReplaceAll(strings.ToLower(params), " ", ""), "q="); ok {
+			v, err := strconv.ParseFloat(q, 64)
+			if err != nil || v < 0 || v > 1 {
+				continue // a weight that is no weight names nothing
+			}
+			w = v
 		}
-		q, ok := strings.CutPrefix(strings.ReplaceAll(strings.ToLower(params), " ", ""), "q=")
-		if !ok {
-			return true
+		switch strings.ToLower(strings.TrimSpace(coding)) {
+		case "gzip":
+			gzip = min(gzip, w)
+		case "*":
+			any = min(any, w)
 		}
-		v, err := strconv.ParseFloat(q, 64)
-		return err == nil && v > 0
 	}
-	return false
+	if gzip <= 1 {
+		return gzip > 0
+	}
+	return any > 0 && any <= 1
 }
 
 // etagMatch reports whether an If-None-Match header names etag, or is "*".

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -234,6 +235,11 @@ func TestAcceptsGzip(t *testing.T) {
 		{name: "weighted", header: "gzip;q=0.5", want: true},
 		{name: "identity only", header: "identity", want: false},
 		{name: "lookalike", header: "x-gzip2", want: false},
+		{name: "refused before any", header: "gzip;q=0, *", want: false},
+		{name: "any then refused", header: "*, gzip;q=0", want: false},
+		{name: "any refused", header: "*;q=0", want: false},
+		{name: "bad weight", header: "gzip;q=x", want: false},
+		{name: "weight out of range", header: "gzip;q=5", want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -324,4 +330,51 @@ func TestAnswerRecent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Headers real clients send: a browser, Go, curl --compressed, Python.
+var acceptEncodings = []string{"gzip, deflate, br, zstd", "gzip", "deflate, gzip", "gzip, deflate", "identity", "*;q=0.1, gzip;q=0"}
+
+// reversed is a comma-separated list in the other order.
+func reversed(list string) string {
+	parts := strings.Split(list, ",")
+	slices.Reverse(parts)
+	return strings.Join(parts, ",")
+}
+
+func FuzzAcceptsGzip(f *testing.F) {
+	for _, h := range acceptEncodings {
+		f.Add(h)
+	}
+	f.Fuzz(func(t *testing.T, header string) {
+		got := acceptsGzip(header)
+		if rev := acceptsGzip(reversed(header)); rev != got {
+			t.Errorf("acceptsGzip(%q) = %v, but %v with the codings reversed", header, got, rev)
+		}
+		if acceptsGzip(header + ", gzip;q=0") {
+			t.Errorf("%q with gzip refused still takes gzip", header)
+		}
+		if !strings.Contains(strings.ToLower(header), "gzip") && !strings.Contains(header, "*") && got {
+			t.Errorf("acceptsGzip(%q) = true without naming gzip or *", header)
+		}
+	})
+}
+
+func FuzzETagMatch(f *testing.F) {
+	const etag = `"4S7UW5IR-page-12-3-gz"`
+	for _, h := range []string{etag, `W/` + etag, `"x", ` + etag, "*", `"4S7UW5IR-page-12-2-gz"`, ""} {
+		f.Add(h)
+	}
+	f.Fuzz(func(t *testing.T, header string) {
+		got := etagMatch(header, etag)
+		if rev := etagMatch(reversed(header), etag); rev != got {
+			t.Errorf("etagMatch(%q) = %v, but %v with the list reversed", header, got, rev)
+		}
+		if !etagMatch(header+", "+etag, etag) {
+			t.Errorf("%q followed by the ETag does not match it", header)
+		}
+		if got && !strings.Contains(header, etag) && !strings.Contains(header, "*") {
+			t.Errorf("etagMatch(%q) = true without the ETag or *", header)
+		}
+	})
 }
