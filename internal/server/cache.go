@@ -253,10 +253,12 @@ func (s *Server) writeAnswer(w http.ResponseWriter, r *http.Request, a *answer, 
 	// story changes whenever an article joins it, a search whenever one
 	// matching arrives.
 	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Cache", cacheMiss)
+	state := cacheMiss
 	if hit {
-		h.Set("X-Cache", cacheHit)
+		state = cacheHit
 	}
+	h.Set("X-Cache", state)
+	s.metrics.answers.WithLabelValues(state).Inc()
 	if etagMatch(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return

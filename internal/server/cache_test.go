@@ -42,6 +42,12 @@ func TestStoryAnswersCached(t *testing.T) {
 			if c := second.header.Get("Content-Security-Policy"); c == "" {
 				t.Error("a cached answer lost the security headers")
 			}
+			metrics := f.do(t, nil, request{path: "/metrics"}).body
+			for _, want := range []string{`parallax_answer_cache_total{result="hit"} 1`, `parallax_answer_cache_total{result="miss"} 1`} {
+				if !strings.Contains(metrics, want) {
+					t.Errorf("/metrics lacks %s", want)
+				}
+			}
 
 			// A client that takes no gzip gets the same answer inflated,
 			// under the identity form's own ETag.

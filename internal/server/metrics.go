@@ -23,6 +23,7 @@ type metrics struct {
 	ingested    *prometheus.CounterVec
 	fetchErrors prometheus.Counter
 	latency     *prometheus.HistogramVec
+	answers     *prometheus.CounterVec
 }
 
 func newMetrics(st store.Store, log *slog.Logger) *metrics {
@@ -42,8 +43,12 @@ func newMetrics(st store.Store, log *slog.Logger) *metrics {
 			Help:    "HTTP request latency by route pattern.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"route", "code"}),
+		answers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "parallax_answer_cache_total",
+			Help: "Story pages, story JSON and searches answered from the answer cache (hit) or drawn (miss).",
+		}, []string{"result"}),
 	}
-	m.reg.MustRegister(m.ingested, m.fetchErrors, m.latency,
+	m.reg.MustRegister(m.ingested, m.fetchErrors, m.latency, m.answers,
 		storeCollector{st: st},
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
