@@ -118,7 +118,7 @@ func Load(ctx context.Context, p *pipeline.Pipeline, st store.Store, handler htt
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return rep, fmt.Errorf("bench load: %w", err)
 	}
-	rep.MeetsTarget = rep.Load.Errors == 0 && len(rep.Load.Kinds) > 0
+	rep.MeetsTarget = rep.Load.Errors == 0 && rep.Load.WarmupErrors == 0 && len(rep.Load.Kinds) > 0
 	for _, k := range rep.Load.Kinds {
 		if k.P95 >= TargetP95 {
 			rep.MeetsTarget = false

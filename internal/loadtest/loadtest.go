@@ -61,6 +61,11 @@ type Options struct {
 	Requests int
 	Targets  []Target
 	Timeout  time.Duration // per request
+	// Warmup, if set, comes before Duration: its requests are sent as any
+	// other but only their errors are counted, so the report describes a
+	// server that has been up a while, its caches filled, rather than the
+	// first seconds after a start, which are reported apart.
+	Warmup time.Duration
 	// Background, if set, runs beside the load (ingestion, say) from the
 	// first request until the last, when its context is cancelled. An
 	// error it returns, other than that cancellation, is Run's error.
@@ -77,6 +82,10 @@ type Report struct {
 	Kinds     []KindReport `json:"kinds"`
 	// SampleErrors holds the first few distinct error messages.
 	SampleErrors []string `json:"sample_errors,omitempty"`
+	// WarmupRequests and WarmupErrors count the requests of the warm-up,
+	// which the latencies above leave out.
+	WarmupRequests int `json:"warmup_requests,omitempty"`
+	WarmupErrors   int `json:"warmup_errors,omitempty"`
 }
 
 // KindReport gives the latencies of one kind of request, errors included:
@@ -118,7 +127,7 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 	client := loopbackClient(opt)
 	defer client.CloseIdleConnections()
 
-	runCtx, cancel := context.WithTimeout(ctx, opt.Duration)
+	runCtx, cancel := context.WithTimeout(ctx, opt.Warmup+opt.Duration)
 	defer cancel()
 
 	bgCtx, stopBackground := context.WithCancel(runCtx)
@@ -134,6 +143,7 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	start := time.Now()
+	measured := start.Add(opt.Warmup)
 	for range opt.Clients {
 		wg.Go(func() {
 			for {
@@ -144,16 +154,21 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 				// Kinds alternate, and each kind walks its own paths in
 				// turn, so every kind is sampled evenly.
 				k := i % len(urls)
+				warm := time.Now().Before(measured)
 				d, hit, err := get(runCtx, client, urls[k][(i/len(urls))%len(urls[k])])
 				if err != nil && runCtx.Err() != nil {
 					return // cut short by the end of the run: not the server's fault
+				}
+				if warm {
+					r.warm(err)
+					continue
 				}
 				r.add(k, d, hit, err)
 			}
 		})
 	}
 	wg.Wait()
-	rep := r.report(opt.Targets, time.Since(start))
+	rep := r.report(opt.Targets, time.Since(measured))
 	stopBackground()
 	if err := <-bgErr; err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		return rep, fmt.Errorf("load test of %s: background work: %w", opt.BaseURL, err)
@@ -280,9 +295,28 @@ type kindSamples struct {
 
 // recorder collects samples from every client.
 type recorder struct {
-	mu      sync.Mutex
-	kinds   []kindSamples
-	samples []string
+	mu                  sync.Mutex
+	kinds               []kindSamples
+	samples             []string
+	warmups, warmErrors int
+}
+
+// warm counts a request of the warm-up.
+func (r *recorder) warm(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.warmups++
+	if err != nil {
+		r.warmErrors++
+		r.sample(err)
+	}
+}
+
+// sample keeps the message of err if it is new and there is room.
+func (r *recorder) sample(err error) {
+	if msg := err.Error(); len(r.samples) < maxSampleErrors && !slices.Contains(r.samples, msg) {
+		r.samples = append(r.samples, msg)
+	}
 }
 
 func (r *recorder) add(kind int, d time.Duration, hit bool, err error) {
@@ -295,16 +329,14 @@ func (r *recorder) add(kind int, d time.Duration, hit bool, err error) {
 	}
 	if err != nil {
 		k.errors++
-		if msg := err.Error(); len(r.samples) < maxSampleErrors && !slices.Contains(r.samples, msg) {
-			r.samples = append(r.samples, msg)
-		}
+		r.sample(err)
 	}
 }
 
 func (r *recorder) report(targets []Target, elapsed time.Duration) Report {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	rep := Report{Elapsed: elapsed, SampleErrors: slices.Clone(r.samples)}
+	rep := Report{Elapsed: elapsed, SampleErrors: slices.Clone(r.samples), WarmupRequests: r.warmups, WarmupErrors: r.warmErrors}
 	for i, k := range r.kinds {
 		lat, miss := slices.Sorted(slices.Values(k.latencies)), slices.Sorted(slices.Values(k.misses))
 		rep.Kinds = append(rep.Kinds, KindReport{
@@ -357,6 +389,9 @@ func (rep Report) Write(w io.Writer) error {
 	}
 	tw.Flush() // cannot fail: it writes to a strings.Builder
 	fmt.Fprintf(&b, "%d requests in %.1fs (%.0f/s), %d errors\n", rep.Requests, rep.Elapsed.Seconds(), rep.PerSecond, rep.Errors)
+	if rep.WarmupRequests > 0 {
+		fmt.Fprintf(&b, "after a warm-up of %d requests, not in the figures above, with %d errors\n", rep.WarmupRequests, rep.WarmupErrors)
+	}
 	for _, e := range rep.SampleErrors {
 		fmt.Fprintf(&b, "  error: %s\n", e)
 	}

@@ -153,6 +153,44 @@ func TestRunDurationBound(t *testing.T) {
 	}
 }
 
+// TestRunWarmup: the warm-up's requests are sent and their errors counted,
+// but they are not among the measured requests.
+func TestRunWarmup(t *testing.T) {
+	srv, seen := server(t)
+	rep, err := Run(t.Context(), Options{
+		BaseURL:  srv.URL,
+		Clients:  2,
+		Warmup:   100 * time.Millisecond,
+		Duration: 100 * time.Millisecond,
+		Targets:  []Target{{Kind: "story_page", Paths: []string{"/stories/1", "/stories/13"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.WarmupRequests == 0 || rep.Requests == 0 {
+		t.Fatalf("%d warm-up and %d measured requests; want some of each", rep.WarmupRequests, rep.Requests)
+	}
+	// The server may also have seen the requests the end of the run cut
+	// off, at most one per client, which count nowhere.
+	const clients = 2
+	if sent, counted := seen("/stories/1")+seen("/stories/13"), rep.Requests+rep.WarmupRequests; sent < counted || sent > counted+clients {
+		t.Errorf("server saw %d requests, report counts %d + %d", sent, rep.Requests, rep.WarmupRequests)
+	}
+	if rep.WarmupErrors == 0 || rep.Errors == 0 {
+		t.Errorf("%d warm-up and %d measured errors; the broken story is asked for in both", rep.WarmupErrors, rep.Errors)
+	}
+	if broken, counted := seen("/stories/13"), rep.Errors+rep.WarmupErrors; broken < counted || broken > counted+clients {
+		t.Errorf("errors %d + %d, but the broken story was asked for %d times", rep.Errors, rep.WarmupErrors, broken)
+	}
+	var out strings.Builder
+	if err := rep.Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "warm-up") {
+		t.Errorf("report does not mention the warm-up:\n%s", out.String())
+	}
+}
+
 func TestRunCancelled(t *testing.T) {
 	srv, _ := server(t)
 	ctx, cancel := context.WithCancel(t.Context())
