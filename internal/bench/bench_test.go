@@ -142,8 +142,10 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, err := Load(t.Context(), p, st, server.New(server.Config{}, st, p, quiet), LoadOptions{
-		// The request count ends the run; the duration only bounds it.
-		Load:   loadtest.Options{Clients: 4, Requests: 150, Duration: 5 * time.Minute},
+		// The request count ends the run; the duration only bounds it, and
+		// the timeout is generous: this test is about answers, not speed,
+		// and a race-detector build on a busy machine is slow.
+		Load:   loadtest.Options{Clients: 4, Requests: 150, Duration: 5 * time.Minute, Timeout: time.Minute},
 		Ingest: IngestOptions{Articles: 1000, Batch: 10, Seed: 2, Rate: 200, Synth: synth.Options{Corpus: corpus(t)}},
 	})
 	if err != nil {
