@@ -102,7 +102,7 @@ func benchIngest(ctx context.Context, app *App, args []string) error {
 	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
 	var bf benchFlags
 	bf.add(fs, 100_000)
-	batch := fs.Int("batch", bench.DefaultBatch, "articles handed to the pipeline at once")
+	batch := fs.Int("batch", bench.DefaultBatch, "articles generated at a time, ahead of the pipeline")
 	every := fs.Int("every", 0, "checkpoint every N articles (default a tenth of --articles)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to FILE")
 	memprofile := fs.String("memprofile", "", "write a heap profile at the end of the run to FILE")
