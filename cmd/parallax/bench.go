@@ -61,7 +61,14 @@ func (f *benchFlags) add(fs *flag.FlagSet, articles int) {
 	fs.Float64Var(&f.copyRate, "copy-rate", 0, "share of articles that are syndicated copies of an earlier one")
 }
 
-func (f *benchFlags) synth() (synth.Options, error) {
+// parse parses a bench subcommand's flags, which take no arguments, and
+// returns the generator's options they ask for.
+func (f *benchFlags) parse(app *App, fs *flag.FlagSet, args []string) (synth.Options, error) {
+	if rest, err := app.parseFlags(fs, args); err != nil {
+		return synth.Options{}, err
+	} else if len(rest) > 0 {
+		return synth.Options{}, fmt.Errorf("%w: %s", errUsage, benchUsage)
+	}
 	c, err := synth.DemoCorpus()
 	if err != nil {
 		return synth.Options{}, err
@@ -107,19 +114,14 @@ func benchIngest(ctx context.Context, app *App, args []string) error {
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to FILE")
 	memprofile := fs.String("memprofile", "", "write a heap profile at the end of the run to FILE")
 	score := fs.Bool("score", false, fmt.Sprintf("score the stories against the generator's gold (default when --articles <= %d)", scoreUpTo))
-	if rest, err := app.parseFlags(fs, args); err != nil {
+	sopt, err := bf.parse(app, fs, args)
+	if err != nil {
 		return err
-	} else if len(rest) > 0 {
-		return fmt.Errorf("%w: %s", errUsage, benchUsage)
 	}
 	scoreSet := false
 	fs.Visit(func(f *flag.Flag) { scoreSet = scoreSet || f.Name == "score" })
 	if !scoreSet {
 		*score = bf.articles <= scoreUpTo
-	}
-	sopt, err := bf.synth()
-	if err != nil {
-		return err
 	}
 	p, st, cleanup, err := benchStore(ctx, app, fs)
 	if err != nil {
@@ -214,12 +216,7 @@ func benchLoad(ctx context.Context, app *App, args []string) error {
 	rate := fs.Float64("ingest-rate", 0, "articles per second ingested beside the load; 0: as fast as it goes; -1: none")
 	stories := fs.Int("stories", bench.DefaultStories, "how many of the biggest stories the readers open")
 	kinds := fs.String("kinds", "", "only these kinds of request, comma-separated: story_page,story_json,search")
-	if rest, err := app.parseFlags(fs, args); err != nil {
-		return err
-	} else if len(rest) > 0 {
-		return fmt.Errorf("%w: %s", errUsage, benchUsage)
-	}
-	sopt, err := bf.synth()
+	sopt, err := bf.parse(app, fs, args)
 	if err != nil {
 		return err
 	}
@@ -289,12 +286,7 @@ func benchGen(app *App, args []string) error {
 	fs := flag.NewFlagSet("bench gen", flag.ContinueOnError)
 	var bf benchFlags
 	bf.add(fs, 1000)
-	if rest, err := app.parseFlags(fs, args); err != nil {
-		return err
-	} else if len(rest) > 0 {
-		return fmt.Errorf("%w: %s", errUsage, benchUsage)
-	}
-	sopt, err := bf.synth()
+	sopt, err := bf.parse(app, fs, args)
 	if err != nil {
 		return err
 	}
