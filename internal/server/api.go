@@ -55,10 +55,7 @@ func (s *Server) apiStories(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, fmt.Errorf("list stories: %w", err))
 		return
 	}
-	if stories == nil {
-		stories = []model.StorySummary{}
-	}
-	writeJSON(w, http.StatusOK, stories)
+	writeList(w, stories)
 }
 
 func (s *Server) apiStory(w http.ResponseWriter, r *http.Request) {
@@ -271,10 +268,7 @@ func (s *Server) apiFeeds(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, fmt.Errorf("list feeds: %w", err))
 		return
 	}
-	if feeds == nil {
-		feeds = []model.Feed{}
-	}
-	writeJSON(w, http.StatusOK, feeds)
+	writeList(w, feeds)
 }
 
 func (s *Server) apiAddFeed(w http.ResponseWriter, r *http.Request) {
@@ -318,4 +312,12 @@ func (s *Server) apiRemoveFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// writeList answers with a list, [] rather than null when it is empty.
+func writeList[T any](w http.ResponseWriter, list []T) {
+	if list == nil {
+		list = []T{}
+	}
+	writeJSON(w, http.StatusOK, list)
 }
