@@ -79,7 +79,42 @@ type Pipeline struct {
 	mu                   sync.Mutex
 	cl                   *cluster.Clusterer
 	gen                  uint64 // counts rebuilds of cl
+	decidedBatches       uint64 // counts decideBatch's batches: their turns to be stored
 	articleIDs, storyIDs idPool
+
+	turns turns
+}
+
+// turns makes batches be stored in the order they were decided, whoever
+// decided them (a bulk ingest, the API, the feed poller): a batch may name
+// the articles and stories of batches decided before it, and the store
+// refuses an article naming one it does not hold yet.
+type turns struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	done uint64 // the batches stored, or given up, so far
+}
+
+// wait returns when batch n's turn has come.
+func (t *turns) wait(n uint64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.cond == nil {
+		t.cond = sync.NewCond(&t.mu)
+	}
+	for t.done+1 != n {
+		t.cond.Wait()
+	}
+}
+
+// finish ends batch n's turn.
+func (t *turns) finish(n uint64) {
+	t.mu.Lock()
+	t.done = n
+	if t.cond != nil {
+		t.cond.Broadcast()
+	}
+	t.mu.Unlock()
 }
 
 // New opens a pipeline on st, rebuilding the clusterer's index from what is
@@ -215,6 +250,9 @@ type decided struct {
 	// gen is the index generation the batch was decided in: a batch decided
 	// in an index since rebuilt must be decided again.
 	gen uint64
+	// turn is the batch's place in the order of storing (see turns); 0 for
+	// an article decided again inside another batch's turn.
+	turn uint64
 }
 
 // commitBatch decides, stores and indexes a run of prepared articles in
@@ -228,6 +266,14 @@ func (p *Pipeline) commitBatch(ctx context.Context, prs []prepared) []Result {
 func (p *Pipeline) decideBatch(ctx context.Context, prs []prepared) *decided {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	d := p.decideLocked(ctx, prs)
+	p.decidedBatches++
+	d.turn = p.decidedBatches
+	return d
+}
+
+// decideLocked is decideBatch for a caller holding p.mu.
+func (p *Pipeline) decideLocked(ctx context.Context, prs []prepared) *decided {
 	d := &decided{prs: prs, results: make([]Result, len(prs)), gen: p.gen}
 	byURL, byHash := map[string]*model.Article{}, map[string]*model.Article{}
 	for i, pr := range prs {
@@ -264,21 +310,24 @@ func (p *Pipeline) decideBatch(ctx context.Context, prs []prepared) *decided {
 	return d
 }
 
-// save stores a decided batch in one transaction. It runs without p.mu, so
-// the next batch can be decided meanwhile. If the store refuses the batch,
-// the index (which holds its decisions) is rebuilt from the store and the
-// articles are committed again one by one, so the one at fault fails alone;
-// a batch decided in an index rebuilt since is decided again the same way.
+// save stores a decided batch in one transaction, in its turn. It runs
+// without p.mu, so the next batch can be decided meanwhile. If the store
+// refuses the batch, the index (which holds its decisions) is rebuilt from
+// the store and the articles are decided and stored again one by one, so
+// the one at fault fails alone; a batch decided in an index rebuilt since
+// is decided again the same way.
 func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
+	p.turns.wait(d.turn)
+	defer p.turns.finish(d.turn)
 	if len(d.recs) == 0 {
 		return d.results
 	}
 	p.mu.Lock()
 	stale := d.gen != p.gen
 	p.mu.Unlock()
-	var err error
 	if !stale {
-		if _, err = p.st.SaveBatch(ctx, d.recs); err == nil {
+		_, err := p.st.SaveBatch(ctx, d.recs)
+		if err == nil {
 			p.mu.Lock()
 			if d.gen != p.gen {
 				// Rebuilt while this batch was being written: it lacks the batch.
@@ -302,22 +351,42 @@ func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 			}
 			return d.results
 		}
-		if len(d.pending) == 1 {
-			i := d.pending[0]
-			if dup, ok := errors.AsType[*store.DuplicateError](err); ok {
-				// Another writer stored the same article since the known check.
-				d.results[i] = p.knownResult(ctx, d.results[i], dup.ID)
-			} else {
-				d.results[i].Status, d.results[i].Err = StatusFailed, fmt.Errorf("%s: store: %w", d.prs[i].input, err)
-			}
-			return d.results
-		}
 	}
+	// One by one, holding p.mu throughout: a batch decided meanwhile would
+	// be in the index, not yet in the store, and an article decided again
+	// here could name one of its articles.
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	for _, i := range d.pending {
 		d.prs[i].article.ID, d.prs[i].article.Story, d.prs[i].article.CopyOf = 0, nil, nil
-		d.results[i] = p.commitBatch(ctx, d.prs[i:i+1])[0]
+		d.results[i] = p.saveAlone(ctx, p.decideLocked(ctx, d.prs[i:i+1]))
 	}
 	return d.results
+}
+
+// saveAlone stores a batch of one article decided again by save; the
+// caller holds p.mu.
+func (p *Pipeline) saveAlone(ctx context.Context, d *decided) Result {
+	if len(d.recs) == 0 {
+		return d.results[0]
+	}
+	res := d.results[0]
+	_, err := p.st.SaveBatch(ctx, d.recs)
+	if err == nil {
+		a := d.prs[0].article
+		res.Status, res.Article, res.Story = StatusNew, a.ID, *a.Story
+		return res
+	}
+	if rerr := p.loadIndex(ctx); rerr != nil {
+		res.Status, res.Err = StatusFailed, fmt.Errorf("%s: store: %w (and %w)", d.prs[0].input, err, rerr)
+		return res
+	}
+	if dup, ok := errors.AsType[*store.DuplicateError](err); ok {
+		// Another writer stored the same article since the known check.
+		return p.knownResult(ctx, res, dup.ID)
+	}
+	res.Status, res.Err = StatusFailed, fmt.Errorf("%s: store: %w", d.prs[0].input, err)
+	return res
 }
 
 // decide assigns a prepared article to a copy group and a story, gives it

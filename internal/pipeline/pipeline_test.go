@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/source"
@@ -183,5 +184,66 @@ func TestConcurrentAskersShareComparison(t *testing.T) {
 	}
 	if _, err := st.Comparison(context.Background(), story, version); err != nil {
 		t.Fatalf("comparison not cached: %v", err)
+	}
+}
+
+// slowFirstSave is the real store, with the save of the batch holding
+// article "original" held back until release is closed: the window in
+// which a later-decided batch could be stored first.
+type slowFirstSave struct {
+	store.Store
+	deciding chan struct{} // closed when the original's save begins
+	release  chan struct{}
+}
+
+func (s *slowFirstSave) SaveBatch(ctx context.Context, recs []*store.Record) ([]int64, error) {
+	for _, r := range recs {
+		if r.Article.ExternalID == "original" {
+			close(s.deciding)
+			<-s.release
+		}
+	}
+	return s.Store.SaveBatch(ctx, recs)
+}
+
+// TestLaterBatchWaitsItsTurn: a copy decided after its original, while the
+// original's batch is still being stored, is stored after it, not refused
+// for naming an article the store does not hold yet.
+func TestLaterBatchWaitsItsTurn(t *testing.T) {
+	_, real := newPipeline(t)
+	st := &slowFirstSave{Store: real, deciding: make(chan struct{}), release: make(chan struct{})}
+	p := newPipelineOn(t, st)
+	text := strings.Repeat("The harbour authority said on Monday that the ferry to the island would run again after three weeks of repairs to both engines. ", 5)
+	article := func(id, outlet string) source.Item {
+		body := text + "\nReported for " + outlet + "."
+		return source.Item{Input: id, Kind: source.KindJSONL, Format: source.FormatText, Body: []byte(body),
+			Raw: model.Raw{ContentType: "application/json", Bytes: []byte(body)}, Hint: source.Hint{ExternalID: id, Title: "Ferry runs again", Outlet: outlet, URL: "https://" + id + ".example/ferry"}}
+	}
+	var original Result
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		original, _ = p.IngestItem(t.Context(), article("original", "Wire"))
+	}()
+	<-st.deciding // the original is decided and in the index; its save waits
+	copied := make(chan Result)
+	go func() {
+		r, _ := p.IngestItem(t.Context(), article("copy", "Paper"))
+		copied <- r
+	}()
+	select {
+	case r := <-copied:
+		t.Fatalf("the copy was stored (%s, %v) before its original", r.Status, r.Err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(st.release)
+	<-done
+	c := <-copied
+	if original.Status != StatusNew || c.Status != StatusNew || c.Err != nil {
+		t.Fatalf("original %s %v, copy %s %v; want both new", original.Status, original.Err, c.Status, c.Err)
+	}
+	a, err := real.Article(t.Context(), c.Article)
+	if err != nil || a.CopyOf == nil || *a.CopyOf != original.Article {
+		t.Fatalf("copy stored as %+v (%v), want a copy of %d", a, err, original.Article)
 	}
 }
