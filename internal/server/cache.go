@@ -93,12 +93,8 @@ func newAnswerCache(maxBytes int64) *answerCache {
 func (c *answerCache) get(key string, version int64, now time.Time) (*answer, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.byKey[key]
-	if !ok {
-		return nil, false
-	}
-	a := e.Value.(*answer)
-	if a.version != version || !a.expires.IsZero() && !now.Before(a.expires) {
+	e, a := c.entry(key)
+	if a == nil || a.version != version || !a.expires.IsZero() && !now.Before(a.expires) {
 		return nil, false
 	}
 	a.confirmed = now
@@ -106,17 +102,23 @@ func (c *answerCache) get(key string, version int64, now time.Time) (*answer, bo
 	return a, true
 }
 
+// entry returns the list element and answer kept under key, or nils; the
+// caller holds c.mu.
+func (c *answerCache) entry(key string) (*list.Element, *answer) {
+	e, ok := c.byKey[key]
+	if !ok {
+		return nil, nil
+	}
+	return e, e.Value.(*answer)
+}
+
 // recent returns the answer kept under key if its version was confirmed
 // less than versionRecheck before now.
 func (c *answerCache) recent(key string, now time.Time) (*answer, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.byKey[key]
-	if !ok {
-		return nil, false
-	}
-	a := e.Value.(*answer)
-	if !a.expires.IsZero() || a.confirmed.IsZero() || now.Sub(a.confirmed) >= versionRecheck {
+	e, a := c.entry(key)
+	if a == nil || !a.expires.IsZero() || a.confirmed.IsZero() || now.Sub(a.confirmed) >= versionRecheck {
 		return nil, false
 	}
 	c.order.MoveToFront(e)
