@@ -25,6 +25,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sync/singleflight"
 
@@ -81,6 +82,15 @@ type Pipeline struct {
 	gen                  uint64 // counts rebuilds of cl
 	decidedBatches       uint64 // counts decideBatch's batches: their turns to be stored
 	articleIDs, storyIDs idPool
+	// inflight holds the articles decided and not yet stored, by canonical
+	// URL and by content hash, so that an article arriving twice is known
+	// however the two fall into batches. Were the second caught only by the
+	// store's unique index, its whole batch would be refused and the index
+	// rebuilt, and decisions would depend on the timing of batches.
+	inflight map[string]arrival
+	// settled counts the batches whose articles left inflight: a known
+	// check made before a batch settled may have missed its articles.
+	settled atomic.Uint64
 
 	turns turns
 }
@@ -135,7 +145,7 @@ func New(ctx context.Context, st store.Store, opt Options, log *slog.Logger) (*P
 	if opt.Cluster != nil {
 		cfg = *opt.Cluster
 	}
-	p := &Pipeline{st: st, cfg: cfg, log: log, opt: opt, articleIDs: idPool{article: true}}
+	p := &Pipeline{st: st, cfg: cfg, log: log, opt: opt, articleIDs: idPool{article: true}, inflight: map[string]arrival{}}
 	if err := p.loadIndex(ctx); err != nil {
 		return nil, err
 	}
@@ -186,7 +196,9 @@ type prepared struct {
 	blob     []byte
 	entities []string // canonical names, for the store's entity filter
 	known    int64
-	err      error
+	// checkedAt is settled as it was before the known check.
+	checkedAt uint64
+	err       error
 }
 
 // prepare runs the stages that need no shared state: extraction, cleaning,
@@ -199,6 +211,7 @@ func (p *Pipeline) prepare(ctx context.Context, it source.Item) prepared {
 		return pr
 	}
 	a.Source, a.Format = it.Input, it.Kind
+	pr.checkedAt = p.settled.Load()
 	id, err := p.st.Known(ctx, a.URL, a.ContentHash)
 	switch {
 	case err == nil:
@@ -275,9 +288,12 @@ func (p *Pipeline) decideBatch(ctx context.Context, prs []prepared) *decided {
 // decideLocked is decideBatch for a caller holding p.mu.
 func (p *Pipeline) decideLocked(ctx context.Context, prs []prepared) *decided {
 	d := &decided{prs: prs, results: make([]Result, len(prs)), gen: p.gen}
-	byURL, byHash := map[string]*model.Article{}, map[string]*model.Article{}
+	stored := p.storedSince(ctx, prs)
 	for i, pr := range prs {
 		d.results[i] = Result{Input: pr.input}
+		if pr.err == nil && pr.known == 0 {
+			pr.known = stored[i]
+		}
 		switch {
 		case pr.err != nil:
 			d.results[i].Status, d.results[i].Err = StatusFailed, pr.err
@@ -287,13 +303,9 @@ func (p *Pipeline) decideLocked(ctx context.Context, prs []prepared) *decided {
 			continue
 		}
 		a := pr.article
-		// The same article twice in one batch: the store has not seen either yet.
-		first, ok := byURL[a.URL]
-		if !ok || a.URL == "" {
-			first, ok = byHash[a.ContentHash]
-		}
-		if ok {
-			d.results[i].Status, d.results[i].Article, d.results[i].Story = StatusKnown, first.ID, *first.Story
+		// Decided already, in this batch or one not yet stored.
+		if first, ok := p.inflightOf(a); ok {
+			d.results[i].Status, d.results[i].Article, d.results[i].Story = StatusKnown, first.id, first.story
 			continue
 		}
 		rec, err := p.decide(ctx, pr, len(prs)-i)
@@ -301,13 +313,85 @@ func (p *Pipeline) decideLocked(ctx context.Context, prs []prepared) *decided {
 			d.results[i].Status, d.results[i].Err = StatusFailed, err
 			continue
 		}
-		if a.URL != "" {
-			byURL[a.URL] = a
+		for _, k := range inflightKeys(a) {
+			p.inflight[k] = arrival{a, a.ID, *a.Story}
 		}
-		byHash[a.ContentHash] = a
 		d.recs, d.pending = append(d.recs, rec), append(d.pending, i)
 	}
 	return d
+}
+
+// inflightKeys are an article's keys in inflight: its canonical URL, when
+// it has one, and its content hash.
+func inflightKeys(a *model.Article) []string {
+	keys := []string{"hash " + a.ContentHash}
+	if a.URL != "" {
+		keys = append(keys, "url "+a.URL)
+	}
+	return keys
+}
+
+// arrival is an article in inflight, with its ids as decided: the store
+// writes to the article while saving it, so they are read here.
+type arrival struct {
+	article   *model.Article
+	id, story int64
+}
+
+// inflightOf returns the article decided and not yet stored that a is
+// another arrival of.
+func (p *Pipeline) inflightOf(a *model.Article) (arrival, bool) {
+	for _, k := range inflightKeys(a) {
+		if first, ok := p.inflight[k]; ok {
+			return first, true
+		}
+	}
+	return arrival{}, false
+}
+
+// storedSince checks the store again, in one look-up, for the articles of
+// prs whose known check ran before a batch settled: that batch's articles
+// left inflight after it was stored, so the check may have missed them.
+// The caller holds p.mu, which settle needs, so a batch stored after this
+// look-up is still in inflight. A failed look-up leaves the store's unique
+// indexes to refuse a second arrival, at the cost of a rebuild.
+func (p *Pipeline) storedSince(ctx context.Context, prs []prepared) []int64 {
+	now := p.settled.Load()
+	var idx []int
+	var urls, hashes []string
+	for i, pr := range prs {
+		if pr.err == nil && pr.known == 0 && pr.checkedAt != now {
+			idx = append(idx, i)
+			urls, hashes = append(urls, pr.article.URL), append(hashes, pr.article.ContentHash)
+		}
+	}
+	stored := make([]int64, len(prs))
+	if len(idx) == 0 {
+		return stored
+	}
+	ids, err := p.st.KnownMany(ctx, urls, hashes)
+	if err != nil {
+		p.log.Warn("known check not repeated", "err", err)
+		return stored
+	}
+	for j, i := range idx {
+		stored[i] = ids[j]
+	}
+	return stored
+}
+
+// settle takes a batch's articles out of inflight once the store holds
+// them or has refused them. The caller holds p.mu.
+func (p *Pipeline) settle(d *decided) {
+	for _, i := range d.pending {
+		a := d.prs[i].article
+		for _, k := range inflightKeys(a) {
+			if p.inflight[k].article == a {
+				delete(p.inflight, k)
+			}
+		}
+	}
+	p.settled.Add(1)
 }
 
 // save stores a decided batch in one transaction, in its turn. It runs
@@ -324,9 +408,15 @@ func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 	}
 	p.mu.Lock()
 	stale := d.gen != p.gen
+	if stale {
+		p.settle(d) // it will not be stored as decided
+	}
 	p.mu.Unlock()
 	if !stale {
 		_, err := p.st.SaveBatch(ctx, d.recs)
+		p.mu.Lock()
+		p.settle(d)
+		p.mu.Unlock()
 		if err == nil {
 			p.mu.Lock()
 			if d.gen != p.gen {
@@ -372,6 +462,7 @@ func (p *Pipeline) saveAlone(ctx context.Context, d *decided) Result {
 	}
 	res := d.results[0]
 	_, err := p.st.SaveBatch(ctx, d.recs)
+	p.settle(d)
 	if err == nil {
 		a := d.prs[0].article
 		res.Status, res.Article, res.Story = StatusNew, a.ID, *a.Story

@@ -247,3 +247,66 @@ func TestLaterBatchWaitsItsTurn(t *testing.T) {
 		t.Fatalf("copy stored as %+v (%v), want a copy of %d", a, err, original.Article)
 	}
 }
+
+// TestSecondArrivalAcrossBatches: an article arriving again (same URL, an
+// updated text) in a later batch is known, whether the first arrival is
+// still being stored or was stored after the second's known check. It is
+// caught before the store, without a refused batch and a rebuilt index,
+// whose decisions would then depend on where batches happened to fall.
+func TestSecondArrivalAcrossBatches(t *testing.T) {
+	text := "The harbour authority said on Monday that the ferry to the island would run again after three weeks of repairs to both engines. "
+	arrival := func(id, extra string) source.Item {
+		body := strings.Repeat(text, 4) + extra
+		return source.Item{Input: id, Kind: source.KindJSONL, Format: source.FormatText, Body: []byte(body),
+			Raw:  model.Raw{ContentType: "application/json", Bytes: []byte(body)},
+			Hint: source.Hint{ExternalID: id, Title: "Ferry runs again", URL: "https://port.example/ferry"}}
+	}
+	first, second := arrival("original", "Updated at noon."), arrival("update", "Updated at six, with the timetable.")
+	tests := []struct {
+		name string
+		run  func(t *testing.T, p *Pipeline, st *slowFirstSave) (Result, Result)
+	}{
+		{"while the first is being stored", func(t *testing.T, p *Pipeline, st *slowFirstSave) (Result, Result) {
+			var r1 Result
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				r1, _ = p.IngestItem(t.Context(), first)
+			}()
+			<-st.deciding
+			r2 := make(chan Result)
+			go func() {
+				r, _ := p.IngestItem(t.Context(), second)
+				r2 <- r
+			}()
+			time.Sleep(50 * time.Millisecond) // let the second be decided meanwhile
+			close(st.release)
+			<-done
+			return r1, <-r2
+		}},
+		{"stored after the second's known check", func(t *testing.T, p *Pipeline, st *slowFirstSave) (Result, Result) {
+			close(st.release)
+			pr := p.prepare(t.Context(), second) // the store does not hold the first yet
+			r1, _ := p.IngestItem(t.Context(), first)
+			return r1, p.commitBatch(t.Context(), []prepared{pr})[0]
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, real := newPipeline(t)
+			st := &slowFirstSave{Store: real, deciding: make(chan struct{}), release: make(chan struct{})}
+			p := newPipelineOn(t, st)
+			gen := p.gen
+			r1, r2 := tt.run(t, p, st)
+			if r1.Status != StatusNew || r2.Status != StatusKnown || r2.Article != r1.Article || r2.Story != r1.Story {
+				t.Fatalf("first %+v, second %+v; want the second known as the first", r1, r2)
+			}
+			if p.gen != gen {
+				t.Errorf("the story index was rebuilt %d times: a batch was refused", p.gen-gen)
+			}
+			if n, err := real.CountArticles(t.Context()); err != nil || n != 1 {
+				t.Errorf("%d articles stored (%v), want 1", n, err)
+			}
+		})
+	}
+}

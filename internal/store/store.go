@@ -135,6 +135,9 @@ type Store interface {
 	// Known returns the id of a stored article with the same canonical URL
 	// (when url is not empty) or the same content hash, or ErrNotFound.
 	Known(ctx context.Context, url, contentHash string) (int64, error)
+	// KnownMany is Known for many articles in one look-up: ids[i] is the
+	// stored article with urls[i] (when not empty) or hashes[i], 0 when none.
+	KnownMany(ctx context.Context, urls, hashes []string) ([]int64, error)
 	// Save writes one record in one transaction and returns the article's
 	// new id. Stories named by the record that do not exist yet are created.
 	// An article stored already (same canonical URL or content hash) is a
