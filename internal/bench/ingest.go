@@ -77,9 +77,15 @@ type Checkpoint struct {
 	// article over the window, in microseconds: on a machine shared with
 	// other work it shows the pipeline's own cost where the wall-clock
 	// figures show the machine's load too.
-	CPUCost   float64 `json:"cpu_cost_us"`
-	HeapBytes uint64  `json:"heap_bytes"`
-	RSSBytes  uint64  `json:"rss_bytes"`
+	CPUCost float64 `json:"cpu_cost_us"`
+	// AssignCost is the clusterer's time per article over the window (its
+	// Assign and Commit, run one article at a time): the cost of one
+	// assignment, which must stay flat as stories accumulate. StoreCost is
+	// the store's batch-write time per article.
+	AssignCost float64 `json:"assign_cost_us"`
+	StoreCost  float64 `json:"store_cost_us"`
+	HeapBytes  uint64  `json:"heap_bytes"`
+	RSSBytes   uint64  `json:"rss_bytes"`
 }
 
 // IngestReport is the outcome of a run.
@@ -176,6 +182,7 @@ func Ingest(ctx context.Context, p *pipeline.Pipeline, st store.Store, opt Inges
 		winFrom = start
 		cpu0    = cpuTime()
 		winCPU  = cpu0
+		winWork = p.Stats()
 	)
 	if opt.Score {
 		gold = make(map[int64]string, opt.Articles)
@@ -242,6 +249,10 @@ func Ingest(ctx context.Context, p *pipeline.Pipeline, st store.Store, opt Inges
 			cp := checkpoint(ctx, st, rep.Articles, opt.Every, start, winFrom, now, costs, heap)
 			c := cpuTime()
 			cp.CPUCost = float64((c - winCPU).Microseconds()) / float64(opt.Every)
+			work := p.Stats()
+			cp.AssignCost = perArticle(work.AssignTime-winWork.AssignTime, work.Assigned-winWork.Assigned)
+			cp.StoreCost = perArticle(work.StoreTime-winWork.StoreTime, work.Stored-winWork.Stored)
+			winWork = work
 			rep.Checkpoints = append(rep.Checkpoints, cp)
 			if opt.Progress != nil {
 				opt.Progress(cp)
@@ -277,6 +288,14 @@ func Ingest(ctx context.Context, p *pipeline.Pipeline, st store.Store, opt Inges
 		rep.Score = &s
 	}
 	return rep, nil
+}
+
+// perArticle is d over n articles, in microseconds; 0 for none.
+func perArticle(d time.Duration, n int64) float64 {
+	if n <= 0 {
+		return 0
+	}
+	return float64(d.Nanoseconds()) / 1e3 / float64(n)
 }
 
 // costBlock is the largest block of articles timed together.

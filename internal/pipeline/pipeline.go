@@ -26,6 +26,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sync/singleflight"
 
@@ -93,6 +94,33 @@ type Pipeline struct {
 	settled atomic.Uint64
 
 	turns turns
+
+	// stats times the two serial stages; see Stats.
+	stats struct {
+		assigned, assignNanos atomic.Int64
+		stored, storeNanos    atomic.Int64
+	}
+}
+
+// Stats is the work of the two serial stages so far: the clusterer's
+// assignments and the store's batch writes, with the time they took. A
+// benchmark reads them twice and divides, to tell which stage's cost per
+// article grows as the store grows.
+type Stats struct {
+	Assigned   int64         // articles assigned to a story by the clusterer
+	AssignTime time.Duration // in Assign and Commit
+	Stored     int64         // articles in the batches handed to the store
+	StoreTime  time.Duration // in SaveBatch, refused batches included
+}
+
+// Stats returns the pipeline's counters.
+func (p *Pipeline) Stats() Stats {
+	return Stats{
+		Assigned:   p.stats.assigned.Load(),
+		AssignTime: time.Duration(p.stats.assignNanos.Load()),
+		Stored:     p.stats.stored.Load(),
+		StoreTime:  time.Duration(p.stats.storeNanos.Load()),
+	}
 }
 
 // turns makes batches be stored in the order they were decided, whoever
@@ -413,7 +441,10 @@ func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 	}
 	p.mu.Unlock()
 	if !stale {
+		began := time.Now()
 		_, err := p.st.SaveBatch(ctx, d.recs)
+		p.stats.storeNanos.Add(int64(time.Since(began)))
+		p.stats.stored.Add(int64(len(d.recs)))
 		p.mu.Lock()
 		p.settle(d)
 		p.mu.Unlock()
@@ -484,7 +515,11 @@ func (p *Pipeline) saveAlone(ctx context.Context, d *decided) Result {
 // ids reserved from the store, adds it to the index and returns the record
 // to store. The caller holds p.mu.
 func (p *Pipeline) decide(ctx context.Context, pr prepared, left int) (*store.Record, error) {
+	// The clusterer's time is Assign and Commit, not the id reservations
+	// between them, which may wait for the write connection.
+	began := time.Now()
 	asg := p.cl.Assign(pr.features)
+	assigning := time.Since(began)
 	storyID := asg.Story
 	if storyID == 0 {
 		id, err := p.storyIDs.take(ctx, p.st, left)
@@ -516,7 +551,10 @@ func (p *Pipeline) decide(ctx context.Context, pr prepared, left int) (*store.Re
 	for _, m := range asg.Merges {
 		rec.Merges = append(rec.Merges, store.Merge{From: m.From, Into: m.Into, Decision: m.Decision})
 	}
+	began = time.Now()
 	p.cl.Commit(articleID, storyID, pr.features, asg)
+	p.stats.assignNanos.Add(int64(assigning + time.Since(began)))
+	p.stats.assigned.Add(1)
 	return rec, nil
 }
 
