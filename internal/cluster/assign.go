@@ -18,8 +18,13 @@ type query struct {
 	f                *Features
 	rawTerms, rawEnt vec
 	terms, ents      vec // IDF-weighted
-	tn, en           float64
-	cast             cast
+	// tidf and eidf are the IDFs of terms and ents, entry by entry, tdf
+	// the document frequencies of terms: looked up once, not once per
+	// candidate story.
+	tidf, eidf []float64
+	tdf        []uint32
+	tn, en     float64
+	cast       cast
 }
 
 // candidate is a story scored against an article.
@@ -32,13 +37,59 @@ type candidate struct {
 	conflict bool
 }
 
-func (c *Clusterer) prepare(f *Features) *query {
-	q := &query{f: f}
-	q.rawTerms, q.rawEnt = c.raw(f)
-	q.terms, q.tn = c.weighted(q.rawTerms)
-	q.ents, q.en = c.weighted(q.rawEnt)
+// prepare makes an article's query. With count, the article is first
+// counted in the document frequencies, as Commit does.
+func (c *Clusterer) prepare(f *Features, count bool) *query {
+	terms, ents := c.raw(f)
+	var ts, es []stat
+	if count {
+		ts, es = c.count(terms, ents)
+	} else {
+		ts, es = c.stats(terms), c.stats(ents)
+	}
+	q := c.query(f, heaviest(ts, c.cfg.ArticleTerms), heaviest(es, c.cfg.ArticleEntities))
 	if len(f.Entities) > 0 {
 		q.cast = castOf(f)
+	}
+	return q
+}
+
+// count counts one more article holding the ids of its whole raw vectors
+// and returns their statistics after counting it.
+func (c *Clusterer) count(terms, ents vec) (ts, es []stat) {
+	ts, es = make([]stat, len(terms)), make([]stat, len(ents))
+	for i, e := range terms {
+		ts[i] = stat{wt: e, df: c.postings.countDoc(e.id)}
+	}
+	for i, e := range ents {
+		// An entity hashing like one of the article's terms is one id,
+		// held once.
+		if j, found := slices.BinarySearchFunc(terms, e, byID); found {
+			es[i] = stat{wt: e, df: ts[j].df}
+		} else {
+			es[i] = stat{wt: e, df: c.postings.countDoc(e.id)}
+		}
+	}
+	c.docs++
+	for _, v := range [2][]stat{ts, es} {
+		for i := range v {
+			v[i].idf = c.idfOf(v[i].df)
+		}
+	}
+	return ts, es
+}
+
+// query makes the query of an article's (cut) vectors.
+func (c *Clusterer) query(f *Features, ts, es []stat) *query {
+	q := &query{f: f, rawTerms: raws(ts), rawEnt: raws(es), tdf: make([]uint32, len(ts))}
+	q.terms, q.tn = weighted(ts)
+	q.ents, q.en = weighted(es)
+	q.tidf, q.eidf = make([]float64, len(ts)), make([]float64, len(es))
+	for i, e := range ts {
+		q.tidf[i], q.tdf[i] = e.idf, e.df
+	}
+	for i, e := range es {
+		q.eidf[i] = e.idf
 	}
 	return q
 }
@@ -46,18 +97,23 @@ func (c *Clusterer) prepare(f *Features) *query {
 // lookupIDs returns the ids an article looks candidate stories up with:
 // its heaviest terms that are not too common, and all its entities.
 func (c *Clusterer) lookupIDs(q *query) []uint32 {
-	ts := slices.Clone(q.terms)
-	slices.SortFunc(ts, byWeight)
+	var buf [maxFeatureTerms]uint64
+	keys := buf[:0]
+	for i, e := range q.terms {
+		keys = append(keys, weightKey(e.w, i))
+	}
+	slices.Sort(keys)
 	ids := make([]uint32, 0, c.cfg.QueryTerms+len(q.ents))
 	common := c.docs >= c.cfg.CommonAfter
-	for _, e := range ts {
+	for _, k := range keys {
 		if len(ids) == c.cfg.QueryTerms {
 			break
 		}
-		if common && float64(c.postings.df(e.id)) > c.cfg.CommonShare*float64(c.docs) {
+		i := int(uint32(k))
+		if common && float64(q.tdf[i]) > c.cfg.CommonShare*float64(c.docs) {
 			continue
 		}
-		ids = append(ids, e.id)
+		ids = append(ids, q.terms[i].id)
 	}
 	for _, e := range q.ents {
 		ids = append(ids, e.id)
@@ -86,34 +142,35 @@ func (c *Clusterer) candidates(q *query) []candidate {
 			hits[c.resolve(sid)] += float64(weight[id])
 		}
 	}
-	// Keep the best tallies, worst first, without sorting every hit: a
-	// lookup can touch thousands of stories.
+	// Rank the tallies and take the best of the stories that may be
+	// candidates. A lookup can touch thousands of stories, so the best are
+	// selected without sorting every hit, and only they are looked up: each
+	// look-up of a story is likely a cache miss.
 	type hit struct {
 		sid int64
 		w   float64
-		s   *story
 	}
-	worse := func(a, b hit) int { return cmp.Or(cmp.Compare(a.w, b.w), cmp.Compare(b.sid, a.sid)) }
-	best := make([]hit, 0, c.cfg.Candidates+1)
+	ranked := make([]hit, 0, len(hits))
 	for sid, w := range hits {
-		h := hit{sid: sid, w: w}
-		if len(best) == c.cfg.Candidates && worse(h, best[0]) <= 0 {
-			continue
-		}
-		s, ok := c.stories[sid]
-		if !ok || s.size == 0 || q.f.Language != "" && s.lang != "" && s.lang != q.f.Language {
-			continue
-		}
-		h.s = s
-		i, _ := slices.BinarySearchFunc(best, h, worse)
-		best = slices.Insert(best, i, h)
-		if len(best) > c.cfg.Candidates {
-			best = best[1:]
-		}
+		ranked = append(ranked, hit{sid, w})
 	}
-	out := make([]candidate, 0, len(best))
-	for _, h := range best {
-		out = append(out, c.score(q, h.s, false))
+	better := func(a, b hit) int { return cmp.Or(cmp.Compare(b.w, a.w), cmp.Compare(a.sid, b.sid)) }
+	lang := c.langs[q.f.Language] // interned: equal languages compare without reading bytes
+	out := make([]candidate, 0, c.cfg.Candidates)
+	for rest := ranked; len(out) < c.cfg.Candidates && len(rest) > 0; {
+		// The next best, as many as candidates are missing.
+		k := min(c.cfg.Candidates-len(out), len(rest))
+		if k < len(rest) {
+			nth(rest, k-1, better)
+		}
+		for _, h := range rest[:k] {
+			s, ok := c.stories[h.sid]
+			if !ok || s.size == 0 || q.f.Language != "" && s.lang != "" && s.lang != lang {
+				continue
+			}
+			out = append(out, c.score(q, s, false))
+		}
+		rest = rest[k:]
 	}
 	slices.SortFunc(out, func(a, b candidate) int { return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.s.id, b.s.id)) })
 	return out
@@ -144,10 +201,10 @@ func (c *Clusterer) score(q *query, s *story, explain bool) candidate {
 	// labeled sets, the mean of the two beat either.
 	tn, en := linkNorm(s.tnorm, s.nt), linkNorm(s.enorm, s.ne)
 	if q.tn > 0 && tn > 0 {
-		cosT = dot(q.terms, s.terms, c.idf, visitT) / (q.tn * tn)
+		cosT = dot(q.terms, s.terms, q.tidf, visitT) / (q.tn * tn)
 	}
 	if q.en > 0 && en > 0 {
-		cosE = dot(q.ents, s.ents, c.idf, visitE) / (q.en * en)
+		cosE = dot(q.ents, s.ents, q.eidf, visitE) / (q.en * en)
 	}
 	cd.conflict = conflict(q.cast, s.cast)
 	cd.score = c.combine(cosT, cosE, q.en > 0 && en > 0, s.gap(q.f.When()), cd.conflict)
@@ -194,11 +251,11 @@ func (c *Clusterer) storySim(a *story, q *query, b *story) float64 {
 	nt, ne := float64(a.nt+min(len(q.rawTerms), 1)), float64(a.ne+min(len(q.rawEnt), 1))
 	var cosT, cosE float64
 	if nt > 0 && b.nt > 0 {
-		cosT = dot(at, b.terms, c.idf2, nil) / (nt * float64(b.nt))
+		cosT = dot(at, b.terms, c.idf2s(at), nil) / (nt * float64(b.nt))
 	}
 	both := ne > 0 && b.ne > 0
 	if both {
-		cosE = dot(ae, b.ents, c.idf2, nil) / (ne * float64(b.ne))
+		cosE = dot(ae, b.ents, c.idf2s(ae), nil) / (ne * float64(b.ne))
 	}
 	grown := story{first: a.first, last: a.last}
 	grown.widen(q.f.When())
@@ -228,7 +285,7 @@ func (c *Clusterer) Assign(f *Features) Assignment {
 			Reason: fmt.Sprintf("%d distinct words in its body, fewer than %d to cluster on: a story of its own, joining nothing", f.BodyTerms(), minBodyTerms)}}
 	}
 
-	q := c.prepare(f)
+	q := c.prepare(f, false)
 	cands := c.candidates(q)
 	if len(cands) > 0 {
 		cands[0] = c.score(q, cands[0].s, true)
@@ -364,7 +421,7 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features) {
 	sid := c.resolve(storyID)
 	s := c.stories[sid]
 	if s == nil {
-		s = &story{id: sid, lang: f.Language}
+		s = &story{id: sid, lang: c.intern(f.Language)}
 		c.stories[sid] = s
 	}
 	s.size++
@@ -374,18 +431,7 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features) {
 		c.articles[articleID] = article{story: sid}
 		return
 	}
-	seen := make(map[uint32]bool, len(f.Terms)+len(f.Entities))
-	for _, t := range f.Terms {
-		seen[termID(t.Stem)] = true
-	}
-	for _, e := range f.Entities {
-		seen[entityID(e.Key)] = true
-	}
-	for id := range seen {
-		c.postings.countDoc(id)
-	}
-	c.docs++
-	q := c.prepare(f)
+	q := c.prepare(f, true)
 	// Each article weighs the same in its story's centroid, however long:
 	// its vectors are scaled to unit IDF-weighted length.
 	scale(q.rawTerms, q.tn)
@@ -400,6 +446,15 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features) {
 	c.addVectors(s, q.rawTerms, q.rawEnt, 1, c.lookupIDs(q))
 	s.count(q.rawTerms, q.rawEnt, 1)
 	s.cast = s.cast.plus(q.cast, 1)
+}
+
+// intern returns the one copy of a language name the clusterer keeps.
+func (c *Clusterer) intern(lang string) string {
+	if l, ok := c.langs[lang]; ok {
+		return l
+	}
+	c.langs[lang] = lang
+	return lang
 }
 
 func scale(v vec, norm float64) {
@@ -420,10 +475,7 @@ func (c *Clusterer) exclude(s *story, article int64) {
 
 // queryOf rebuilds the comparison form of stored raw vectors.
 func (c *Clusterer) queryOf(terms, ents vec) *query {
-	q := &query{f: &Features{}, rawTerms: terms, rawEnt: ents}
-	q.terms, q.tn = c.weighted(terms)
-	q.ents, q.en = c.weighted(ents)
-	return q
+	return c.query(&Features{}, c.stats(terms), c.stats(ents))
 }
 
 // vectors returns an article's raw vectors from the arena.
@@ -497,12 +549,11 @@ func (c *Clusterer) Apply(cor model.Correction) error {
 // norm v) is divided by: sqrt(n * v).
 func linkNorm(v float64, n int) float64 { return math.Sqrt(float64(n) * v) }
 
-// norm is the IDF-weighted norm of a raw vector.
-func (c *Clusterer) norm(v vec) float64 {
-	var sq float64
-	for _, e := range v {
-		w := float64(e.w) * c.idf(e.id)
-		sq += w * w
+// idf2s returns the squared IDFs of v's entries.
+func (c *Clusterer) idf2s(v vec) []float64 {
+	out := make([]float64, len(v))
+	for i, e := range v {
+		out[i] = c.idf2(e.id)
 	}
-	return math.Sqrt(sq)
+	return out
 }

@@ -13,9 +13,11 @@
 package cluster
 
 import (
+	"cmp"
 	"errors"
 	"log/slog"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -151,7 +153,8 @@ type Clusterer struct {
 	mu       sync.RWMutex
 	docs     int // articles counted in document frequencies
 	stories  map[int64]*story
-	alias    map[int64]int64 // merged story -> the story it went into
+	langs    map[string]string // the stories' languages, interned
+	alias    map[int64]int64   // merged story -> the story it went into
 	articles map[int64]article
 	arena    blocks.List[wt] // raw article vectors, terms then entities
 	postings postings        // per term and entity id: document frequency, stories
@@ -172,6 +175,7 @@ func New(cfg Config, log *slog.Logger) *Clusterer {
 		log:      log,
 		copies:   dedup.NewIndex(cfg.Copy),
 		stories:  make(map[int64]*story),
+		langs:    make(map[string]string),
 		alias:    make(map[int64]int64),
 		articles: make(map[int64]article),
 		postings: newPostings(),
@@ -187,8 +191,11 @@ func entityID(key string) uint32 {
 }
 
 // idf is the smoothed inverse document frequency of an id.
-func (c *Clusterer) idf(id uint32) float64 {
-	return math.Log(float64(c.docs+1)/float64(c.postings.df(id)+1)) + 1
+func (c *Clusterer) idf(id uint32) float64 { return c.idfOf(c.postings.df(id)) }
+
+// idfOf is the smoothed inverse document frequency of a document frequency.
+func (c *Clusterer) idfOf(df uint32) float64 {
+	return math.Log(float64(c.docs+1)/float64(df+1)) + 1
 }
 
 func (c *Clusterer) idf2(id uint32) float64 { v := c.idf(id); return v * v }
@@ -204,16 +211,18 @@ func (c *Clusterer) resolve(id int64) int64 {
 	}
 }
 
-// raw returns the article's raw vectors: sublinear term frequencies (the
-// headline and lead weighted) and entity mentions, heaviest by current
-// IDF first, cut to the configured sizes, each sorted by id.
+// raw returns the article's raw vectors, whole, each sorted by id with one
+// entry per id: sublinear term frequencies (the headline and lead weighted)
+// and entity mentions. A term counted nowhere weighs 0: the article holds
+// it, but it is no part of its vectors.
 func (c *Clusterer) raw(f *Features) (terms, ents vec) {
 	terms = make(vec, 0, len(f.Terms))
 	for _, t := range f.Terms {
-		tf := float64(t.Body) + c.cfg.TitleWeight*float64(t.Title) + c.cfg.LeadWeight*float64(t.Lead)
-		if tf > 0 {
-			terms = append(terms, wt{termID(t.Stem), float32(1 + math.Log(tf))})
+		var w float32
+		if tf := float64(t.Body) + c.cfg.TitleWeight*float64(t.Title) + c.cfg.LeadWeight*float64(t.Lead); tf > 0 {
+			w = float32(1 + math.Log(tf))
 		}
+		terms = append(terms, wt{termID(t.Stem), w})
 	}
 	ents = make(vec, 0, len(f.Entities))
 	for _, e := range f.Entities {
@@ -223,26 +232,45 @@ func (c *Clusterer) raw(f *Features) (terms, ents vec) {
 		}
 		ents = append(ents, wt{entityID(e.Key), float32(1 + math.Log(n))})
 	}
-	return c.heaviest(terms, c.cfg.ArticleTerms), c.heaviest(ents, c.cfg.ArticleEntities)
+	return dedupIDs(terms), dedupIDs(ents)
 }
 
-// heaviest keeps the n entries of v heaviest by weight times IDF, merging
-// duplicate ids first.
-func (c *Clusterer) heaviest(v vec, n int) vec {
-	v = vec(nil).add(dedupIDs(v), 1)
+// stat is an entry of a vector being weighed, with its document frequency
+// and IDF, each looked up once.
+type stat struct {
+	wt
+	df  uint32
+	idf float64
+}
+
+// stats looks up the document frequencies of v's entries.
+func (c *Clusterer) stats(v vec) []stat {
+	out := make([]stat, len(v))
+	for i, e := range v {
+		df := c.postings.df(e.id)
+		out[i] = stat{e, df, c.idfOf(df)}
+	}
+	return out
+}
+
+// heaviest keeps, in place, the n entries of v heaviest by weight times
+// IDF, in the order of v (by id); entries weighing nothing are dropped
+// first.
+func heaviest(v []stat, n int) []stat {
+	v = slices.DeleteFunc(v, func(e stat) bool { return !(e.w > negligible) })
 	if len(v) <= n {
 		return v
 	}
-	scored := make(vec, len(v))
+	var buf [maxFeatureTerms]uint64
+	keys := buf[:0]
 	for i, e := range v {
-		scored[i] = wt{e.id, e.w * float32(c.idf(e.id))}
+		keys = append(keys, weightKey(e.w*float32(e.idf), i))
 	}
-	keep := scored.top(n)
-	out := make(vec, 0, n)
-	for i, j := 0, 0; i < len(v) && j < len(keep); i++ {
-		if v[i].id == keep[j].id {
-			out = append(out, v[i])
-			j++
+	cut := nth(keys, n-1, cmp.Compare[uint64])
+	out := v[:0]
+	for i, e := range v {
+		if weightKey(e.w*float32(e.idf), i) <= cut {
+			out = append(out, e)
 		}
 	}
 	return out
@@ -251,9 +279,16 @@ func (c *Clusterer) heaviest(v vec, n int) vec {
 // dedupIDs sorts v by id and sums entries with the same id (two stems or
 // keys hashing alike).
 func dedupIDs(v vec) vec {
-	v = v.top(len(v))
-	out := v[:0]
+	// Sorted as integers, id then weight, for speed (see weightKey).
+	var buf [maxFeatureTerms]uint64
+	keys := buf[:0]
 	for _, e := range v {
+		keys = append(keys, uint64(e.id)<<32|uint64(math.Float32bits(e.w)))
+	}
+	slices.Sort(keys)
+	out := v[:0]
+	for _, k := range keys {
+		e := wt{uint32(k >> 32), math.Float32frombits(uint32(k))}
 		if n := len(out); n > 0 && out[n-1].id == e.id {
 			out[n-1].w += e.w
 			continue
@@ -263,14 +298,30 @@ func dedupIDs(v vec) vec {
 	return out
 }
 
-// weighted returns v with every entry multiplied by its IDF, and its norm.
-func (c *Clusterer) weighted(v vec) (vec, float64) {
+// raws returns the raw vector of v, and weighted its IDF-weighted vector,
+// with its norm.
+func raws(v []stat) vec {
 	out := make(vec, len(v))
-	var n float64
 	for i, e := range v {
-		w := float64(e.w) * c.idf(e.id)
-		out[i] = wt{e.id, float32(w)}
-		n += w * w
+		out[i] = e.wt
 	}
-	return out, math.Sqrt(n)
+	return out
+}
+
+func weighted(v []stat) (vec, float64) {
+	out := make(vec, len(v))
+	for i, e := range v {
+		out[i] = wt{e.id, float32(float64(e.w) * e.idf)}
+	}
+	return out, norm(v)
+}
+
+// norm is the IDF-weighted norm of v.
+func norm(v []stat) float64 {
+	var sq float64
+	for _, e := range v {
+		w := float64(e.w) * e.idf
+		sq += w * w
+	}
+	return math.Sqrt(sq)
 }

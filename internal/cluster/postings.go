@@ -32,11 +32,13 @@ func newPostings() postings { return postings{ids: make(map[uint32]idEntry)} }
 // df returns the number of articles counted as holding id.
 func (p *postings) df(id uint32) uint32 { return p.ids[id].df }
 
-// countDoc counts one more article holding id.
-func (p *postings) countDoc(id uint32) {
+// countDoc counts one more article holding id and returns its document
+// frequency.
+func (p *postings) countDoc(id uint32) uint32 {
 	e := p.ids[id]
 	e.df++
 	p.ids[id] = e
+	return e.df
 }
 
 // of returns the stories listed under id, oldest first.

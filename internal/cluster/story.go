@@ -81,14 +81,20 @@ func rangeGap(a, b *story) int64 {
 // lists short; an article finds its story through the ids it weighs most,
 // which are those its story's articles weigh most too.
 func (c *Clusterer) addVectors(s *story, terms, ents vec, scale float32, query []uint32) {
-	s.terms = c.heaviest(s.terms.add(terms, scale), c.cfg.StoryTerms)
-	s.ents = c.heaviest(s.ents.add(ents, scale), c.cfg.StoryEntities)
-	s.tnorm, s.enorm = c.norm(s.terms), c.norm(s.ents)
+	s.terms, s.tnorm = c.centroid(s.terms.add(terms, scale), c.cfg.StoryTerms)
+	s.ents, s.enorm = c.centroid(s.ents.add(ents, scale), c.cfg.StoryEntities)
 	c.seq++
 	s.seq = c.seq
 	for _, id := range query {
 		c.post(id, s.id)
 	}
+}
+
+// centroid cuts a story's summed vector to its n heaviest entries, in a
+// vector of its own, and returns that with its IDF-weighted norm.
+func (c *Clusterer) centroid(sum vec, n int) (vec, float64) {
+	kept := heaviest(c.stats(sum), n)
+	return raws(kept), norm(kept)
 }
 
 // post lists story sid under id as the most recent.

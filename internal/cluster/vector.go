@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"cmp"
+	"math"
 	"slices"
 )
 
@@ -19,6 +20,10 @@ func byID(a, b wt) int { return cmp.Compare(a.id, b.id) }
 // byWeight orders heaviest first, ties by id so results do not depend on
 // map order.
 func byWeight(a, b wt) int { return cmp.Or(cmp.Compare(b.w, a.w), cmp.Compare(a.id, b.id)) }
+
+// negligible is the weight at or below which an entry is dropped from a
+// sum: what is left of a subtraction of what was added.
+const negligible = 1e-4
 
 // top keeps the n heaviest entries of v, sorted by id again.
 func (v vec) top(n int) vec {
@@ -41,12 +46,12 @@ func (v vec) add(u vec, scale float32) vec {
 			out = append(out, v[i])
 			i++
 		case i == len(v) || u[j].id < v[i].id:
-			if w := scale * u[j].w; w > 1e-4 {
+			if w := scale * u[j].w; w > negligible {
 				out = append(out, wt{u[j].id, w})
 			}
 			j++
 		default:
-			if w := v[i].w + scale*u[j].w; w > 1e-4 {
+			if w := v[i].w + scale*u[j].w; w > negligible {
 				out = append(out, wt{v[i].id, w})
 			}
 			i++
@@ -57,9 +62,9 @@ func (v vec) add(u vec, scale float32) vec {
 }
 
 // dot is the dot product of v and u, each shared entry weighted by
-// weight(id) (the squared IDF for a raw story centroid). visit, when not
-// nil, sees each shared entry's contribution.
-func dot(v, u vec, weight func(uint32) float64, visit func(id uint32, c float64)) float64 {
+// weight[i] for v[i] (the IDF, or the squared IDF for a raw story
+// centroid). visit, when not nil, sees each shared entry's contribution.
+func dot(v, u vec, weight []float64, visit func(id uint32, c float64)) float64 {
 	var s float64
 	for i, j := 0, 0; i < len(v) && j < len(u); {
 		switch {
@@ -68,7 +73,7 @@ func dot(v, u vec, weight func(uint32) float64, visit func(id uint32, c float64)
 		case u[j].id < v[i].id:
 			j++
 		default:
-			c := float64(v[i].w) * float64(u[j].w) * weight(v[i].id)
+			c := float64(v[i].w) * float64(u[j].w) * weight[i]
 			s += c
 			if visit != nil {
 				visit(v[i].id, c)
@@ -78,4 +83,51 @@ func dot(v, u vec, weight func(uint32) float64, visit func(id uint32, c float64)
 		}
 	}
 	return s
+}
+
+// weightKey orders entries as byWeight does, as one integer: heaviest
+// first, ties by i, the index of an entry of a vector sorted by id. Sorting
+// integers costs a fraction of sorting with a comparison function, and
+// sorting was a sixth of an assignment's cost.
+func weightKey(w float32, i int) uint64 {
+	b := math.Float32bits(w)
+	if b>>31 != 0 { // negative: larger magnitude is smaller
+		b = ^b
+	} else {
+		b |= 1 << 31
+	}
+	return uint64(^b)<<32 | uint64(uint32(i))
+}
+
+// nth reorders s around its k-th smallest element by cmp: s[:k] holds no
+// greater element and s[k+1:] no smaller; it returns s[k]. It takes time
+// linear in len(s), where sorting s would take n log n.
+func nth[T any](s []T, k int, cmp func(a, b T) int) T {
+	lo, hi := 0, len(s)-1
+	for lo < hi {
+		p := s[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for cmp(s[i], p) < 0 {
+				i++
+			}
+			for cmp(s[j], p) > 0 {
+				j--
+			}
+			if i <= j {
+				s[i], s[j] = s[j], s[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default: // s[j+1:i] all equal the pivot
+			return s[k]
+		}
+	}
+	return s[k]
 }
