@@ -1,6 +1,7 @@
 package text
 
 import (
+	"hash/maphash"
 	"maps"
 	"strings"
 	"sync"
@@ -33,6 +34,8 @@ type Token struct {
 // Hyphenated words give one token per part ("back-channel" -> "back",
 // "channel"), so that spelling variants with and without the hyphen match.
 func Tokens(s string) []Token {
+	memo := memoPool.Get().(*wordMemo)
+	defer memoPool.Put(memo)
 	toks := make([]Token, 0, len(s)/6+1)
 	for i := 0; i < len(s); {
 		r, n := rune(s[i]), 1
@@ -49,7 +52,7 @@ func Tokens(s string) []Token {
 			continue
 		}
 		end, next, acronym := scanToken(s, i)
-		if t := makeToken(s[i:end], i, acronym); t.Norm != "" {
+		if t := makeToken(memo, s[i:end], i, acronym); t.Norm != "" {
 			toks = append(toks, t)
 		}
 		i = next
@@ -147,10 +150,10 @@ func isWordRuneAt(s string, i int) bool { r, _ := decode(s, i); return isWordRun
 func isDigit(b byte) bool               { return '0' <= b && b <= '9' }
 func isASCIILetter(b byte) bool         { c := b | 0x20; return 'a' <= c && c <= 'z' }
 
-func makeToken(text string, start int, acronym bool) Token {
+func makeToken(memo *wordMemo, text string, start int, acronym bool) Token {
 	n := normalize(text, acronym)
 	t := Token{Text: text, Norm: n, Start: start, End: start + len(text)}
-	w := lookupWord(n)
+	w := memo.lookup(n)
 	t.Stem = w.stem
 	// "US" and "U.S." are the country, not the pronoun.
 	t.Stop = w.stop && !acronym && !(n == "us" && text[0] == 'U')
@@ -243,26 +246,31 @@ var wordCache struct {
 
 // lookupWord returns the Snowball stem of a normalised word and whether
 // it is a stop word, cached because stemming allocates and the same words
-// recur in every article.
-func lookupWord(n string) word {
+// recur in every article. cached reports whether the cache holds the word
+// (then w holds no part of n).
+func lookupWord(n string) (w word, cached bool) {
+	if len(n) > 0 && isDigit(n[0]) {
+		return word{stem: n}, false // numbers are their own stem, never cached
+	}
 	if m := wordCache.read.Load(); m != nil {
 		if w, ok := (*m)[n]; ok {
-			return w
+			return w, true
 		}
-	}
-	if len(n) > 0 && isDigit(n[0]) {
-		return word{stem: n}
 	}
 	c := &wordCache
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if w, ok := c.pending[n]; ok {
-		return w
+		c.mu.Unlock()
+		return w, true
 	}
-	w := word{stem: english.Stem(n, false), stop: isStop(n)}
 	if c.size >= wordCacheLimit {
-		return w
+		// Stemmed outside the lock: once the cache is full, every
+		// rare word comes here.
+		c.mu.Unlock()
+		return word{stem: english.Stem(n, false), stop: isStop(n)}, false
 	}
+	defer c.mu.Unlock()
+	w = word{stem: english.Stem(n, false), stop: isStop(n)}
 	// The key may be a substring of a large article: copy it so the
 	// cache does not keep the article alive.
 	key := strings.Clone(n)
@@ -287,6 +295,50 @@ func lookupWord(n string) word {
 		maps.Copy(merged, c.pending)
 		c.read.Store(&merged)
 		c.pending = nil
+	}
+	return w, true
+}
+
+// wordMemo is a small direct-mapped table of words in front of the word
+// cache, one per goroutine at a time (from memoPool). The cache's map
+// grows to hundreds of thousands of words, so that a look-up in it
+// mostly misses the CPU caches: that was most of the cost of Tokens.
+// The words of news are few: a few thousand make four fifths of a text,
+// and a table that size stays close. Keys are kept in the slot, so that a
+// hit reads no other memory.
+type wordMemo [memoSlots]memoSlot
+
+const (
+	memoSlots   = 1 << 12
+	memoKeySize = 15 // longer words, a few in a hundred, skip the memo
+)
+
+type memoSlot struct {
+	n   uint8
+	key [memoKeySize]byte
+	w   word
+}
+
+var (
+	memoPool = sync.Pool{New: func() any { return new(wordMemo) }}
+	memoSeed = maphash.MakeSeed()
+)
+
+// lookup is lookupWord through the memo.
+func (m *wordMemo) lookup(n string) word {
+	if len(n) > memoKeySize {
+		w, _ := lookupWord(n)
+		return w
+	}
+	s := &m[maphash.String(memoSeed, n)%memoSlots]
+	if int(s.n) == len(n) && string(s.key[:s.n]) == n {
+		return s.w
+	}
+	w, cached := lookupWord(n)
+	// Only cached words: others' stems may be part of the text.
+	if cached {
+		s.n = uint8(copy(s.key[:], n))
+		s.w = w
 	}
 	return w
 }
