@@ -121,6 +121,17 @@ func (c *Clusterer) lookupIDs(q *query) []uint32 {
 	return ids
 }
 
+// weight returns the weight of id in the query, an entity's when an entity
+// and a term hash alike.
+func (q *query) weight(id uint32) float32 {
+	for _, v := range [2]vec{q.ents, q.terms} {
+		if i, found := slices.BinarySearchFunc(v, wt{id: id}, byID); found {
+			return v[i].w
+		}
+	}
+	return 0
+}
+
 // hitPool recycles the candidate tallies: a fresh map per article, grown
 // to a few thousand entries, was a fifth of an assignment's cost.
 var hitPool = sync.Pool{New: func() any { return make(map[int64]float64, 2048) }}
@@ -131,15 +142,10 @@ var hitPool = sync.Pool{New: func() any { return make(map[int64]float64, 2048) }
 func (c *Clusterer) candidates(q *query) []candidate {
 	hits := hitPool.Get().(map[int64]float64)
 	defer func() { clear(hits); hitPool.Put(hits) }()
-	weight := make(map[uint32]float32, len(q.terms)+len(q.ents))
-	for _, v := range [2]vec{q.terms, q.ents} {
-		for _, e := range v {
-			weight[e.id] = e.w
-		}
-	}
 	for _, id := range c.lookupIDs(q) {
+		w := float64(q.weight(id))
 		for sid := range c.postings.of(id) {
-			hits[c.resolve(sid)] += float64(weight[id])
+			hits[c.resolve(sid)] += w
 		}
 	}
 	// Rank the tallies and take the best of the stories that may be
