@@ -9,11 +9,19 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/parallax-news/parallax/internal/memlimit"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], newApp(os.Stdin, os.Stdout, os.Stderr))
+	app := newApp(os.Stdin, os.Stdout, os.Stderr)
+	// The process-wide memory limit is set here, not in run, which tests
+	// call in-process.
+	limitCtx, stopLimit := context.WithCancel(ctx)
+	go memlimit.Keep(limitCtx, app.Log)
+	code := run(ctx, os.Args[1:], app)
+	stopLimit()
 	stop()
 	os.Exit(code)
 }
