@@ -13,7 +13,8 @@ import (
 	"github.com/parallax-news/parallax/internal/model"
 )
 
-// query is an article prepared for comparison.
+// query is an article prepared for comparison. Queries are recycled:
+// nothing may keep a query's slices once it is released.
 type query struct {
 	f                *Features
 	rawTerms, rawEnt vec
@@ -25,6 +26,30 @@ type query struct {
 	tdf        []uint32
 	tn, en     float64
 	cast       cast
+	// Buffers for the next article: the whole vectors before the cut and
+	// their statistics, and the candidate tallies.
+	whole  [2]vec
+	stats  [2][]stat
+	hits   map[int64]float64
+	ranked []hit
+}
+
+// queries recycles queries: an assignment allocated about 25 KB an
+// article in them, for the collector to reclaim.
+var queries = sync.Pool{New: func() any { return &query{hits: make(map[int64]float64, 2048)} }}
+
+// newQuery returns an empty query for f.
+func newQuery(f *Features) *query {
+	q := queries.Get().(*query)
+	q.f = f
+	return q
+}
+
+// release recycles q.
+func (q *query) release() {
+	q.f, q.cast = nil, cast{}
+	clear(q.hits)
+	queries.Put(q)
 }
 
 // candidate is a story scored against an article.
@@ -40,34 +65,36 @@ type candidate struct {
 // prepare makes an article's query. With count, the article is first
 // counted in the document frequencies, as Commit does.
 func (c *Clusterer) prepare(f *Features, count bool) *query {
-	terms, ents := c.raw(f)
-	var ts, es []stat
+	q := newQuery(f)
+	terms, ents := c.raw(f, q.whole[0][:0], q.whole[1][:0])
+	ts, es := appendStats(q.stats[0][:0], terms), appendStats(q.stats[1][:0], ents)
+	q.whole, q.stats = [2]vec{terms, ents}, [2][]stat{ts, es}
 	if count {
-		ts, es = c.count(terms, ents)
+		c.count(ts, es)
 	} else {
-		ts, es = c.stats(terms), c.stats(ents)
+		c.lookup(ts)
+		c.lookup(es)
 	}
-	q := c.query(f, heaviest(ts, c.cfg.ArticleTerms), heaviest(es, c.cfg.ArticleEntities))
+	c.weigh(q, heaviest(ts, c.cfg.ArticleTerms), heaviest(es, c.cfg.ArticleEntities))
 	if len(f.Entities) > 0 {
 		q.cast = castOf(f)
 	}
 	return q
 }
 
-// count counts one more article holding the ids of its whole raw vectors
-// and returns their statistics after counting it.
-func (c *Clusterer) count(terms, ents vec) (ts, es []stat) {
-	ts, es = make([]stat, len(terms)), make([]stat, len(ents))
-	for i, e := range terms {
-		ts[i] = stat{wt: e, df: c.postings.countDoc(e.id)}
+// count counts one more article holding the ids of ts and es, its whole
+// raw vectors, and sets their statistics after counting it.
+func (c *Clusterer) count(ts, es []stat) {
+	for i := range ts {
+		ts[i].df = c.postings.countDoc(ts[i].id)
 	}
-	for i, e := range ents {
+	for i := range es {
 		// An entity hashing like one of the article's terms is one id,
 		// held once.
-		if j, found := slices.BinarySearchFunc(terms, e, byID); found {
-			es[i] = stat{wt: e, df: ts[j].df}
+		if j, found := slices.BinarySearchFunc(ts, es[i], byStatID); found {
+			es[i].df = ts[j].df
 		} else {
-			es[i] = stat{wt: e, df: c.postings.countDoc(e.id)}
+			es[i].df = c.postings.countDoc(es[i].id)
 		}
 	}
 	c.docs++
@@ -76,22 +103,20 @@ func (c *Clusterer) count(terms, ents vec) (ts, es []stat) {
 			v[i].idf = c.idfOf(v[i].df)
 		}
 	}
-	return ts, es
 }
 
-// query makes the query of an article's (cut) vectors.
-func (c *Clusterer) query(f *Features, ts, es []stat) *query {
-	q := &query{f: f, rawTerms: raws(ts), rawEnt: raws(es), tdf: make([]uint32, len(ts))}
-	q.terms, q.tn = weighted(ts)
-	q.ents, q.en = weighted(es)
-	q.tidf, q.eidf = make([]float64, len(ts)), make([]float64, len(es))
-	for i, e := range ts {
-		q.tidf[i], q.tdf[i] = e.idf, e.df
+// weigh sets the query's vectors to the (cut) entries ts and es.
+func (c *Clusterer) weigh(q *query, ts, es []stat) {
+	q.rawTerms, q.rawEnt = appendRaw(q.rawTerms[:0], ts), appendRaw(q.rawEnt[:0], es)
+	q.terms, q.tn = appendWeighted(q.terms[:0], ts), norm(ts)
+	q.ents, q.en = appendWeighted(q.ents[:0], es), norm(es)
+	q.tidf, q.tdf, q.eidf = q.tidf[:0], q.tdf[:0], q.eidf[:0]
+	for _, e := range ts {
+		q.tidf, q.tdf = append(q.tidf, e.idf), append(q.tdf, e.df)
 	}
-	for i, e := range es {
-		q.eidf[i] = e.idf
+	for _, e := range es {
+		q.eidf = append(q.eidf, e.idf)
 	}
-	return q
 }
 
 // lookupIDs returns the ids an article looks candidate stories up with:
@@ -132,16 +157,17 @@ func (q *query) weight(id uint32) float32 {
 	return 0
 }
 
-// hitPool recycles the candidate tallies: a fresh map per article, grown
-// to a few thousand entries, was a fifth of an assignment's cost.
-var hitPool = sync.Pool{New: func() any { return make(map[int64]float64, 2048) }}
+// hit is a story's tally of the weights of the ids listing it.
+type hit struct {
+	sid int64
+	w   float64
+}
 
 // candidates scores the stories found through the inverted index, best
 // first. Stories in another language than the article are never
 // candidates: their stems would match only by accident.
 func (c *Clusterer) candidates(q *query) []candidate {
-	hits := hitPool.Get().(map[int64]float64)
-	defer func() { clear(hits); hitPool.Put(hits) }()
+	hits := q.hits
 	for _, id := range c.lookupIDs(q) {
 		w := float64(q.weight(id))
 		for sid := range c.postings.of(id) {
@@ -152,14 +178,11 @@ func (c *Clusterer) candidates(q *query) []candidate {
 	// candidates. A lookup can touch thousands of stories, so the best are
 	// selected without sorting every hit, and only they are looked up: each
 	// look-up of a story is likely a cache miss.
-	type hit struct {
-		sid int64
-		w   float64
-	}
-	ranked := make([]hit, 0, len(hits))
+	ranked := q.ranked[:0]
 	for sid, w := range hits {
 		ranked = append(ranked, hit{sid, w})
 	}
+	q.ranked = ranked
 	better := func(a, b hit) int { return cmp.Or(cmp.Compare(b.w, a.w), cmp.Compare(a.sid, b.sid)) }
 	lang := c.langs[q.f.Language] // interned: equal languages compare without reading bytes
 	out := make([]candidate, 0, c.cfg.Candidates)
@@ -292,6 +315,7 @@ func (c *Clusterer) Assign(f *Features) Assignment {
 	}
 
 	q := c.prepare(f, false)
+	defer q.release()
 	cands := c.candidates(q)
 	if len(cands) > 0 {
 		cands[0] = c.score(q, cands[0].s, true)
@@ -438,6 +462,7 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features) {
 		return
 	}
 	q := c.prepare(f, true)
+	defer q.release()
 	// Each article weighs the same in its story's centroid, however long:
 	// its vectors are scaled to unit IDF-weighted length.
 	scale(q.rawTerms, q.tn)
@@ -481,7 +506,13 @@ func (c *Clusterer) exclude(s *story, article int64) {
 
 // queryOf rebuilds the comparison form of stored raw vectors.
 func (c *Clusterer) queryOf(terms, ents vec) *query {
-	return c.query(&Features{}, c.stats(terms), c.stats(ents))
+	q := newQuery(&Features{})
+	ts, es := appendStats(q.stats[0][:0], terms), appendStats(q.stats[1][:0], ents)
+	q.stats = [2][]stat{ts, es}
+	c.lookup(ts)
+	c.lookup(es)
+	c.weigh(q, ts, es)
+	return q
 }
 
 // vectors returns an article's raw vectors from the arena.
@@ -535,7 +566,9 @@ func (c *Clusterer) Apply(cor model.Correction) error {
 					delete(c.stories, from.id)
 				}
 			}
-			c.addVectors(to, terms, ents, 1, c.lookupIDs(c.queryOf(terms, ents)))
+			q := c.queryOf(terms, ents)
+			c.addVectors(to, terms, ents, 1, c.lookupIDs(q))
+			q.release()
 			to.count(terms, ents, 1)
 			to.size++
 			art.story = to.id

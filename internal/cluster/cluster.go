@@ -211,12 +211,12 @@ func (c *Clusterer) resolve(id int64) int64 {
 	}
 }
 
-// raw returns the article's raw vectors, whole, each sorted by id with one
-// entry per id: sublinear term frequencies (the headline and lead weighted)
-// and entity mentions. A term counted nowhere weighs 0: the article holds
-// it, but it is no part of its vectors.
-func (c *Clusterer) raw(f *Features) (terms, ents vec) {
-	terms = make(vec, 0, len(f.Terms))
+// raw returns the article's raw vectors, whole, appended to terms and
+// ents, each sorted by id with one entry per id: sublinear term
+// frequencies (the headline and lead weighted) and entity mentions. A term
+// counted nowhere weighs 0: the article holds it, but it is no part of its
+// vectors.
+func (c *Clusterer) raw(f *Features, terms, ents vec) (vec, vec) {
 	for _, t := range f.Terms {
 		var w float32
 		if tf := float64(t.Body) + c.cfg.TitleWeight*float64(t.Title) + c.cfg.LeadWeight*float64(t.Lead); tf > 0 {
@@ -224,7 +224,6 @@ func (c *Clusterer) raw(f *Features) (terms, ents vec) {
 		}
 		terms = append(terms, wt{termID(t.Stem), w})
 	}
-	ents = make(vec, 0, len(f.Entities))
 	for _, e := range f.Entities {
 		n := float64(max(e.Count, 1))
 		if e.Title {
@@ -243,14 +242,22 @@ type stat struct {
 	idf float64
 }
 
-// stats looks up the document frequencies of v's entries.
-func (c *Clusterer) stats(v vec) []stat {
-	out := make([]stat, len(v))
-	for i, e := range v {
-		df := c.postings.df(e.id)
-		out[i] = stat{e, df, c.idfOf(df)}
+func byStatID(a, b stat) int { return cmp.Compare(a.id, b.id) }
+
+// appendStats appends v's entries to dst, their statistics unknown.
+func appendStats(dst []stat, v vec) []stat {
+	for _, e := range v {
+		dst = append(dst, stat{wt: e})
 	}
-	return out
+	return dst
+}
+
+// lookup sets the document frequencies and IDFs of v's entries.
+func (c *Clusterer) lookup(v []stat) {
+	for i := range v {
+		v[i].df = c.postings.df(v[i].id)
+		v[i].idf = c.idfOf(v[i].df)
+	}
 }
 
 // heaviest keeps, in place, the n entries of v heaviest by weight times
@@ -298,22 +305,20 @@ func dedupIDs(v vec) vec {
 	return out
 }
 
-// raws returns the raw vector of v, and weighted its IDF-weighted vector,
-// with its norm.
-func raws(v []stat) vec {
-	out := make(vec, len(v))
-	for i, e := range v {
-		out[i] = e.wt
+// appendRaw appends the raw entries of v to dst.
+func appendRaw(dst vec, v []stat) vec {
+	for _, e := range v {
+		dst = append(dst, e.wt)
 	}
-	return out
+	return dst
 }
 
-func weighted(v []stat) (vec, float64) {
-	out := make(vec, len(v))
-	for i, e := range v {
-		out[i] = wt{e.id, float32(float64(e.w) * e.idf)}
+// appendWeighted appends the IDF-weighted entries of v to dst.
+func appendWeighted(dst vec, v []stat) vec {
+	for _, e := range v {
+		dst = append(dst, wt{e.id, float32(float64(e.w) * e.idf)})
 	}
-	return out, norm(v)
+	return dst
 }
 
 // norm is the IDF-weighted norm of v.

@@ -93,8 +93,11 @@ func (c *Clusterer) addVectors(s *story, terms, ents vec, scale float32, query [
 // centroid cuts a story's summed vector to its n heaviest entries, in a
 // vector of its own, and returns that with its IDF-weighted norm.
 func (c *Clusterer) centroid(sum vec, n int) (vec, float64) {
-	kept := heaviest(c.stats(sum), n)
-	return raws(kept), norm(kept)
+	var buf [maxFeatureTerms]stat // room for most sums, on the stack
+	v := appendStats(buf[:0], sum)
+	c.lookup(v)
+	kept := heaviest(v, n)
+	return appendRaw(make(vec, 0, len(kept)), kept), norm(kept)
 }
 
 // post lists story sid under id as the most recent.
