@@ -134,6 +134,21 @@ func TestLanguage(t *testing.T) {
 	}
 }
 
+// TestAppendWords checks the one-pass ASCII reading of ContentHash
+// against strings.ToLower and strings.Fields, which define the words.
+func TestAppendWords(t *testing.T) {
+	for _, s := range []string{
+		"", " ", "\v\f", "One", "  Two  words ", "A\tB\nC\vD\fE\rF", "MiXeD 123 _x_ [Q]!",
+		"Café Zürich", "ASCII first, then ÉCOLE", "no\u00a0break\u2003space", "\u0085next line",
+		"İstanbul KELVIN \u212a",
+	} {
+		want := strings.Join(strings.Fields(strings.ToLower(s)), " ")
+		if got := string(appendWords(nil, s)); got != want {
+			t.Errorf("appendWords(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
 func TestContentHash(t *testing.T) {
 	a := ContentHash("Officials met in April.\n\nThey talked.")
 	// Stored articles are known by this hash: its value must never change.

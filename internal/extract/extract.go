@@ -343,12 +343,39 @@ func ContentHash(text string) string {
 	// The words joined by single spaces, built in one buffer: hashing word
 	// by word copied each word to the heap.
 	buf := make([]byte, 0, len(text))
-	for w := range strings.FieldsSeq(strings.ToLower(text)) {
-		if len(buf) > 0 {
+	sum := sha256.Sum256(appendWords(buf, text))
+	return hex.EncodeToString(sum[:])
+}
+
+// appendWords appends the lower-cased words of text to buf, joined by
+// single spaces. An ASCII text, the common case, is read in one pass
+// without a lower-cased copy; any other goes through strings.ToLower and
+// strings.Fields, which know Unicode's cases and spaces.
+func appendWords(buf []byte, text string) []byte {
+	space := false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			buf = buf[:0]
+			for w := range strings.FieldsSeq(strings.ToLower(text)) {
+				if len(buf) > 0 {
+					buf = append(buf, ' ')
+				}
+				buf = append(buf, w...)
+			}
+			return buf
+		case c == ' ' || '\t' <= c && c <= '\r': // the ASCII spaces of strings.Fields
+			space = true
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if space && len(buf) > 0 {
 			buf = append(buf, ' ')
 		}
-		buf = append(buf, w...)
+		space = false
+		buf = append(buf, c)
 	}
-	sum := sha256.Sum256(buf)
-	return hex.EncodeToString(sum[:])
+	return buf
 }

@@ -89,19 +89,21 @@ func Paragraphs(paras []string, lead Lead) (kept []string, removed []model.Remov
 // paragraphs on both sides, which an inline promo headline needs.
 func kind(p string, inside bool) string {
 	// No rule takes a paragraph this long; most article text stops here.
-	if wordCount(p) > maxBoilerWords {
+	// The rules get the count rather than count again.
+	n := wordCount(p)
+	if n > maxBoilerWords {
 		return ""
 	}
 	switch {
-	case IsCopyright(p):
+	case isCopyright(p, n):
 		return model.RemovalCopyright
-	case isShare(p):
+	case isShare(p, n):
 		return model.RemovalShare
-	case isPhotoCredit(p):
+	case isPhotoCredit(p, n):
 		return model.RemovalPhotoCredit
 	case isDateLine(p):
 		return model.RemovalDateLine
-	case inside && isPromo(p):
+	case inside && isPromo(p, n):
 		return model.RemovalPromo
 	}
 	return ""
@@ -192,8 +194,10 @@ func IsURL(p string) bool { return urlLine.MatchString(p) }
 // "Copyright 2023,", "© 2024 Reuters", "... All rights reserved." A
 // paragraph that only begins with the word ("Copyright law has long ...")
 // needs a year or a rights statement, and notices are short.
-func IsCopyright(p string) bool {
-	n := wordCount(p)
+func IsCopyright(p string) bool { return isCopyright(p, wordCount(p)) }
+
+// isCopyright is IsCopyright of a paragraph of n words.
+func isCopyright(p string, n int) bool {
 	if n > 25 {
 		return false
 	}
@@ -207,12 +211,11 @@ func IsCopyright(p string) bool {
 
 // isShare reports lines asking the reader to do something other than read
 // on: share buttons, subscribe and follow prompts, advertisement markers,
-// "click here" and "Read more:" links.
-func isShare(p string) bool {
+// "click here" and "Read more:" links. n is the paragraph's word count.
+func isShare(p string, n int) bool {
 	if shareLabel.MatchString(p) || shareButtons.MatchString(p) {
 		return true
 	}
-	n := wordCount(p)
 	if n > 30 {
 		return false
 	}
@@ -223,8 +226,8 @@ func isShare(p string) bool {
 
 // isPhotoCredit reports a credit line ("Photo: AP", "(Getty Images)") or
 // a caption that ends in one ("Biden in Delaware. (AP Photo/Evan Vucci)").
-func isPhotoCredit(p string) bool {
-	n := wordCount(p)
+// n is the paragraph's word count.
+func isPhotoCredit(p string, n int) bool {
 	if (n <= 25 && creditStart.MatchString(p)) || (n <= 8 && creditAlone.MatchString(p)) {
 		return true
 	}
@@ -298,9 +301,8 @@ func isDateLine(p string) bool {
 // one: a sentence in capitals (it ends in a full stop or exclamation), a
 // quote, an acronym or two, a line of figures, or a subheading (short, or
 // a question: "WHAT SAY YOU, IMPEACHMENT JURY?"). Headlines of other
-// stories run to seven words and more.
-func isPromo(p string) bool {
-	n := wordCount(p)
+// stories run to seven words and more. n is the paragraph's word count.
+func isPromo(p string, n int) bool {
 	if n < 7 || n > 25 {
 		return false
 	}
