@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
+
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/parallax-news/parallax/internal/dedup/blocks"
 	"github.com/parallax-news/parallax/internal/testutil"
@@ -134,6 +138,41 @@ func TestUnmarshalBinaryErrors(t *testing.T) {
 // FuzzSign checks, on any text, that a signature survives encoding, that a
 // text is a copy of itself exactly when it has words, and that case and
 // punctuation do not change the signature.
+// TestForEachWord checks the byte-wise ASCII reading of forEachWord
+// against the definition, rune by rune: stored signatures depend on it.
+func TestForEachWord(t *testing.T) {
+	type word struct {
+		h   uint64
+		brk bool
+	}
+	reference := func(text string) []word {
+		var out []word
+		var w []rune
+		brk := false
+		for _, r := range text + " " {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				w = append(w, unicode.ToLower(r))
+				continue
+			}
+			if len(w) > 0 {
+				out = append(out, word{xxhash.Sum64String(string(w)), brk})
+				w, brk = w[:0], false
+			}
+			brk = brk || r == '\n'
+		}
+		return out
+	}
+	inputs := []string{"", "One two, THREE_4\n\nfive-six\tSeven.", "Café Zürich ÉCOLE 12½ ٣", "a\xffb \xe2\x80 c", "x\n\ny\u00a0z\u2028w"}
+	inputs = append(inputs, seeds(t)...)
+	for _, text := range inputs {
+		var got []word
+		forEachWord(text, func(h uint64, brk bool) { got = append(got, word{h, brk}) })
+		if want := reference(text); !slices.Equal(got, want) {
+			t.Errorf("forEachWord(%.40q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
 func FuzzSign(f *testing.F) {
 	for _, s := range seeds(f) {
 		f.Add(s)

@@ -132,15 +132,29 @@ func forEachWord(text string, fn func(w uint64, newParagraph bool)) {
 			word, brk = word[:0], false
 		}
 	}
-	for _, r := range text {
+	for i := 0; i < len(text); {
+		// ASCII, nearly all of news, without decoding or Unicode tables.
+		if c := text[i]; c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+				word = append(word, c)
+				continue
+			case 'A' <= c && c <= 'Z':
+				word = append(word, c+'a'-'A')
+				continue
+			}
+			flush()
+			brk = brk || c == '\n'
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		i += n
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			word = utf8.AppendRune(word, unicode.ToLower(r))
 			continue
 		}
 		flush()
-		if r == '\n' {
-			brk = true
-		}
 	}
 	flush()
 }
