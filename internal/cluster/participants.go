@@ -58,7 +58,14 @@ func participantID(e Entity) (uint32, bool) {
 // the headline names, or the lead names and the text mentions again, the
 // most mentioned first.
 func castOf(f *Features) cast {
-	lead := make([]Entity, 0, len(f.Entities))
+	// The leaders are kept as ids and counts, on the stack: copies of the
+	// entities cost 4 KB an article on the heap.
+	type leader struct {
+		id    uint32
+		count uint16
+	}
+	var buf [maxFeatureEnts]leader
+	lead := buf[:0]
 	x := cast{n: 1, seen: make(vec, 0, len(f.Entities))}
 	for _, e := range f.Entities {
 		id, ok := participantID(e)
@@ -67,13 +74,12 @@ func castOf(f *Features) cast {
 		}
 		x.seen = append(x.seen, wt{id, 1})
 		if e.Title || e.Lead && e.Count >= 2 {
-			lead = append(lead, e)
+			lead = append(lead, leader{id, e.Count})
 		}
 	}
-	slices.SortStableFunc(lead, func(a, b Entity) int { return cmp.Compare(b.Count, a.Count) })
-	for _, e := range lead[:min(len(lead), maxCore)] {
-		id, _ := participantID(e)
-		x.parts = append(x.parts, wt{id, 1})
+	slices.SortStableFunc(lead, func(a, b leader) int { return cmp.Compare(b.count, a.count) })
+	for _, l := range lead[:min(len(lead), maxCore)] {
+		x.parts = append(x.parts, wt{l.id, 1})
 	}
 	x.parts, x.seen = ones(x.parts), ones(x.seen)
 	return x
