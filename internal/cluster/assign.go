@@ -183,7 +183,17 @@ func (c *Clusterer) candidates(q *query) []candidate {
 		ranked = append(ranked, hit{sid, w})
 	}
 	q.ranked = ranked
-	better := func(a, b hit) int { return cmp.Or(cmp.Compare(b.w, a.w), cmp.Compare(a.sid, b.sid)) }
+	better := func(a, b hit) int {
+		// Plain comparisons, not cmp.Compare: tallies are never NaN, and
+		// this runs thousands of times an article.
+		switch {
+		case a.w > b.w:
+			return -1
+		case a.w < b.w:
+			return 1
+		}
+		return cmp.Compare(a.sid, b.sid)
+	}
 	lang := c.langs[q.f.Language] // interned: equal languages compare without reading bytes
 	out := make([]candidate, 0, c.cfg.Candidates)
 	for rest := ranked; len(out) < c.cfg.Candidates && len(rest) > 0; {
@@ -197,9 +207,14 @@ func (c *Clusterer) candidates(q *query) []candidate {
 			if !ok || s.size == 0 || q.f.Language != "" && s.lang != "" && s.lang != lang {
 				continue
 			}
-			out = append(out, c.score(q, s, false))
+			out = append(out, candidate{s: s})
 		}
 		rest = rest[k:]
+	}
+	// Scored once all are found, so that their look-ups, each likely a
+	// cache miss, overlap.
+	for i := range out {
+		out[i] = c.score(q, out[i].s, false)
 	}
 	slices.SortFunc(out, func(a, b candidate) int { return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.s.id, b.s.id)) })
 	return out
