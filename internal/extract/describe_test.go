@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/parallax-news/parallax/internal/extract/clean"
@@ -131,6 +132,34 @@ func TestLanguage(t *testing.T) {
 				t.Errorf("Language = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestEnglishShare checks the byte-wise reading of englishShare against
+// its definition: words are runs of letters, lower-cased.
+func TestEnglishShare(t *testing.T) {
+	reference := func(text string) float64 {
+		var n, hits int
+		for w := range strings.FieldsFuncSeq(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+			n++
+			if len(w) <= 5 && englishFunctionWords[strings.ToLower(w)] {
+				hits++
+			}
+		}
+		if n < 20 {
+			return 0
+		}
+		return float64(hits) / float64(n)
+	}
+	base := "The talks of THE week were held by officials, and THEIR aides said that it was over. "
+	for _, s := range []string{
+		"", base, base + base, strings.ToUpper(base + base), base + "Dès l’été, les négociations ont repris à Genève avec l’équipe.",
+		base + "théir ÀND Whö \xff\xfe the", "Die Verhandlungen wurden in Genf fortgesetzt, sagte der Sprecher am Freitag der Zeitung und dem Sender.",
+		strings.Repeat("a1b2c3 ", 30), strings.Repeat("The’s ", 25),
+	} {
+		if got, want := englishShare(s), reference(s); got != want {
+			t.Errorf("englishShare(%.30q) = %v, want %v", s, got, want)
+		}
 	}
 }
 

@@ -324,11 +324,45 @@ var englishFunctionWords = map[string]bool{
 // text is English.
 func englishShare(text string) float64 {
 	var n, hits int
-	for w := range strings.FieldsFuncSeq(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+	// Words are runs of letters, read byte by byte in ASCII and lower-cased
+	// on the stack: it runs on every article.
+	var lower [5]byte
+	count := func(w string) {
 		n++
-		if len(w) <= 5 && englishFunctionWords[strings.ToLower(w)] {
+		if len(w) > len(lower) {
+			return
+		}
+		ascii := true
+		for i := 0; i < len(w) && ascii; i++ {
+			ascii = w[i] < utf8.RuneSelf
+			lower[i] = w[i] | 0x20 // w holds only letters
+		}
+		if ascii && englishFunctionWords[string(lower[:len(w)])] ||
+			!ascii && englishFunctionWords[strings.ToLower(w)] {
 			hits++
 		}
+	}
+	start := -1
+	for i := 0; i < len(text); {
+		letter, size := false, 1
+		if c := text[i]; c < utf8.RuneSelf {
+			letter = 'a' <= c|0x20 && c|0x20 <= 'z'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(text[i:])
+			letter = unicode.IsLetter(r)
+		}
+		switch {
+		case letter && start < 0:
+			start = i
+		case !letter && start >= 0:
+			count(text[start:i])
+			start = -1
+		}
+		i += size
+	}
+	if start >= 0 {
+		count(text[start:])
 	}
 	if n < 20 {
 		return 0
