@@ -8,7 +8,9 @@
 package clean
 
 import (
+	"math"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 	"time"
 	"unicode"
@@ -213,7 +215,10 @@ func isCopyright(p string, n int) bool {
 // on: share buttons, subscribe and follow prompts, advertisement markers,
 // "click here" and "Read more:" links. n is the paragraph's word count.
 func isShare(p string, n int) bool {
-	if shareLabel.MatchString(p) || shareButtons.MatchString(p) {
+	// Cheap tests first: most paragraphs have more letters and digits than
+	// any label, and a full stop, which no line of share buttons has.
+	if fewWordBytes(p, shareLabelWordBytes) && shareLabel.MatchString(p) ||
+		strings.IndexByte(p, '.') < 0 && shareButtons.MatchString(p) {
 		return true
 	}
 	if n > 30 {
@@ -228,7 +233,7 @@ func isShare(p string, n int) bool {
 // a caption that ends in one ("Biden in Delaware. (AP Photo/Evan Vucci)").
 // n is the paragraph's word count.
 func isPhotoCredit(p string, n int) bool {
-	if (n <= 25 && creditStart.MatchString(p)) || (n <= 8 && creditAlone.MatchString(p)) {
+	if (n <= 25 && mayStartCredit(p) && creditStart.MatchString(p)) || (n <= 8 && creditAlone.MatchString(p)) {
 		return true
 	}
 	if n > maxBoilerWords {
@@ -239,6 +244,98 @@ func isPhotoCredit(p string, n int) bool {
 	}
 	m := creditGroup.FindStringSubmatch(p)
 	return m != nil && creditSource.MatchString(m[1])
+}
+
+// mayStartCredit is a cheap test a paragraph must pass to match
+// creditStart: past an opening bracket and spaces, the expression's words
+// all begin with one of "pivgf" (letters without non-ASCII case forms,
+// which (?i) would also match). Keep it in step with creditStart.
+func mayStartCredit(p string) bool {
+	p = strings.TrimLeft(p, "([ \t\n\f\r")
+	return p != "" && strings.IndexByte("pivgf", p[0]|0x20) >= 0
+}
+
+// shareLabelWordBytes is the most ASCII letters, digits and underscores a
+// paragraph matching shareLabel can hold.
+var shareLabelWordBytes = maxWordBytes(shareLabel)
+
+// fewWordBytes reports whether s has at most max ASCII letters, digits and
+// underscores. It stops reading past max: most paragraphs pass it early.
+func fewWordBytes(s string, max int) bool {
+	for i := 0; i < len(s) && max >= 0; i++ {
+		if isWordByte(s[i]) {
+			max--
+		}
+	}
+	return max >= 0
+}
+
+func isWordByte(c byte) bool {
+	return 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' || c == '_'
+}
+
+// maxWordBytes returns the most ASCII word bytes ([0-9A-Za-z_]) a match of
+// re can hold, or math.MaxInt if there is no bound. Each such byte of a
+// match is matched by one literal rune or class of the expression.
+func maxWordBytes(re *regexp.Regexp) int {
+	tree, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return math.MaxInt // cannot happen: re compiled
+	}
+	return wordBytesOf(tree.Simplify())
+}
+
+func wordBytesOf(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range re.Rune {
+			// A folded letter may match a non-ASCII rune ("K" for k):
+			// counting it anyway only loosens the bound.
+			if r < utf8.RuneSelf && isWordByte(byte(r)) {
+				n++
+			}
+		}
+		return n
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for c := re.Rune[i]; c <= min(re.Rune[i+1], utf8.RuneSelf-1); c++ {
+				if isWordByte(byte(c)) {
+					return 1
+				}
+			}
+		}
+		return 0
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 1
+	case syntax.OpCapture, syntax.OpQuest:
+		return wordBytesOf(re.Sub[0])
+	case syntax.OpStar, syntax.OpPlus:
+		if wordBytesOf(re.Sub[0]) == 0 {
+			return 0
+		}
+		return math.MaxInt
+	case syntax.OpConcat:
+		n := 0
+		for _, sub := range re.Sub {
+			m := wordBytesOf(sub)
+			if m == math.MaxInt {
+				return m
+			}
+			n += m
+		}
+		return n
+	case syntax.OpAlternate:
+		n := 0
+		for _, sub := range re.Sub {
+			n = max(n, wordBytesOf(sub))
+		}
+		return n
+	case syntax.OpRepeat:
+		// Simplify leaves none; kept whole for safety.
+		return math.MaxInt
+	}
+	return 0 // empty-width assertions, empty match, no match
 }
 
 // DateLine reads a paragraph that is nothing but a date, possibly after a

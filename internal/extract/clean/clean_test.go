@@ -272,6 +272,14 @@ func FuzzPrefilters(f *testing.F) {
 		"all rights re\u017ferved", // a long s folds into "s"
 		"\u212alick here",          // and the Kelvin sign into "k"
 		"Photo:\tAP\n",
+		"Story continues below advertisement ...",
+		"Continue reading the main story!!",
+		"\u017fkip to \u212aontent", // folds into "skip to content"
+		"Share | Tweet | Email | Facebook, Twitter / Linkedin",
+		"( \tFile Photo / Getty",
+		"[Illustration courtesy of the artist]",
+		"Pictures by AP",
+		"Video: the talks",
 	} {
 		f.Add(s)
 	}
@@ -282,10 +290,31 @@ func FuzzPrefilters(f *testing.F) {
 		if clickHere.MatchString(p) && !mayContainFold(p, "click") {
 			t.Errorf("%q matches click here but the prefilter refuses it", p)
 		}
+		if shareLabel.MatchString(p) && !fewWordBytes(p, shareLabelWordBytes) {
+			t.Errorf("%q is a share label with more word bytes than the bound %d", p, shareLabelWordBytes)
+		}
+		if shareButtons.MatchString(p) && strings.Contains(p, ".") {
+			t.Errorf("%q is a line of share buttons with a full stop", p)
+		}
+		if creditStart.MatchString(p) && !mayStartCredit(p) {
+			t.Errorf("%q starts a photo credit but mayStartCredit refuses it", p)
+		}
 		if got, want := wordCount(p), len(strings.Fields(p)); got != want {
 			t.Errorf("wordCount(%q) = %d, want %d", p, got, want)
 		}
 	})
+}
+
+// TestShareLabelWordBytes checks the bound against the longest labels.
+func TestShareLabelWordBytes(t *testing.T) {
+	if shareLabelWordBytes > 60 {
+		t.Fatalf("bound %d: the expression's labels have at most 32 letters", shareLabelWordBytes)
+	}
+	for _, label := range []string{"story continues below advertisement", "continue reading the main story", "skip to advertisement"} {
+		if !shareLabel.MatchString(label) || !fewWordBytes(label, shareLabelWordBytes) {
+			t.Errorf("%q: matches %v, or has more word bytes than the bound %d", label, shareLabel.MatchString(label), shareLabelWordBytes)
+		}
+	}
 }
 
 func TestMayContainFold(t *testing.T) {
