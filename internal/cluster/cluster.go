@@ -268,16 +268,17 @@ func heaviest(v []stat, n int) []stat {
 	if len(v) <= n {
 		return v
 	}
-	var buf [maxFeatureTerms]uint64
-	keys := buf[:0]
-	for i, e := range v {
-		keys = append(keys, weightKey(e.w*float32(e.idf), i))
+	var buf [maxFeatureTerms]wt
+	scored := vec(buf[:0])
+	for _, e := range v {
+		scored = append(scored, wt{e.id, e.w * float32(e.idf)})
 	}
-	cut := nth(keys, n-1, cmp.Compare[uint64])
+	kept := scored.top(n)
 	out := v[:0]
-	for i, e := range v {
-		if weightKey(e.w*float32(e.idf), i) <= cut {
-			out = append(out, e)
+	for i, j := 0, 0; j < len(kept); i++ {
+		if v[i].id == kept[j].id {
+			out = append(out, v[i])
+			j++
 		}
 	}
 	return out

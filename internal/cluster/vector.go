@@ -3,7 +3,6 @@ package cluster
 import (
 	"cmp"
 	"math"
-	"slices"
 )
 
 // wt is one weighted term or entity, by hashed id.
@@ -17,22 +16,29 @@ type vec []wt
 
 func byID(a, b wt) int { return cmp.Compare(a.id, b.id) }
 
-// byWeight orders heaviest first, ties by id so results do not depend on
-// map order.
-func byWeight(a, b wt) int { return cmp.Or(cmp.Compare(b.w, a.w), cmp.Compare(a.id, b.id)) }
-
 // negligible is the weight at or below which an entry is dropped from a
 // sum: what is left of a subtraction of what was added.
 const negligible = 1e-4
 
-// top keeps the n heaviest entries of v, sorted by id again.
+// top keeps, in place, the n heaviest entries of v (sorted by id), in
+// the order of v.
 func (v vec) top(n int) vec {
-	if len(v) > n {
-		slices.SortFunc(v, byWeight)
-		v = v[:n]
+	if len(v) <= n {
+		return v
 	}
-	slices.SortFunc(v, byID)
-	return v
+	var buf [maxFeatureTerms]uint64
+	keys := buf[:0]
+	for i, e := range v {
+		keys = append(keys, weightKey(e.w, i))
+	}
+	cut := nth(keys, n-1, cmp.Compare[uint64])
+	out := v[:0]
+	for i, e := range v {
+		if weightKey(e.w, i) <= cut {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // add returns v + scale*u (both sorted by id), dropping entries that fall
@@ -85,10 +91,10 @@ func dot(v, u vec, weight []float64, visit func(id uint32, c float64)) float64 {
 	return s
 }
 
-// weightKey orders entries as byWeight does, as one integer: heaviest
-// first, ties by i, the index of an entry of a vector sorted by id. Sorting
-// integers costs a fraction of sorting with a comparison function, and
-// sorting was a sixth of an assignment's cost.
+// weightKey orders entries as one integer: heaviest first, ties by i, the
+// index of an entry of a vector sorted by id (so by id, and results do not
+// depend on map order). Sorting integers costs a fraction of sorting with
+// a comparison function, and sorting was a sixth of an assignment's cost.
 func weightKey(w float32, i int) uint64 {
 	b := math.Float32bits(w)
 	if b>>31 != 0 { // negative: larger magnitude is smaller

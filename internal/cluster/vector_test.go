@@ -34,6 +34,9 @@ func TestNth(t *testing.T) {
 	}
 }
 
+// byWeight orders heaviest first, ties by id.
+func byWeight(a, b wt) int { return cmp.Or(cmp.Compare(b.w, a.w), cmp.Compare(a.id, b.id)) }
+
 // TestWeightKey checks that weight keys order entries of a vector sorted
 // by id as byWeight does.
 func TestWeightKey(t *testing.T) {
@@ -45,5 +48,25 @@ func TestWeightKey(t *testing.T) {
 	want := slices.SortedFunc(slices.Values(v), byWeight)
 	if !slices.Equal(byKey, want) {
 		t.Errorf("by weight key %v, want %v", byKey, want)
+	}
+}
+
+// TestTop checks that top keeps the heaviest entries, ties by id, in id
+// order.
+func TestTop(t *testing.T) {
+	v := vec{{1, 0.5}, {2, 3}, {3, 0.5}, {4, 2}, {5, 1e-3}, {6, 3}}
+	tests := []struct {
+		n    int
+		want vec
+	}{
+		{n: 6, want: v},
+		{n: 3, want: vec{{2, 3}, {4, 2}, {6, 3}}},
+		{n: 4, want: vec{{1, 0.5}, {2, 3}, {4, 2}, {6, 3}}},
+		{n: 1, want: vec{{2, 3}}},
+	}
+	for _, tc := range tests {
+		if got := slices.Clone(v).top(tc.n); !slices.Equal(got, tc.want) {
+			t.Errorf("top(%d) = %v, want %v", tc.n, got, tc.want)
+		}
 	}
 }
