@@ -70,31 +70,26 @@ func decodeJSON[T any](s string) ([]T, error) {
 	return v, nil
 }
 
-// known looks up an article by canonical URL, then by content hash.
-func known(ctx context.Context, byURL, byHash *sql.Stmt, url, hash string) (id int64, field string, err error) {
-	for _, k := range []struct {
-		stmt  *sql.Stmt
-		field string
-		value string
-	}{{byURL, "url", url}, {byHash, "content_hash", hash}} {
-		if k.value == "" {
-			continue
-		}
-		err := k.stmt.QueryRowContext(ctx, k.value).Scan(&id)
-		if err == nil {
-			return id, k.field, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, "", fmt.Errorf("look up %s %q: %w", k.field, k.value, err)
-		}
+// known looks up an article by canonical URL, then by content hash, with
+// stmt (sqlKnown); an empty url or hash matches nothing.
+func known(ctx context.Context, stmt *sql.Stmt, url, hash string) (id int64, field string, err error) {
+	if url == "" && hash == "" {
+		return 0, "", store.ErrNotFound
 	}
-	return 0, "", store.ErrNotFound
+	err = stmt.QueryRowContext(ctx, url, hash).Scan(&id, &field)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", store.ErrNotFound
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("look up url %q hash %q: %w", url, hash, err)
+	}
+	return id, field, nil
 }
 
 // Known returns the id of the article stored with url (when not empty) or
 // contentHash, or store.ErrNotFound.
 func (s *Store) Known(ctx context.Context, url, contentHash string) (int64, error) {
-	id, _, err := known(ctx, s.knownURL, s.knownHash, url, contentHash)
+	id, _, err := known(ctx, s.known, url, contentHash)
 	if err != nil {
 		return 0, fmt.Errorf("known url %q hash %q: %w", url, contentHash, err)
 	}

@@ -38,10 +38,9 @@ type Store struct {
 	write *sql.DB // one connection: every write goes through it in turn
 	read  *sql.DB // query_only connections for concurrent reads
 	stmts *statements
-	// Known's look-ups on the read pool.
-	knownURL, knownHash *sql.Stmt
-	log                 *slog.Logger
-	now                 func() time.Time
+	known *sql.Stmt // Known's look-up on the read pool
+	log   *slog.Logger
+	now   func() time.Time
 	// listFacet chooses how Stories reads a filter (see facetFilters);
 	// tests replace it to check both ways give the same answer.
 	listFacet func(count, page, total int64) bool
@@ -107,10 +106,7 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	if s.knownURL, err = read.PrepareContext(ctx, sqlKnownURL); err == nil {
-		s.knownHash, err = read.PrepareContext(ctx, sqlKnownHash)
-	}
-	if err != nil {
+	if s.known, err = read.PrepareContext(ctx, sqlKnown); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -125,10 +121,8 @@ func (s *Store) Close() error {
 	if s.stmts != nil {
 		errs = append(errs, s.stmts.close())
 	}
-	for _, st := range []*sql.Stmt{s.knownURL, s.knownHash} {
-		if st != nil {
-			errs = append(errs, st.Close())
-		}
+	if s.known != nil {
+		errs = append(errs, s.known.Close())
 	}
 	if s.read != nil {
 		errs = append(errs, s.read.Close())
