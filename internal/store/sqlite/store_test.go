@@ -383,3 +383,30 @@ func TestMigrateOutlets(t *testing.T) {
 		t.Errorf("after a save: Outlets = %v, %v; want %v", got, err, want)
 	}
 }
+
+// TestMigrateWithoutRowid upgrades a version-5 file and checks its facets
+// and entities are kept, in tables without rowids, and still kept in step.
+func TestMigrateWithoutRowid(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, oldStore(t, 5,
+		`INSERT INTO stories (id, title, created, updated, articles) VALUES (1, 's', 0, 0, 1)`,
+		`INSERT INTO articles (id, story, ingested, title) VALUES (1, 1, 0, 'a')`,
+		`INSERT INTO article_entities (article, entity) VALUES (1, 'petr pavel')`,
+		`INSERT INTO story_facets (story, kind, value, articles) VALUES (1, 'entity', 'petr pavel', 1)`,
+		`UPDATE counters SET value = 1`))
+	for _, table := range []string{"story_facets", "article_entities"} {
+		if _, err := s.read.Exec(`SELECT rowid FROM ` + table); err == nil {
+			t.Errorf("%s still has rowids", table)
+		}
+	}
+	if got, err := s.Stories(ctx, store.StoryQuery{Entity: "Petr Pavel"}); err != nil || len(got) != 1 || got[0].ID != 1 {
+		t.Fatalf("stories with the migrated entity = %v, %v; want story 1", got, err)
+	}
+	c, err := s.MoveArticle(ctx, 1, 0, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Stories(ctx, store.StoryQuery{Entity: "Petr Pavel"}); err != nil || len(got) != 1 || got[0].ID != c.Target {
+		t.Errorf("after moving the article to story %d: stories with its entity = %v, %v", c.Target, got, err)
+	}
+}
