@@ -69,7 +69,12 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 	// Measured on 1,000-article batches: 8 KiB pages and a 16 MiB cache
 	// (no spilling of a batch's pages mid-transaction) cost about 15% less
 	// CPU per article than the defaults. page_size only takes on a new file.
-	w["_pragma"] = []string{"page_size(8192)", "cache_size(-16384)"}
+	// A checkpoint every 16384 pages (a WAL of up to 128 MiB plus the last
+	// batch) instead of SQLite's 1000: a batch of 1,000 articles outgrew 1000
+	// pages, so every commit checkpointed, copying again the index pages every
+	// batch rewrites; copied once per several batches, the store spends
+	// about 9% less CPU per article (BenchmarkSaveBatch at 50,000 stored).
+	w["_pragma"] = []string{"page_size(8192)", "cache_size(-16384)", "wal_autocheckpoint(16384)"}
 	// IMMEDIATE takes the write lock at BEGIN, so a check made inside a write
 	// transaction (is this URL known?) still holds when it commits.
 	w.Set("_txlock", "immediate")
