@@ -168,10 +168,12 @@ type hit struct {
 // candidates: their stems would match only by accident.
 func (c *Clusterer) candidates(q *query) []candidate {
 	hits := q.hits
+	visited := 0
 	for _, id := range c.lookupIDs(q) {
 		w := float64(q.weight(id))
 		for sid := range c.postings.of(id) {
 			hits[c.resolve(sid)] += w
+			visited++
 		}
 	}
 	// Rank the tallies and take the best of the stories that may be
@@ -216,6 +218,7 @@ func (c *Clusterer) candidates(q *query) []candidate {
 	for i := range out {
 		out[i] = c.score(q, out[i].s, false)
 	}
+	c.work.add(visited, len(hits), len(out))
 	slices.SortFunc(out, func(a, b candidate) int { return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.s.id, b.s.id)) })
 	return out
 }

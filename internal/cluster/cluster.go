@@ -19,6 +19,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cespare/xxhash/v2"
@@ -159,6 +160,8 @@ type Clusterer struct {
 	arena    blocks.List[wt] // raw article vectors, terms then entities
 	postings postings        // per term and entity id: document frequency, stories
 	seq      uint64          // update counter, for recency
+
+	work work
 }
 
 // New returns an empty clusterer. A zero Config means DefaultConfig, so
@@ -330,4 +333,34 @@ func norm(v []stat) float64 {
 		sq += w * w
 	}
 	return math.Sqrt(sq)
+}
+
+// Work counts what the clusterer's look-ups did, so that the cost of one
+// assignment can be shown not to grow with the number of stories: time
+// alone also grows with cache misses as the index outgrows the caches.
+type Work struct {
+	// Lookups counts the articles that looked candidate stories up.
+	Lookups uint64 `json:"lookups"`
+	// Postings counts the story entries read from the inverted index,
+	// Stories the distinct stories they named, Scored the candidates
+	// compared in full.
+	Postings uint64 `json:"postings"`
+	Stories  uint64 `json:"stories"`
+	Scored   uint64 `json:"scored"`
+}
+
+// work is Work kept with atomics: Assign runs under the read lock.
+type work struct{ lookups, postings, stories, scored atomic.Uint64 }
+
+func (w *work) add(postings, stories, scored int) {
+	w.lookups.Add(1)
+	w.postings.Add(uint64(postings))
+	w.stories.Add(uint64(stories))
+	w.scored.Add(uint64(scored))
+}
+
+// Work returns the look-up counts since the clusterer was made.
+func (c *Clusterer) Work() Work {
+	return Work{Lookups: c.work.lookups.Load(), Postings: c.work.postings.Load(),
+		Stories: c.work.stories.Load(), Scored: c.work.scored.Load()}
 }

@@ -136,7 +136,9 @@ func writeSynthFeatures(tb testing.TB, path string, n int) {
 // at the end (heap-B/article, after a collection, the features read back
 // not counted) and its CPU time per article over the first and the last
 // 10,000 (cpu-µs/first-10k, cpu-µs/last-10k), which must stay flat as
-// stories accumulate; -v logs the whole curve. PARALLAX_SCALE sets the
+// stories accumulate, and the postings an article's look-up read in those
+// blocks (postings/first-10k, postings/last-10k): the work, which the
+// posting cap bounds, apart from the time; -v logs the whole curves. PARALLAX_SCALE sets the
 // number of articles (default 100,000). Run with -benchtime=1x.
 func BenchmarkScale(b *testing.B) {
 	n := 100_000
@@ -153,6 +155,8 @@ func BenchmarkScale(b *testing.B) {
 		var (
 			nextStory int64
 			curve     []float64
+			reads     []float64 // postings read per look-up, by block
+			work0     Work
 			digest    = fnv.New64a() // of the stories chosen, to tell a change of layout changed none
 			cpu0      = cpuTime()
 		)
@@ -161,6 +165,8 @@ func BenchmarkScale(b *testing.B) {
 				cpu := cpuTime()
 				curve = append(curve, float64(cpu-cpu0)/1e3/blockArticles)
 				cpu0 = cpu
+				reads = append(reads, postingsPerLookup(work0, c.Work()))
+				work0 = c.Work()
 			}
 			a := c.Assign(f)
 			sid := a.Story
@@ -172,16 +178,66 @@ func BenchmarkScale(b *testing.B) {
 			digest.Write(binary.AppendVarint(nil, sid))
 		})
 		curve = append(curve, float64(cpuTime()-cpu0)/1e3/float64(n-len(curve)*blockArticles))
+		reads = append(reads, postingsPerLookup(work0, c.Work()))
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(n), "heap-B/article")
 		b.ReportMetric(curve[0], "cpu-µs/first-10k")
 		b.ReportMetric(curve[len(curve)-1], "cpu-µs/last-10k")
 		b.ReportMetric(float64(len(c.stories)), "stories")
-		b.Logf("CPU µs an article by 10,000 articles: %.0f; digest of the stories chosen %x", curve, digest.Sum64())
+		b.ReportMetric(reads[0], "postings/first-10k")
+		b.ReportMetric(reads[len(reads)-1], "postings/last-10k")
+		b.Logf("CPU µs an article by 10,000 articles: %.0f; postings read a look-up: %.0f; digest of the stories chosen %x", curve, reads, digest.Sum64())
 		runtime.KeepAlive(c)
 	}
 }
 
+// postingsPerLookup is the postings read per look-up between two counts.
+func postingsPerLookup(from, to Work) float64 {
+	return float64(to.Postings-from.Postings) / float64(max(1, to.Lookups-from.Lookups))
+}
+
 // blockArticles is the size of BenchmarkScale's blocks.
 const blockArticles = 10_000
+
+// TestWorkBounded checks that one assignment's look-up work is bounded by
+// the configuration, not by the stories held: an article reads at most
+// PostingCap stories under each of its look-up ids and scores at most
+// Candidates of them, however many stories there are.
+func TestWorkBounded(t *testing.T) {
+	const n = 3000
+	cfg := DefaultConfig()
+	c := New(cfg, nil)
+	var nextStory int64
+	looked := 0
+	var prev Work
+	synthFeatures(t, n, func(i int, f *Features) {
+		a := c.Assign(f)
+		w := c.Work()
+		if a.CopyOf == 0 && !f.Empty() {
+			looked++
+		}
+		if d := w.Postings - prev.Postings; d > uint64((cfg.QueryTerms+cfg.ArticleEntities)*cfg.PostingCap) {
+			t.Fatalf("article %d read %d postings, more than %d ids of at most %d stories", i, d, cfg.QueryTerms+cfg.ArticleEntities, cfg.PostingCap)
+		}
+		if d := w.Scored - prev.Scored; d > uint64(cfg.Candidates) {
+			t.Fatalf("article %d scored %d stories, more than %d", i, d, cfg.Candidates)
+		}
+		if w.Stories-prev.Stories > w.Postings-prev.Postings {
+			t.Fatalf("article %d tallied more stories than postings it read", i)
+		}
+		prev = w
+		sid := a.Story
+		if sid == 0 {
+			nextStory++
+			sid = nextStory
+		}
+		c.Commit(int64(i+1), sid, f, a)
+	})
+	if int(prev.Lookups) != looked {
+		t.Errorf("Work counts %d look-ups, want %d (articles neither copies nor empty)", prev.Lookups, looked)
+	}
+	if prev.Postings == 0 || prev.Scored == 0 {
+		t.Errorf("no work counted over %d articles: %+v", n, prev)
+	}
+}
