@@ -77,7 +77,7 @@ func TestIngest(t *testing.T) {
 		if cp.Articles != 100*(i+1) {
 			t.Errorf("checkpoint %d at %d articles, want %d", i, cp.Articles, 100*(i+1))
 		}
-		if cp.Rate <= 0 || cp.MedianCost < 0 || cp.P90Cost <= 0 || cp.P90Cost < cp.MedianCost || cp.CPUCost <= 0 || cp.AssignCost < 0 || cp.StoreCost < 0 || cp.HeapBytes == 0 || cp.RSSBytes == 0 || cp.Stories == 0 {
+		if cp.Rate <= 0 || cp.MedianCost < 0 || cp.P90Cost <= 0 || cp.P90Cost < cp.MedianCost || cp.CPUCost <= 0 || cp.AssignCost < 0 || cp.StoreCost < 0 || cp.Postings < 0 || cp.HeapBytes == 0 || cp.RSSBytes == 0 || cp.Stories == 0 {
 			t.Errorf("checkpoint %d not filled: %+v", i, cp)
 		}
 		if i > 0 && cp.Stories < rep.Checkpoints[i-1].Stories {
@@ -86,12 +86,12 @@ func TestIngest(t *testing.T) {
 	}
 	// A window's stage costs are those of the articles decided and stored
 	// in it, which a small window may have none of; the run as a whole has.
-	var assign, store float64
+	var assign, store, postings float64
 	for _, cp := range rep.Checkpoints {
-		assign, store = assign+cp.AssignCost, store+cp.StoreCost
+		assign, store, postings = assign+cp.AssignCost, store+cp.StoreCost, postings+cp.Postings
 	}
-	if assign <= 0 || store <= 0 {
-		t.Errorf("no assignment or store cost in any window: %+v", rep.Checkpoints)
+	if assign <= 0 || store <= 0 || postings <= 0 {
+		t.Errorf("no assignment cost, store cost or postings read in any window: %+v", rep.Checkpoints)
 	}
 	if rep.Rate <= 0 || rep.Seconds <= 0 || rep.CPURate <= 0 || rep.PeakHeapBytes == 0 || rep.PeakRSSBytes < rep.Checkpoints[0].RSSBytes {
 		t.Errorf("report not filled: %+v", rep)

@@ -84,8 +84,13 @@ type Checkpoint struct {
 	// the store's batch-write time per article.
 	AssignCost float64 `json:"assign_cost_us"`
 	StoreCost  float64 `json:"store_cost_us"`
-	HeapBytes  uint64  `json:"heap_bytes"`
-	RSSBytes   uint64  `json:"rss_bytes"`
+	// Postings is the stories an article's look-up read from the
+	// clusterer's inverted index over the window: the work of one
+	// assignment, which grows until the posting lists reach their cap and
+	// then stays flat, where its time also grows with cache misses.
+	Postings  float64 `json:"postings_per_lookup"`
+	HeapBytes uint64  `json:"heap_bytes"`
+	RSSBytes  uint64  `json:"rss_bytes"`
 }
 
 // IngestReport is the outcome of a run.
@@ -183,6 +188,7 @@ func Ingest(ctx context.Context, p *pipeline.Pipeline, st store.Store, opt Inges
 		cpu0    = cpuTime()
 		winCPU  = cpu0
 		winWork = p.Stats()
+		winLook = p.ClusterWork()
 	)
 	if opt.Score {
 		gold = make(map[int64]string, opt.Articles)
@@ -253,6 +259,11 @@ func Ingest(ctx context.Context, p *pipeline.Pipeline, st store.Store, opt Inges
 			cp.AssignCost = perArticle(work.AssignTime-winWork.AssignTime, work.Assigned-winWork.Assigned)
 			cp.StoreCost = perArticle(work.StoreTime-winWork.StoreTime, work.Stored-winWork.Stored)
 			winWork = work
+			look := p.ClusterWork()
+			if n := look.Lookups - winLook.Lookups; n > 0 && look.Lookups >= winLook.Lookups {
+				cp.Postings = float64(look.Postings-winLook.Postings) / float64(n)
+			}
+			winLook = look
 			rep.Checkpoints = append(rep.Checkpoints, cp)
 			if opt.Progress != nil {
 				opt.Progress(cp)

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/parallax-news/parallax/internal/bench"
+)
+
+// TestBenchIngest runs `bench ingest` small, as a user would, in both
+// outputs: the table names every column the JSON fills, and the JSON's
+// windows carry the stage costs and the look-up work.
+func TestBenchIngest(t *testing.T) {
+	dir := t.TempDir()
+	out, errOut, code := parallax(t, filepath.Join(dir, "table.db"), "bench", "ingest", "--articles", "400", "--every", "200")
+	if code != 0 {
+		t.Fatalf("bench ingest: exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"assign µs", "postings", "store µs", "400 articles (400 new, 0 known, 0 failed)", "peak RSS", "against the generator's gold"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("bench ingest output lacks %q:\n%s", want, out)
+		}
+	}
+
+	var rep bench.IngestReport
+	mustJSON(t, filepath.Join(dir, "json.db"), &rep, "bench", "ingest", "--articles", "400", "--every", "200")
+	if rep.New != 400 || rep.Stored != 400 || len(rep.Checkpoints) != 2 {
+		t.Fatalf("report: %d new, %d stored, %d windows; want 400, 400, 2", rep.New, rep.Stored, len(rep.Checkpoints))
+	}
+	var postings float64
+	for _, cp := range rep.Checkpoints {
+		postings += cp.Postings
+	}
+	if postings <= 0 {
+		t.Errorf("no postings read per look-up in any window: %+v", rep.Checkpoints)
+	}
+
+	if _, errOut, code := parallax(t, filepath.Join(dir, "bad.db"), "bench", "ingest", "extra"); code == 0 || !strings.Contains(errOut, "usage") {
+		t.Errorf("bench ingest with an argument: exit %d, stderr %q; want a usage error", code, errOut)
+	}
+}
