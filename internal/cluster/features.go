@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/parallax-news/parallax/internal/dedup"
@@ -120,22 +121,28 @@ func Extract(a *model.Article, doc *text.Doc) *Features {
 			break
 		}
 	}
-	type acc struct {
-		Term
-		first int
-		forms map[string]int
-	}
-	terms := make(map[string]*acc)
-	add := func(tok text.Token, pos int, title, lead bool) {
+	sc := scratchPool.Get().(*termScratch)
+	defer sc.put()
+	index, terms := sc.index, sc.terms
+	add := func(tok text.Token, title, lead bool) {
 		if tok.Stop || len(tok.Norm) < 2 && !isDigit(tok.Norm) {
 			return
 		}
-		t := terms[tok.Stem]
-		if t == nil {
-			t = &acc{Term: Term{Stem: tok.Stem}, first: pos, forms: make(map[string]int, 1)}
-			terms[tok.Stem] = t
+		i, ok := index[tok.Stem]
+		if !ok {
+			i = int32(len(terms))
+			index[tok.Stem] = i
+			terms = append(terms, termAcc{Term: Term{Stem: tok.Stem, Form: tok.Norm}})
 		}
-		t.forms[tok.Norm]++
+		t := &terms[i]
+		switch {
+		case t.forms != nil:
+			t.forms[tok.Norm]++
+		case tok.Norm == t.Form:
+			t.n++
+		default:
+			t.forms = map[string]int{t.Form: t.n, tok.Norm: 1}
+		}
 		switch {
 		case title:
 			t.Title = sat16(t.Title + 1)
@@ -146,30 +153,31 @@ func Extract(a *model.Article, doc *text.Doc) *Features {
 			t.Body = sat16(t.Body + 1)
 		}
 	}
-	for i, tok := range doc.TitleTokens {
-		add(tok, i-len(doc.TitleTokens), true, false)
+	for _, tok := range doc.TitleTokens {
+		add(tok, true, false)
 	}
 	head := headline(a, doc)
 	for i, tok := range doc.Tokens {
-		add(tok, i, tok.End <= len(head), i < leadTokens)
+		add(tok, tok.End <= len(head), i < leadTokens)
 	}
-	list := make([]*acc, 0, len(terms))
-	for _, t := range terms {
-		var best int
+	// Most title and lead mentions first, then most body mentions, then
+	// first appearance: one key per term, sorted as integers.
+	order := slices.Grow(sc.order[:0], len(terms))[:len(terms)]
+	sc.terms, sc.order = terms, order
+	for i, t := range terms {
+		order[i] = uint64(^(t.Title+t.Lead))<<48 | uint64(^t.Body)<<32 | uint64(i)
+	}
+	slices.Sort(order)
+	f.Terms = slices.Grow(f.Terms, min(len(order), maxFeatureTerms))
+	for _, k := range order[:min(len(order), maxFeatureTerms)] {
+		t := &terms[uint32(k)]
+		// The commonest form; of equally common ones, the least.
+		best := 0
 		for form, n := range t.forms {
 			if n > best || n == best && form < t.Form {
 				t.Form, best = form, n
 			}
 		}
-		list = append(list, t)
-	}
-	slices.SortFunc(list, func(x, y *acc) int {
-		return cmp.Or(
-			cmp.Compare(y.Title+y.Lead, x.Title+x.Lead),
-			cmp.Compare(y.Body, x.Body),
-			cmp.Compare(x.first, y.first))
-	})
-	for _, t := range list[:min(len(list), maxFeatureTerms)] {
 		f.Terms = append(f.Terms, t.Term)
 	}
 	for _, e := range doc.Entities {
@@ -189,6 +197,40 @@ func Extract(a *model.Article, doc *text.Doc) *Features {
 			Title: inHead, Lead: len(e.Sentences) > 0 && e.Sentences[0] < leadSentences})
 	}
 	return f
+}
+
+// termAcc gathers one term of an article. Most terms have one written
+// form, counted inline; a map of forms is made only when a second appears.
+type termAcc struct {
+	Term
+	n     int            // count of Form while forms is nil
+	forms map[string]int // counts of every form, once there are two
+}
+
+// termScratch is Extract's working space, reused across calls: making a
+// map and slices for every article was a third of Extract's cost.
+type termScratch struct {
+	// index maps a stem to its term in terms, which are in order of first
+	// appearance, so that the index of a term orders it by first position.
+	index map[string]int32
+	terms []termAcc
+	order []uint64
+}
+
+var scratchPool = sync.Pool{New: func() any { return &termScratch{index: make(map[string]int32, 256)} }}
+
+// maxScratchTerms: the scratch of an article with more terms is dropped,
+// since clearing a map costs as much as its largest size.
+const maxScratchTerms = 1024
+
+func (s *termScratch) put() {
+	if len(s.terms) > maxScratchTerms {
+		return
+	}
+	clear(s.index)
+	clear(s.terms) // the strings and maps of the article
+	s.terms = s.terms[:0]
+	scratchPool.Put(s)
 }
 
 // maxHeadlineTokens: a first paragraph this short is a headline.
