@@ -23,16 +23,42 @@ func matchQuery(text string) string {
 	return strings.Join(quotedWords(text), " ")
 }
 
-// quotedWords are the words of text, each an FTS5 string (see matchQuery).
+// quotedWords are the words of text, each an FTS5 string (see matchQuery)
+// that the tokenizer reads as one token: the index keeps no positions
+// (detail=column), so a string of two tokens, a phrase, is an error.
 func quotedWords(text string) []string {
-	words := strings.FieldsFunc(text, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Mn, r)
-	})
+	words := strings.FieldsFunc(text, func(r rune) bool { return !tokenRune(r) })
 	for i, w := range words {
 		words[i] = `"` + w + `"`
 	}
 	return words
 }
+
+// tokenRune says whether r belongs in a query word: letters and numbers
+// (but not the few letters SQLite's older Unicode tables call marks), and
+// the combining marks unicode61 folds away as diacritics; it splits on the
+// other marks. A rune unicode61 keeps in a token and this does not only
+// makes a word find less; the reverse would be an error, and
+// TestTokenRunes checks every rune for it.
+func tokenRune(r rune) bool {
+	switch {
+	case unicode.Is(fts5Diacritics, r):
+		return true
+	case unicode.Is(fts5NotLetters, r):
+		return false
+	}
+	return unicode.IsLetter(r) || unicode.IsNumber(r)
+}
+
+var (
+	fts5Diacritics = &unicode.RangeTable{R16: []unicode.Range16{
+		{0x300, 0x304, 1}, {0x306, 0x30c, 1}, {0x30f, 0x311, 2}, {0x31b, 0x31b, 1},
+		{0x323, 0x328, 1}, {0x32d, 0x32e, 1}, {0x330, 0x331, 1},
+	}}
+	fts5NotLetters = &unicode.RangeTable{R16: []unicode.Range16{
+		{0x19b0, 0x19c0, 1}, {0x19c8, 0x19c9, 1}, {0x1cf2, 0x1cf3, 1},
+	}}
+)
 
 // searchWindows are the numbers of newest matches Search ranks, tried in
 // turn until a page is filled; 0 is all of them. A common word matches

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/parallax-news/parallax/internal/store"
@@ -57,6 +58,8 @@ func TestSearch(t *testing.T) {
 		{"NEAR", "NEAR(lavrov prague)", store.ArticleQuery{}, nil},
 		{"diacritics folded", "creme brulee", store.ArticleQuery{}, []int64{3}},
 		{"accents typed", "résumé naïve", store.ArticleQuery{}, []int64{3}},
+		{"accents decomposed", "re\u0301sume\u0301", store.ArticleQuery{}, []int64{3}},
+		{"mark unicode61 splits on", "lavrov\u0305", store.ArticleQuery{}, []int64{1, 2}},
 		{"unicode", "北京", store.ArticleQuery{}, []int64{3}},
 		{"empty", "   ", store.ArticleQuery{}, nil},
 		{"limit", "lavrov", store.ArticleQuery{Limit: 1}, []int64{1}},
@@ -88,6 +91,43 @@ func TestSearch(t *testing.T) {
 			t.Errorf("ranks %v, %v: want positive, best first", hits[0].Rank, hits[1].Rank)
 		}
 	})
+}
+
+// TestTokenRunes checks that FTS5 reads every rune tokenRune keeps in a
+// word as part of one token: a query string of two tokens is an error on an
+// index without positions.
+func TestTokenRunes(t *testing.T) {
+	s := searchStore(t)
+	var kept []rune
+	for r := range rune(unicode.MaxRune + 1) {
+		if tokenRune(r) {
+			kept = append(kept, r)
+		}
+	}
+	// Many runes a query, halved where one fails to find which.
+	var check func(rs []rune)
+	check = func(rs []rune) {
+		words := make([]string, len(rs))
+		for i, r := range rs {
+			words[i] = `"a` + string(r) + `b"`
+		}
+		var n int
+		err := s.read.QueryRow(`SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?`,
+			strings.Join(words, " OR ")).Scan(&n)
+		switch {
+		case err == nil:
+		case len(rs) == 1:
+			t.Errorf("%U: %v", rs[0], err)
+		default:
+			check(rs[:len(rs)/2])
+			check(rs[len(rs)/2:])
+		}
+	}
+	for len(kept) > 0 {
+		n := min(len(kept), 2000)
+		check(kept[:n])
+		kept = kept[n:]
+	}
 }
 
 func equalIDs(a, b []int64) bool {

@@ -411,3 +411,26 @@ func TestMigrateWithoutRowid(t *testing.T) {
 		t.Errorf("after moving the article to story %d: stories with its entity = %v, %v", c.Target, got, err)
 	}
 }
+
+// TestMigrateSearchIndex upgrades a version-6 file, whose full-text index
+// keeps positions, and checks the rebuilt index finds and marks its
+// articles, and new ones.
+func TestMigrateSearchIndex(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, oldStore(t, 6,
+		`INSERT INTO articles (id, ingested, title, text) VALUES (1, 1, 'Lavrov in Prague', 'Sergey Lavrov spoke.')`,
+		`INSERT INTO articles_fts (rowid, title, text) SELECT id, title, text FROM articles`,
+		`UPDATE counters SET value = 1 WHERE name = 'article'`))
+	var ddl string
+	if err := s.read.QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'articles_fts'`).Scan(&ddl); err != nil ||
+		!strings.Contains(ddl, "detail=column") {
+		t.Errorf("articles_fts = %q, %v; want detail=column", ddl, err)
+	}
+	mustSave(t, s, article("new", "AP", 0, nil))
+	for _, q := range []string{"lavrov prague", "new"} {
+		hits, err := s.Search(ctx, q, store.ArticleQuery{})
+		if err != nil || len(hits) != 1 || !strings.Contains(hits[0].Snippet, store.HighlightStart) {
+			t.Errorf("Search(%q) = %+v, %v; want one marked hit", q, hits, err)
+		}
+	}
+}
