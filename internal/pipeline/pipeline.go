@@ -445,27 +445,29 @@ func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 		_, err := p.st.SaveBatch(ctx, d.recs)
 		p.stats.storeNanos.Add(int64(time.Since(began)))
 		p.stats.stored.Add(int64(len(d.recs)))
+		// One hold of p.mu settles the batch and rebuilds the index when
+		// needed: no batch is decided in between on an index about to be
+		// rebuilt, only to be decided again.
+		var rerr error
 		p.mu.Lock()
 		p.settle(d)
+		switch {
+		case err != nil:
+			rerr = p.loadIndex(ctx)
+		case d.gen != p.gen:
+			// Rebuilt while this batch was being written: it lacks the batch.
+			if err := p.loadIndex(ctx); err != nil {
+				p.log.Error("story index not rebuilt", "err", err)
+			}
+		}
 		p.mu.Unlock()
 		if err == nil {
-			p.mu.Lock()
-			if d.gen != p.gen {
-				// Rebuilt while this batch was being written: it lacks the batch.
-				if err := p.loadIndex(ctx); err != nil {
-					p.log.Error("story index not rebuilt", "err", err)
-				}
-			}
-			p.mu.Unlock()
 			for _, i := range d.pending {
 				a := d.prs[i].article
 				d.results[i].Status, d.results[i].Article, d.results[i].Story = StatusNew, a.ID, *a.Story
 			}
 			return d.results
 		}
-		p.mu.Lock()
-		rerr := p.loadIndex(ctx)
-		p.mu.Unlock()
 		if rerr != nil {
 			for _, i := range d.pending {
 				d.results[i].Status, d.results[i].Err = StatusFailed, fmt.Errorf("%s: store: %w (and %w)", d.prs[i].input, err, rerr)
