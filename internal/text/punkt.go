@@ -242,28 +242,41 @@ func hasDottedAbbrev(s string) bool {
 // isWordByte is \w of Go's regular expressions.
 func isWordByte(c byte) bool { return asciiWord[c] || c == '_' }
 
-// hasSentEndChars is the English tokenizer's HasSentEndChars, for ASCII.
+// hasSentEndChars is the English tokenizer's HasSentEndChars, for ASCII:
+// it ends in "?" or "!", or in one of ".?!" and a closing quote or
+// bracket, or holds ".[", ".(", ".\"", ".'", "?[", "?(", "![" or "!(".
 func hasSentEndChars(s string) bool {
-	for _, e := range []string{`."`, `.'`, `.)`, `?`, `?"`, `?'`, `?)`, `!`, `!"`, `!'`, `!)`} {
-		if strings.HasSuffix(s, e) {
-			return true
-		}
+	if s == "" {
+		return false
 	}
-	for _, p := range []string{`.[`, `.(`, `."`, `.'`, `?[`, `?(`, `![`, `!(`} {
-		if strings.Contains(s, p) {
-			return true
+	if c := s[len(s)-1]; c == '?' || c == '!' || hasUnreliableEndChars(s) {
+		return true
+	}
+	for i := 0; i+1 < len(s); i++ {
+		switch d := s[i+1]; s[i] {
+		case '.':
+			if d == '[' || d == '(' || d == '"' || d == '\'' {
+				return true
+			}
+		case '?', '!':
+			if d == '[' || d == '(' {
+				return true
+			}
 		}
 	}
 	return false
 }
 
 // hasUnreliableEndChars is the English tokenizer's HasUnreliableEndChars,
-// for ASCII.
+// for ASCII: it ends in one of ".?!" and a closing quote or bracket.
 func hasUnreliableEndChars(s string) bool {
-	for _, e := range []string{`."`, `.'`, `.)`, `?"`, `?'`, `?)`, `!"`, `!'`, `!)`} {
-		if strings.HasSuffix(s, e) {
-			return true
-		}
+	if len(s) < 2 {
+		return false
+	}
+	switch s[len(s)-1] {
+	case '"', '\'', ')':
+		c := s[len(s)-2]
+		return c == '.' || c == '?' || c == '!'
 	}
 	return false
 }
