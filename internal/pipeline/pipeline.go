@@ -772,10 +772,16 @@ func (p *Pipeline) run(ctx context.Context, next func() (source.Item, error, boo
 	// large transactions, a trickle of feed entries is stored at once. A
 	// batch is stored while the next one is decided.
 	saves := make(chan *decided, 1)
+	// taken tells the loop below the saver took a batch from saves.
+	taken := make(chan struct{}, 1)
 	saved := make(chan struct{})
 	go func() {
 		defer close(saved)
 		for d := range saves {
+			select {
+			case taken <- struct{}{}:
+			default:
+			}
 			for _, r := range p.save(ctx, d) {
 				report(r)
 			}
@@ -798,18 +804,39 @@ func (p *Pipeline) run(ctx context.Context, next func() (source.Item, error, boo
 					break more
 				}
 				batch = append(batch, j.wait())
+				continue
 			default:
+			}
+			// Nothing more is queued. While a decided batch waits for the
+			// store, deciding this one could not get it stored sooner:
+			// wait for more, so that bulk ingests commit fewer, larger
+			// transactions (each commit flushes the full-text index and
+			// rewrites the index pages it touched). Once the store takes
+			// the waiting batch, this one is decided, to be ready when
+			// that one is stored.
+			if len(saves) == 0 {
 				break more
+			}
+			select {
+			case j, ok := <-ordered:
+				if !ok {
+					break more
+				}
+				batch = append(batch, j.wait())
+			case <-taken:
 			}
 		}
 		d := p.decideBatch(ctx, slices.Clone(batch))
 		if queued := len(ordered); queued > 0 {
 			// More is coming: its ids are reserved now, while nothing
-			// else waits for the write connection. Each queued item may
-			// be a new article and start a story (so a bulk ingest may
-			// leave up to a batch of story ids unused). A failure only
-			// means the next batch reserves its own.
-			if err := p.reserveAhead(ctx, queued, queued); err != nil {
+			// else waits for the write connection, for the items queued
+			// or, when more, for up to twice this batch, so the next batch
+			// can grow while it waits (see above). Each item may be a new
+			// article and start a story (so a bulk ingest may leave up to
+			// a batch of ids unused). A failure only means the next batch
+			// reserves its own.
+			n := max(queued, min(2*len(batch), maxBatch))
+			if err := p.reserveAhead(ctx, n, n); err != nil {
 				p.log.Warn("ids not reserved ahead", "err", err)
 			}
 		}
