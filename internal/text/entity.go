@@ -68,6 +68,13 @@ const (
 	maxVariants  = 32
 )
 
+// Flags of the sentence model's orthographic context (Kiss and Strunk's
+// Punkt): how the training text wrote a word inside sentences.
+const (
+	orthoMidUc = 1 << 2
+	orthoMidLc = 1 << 5
+)
+
 // extractor finds the mentions of one article.
 type extractor struct {
 	toks     []Token

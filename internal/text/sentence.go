@@ -153,9 +153,7 @@ func trimSpace(body string, start, end int) (int, int) {
 // library over the whole paragraph, which costs a regular expression per
 // word, it is run on each two-word window around a candidate full stop.
 // The decisions are the library's own, at a tenth of the cost; a test
-// checks the two agree on real news. ASCII windows, nearly all, are
-// decided by punktBreaksASCII, the library's rules without its regular
-// expressions.
+// checks the two agree on real news.
 func splitParagraph(out []Sentence, tok *sentences.DefaultSentenceTokenizer, err error, body string, start, end, para int) []Sentence {
 	if err != nil {
 		return appendTrimmed(out, body, start, end, para)
@@ -283,14 +281,6 @@ func nextWord(body string, i, end int) (int, int) {
 // breaksAfter reports whether Punkt puts a sentence break at byte offset
 // at of window, the end of its first word.
 func breaksAfter(tok *sentences.DefaultSentenceTokenizer, window string, at int) bool {
-	if isASCII(window) {
-		return punktBreaksASCII(tok.Storage, window[:at], strings.TrimSpace(window[at:]))
-	}
-	return libraryBreaksAfter(tok, window, at)
-}
-
-// libraryBreaksAfter is breaksAfter by the library itself.
-func libraryBreaksAfter(tok *sentences.DefaultSentenceTokenizer, window string, at int) bool {
 	for _, pos := range tok.SentencePositions(window) {
 		if pos == at {
 			return true

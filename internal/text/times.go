@@ -86,25 +86,6 @@ var timeWords = func() map[string]bool {
 	return m
 }()
 
-// wordShapes is a set of (length, first letter, last letter) of lower-case
-// words: a test without hashing that turns away nearly every word of a
-// text before the map of time words is read. Time words are lower-case
-// ASCII letters.
-type wordShapes [16][26]uint32
-
-var timeWordShapes = func() (s wordShapes) {
-	for w := range timeWords {
-		s[len(w)][w[0]-'a'] |= 1 << (w[len(w)-1] - 'a')
-	}
-	return s
-}()
-
-// has reports whether a word of w's shape is in the set.
-func (s *wordShapes) has(w string) bool {
-	f, l := w[0]-'a', w[len(w)-1]-'a'
-	return len(w) < len(s) && f < 26 && l < 26 && s[len(w)][f]&(1<<l) != 0
-}
-
 // findTimes finds the time expressions of the body, in order.
 func findTimes(d *Doc, body string) []Time {
 	toks := d.Tokens
@@ -133,7 +114,7 @@ func findTimes(d *Doc, body string) []Time {
 func timeAt(src string, toks []Token, k int) (Time, int) {
 	t := &toks[k]
 	n := t.Norm
-	if !isDigit(n[0]) && !(timeWordShapes.has(n) && timeWords[n]) {
+	if !isDigit(n[0]) && !timeWords[n] {
 		return Time{}, 0 // most words: one look-up, not five
 	}
 	switch {
