@@ -841,6 +841,13 @@ func (p *Pipeline) run(ctx context.Context, next func() (source.Item, error, boo
 			}
 		}
 		saves <- d
+		// A signal left from a batch taken while this loop was not waiting
+		// is stale: it would end the next wait while d still waits. Were d
+		// taken already, saves is empty and the next batch does not wait.
+		select {
+		case <-taken:
+		default:
+		}
 	}
 	close(saves)
 	<-saved
