@@ -1,6 +1,8 @@
 package text
 
 import (
+	"hash/maphash"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -82,13 +84,15 @@ var sentenceModel = sync.OnceValues(func() (*sentences.DefaultSentenceTokenizer,
 // otherwise a headline or a byline would run into the first sentence.
 func Sentences(body string) []Sentence {
 	tok, err := sentenceModel()
+	memo := windowPool.Get().(*windowMemo)
+	defer windowPool.Put(memo)
 	out := make([]Sentence, 0, len(body)/100+1)
 	lines := paragraphEnd(body, 0, false) == len(body)
 	para := 0
 	for start := 0; start < len(body); {
 		end := paragraphEnd(body, start, lines)
 		if s, e := trimSpace(body, start, end); s < e {
-			out = splitParagraph(out, tok, err, body, start, end, para)
+			out = splitParagraph(out, memo, tok, err, body, start, end, para)
 			para++
 		}
 		start = end
@@ -154,7 +158,7 @@ func trimSpace(body string, start, end int) (int, int) {
 // word, it is run on each two-word window around a candidate full stop.
 // The decisions are the library's own, at a tenth of the cost; a test
 // checks the two agree on real news.
-func splitParagraph(out []Sentence, tok *sentences.DefaultSentenceTokenizer, err error, body string, start, end, para int) []Sentence {
+func splitParagraph(out []Sentence, memo *windowMemo, tok *sentences.DefaultSentenceTokenizer, err error, body string, start, end, para int) []Sentence {
 	if err != nil {
 		return appendTrimmed(out, body, start, end, para)
 	}
@@ -189,7 +193,7 @@ func splitParagraph(out []Sentence, tok *sentences.DefaultSentenceTokenizer, err
 		} else {
 			window += " "
 		}
-		if breaksAfter(tok, window, we-ws) {
+		if memo.breaksAfter(tok, window, we-ws) {
 			out = appendTrimmed(out, body, last, we, para)
 			last = we
 		}
@@ -278,15 +282,41 @@ func nextWord(body string, i, end int) (int, int) {
 	return i, j
 }
 
+// windowMemo remembers Punkt's decisions on recent windows, one per
+// goroutine at a time (from windowPool). A decision depends on the window
+// alone, and windows recur ("said. The", "Mr. Smith"): on generated news
+// two in five are met again among the last few thousand, on real news one
+// in ten to three, and each costs the library some microseconds of regular
+// expressions. A window sits in either slot of its set, the last used
+// first.
+type windowMemo [windowSets][2]windowSlot
+
+const windowSets = 1 << 12
+
+// windowSlot holds a copy of the window, so that no article stays alive
+// through the memo.
+type windowSlot struct {
+	window string
+	breaks bool
+}
+
+var windowPool = sync.Pool{New: func() any { return new(windowMemo) }}
+
 // breaksAfter reports whether Punkt puts a sentence break at byte offset
-// at of window, the end of its first word.
-func breaksAfter(tok *sentences.DefaultSentenceTokenizer, window string, at int) bool {
-	for _, pos := range tok.SentencePositions(window) {
-		if pos == at {
-			return true
-		}
+// at of window, the end of its first word (so at follows from window).
+func (m *windowMemo) breaksAfter(tok *sentences.DefaultSentenceTokenizer, window string, at int) bool {
+	set := &m[maphash.String(memoSeed, window)%windowSets]
+	if set[0].window == window {
+		return set[0].breaks
 	}
-	return false
+	if set[1].window == window {
+		set[0], set[1] = set[1], set[0]
+		return set[0].breaks
+	}
+	breaks := slices.Contains(tok.SentencePositions(window), at)
+	set[1] = set[0] // the least recently used leaves
+	set[0] = windowSlot{window: strings.Clone(window), breaks: breaks}
+	return breaks
 }
 
 // appendTrimmed appends body[start:end] without surrounding white space,
