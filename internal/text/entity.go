@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -75,11 +76,55 @@ const (
 	orthoMidLc = 1 << 5
 )
 
-// extractor finds the mentions of one article.
+// extractor finds the mentions of one article. Its maps and slices are
+// reused from article to article (extractorPool): made afresh, they were a
+// third of the bytes the analysis allocates.
 type extractor struct {
 	toks     []Token
 	lower    map[string]bool // norms the body writes in lower case
+	lowered  bool            // lower is filled
 	mentions []mention
+	shouting [][3]int // token ranges and indices of sentences in capitals
+	known    map[string]bool
+	// The tables of group.
+	groups                []groupT
+	byKey                 map[string]*groupT
+	order                 []*groupT
+	bySurname, byInitials map[string][]*groupT
+}
+
+var extractorPool = sync.Pool{New: func() any {
+	return &extractor{
+		lower: map[string]bool{}, known: map[string]bool{}, byKey: map[string]*groupT{},
+		bySurname: map[string][]*groupT{}, byInitials: map[string][]*groupT{},
+	}
+}}
+
+// maxPooled bounds the mentions, sentences in capitals and lower-case
+// words of an extractor going back to the pool: maps never shrink, and
+// one long article must not leave large tables that every later article
+// would clear (news has a few hundred of each).
+const maxPooled = 4096
+
+// release empties x, dropping what refers to the article, and returns it
+// to the pool unless an unusually large article grew it.
+func (x *extractor) release() {
+	if cap(x.mentions) > maxPooled || cap(x.shouting) > maxPooled || len(x.lower) > maxPooled {
+		return
+	}
+	clear(x.mentions)
+	clear(x.groups)
+	clear(x.order)
+	clear(x.lower)
+	clear(x.known)
+	clear(x.byKey)
+	clear(x.bySurname)
+	clear(x.byInitials)
+	*x = extractor{
+		lower: x.lower, known: x.known, byKey: x.byKey, bySurname: x.bySurname, byInitials: x.byInitials,
+		mentions: x.mentions[:0], shouting: x.shouting[:0], groups: x.groups[:0], order: x.order[:0],
+	}
+	extractorPool.Put(x)
 }
 
 // findEntities finds the named entities of a document by rules for news:
@@ -89,10 +134,12 @@ type extractor struct {
 // grouped under one canonical name: same key, a surname to its full name,
 // an acronym to its expansion.
 func findEntities(d *Doc, body string) []Entity {
+	x := extractorPool.Get().(*extractor)
+	defer x.release()
+	x.toks = d.Tokens
 	// About one token in six is a name or part of one in news.
-	x := &extractor{toks: d.Tokens, mentions: make([]mention, 0, len(d.Tokens)/6+len(d.TitleTokens)/2+4)}
+	x.mentions = slices.Grow(x.mentions, len(d.Tokens)/6+len(d.TitleTokens)/2+4)
 	g := gazetteer()
-	var shouting [][3]int // token ranges and indices of sentences in capitals
 	k := 0
 	for si, s := range d.Sentences {
 		for k < len(x.toks) && x.toks[k].Start < s.Start {
@@ -103,21 +150,25 @@ func findEntities(d *Doc, body string) []Entity {
 			k++
 		}
 		if isShouting(body, x.toks[a:k]) {
-			shouting = append(shouting, [3]int{a, k, si})
+			x.shouting = append(x.shouting, [3]int{a, k, si})
 			continue
 		}
 		x.scanSentence(g, body, x.toks, a, k, si)
 	}
-	known := x.knownKeys()
-	for _, r := range shouting {
-		x.scanShouting(g, body, x.toks, r[0], r[1], r[2], known)
+	titleShouting := isShouting(d.Title, d.TitleTokens)
+	if len(x.shouting) > 0 || titleShouting {
+		// Most articles have no sentence in capitals and need no keys.
+		x.knownKeys()
 	}
-	if isShouting(d.Title, d.TitleTokens) {
-		x.scanShouting(g, d.Title, d.TitleTokens, 0, len(d.TitleTokens), titleSentence, known)
+	for _, r := range x.shouting {
+		x.scanShouting(g, body, x.toks, r[0], r[1], r[2], x.known)
+	}
+	if titleShouting {
+		x.scanShouting(g, d.Title, d.TitleTokens, 0, len(d.TitleTokens), titleSentence, x.known)
 	} else {
 		x.scanSentence(g, d.Title, d.TitleTokens, 0, len(d.TitleTokens), titleSentence)
 	}
-	return group(x.mentions)
+	return x.group()
 }
 
 // sentenceOf returns the index of the sentence holding token k.
@@ -427,8 +478,8 @@ func (x *extractor) common(t *Token) bool {
 			return true
 		}
 	}
-	if x.lower == nil {
-		x.lower = make(map[string]bool, len(x.toks)/2)
+	if !x.lowered {
+		x.lowered = true
 		for i := range x.toks {
 			r, _ := utf8.DecodeRuneInString(x.toks[i].Text)
 			if unicode.IsLower(r) {
@@ -566,20 +617,18 @@ func guessMulti(toks []Token, s, e int) string {
 	return model.EntityPerson
 }
 
-// knownKeys returns the keys of the names found so far, and the surnames
-// of persons, which a sentence in capitals may repeat.
-func (x *extractor) knownKeys() map[string]bool {
-	known := make(map[string]bool, len(x.mentions))
+// knownKeys fills x.known with the keys of the names found so far, and the
+// surnames of persons, which a sentence in capitals may repeat.
+func (x *extractor) knownKeys() {
 	for _, m := range x.mentions {
 		if m.gaz != nil {
 			continue
 		}
-		known[keyOf(m.words)] = true
+		x.known[keyOf(m.words)] = true
 		if m.kind == model.EntityPerson && len(m.words) > 1 {
-			known[m.words[len(m.words)-1]] = true
+			x.known[m.words[len(m.words)-1]] = true
 		}
 	}
-	return known
 }
 
 // scanShouting finds mentions in toks[a:b], written in capitals or title
@@ -639,13 +688,15 @@ type groupT struct {
 	merged   bool
 }
 
-// group groups mentions into entities.
-func group(ms []mention) []Entity {
+// group groups the mentions into entities.
+func (x *extractor) group() []Entity {
+	ms := x.mentions
 	if len(ms) == 0 {
 		return nil
 	}
-	byKey := make(map[string]*groupT, len(ms))
-	order := make([]*groupT, 0, len(ms))
+	// Groups point into x.groups, which therefore must not grow.
+	x.groups = slices.Grow(x.groups, len(ms))
+	byKey, order := x.byKey, x.order
 	for i := range ms {
 		key := keyOf(ms[i].words)
 		if ms[i].gaz != nil {
@@ -653,17 +704,18 @@ func group(ms []mention) []Entity {
 		}
 		gr := byKey[key]
 		if gr == nil {
-			gr = &groupT{key: key, gaz: ms[i].gaz}
+			x.groups = append(x.groups, groupT{key: key, gaz: ms[i].gaz})
+			gr = &x.groups[len(x.groups)-1]
 			byKey[key] = gr
 			order = append(order, gr)
 		}
 		gr.mentions = append(gr.mentions, i)
 	}
+	x.order = order
 	// A lone surname joins the person of that surname with most mentions;
 	// a lone acronym the organisation it abbreviates. Longer names are
 	// indexed by surname and initials so that this stays linear.
-	bySurname := map[string][]*groupT{}
-	byInitials := map[string][]*groupT{}
+	bySurname, byInitials := x.bySurname, x.byInitials
 	for _, gr := range order {
 		m := &ms[gr.mentions[0]]
 		if gr.gaz != nil || len(m.words) < 2 {
