@@ -242,6 +242,9 @@ func isUpperWord(s string) bool {
 	return letters >= 2
 }
 
+// isCalendar reports isTimeWord of the token's Norm.
+func (t *Token) isCalendar() bool { return t.flags&flagCalendar != 0 }
+
 // isTimeWord reports weekdays and months, which are capitalised but are
 // time expressions, not names.
 func isTimeWord(norm string) bool {
@@ -273,7 +276,7 @@ func joins(src string, toks []Token, k int) bool {
 func (x *extractor) scanSentence(g *gazIndex, src string, toks []Token, a, b, sent int) {
 	for k := a; k < b; {
 		t := &toks[k]
-		if !isCapitalised(t) || isTimeWord(t.Norm) {
+		if !isCapitalised(t) || t.isCalendar() {
 			k++
 			continue
 		}
@@ -281,7 +284,7 @@ func (x *extractor) scanSentence(g *gazIndex, src string, toks []Token, a, b, se
 		// No name has more words: cut the run (a heading the shouting
 		// test missed), which also keeps the loops on it short.
 		for e < b && e-k < maxNameWords {
-			if joins(src, toks, e-1) && isCapitalised(&toks[e]) && !isTimeWord(toks[e].Norm) {
+			if joins(src, toks, e-1) && isCapitalised(&toks[e]) && !toks[e].isCalendar() {
 				e++
 				continue
 			}
@@ -318,7 +321,7 @@ func connectorRun(src string, toks []Token, k, b int) int {
 		if n == 1 && (c.Norm == "and" || c.Norm == "the") {
 			return 0
 		}
-		if k+n+1 < b && joins(src, toks, k+n) && isCapitalised(&toks[k+n+1]) && !isTimeWord(toks[k+n+1].Norm) {
+		if k+n+1 < b && joins(src, toks, k+n) && isCapitalised(&toks[k+n+1]) && !toks[k+n+1].isCalendar() {
 			return n
 		}
 	}

@@ -114,7 +114,7 @@ func findTimes(d *Doc, body string) []Time {
 func timeAt(src string, toks []Token, k int) (Time, int) {
 	t := &toks[k]
 	n := t.Norm
-	if !isDigit(n[0]) && !timeWords[n] {
+	if !isDigit(n[0]) && t.flags&flagTime == 0 {
 		return Time{}, 0 // most words: one look-up, not five
 	}
 	switch {

@@ -26,6 +26,8 @@ type Token struct {
 	Stem string
 	// Stop marks English function words ("the", "of", "said").
 	Stop bool
+	// flags are those of Norm, for the analysis (in Stop's padding).
+	flags wordFlags
 	// Start and End are byte offsets of Text in the input.
 	Start, End int
 }
@@ -173,9 +175,9 @@ func makeToken(memo *wordMemo, text string, start int, acronym bool) Token {
 	n := normalize(text, acronym)
 	t := Token{Text: text, Norm: n, Start: start, End: start + len(text)}
 	w := memo.lookup(n)
-	t.Stem = w.stem
+	t.Stem, t.flags = w.stem, w.flags
 	// "US" and "U.S." are the country, not the pronoun.
-	t.Stop = w.stop && !acronym && !(n == "us" && text[0] == 'U')
+	t.Stop = w.flags&flagStop != 0 && !acronym && !(n == "us" && text[0] == 'U')
 	return t
 }
 
@@ -246,8 +248,36 @@ const wordCacheLimit = 500_000
 
 // word is what the cache knows of a normalised word.
 type word struct {
-	stem string
-	stop bool
+	stem  string
+	flags wordFlags
+}
+
+// wordFlags are what the analysis asks of every token, answered once per
+// word with its stem and kept in the word cache and memo: looking each
+// token up in small word lists was a few percent of the analysis.
+type wordFlags uint8
+
+const (
+	flagStop     wordFlags = 0x80 // a stop word (isStop)
+	flagTime     wordFlags = 0x40 // may start a time expression (timeWords)
+	flagCalendar wordFlags = 0x20 // a weekday or month (isTimeWord)
+	// The low bits are free for the key length of a memo slot.
+	memoLenMask = 0x1f
+)
+
+// newWord stems a normalised word and reads its flags.
+func newWord(n string) word {
+	w := word{stem: english.Stem(n, false)}
+	if isStop(n) {
+		w.flags |= flagStop
+	}
+	if timeWords[n] {
+		w.flags |= flagTime
+	}
+	if isTimeWord(n) {
+		w.flags |= flagCalendar
+	}
+	return w
 }
 
 // wordCache maps normalised words to their stems. Reads, nearly all
@@ -263,9 +293,9 @@ var wordCache struct {
 	size    int // words in read and pending
 }
 
-// lookupWord returns the Snowball stem of a normalised word and whether
-// it is a stop word, cached because stemming allocates and the same words
-// recur in every article. cached reports whether the cache holds the word
+// lookupWord returns the Snowball stem of a normalised word and its flags,
+// cached because stemming allocates and the same words recur in every
+// article. cached reports whether the cache holds the word
 // (then w holds no part of n).
 func lookupWord(n string) (w word, cached bool) {
 	if len(n) > 0 && isDigit(n[0]) {
@@ -286,10 +316,10 @@ func lookupWord(n string) (w word, cached bool) {
 		// Stemmed outside the lock: once the cache is full, every
 		// rare word comes here.
 		c.mu.Unlock()
-		return word{stem: english.Stem(n, false), stop: isStop(n)}, false
+		return newWord(n), false
 	}
 	defer c.mu.Unlock()
-	w = word{stem: english.Stem(n, false), stop: isStop(n)}
+	w = newWord(n)
 	// The key may be a substring of a large article: copy it so the
 	// cache does not keep the article alive.
 	key := strings.Clone(n)
@@ -333,12 +363,11 @@ type wordMemo [memoSets][2]memoSlot
 const (
 	memoSets    = 1 << 12
 	memoKeySize = 15 // longer words, a few in a hundred, skip the memo
-	memoStop    = 0x80
 )
 
-// memoSlot is 32 bytes: the stop mark shares the byte of the length.
+// memoSlot is 32 bytes: the flags share the byte of the length.
 type memoSlot struct {
-	n    uint8 // key length, with memoStop for stop words
+	n    uint8 // key length, with the word's flags
 	key  [memoKeySize]byte
 	stem string
 }
@@ -356,8 +385,8 @@ func (m *wordMemo) lookup(n string) word {
 	}
 	set := &m[maphash.String(memoSeed, n)%memoSets]
 	for i := range set {
-		if s := &set[i]; int(s.n&^memoStop) == len(n) && string(s.key[:len(n)]) == n {
-			w := word{stem: s.stem, stop: s.n&memoStop != 0}
+		if s := &set[i]; int(s.n&memoLenMask) == len(n) && string(s.key[:len(n)]) == n {
+			w := word{stem: s.stem, flags: wordFlags(s.n) &^ memoLenMask}
 			if i > 0 {
 				set[0], set[1] = set[1], set[0]
 			}
@@ -369,10 +398,7 @@ func (m *wordMemo) lookup(n string) word {
 	if cached {
 		set[1] = set[0] // the least recently used leaves
 		s := &set[0]
-		s.n = uint8(copy(s.key[:], n))
-		if w.stop {
-			s.n |= memoStop
-		}
+		s.n = uint8(copy(s.key[:], n)) | uint8(w.flags)
 		s.stem = w.stem
 	}
 	return w

@@ -3,6 +3,7 @@ package text
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -82,7 +83,7 @@ func TestLookupWordConcurrent(t *testing.T) {
 			for i := range words {
 				n := words[(i*(g+1))%len(words)]
 				w, _ := lookupWord(n)
-				if want := english.Stem(n, false); w.stem != want || w.stop != isStop(n) {
+				if want := english.Stem(n, false); w.stem != want || (w.flags&flagStop != 0) != isStop(n) {
 					t.Errorf("lookupWord(%q) = %+v, want stem %q stop %v", n, w, want, isStop(n))
 					return
 				}
@@ -90,4 +91,28 @@ func TestLookupWordConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestTokenFlags checks that the flags a token carries, from the word
+// cache or the memo, are the word lists' answers for its Norm.
+func TestTokenFlags(t *testing.T) {
+	words := []string{"the", "said", "talks", "Lavrov", "pie", "negotiations-are-long-words"}
+	for w := range timeWords {
+		words = append(words, w, strings.ToUpper(w[:1])+w[1:])
+	}
+	for _, w := range words {
+		// The second token is answered by the memo, the first may not be.
+		for _, tok := range Tokens(w + " " + w) {
+			n := tok.Norm
+			if got := tok.flags&flagTime != 0; got != timeWords[n] {
+				t.Errorf("%q: time flag %v, want %v", tok.Text, got, timeWords[n])
+			}
+			if got := tok.isCalendar(); got != isTimeWord(n) {
+				t.Errorf("%q: calendar flag %v, want %v", tok.Text, got, isTimeWord(n))
+			}
+			if got := tok.flags&flagStop != 0; got != isStop(n) {
+				t.Errorf("%q: stop flag %v, want %v", tok.Text, got, isStop(n))
+			}
+		}
+	}
 }
