@@ -236,6 +236,31 @@ var migrations = []migration{
 			`INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')`,
 		},
 	},
+	{
+		why: "raws and article_features were keyed by a BIGINT PRIMARY KEY, which is not SQLite's " +
+			"rowid: each row went into the table under a rowid of its own and into the key's index, " +
+			"two B-trees a save writes per article. Keyed by INTEGER PRIMARY KEY, the article id is " +
+			"the rowid and each table is one B-tree. Every raw is copied here, once",
+		stmts: []string{
+			`CREATE TABLE raws_new (
+				article INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+				content_type TEXT NOT NULL DEFAULT '',
+				bytes BLOB
+			)`,
+			`INSERT INTO raws_new (article, content_type, bytes)
+				SELECT article, content_type, bytes FROM raws ORDER BY article`,
+			`DROP TABLE raws`,
+			`ALTER TABLE raws_new RENAME TO raws`,
+			`CREATE TABLE article_features_new (
+				article INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+				data BLOB NOT NULL
+			)`,
+			`INSERT INTO article_features_new (article, data)
+				SELECT article, data FROM article_features ORDER BY article`,
+			`DROP TABLE article_features`,
+			`ALTER TABLE article_features_new RENAME TO article_features`,
+		},
+	},
 }
 
 // SchemaVersion is the schema this code writes: the number of migrations.

@@ -434,3 +434,46 @@ func TestMigrateSearchIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrateRowidKeys upgrades a version-7 file and checks raws and
+// features are kept, now keyed by the rowid, and still deleted with their
+// article.
+func TestMigrateRowidKeys(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, oldStore(t, 7,
+		`INSERT INTO stories (id, title, created, updated, articles) VALUES (1, 's', 0, 0, 2)`,
+		`INSERT INTO articles (id, story, ingested, title) VALUES (1, 1, 0, 'a'), (2, 1, 0, 'b')`,
+		`INSERT INTO raws (article, content_type, bytes) VALUES (1, 'text/html', x'3c703e'), (2, 'text/plain', NULL)`,
+		`INSERT INTO article_features (article, data) VALUES (1, x'01'), (2, x'02')`,
+		`UPDATE counters SET value = 2 WHERE name = 'article'`))
+	for _, table := range []string{"raws", "article_features"} {
+		var n int
+		if err := s.read.QueryRow(`SELECT count(*) FROM sqlite_master WHERE tbl_name = ? AND type = 'index'`,
+			table).Scan(&n); err != nil || n != 0 {
+			t.Errorf("%s has %d indexes, %v; want none (the key is the rowid)", table, n, err)
+		}
+	}
+	raw, err := s.Raw(ctx, 1)
+	if err != nil || raw.ContentType != "text/html" || string(raw.Bytes) != "<p>" {
+		t.Errorf("Raw(1) = %+v, %v; want the migrated raw", raw, err)
+	}
+	var rows []store.ClusterRow
+	if err := s.ClusterRows(ctx, func(r store.ClusterRow) error { rows = append(rows, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || string(rows[0].Features) != "\x01" || string(rows[1].Features) != "\x02" {
+		t.Errorf("cluster rows after migration = %+v", rows)
+	}
+	id := mustSave(t, s, article("new", "AP", 0, nil))[0]
+	if _, err := s.Raw(ctx, id); err != nil {
+		t.Errorf("Raw(%d) of a new article: %v", id, err)
+	}
+	if _, err := s.write.Exec(`DELETE FROM articles WHERE id = 2`); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := s.read.QueryRow(`SELECT (SELECT count(*) FROM raws WHERE article = 2) +
+		(SELECT count(*) FROM article_features WHERE article = 2)`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("rows of a deleted article left: %d, %v", left, err)
+	}
+}
