@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -376,40 +377,64 @@ func englishShare(text string) float64 {
 func ContentHash(text string) string {
 	// The words joined by single spaces, built in one buffer: hashing word
 	// by word copied each word to the heap.
-	buf := make([]byte, 0, len(text))
-	sum := sha256.Sum256(appendWords(buf, text))
+	sum := sha256.Sum256(appendWords(nil, text))
 	return hex.EncodeToString(sum[:])
 }
 
 // appendWords appends the lower-cased words of text to buf, joined by
 // single spaces. An ASCII text, the common case, is read in one pass
-// without a lower-cased copy; any other goes through strings.ToLower and
-// strings.Fields, which know Unicode's cases and spaces.
+// without a lower-cased copy, each byte classed by a table and written in
+// place; any other goes through strings.ToLower and strings.Fields, which
+// know Unicode's cases and spaces.
 func appendWords(buf []byte, text string) []byte {
-	space := false
+	n := len(buf)
+	// The words and one space between two take no more than text.
+	buf = slices.Grow(buf, len(text))[:n+len(text)]
+	j, space := n, false
 	for i := 0; i < len(text); i++ {
-		c := text[i]
-		switch {
-		case c >= utf8.RuneSelf:
-			buf = buf[:0]
+		c := asciiLower[text[i]]
+		switch c {
+		case nonASCII:
+			buf = buf[:n]
 			for w := range strings.FieldsSeq(strings.ToLower(text)) {
-				if len(buf) > 0 {
+				if len(buf) > n {
 					buf = append(buf, ' ')
 				}
 				buf = append(buf, w...)
 			}
 			return buf
-		case c == ' ' || '\t' <= c && c <= '\r': // the ASCII spaces of strings.Fields
+		case ' ':
 			space = true
 			continue
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
 		}
-		if space && len(buf) > 0 {
-			buf = append(buf, ' ')
+		if space && j > n {
+			buf[j] = ' '
+			j++
 		}
 		space = false
-		buf = append(buf, c)
+		buf[j] = c
+		j++
 	}
-	return buf
+	return buf[:j]
 }
+
+// nonASCII marks the bytes of multi-byte characters in asciiLower.
+const nonASCII = 0xff
+
+// asciiLower maps an ASCII byte to its lower case, the ASCII spaces of
+// strings.Fields to ' ', and other bytes to nonASCII.
+var asciiLower = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = nonASCII
+		case c == ' ' || '\t' <= c && c <= '\r':
+			t[c] = ' '
+		case 'A' <= c && c <= 'Z':
+			t[c] = byte(c) + 'a' - 'A'
+		default:
+			t[c] = byte(c)
+		}
+	}
+	return t
+}()
