@@ -92,7 +92,7 @@ func Paragraphs(paras []string, lead Lead) (kept []string, removed []model.Remov
 func kind(p string, inside bool) string {
 	// No rule takes a paragraph this long; most article text stops here.
 	// The rules get the count rather than count again.
-	n := wordCount(p)
+	n := wordCount(p, maxBoilerWords)
 	if n > maxBoilerWords {
 		return ""
 	}
@@ -196,7 +196,7 @@ func IsURL(p string) bool { return urlLine.MatchString(p) }
 // "Copyright 2023,", "© 2024 Reuters", "... All rights reserved." A
 // paragraph that only begins with the word ("Copyright law has long ...")
 // needs a year or a rights statement, and notices are short.
-func IsCopyright(p string) bool { return isCopyright(p, wordCount(p)) }
+func IsCopyright(p string) bool { return isCopyright(p, wordCount(p, maxBoilerWords)) }
 
 // isCopyright is IsCopyright of a paragraph of n words.
 func isCopyright(p string, n int) bool {
@@ -435,30 +435,42 @@ func isPromo(p string, n int) bool {
 // ending in a photo credit).
 const maxBoilerWords = 60
 
-// wordCount counts space-separated words without allocating: it runs on
-// every paragraph of every article, so ASCII is read byte by byte.
-func wordCount(p string) int {
-	n := 0
-	in := false
-	for i := 0; i < len(p); {
-		var space bool
+// wordCount counts the space-separated words of p without allocating, up
+// to max+1: the rules compare counts with bounds of at most
+// maxBoilerWords, and most paragraphs are longer. It runs on every
+// paragraph of every article, so ASCII is read through a table and
+// counted without branches, which the mix of letters and spaces
+// mispredicts.
+func wordCount(p string, max int) int {
+	n, in := 0, 0
+	for i := 0; i < len(p) && n <= max; {
+		var w int
 		if c := p[i]; c < utf8.RuneSelf {
-			space = c == ' ' || '\t' <= c && c <= '\r'
+			w = int(asciiNotSpace[c])
 			i++
 		} else {
 			r, size := utf8.DecodeRuneInString(p[i:])
-			space = unicode.IsSpace(r)
+			if !unicode.IsSpace(r) {
+				w = 1
+			}
 			i += size
 		}
-		if space {
-			in = false
-		} else if !in {
-			in = true
-			n++
-		}
+		n += w &^ in
+		in = w
 	}
 	return n
 }
+
+// asciiNotSpace is 1 for the ASCII bytes other than the spaces of
+// unicode.IsSpace.
+var asciiNotSpace = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		if c != ' ' && (c < '\t' || c > '\r') {
+			t[c] = 1
+		}
+	}
+	return t
+}()
 
 // mayContainFold reports whether s may match an expression that needs
 // sub (ASCII, lower case) in any case: false only for an ASCII s without

@@ -1,6 +1,7 @@
 package clean
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -299,8 +300,11 @@ func FuzzPrefilters(f *testing.F) {
 		if creditStart.MatchString(p) && !mayStartCredit(p) {
 			t.Errorf("%q starts a photo credit but mayStartCredit refuses it", p)
 		}
-		if got, want := wordCount(p), len(strings.Fields(p)); got != want {
+		if got, want := wordCount(p, math.MaxInt), len(strings.Fields(p)); got != want {
 			t.Errorf("wordCount(%q) = %d, want %d", p, got, want)
+		}
+		if got, want := wordCount(p, 3), min(len(strings.Fields(p)), 4); got != want {
+			t.Errorf("wordCount(%q, 3) = %d, want %d", p, got, want)
 		}
 	})
 }
