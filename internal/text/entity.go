@@ -475,11 +475,8 @@ func (x *extractor) common(t *Token) bool {
 	if t.Stop || notNames[t.Norm] {
 		return true
 	}
-	if tok, err := sentenceModel(); err == nil {
-		o := tok.OrthoContext[t.Norm]
-		if o&orthoMidLc != 0 && o&orthoMidUc == 0 {
-			return true
-		}
+	if t.flags&flagModelLower != 0 {
+		return true
 	}
 	if !x.lowered {
 		x.lowered = true

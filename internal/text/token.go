@@ -270,8 +270,11 @@ const (
 	flagStop     wordFlags = 0x80 // a stop word (isStop)
 	flagTime     wordFlags = 0x40 // may start a time expression (timeWords)
 	flagCalendar wordFlags = 0x20 // a weekday or month (isTimeWord)
+	// flagModelLower: the sentence model's training text writes the word
+	// in lower case and never capitalises it inside a sentence.
+	flagModelLower wordFlags = 0x10
 	// The low bits are free for the key length of a memo slot.
-	memoLenMask = 0x1f
+	memoLenMask = 0x0f
 )
 
 // newWord stems a normalised word and reads its flags.
@@ -285,6 +288,12 @@ func newWord(n string) word {
 	}
 	if isTimeWord(n) {
 		w.flags |= flagCalendar
+	}
+	if tok, err := sentenceModel(); err == nil {
+		o := tok.OrthoContext[n]
+		if o&orthoMidLc != 0 && o&orthoMidUc == 0 {
+			w.flags |= flagModelLower
+		}
 	}
 	return w
 }

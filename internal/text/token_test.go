@@ -94,12 +94,18 @@ func TestLookupWordConcurrent(t *testing.T) {
 }
 
 // TestTokenFlags checks that the flags a token carries, from the word
-// cache or the memo, are the word lists' answers for its Norm.
+// cache or the memo, are the word lists' and the sentence model's answers
+// for its Norm.
 func TestTokenFlags(t *testing.T) {
-	words := []string{"the", "said", "talks", "Lavrov", "pie", "negotiations-are-long-words"}
+	model, err := sentenceModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := []string{"the", "said", "talks", "Lavrov", "pie", "negotiations-are-long-words", "Given", "citing", "Citing"}
 	for w := range timeWords {
 		words = append(words, w, strings.ToUpper(w[:1])+w[1:])
 	}
+	modelLower := 0
 	for _, w := range words {
 		// The second token is answered by the memo, the first may not be.
 		for _, tok := range Tokens(w + " " + w) {
@@ -113,6 +119,17 @@ func TestTokenFlags(t *testing.T) {
 			if got := tok.flags&flagStop != 0; got != isStop(n) {
 				t.Errorf("%q: stop flag %v, want %v", tok.Text, got, isStop(n))
 			}
+			o := model.OrthoContext[n]
+			want := o&orthoMidLc != 0 && o&orthoMidUc == 0
+			if got := tok.flags&flagModelLower != 0; got != want {
+				t.Errorf("%q: model's lower-case flag %v, want %v", tok.Text, got, want)
+			}
+			if want {
+				modelLower++
+			}
 		}
+	}
+	if modelLower == 0 {
+		t.Error("no word of the test has the model's lower-case flag")
 	}
 }
