@@ -477,3 +477,28 @@ func TestMigrateRowidKeys(t *testing.T) {
 		t.Errorf("rows of a deleted article left: %d, %v", left, err)
 	}
 }
+
+// TestSearchIndexAutomerge checks new files and upgraded ones merge their
+// full-text index segments sixteen at a time, and still find old and new
+// articles.
+func TestSearchIndexAutomerge(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range map[string]*Store{
+		"new": newTest(t),
+		"upgraded": openTest(t, oldStore(t, 8,
+			`INSERT INTO articles (id, ingested, title, text) VALUES (1, 1, 'Lavrov in Prague', 'Sergey Lavrov spoke.')`,
+			`INSERT INTO articles_fts (rowid, title, text) SELECT id, title, text FROM articles`,
+			`UPDATE counters SET value = 1 WHERE name = 'article'`)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			var v int
+			if err := s.read.QueryRow(`SELECT v FROM articles_fts_config WHERE k = 'automerge'`).Scan(&v); err != nil || v != 16 {
+				t.Errorf("automerge = %d, %v; want 16", v, err)
+			}
+			mustSave(t, s, article("new", "AP", 0, nil))
+			if hits, err := s.Search(ctx, "new", store.ArticleQuery{}); err != nil || len(hits) != 1 {
+				t.Errorf("Search(new) = %+v, %v; want one hit", hits, err)
+			}
+		})
+	}
+}
