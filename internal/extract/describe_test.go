@@ -169,7 +169,8 @@ func TestAppendWords(t *testing.T) {
 	for _, s := range []string{
 		"", " ", "\v\f", "One", "  Two  words ", "A\tB\nC\vD\fE\rF", "MiXeD 123 _x_ [Q]!",
 		"Café Zürich", "ASCII first, then ÉCOLE", "no\u00a0break\u2003space", "\u0085next line",
-		"İstanbul KELVIN \u212a",
+		"İstanbul KELVIN \u212a", "bad \xff byte\xe2\x82", "ȺȾ grow when lowered", "x \u2028 y \u3000",
+		"Ünïcode first", " \u00a0lead and trail\u00a0 ",
 	} {
 		want := strings.Join(strings.Fields(strings.ToLower(s)), " ")
 		if got := string(appendWords(nil, s)); got != want {

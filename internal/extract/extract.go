@@ -382,27 +382,20 @@ func ContentHash(text string) string {
 }
 
 // appendWords appends the lower-cased words of text to buf, joined by
-// single spaces. An ASCII text, the common case, is read in one pass
-// without a lower-cased copy, each byte classed by a table and written in
-// place; any other goes through strings.ToLower and strings.Fields, which
-// know Unicode's cases and spaces.
+// single spaces, as strings.Fields of strings.ToLower would give them.
+// ASCII, the common case, is read through a table and written in place
+// into a buffer grown once; from the first other character on,
+// appendWordsUnicode goes on rune by rune.
 func appendWords(buf []byte, text string) []byte {
 	n := len(buf)
-	// The words and one space between two take no more than text.
+	// ASCII words and one space between two take no more than text.
 	buf = slices.Grow(buf, len(text))[:n+len(text)]
 	j, space := n, false
 	for i := 0; i < len(text); i++ {
 		c := asciiLower[text[i]]
 		switch c {
 		case nonASCII:
-			buf = buf[:n]
-			for w := range strings.FieldsSeq(strings.ToLower(text)) {
-				if len(buf) > n {
-					buf = append(buf, ' ')
-				}
-				buf = append(buf, w...)
-			}
-			return buf
+			return appendWordsUnicode(buf[:j], n, text[i:], space)
 		case ' ':
 			space = true
 			continue
@@ -416,6 +409,30 @@ func appendWords(buf []byte, text string) []byte {
 		j++
 	}
 	return buf[:j]
+}
+
+// appendWordsUnicode is appendWords from a non-ASCII character on (the
+// words begin at buf[n], and space tells whether white space came just
+// before text). Runes are lower-cased with unicode.ToLower and split at
+// unicode.IsSpace, as strings.ToLower and strings.Fields do; an invalid
+// byte becomes U+FFFD, as in strings.ToLower.
+func appendWordsUnicode(buf []byte, n int, text string, space bool) []byte {
+	for _, r := range text {
+		if r < utf8.RuneSelf && asciiLower[r] == ' ' || r >= utf8.RuneSelf && unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space && len(buf) > n {
+			buf = append(buf, ' ')
+		}
+		space = false
+		if r < utf8.RuneSelf {
+			buf = append(buf, asciiLower[r])
+		} else {
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
+		}
+	}
+	return buf
 }
 
 // nonASCII marks the bytes of multi-byte characters in asciiLower.
