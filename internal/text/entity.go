@@ -481,6 +481,11 @@ func (x *extractor) common(t *Token) bool {
 	if !x.lowered {
 		x.lowered = true
 		for i := range x.toks {
+			// A word the model writes in lower case is common before it
+			// is looked up here: it need not be kept.
+			if x.toks[i].flags&flagModelLower != 0 {
+				continue
+			}
 			r, _ := utf8.DecodeRuneInString(x.toks[i].Text)
 			if unicode.IsLower(r) {
 				x.lower[x.toks[i].Norm] = true
