@@ -209,10 +209,12 @@ const maxWindowWord = 64
 // scans bytes: strings.IndexAny is slow with a set that is not all ASCII.
 func indexSentencePunct(s string) int {
 	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '.', '!', '?':
+		// One table load a byte: most bytes are none of these.
+		switch sentencePunctByte[s[i]] {
+		case 0:
+		case '.':
 			return i
-		case 0xE3, 0xEF: // lead bytes of the full-width marks
+		default: // lead bytes of the full-width marks
 			if strings.HasPrefix(s[i:], "。") || strings.HasPrefix(s[i:], "！") || strings.HasPrefix(s[i:], "？") {
 				return i
 			}
@@ -220,6 +222,14 @@ func indexSentencePunct(s string) int {
 	}
 	return -1
 }
+
+// sentencePunctByte is '.' for the bytes that end a sentence and 1 for the
+// lead bytes of the full-width marks (0xE3, 0xEF); 0 for the others.
+var sentencePunctByte = func() (t [256]byte) {
+	t['.'], t['!'], t['?'] = '.', '.', '.'
+	t[0xE3], t[0xEF] = 1, 1
+	return t
+}()
 
 // isTitleAbbrev reports whether w, in any case and after any opening
 // bracket or quote, is a title abbreviation.

@@ -148,3 +148,20 @@ func readTexts(t *testing.T, path string) []string {
 	}
 	return texts
 }
+
+// TestIndexSentencePunct checks the byte table against the marks the
+// library ends sentences with, ASCII and full-width, and against other
+// characters sharing their lead bytes.
+func TestIndexSentencePunct(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+	}{
+		{"", -1}, {"no mark", -1}, {"a.b", 1}, {"go!", 2}, {"why?", 3},
+		{"日本。", 6}, {"ｘ！", 3}, {"ｘ？", 3}, {"あいｘ", -1}, {"あ.", 3},
+	} {
+		if got := indexSentencePunct(tc.in); got != tc.want {
+			t.Errorf("indexSentencePunct(%q) = %d, want %d", tc.in, got, tc.want)
+		}
+	}
+}
