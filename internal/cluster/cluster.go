@@ -124,6 +124,9 @@ type Assignment struct {
 	Story    int64
 	Merges   []Merge
 	Decision model.Decision
+	// vectors are the article's, for Commit to reuse; nil for a copy or an
+	// empty article, which add none.
+	vectors *articleVectors
 }
 
 // arenaTerms and arenaEntities bound what is kept of each article's
@@ -134,6 +137,11 @@ const (
 	arenaTerms    = 8
 	arenaEntities = 4
 )
+
+// scratchTerms sizes the stack buffers of vector operations: room for the
+// terms of an article stored when the cap was 256, and for a story's sum
+// with an article's.
+const scratchTerms = 256
 
 // article is what the clusterer keeps of one article.
 type article struct {
@@ -271,7 +279,7 @@ func heaviest(v []stat, n int) []stat {
 	if len(v) <= n {
 		return v
 	}
-	var buf [maxFeatureTerms]wt
+	var buf [scratchTerms]wt
 	scored := vec(buf[:0])
 	for _, e := range v {
 		scored = append(scored, wt{e.id, e.w * float32(e.idf)})
@@ -291,7 +299,7 @@ func heaviest(v []stat, n int) []stat {
 // keys hashing alike).
 func dedupIDs(v vec) vec {
 	// Sorted as integers, id then weight, for speed (see weightKey).
-	var buf [maxFeatureTerms]uint64
+	var buf [scratchTerms]uint64
 	keys := buf[:0]
 	for _, e := range v {
 		keys = append(keys, uint64(e.id)<<32|uint64(math.Float32bits(e.w)))
