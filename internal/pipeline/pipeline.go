@@ -399,7 +399,9 @@ func (p *Pipeline) storedSince(ctx context.Context, prs []prepared) []int64 {
 	}
 	ids, err := p.st.KnownMany(ctx, urls, hashes)
 	if err != nil {
-		p.log.Warn("known check not repeated", "err", err)
+		if ctx.Err() == nil { // else the caller is stopping: no news
+			p.log.Warn("known check not repeated", "err", err)
+		}
 		return stored
 	}
 	for j, i := range idx {
@@ -836,7 +838,7 @@ func (p *Pipeline) run(ctx context.Context, next func() (source.Item, error, boo
 			// a batch of ids unused). A failure only means the next batch
 			// reserves its own.
 			n := max(queued, min(2*len(batch), maxBatch))
-			if err := p.reserveAhead(ctx, n, n); err != nil {
+			if err := p.reserveAhead(ctx, n, n); err != nil && ctx.Err() == nil {
 				p.log.Warn("ids not reserved ahead", "err", err)
 			}
 		}

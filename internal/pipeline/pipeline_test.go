@@ -310,3 +310,46 @@ func TestSecondArrivalAcrossBatches(t *testing.T) {
 		})
 	}
 }
+
+// warnings is a slog handler that keeps the messages of warnings and worse.
+type warnings struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (w *warnings) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+func (w *warnings) Handle(_ context.Context, r slog.Record) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.msgs = append(w.msgs, r.Message)
+	return nil
+}
+func (w *warnings) WithAttrs([]slog.Attr) slog.Handler { return w }
+func (w *warnings) WithGroup(string) slog.Handler      { return w }
+
+// TestStoppedCheckWarnsNot checks that the repeated known check of a batch,
+// failing because its caller stopped, is no warning, while a failure of a
+// running ingest still is one.
+func TestStoppedCheckWarnsNot(t *testing.T) {
+	_, st := newPipeline(t)
+	var w warnings
+	p, err := New(context.Background(), st, Options{}, slog.New(&w))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.settled.Add(1) // a batch settled since these articles were checked
+	prs := []prepared{{article: &model.Article{URL: "https://example.com/a", ContentHash: "a"}}}
+
+	stopped, cancel := context.WithCancel(context.Background())
+	cancel()
+	p.storedSince(stopped, prs)
+	if len(w.msgs) != 0 {
+		t.Errorf("a stopped ingest warned: %q", w.msgs)
+	}
+
+	st.Close() // the look-up now fails for a reason of its own
+	p.storedSince(context.Background(), prs)
+	if len(w.msgs) != 1 {
+		t.Errorf("a failed look-up gave warnings %q, want one", w.msgs)
+	}
+}
