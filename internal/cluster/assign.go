@@ -143,7 +143,7 @@ func (c *Clusterer) weigh(q *query, ts, es []stat) {
 // lookupIDs returns the ids an article looks candidate stories up with:
 // its heaviest terms that are not too common, and all its entities.
 func (c *Clusterer) lookupIDs(q *query) []uint32 {
-	var buf [scratchTerms]uint64
+	var buf [maxFeatureTerms]uint64
 	keys := buf[:0]
 	for i, e := range q.terms {
 		keys = append(keys, weightKey(e.w, i))

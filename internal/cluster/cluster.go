@@ -141,11 +141,6 @@ const (
 	arenaEntities = 4
 )
 
-// scratchTerms sizes the stack buffers of vector operations: room for the
-// terms of an article stored when the cap was 256, and for a story's sum
-// with an article's.
-const scratchTerms = 256
-
 // article is what the clusterer keeps of one article.
 type article struct {
 	story int64
@@ -282,7 +277,7 @@ func heaviest(v []stat, n int) []stat {
 	if len(v) <= n {
 		return v
 	}
-	var buf [scratchTerms]wt
+	var buf [maxFeatureTerms]wt
 	scored := vec(buf[:0])
 	for _, e := range v {
 		scored = append(scored, wt{e.id, e.w * float32(e.idf)})
@@ -302,7 +297,7 @@ func heaviest(v []stat, n int) []stat {
 // keys hashing alike).
 func dedupIDs(v vec) vec {
 	// Sorted as integers, id then weight, for speed (see weightKey).
-	var buf [scratchTerms]uint64
+	var buf [maxFeatureTerms]uint64
 	keys := buf[:0]
 	for _, e := range v {
 		keys = append(keys, uint64(e.id)<<32|uint64(math.Float32bits(e.w)))

@@ -93,7 +93,7 @@ func (c *Clusterer) addVectors(s *story, terms, ents vec, scale float32, query [
 // centroid cuts a story's summed vector to its n heaviest entries, in a
 // vector of its own, and returns that with its IDF-weighted norm.
 func (c *Clusterer) centroid(sum vec, n int) (vec, float64) {
-	var buf [scratchTerms]stat // room for most sums, on the stack
+	var buf [maxFeatureTerms]stat // room for most sums, on the stack
 	v := appendStats(buf[:0], sum)
 	c.lookup(v)
 	kept := heaviest(v, n)

@@ -26,7 +26,7 @@ func (v vec) top(n int) vec {
 	if len(v) <= n {
 		return v
 	}
-	var buf [scratchTerms]uint64
+	var buf [maxFeatureTerms]uint64
 	keys := buf[:0]
 	for i, e := range v {
 		keys = append(keys, weightKey(e.w, i))
