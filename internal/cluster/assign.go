@@ -63,13 +63,13 @@ type candidate struct {
 }
 
 // prepare makes an article's query from its raw vectors, computed here
-// unless known (Commit reuses Assign's). With count, the article is first
+// unless given in vecs (Commit reuses Assign's). With count, the article is first
 // counted in the document frequencies, as Commit does.
-func (c *Clusterer) prepare(f *Features, known *articleVectors, count bool) *query {
+func (c *Clusterer) prepare(f *Features, vecs *articleVectors, count bool) *query {
 	q := newQuery(f)
 	var terms, ents vec
-	if known != nil && known.f == f {
-		terms, ents, q.cast = known.terms, known.ents, known.cast
+	if vecs != nil && vecs.f == f {
+		terms, ents, q.cast = vecs.terms, vecs.ents, vecs.cast
 	} else {
 		terms, ents = c.raw(f, q.whole[0][:0], q.whole[1][:0])
 		q.whole = [2]vec{terms, ents}
@@ -483,7 +483,7 @@ func (c *Clusterer) Restore(articleID, storyID, copyOf int64, f *Features) {
 
 // add records an article in its story. Copies only count as carriers: their
 // words would weigh a wire story once per outlet that ran it.
-func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features, known *articleVectors) {
+func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features, vecs *articleVectors) {
 	if _, known := c.articles[articleID]; known {
 		return
 	}
@@ -500,7 +500,7 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features, known *ar
 		c.articles[articleID] = article{story: sid}
 		return
 	}
-	q := c.prepare(f, known, true)
+	q := c.prepare(f, vecs, true)
 	defer q.release()
 	// Each article weighs the same in its story's centroid, however long:
 	// its vectors are scaled to unit IDF-weighted length.
