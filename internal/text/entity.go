@@ -2,6 +2,7 @@ package text
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -87,16 +88,18 @@ type extractor struct {
 	shouting [][3]int // token ranges and indices of sentences in capitals
 	known    map[string]bool
 	// The tables of group.
-	groups                []groupT
-	byKey                 map[string]*groupT
-	order                 []*groupT
-	bySurname, byInitials map[string][]*groupT
+	groups               []groupT
+	byKey                map[string]*groupT
+	order                []*groupT
+	bySurname, byFirst   map[string][]*groupT
+	byInitials, byPrefix map[string][]*groupT
 }
 
 var extractorPool = sync.Pool{New: func() any {
 	return &extractor{
 		lower: map[string]bool{}, known: map[string]bool{}, byKey: map[string]*groupT{},
-		bySurname: map[string][]*groupT{}, byInitials: map[string][]*groupT{},
+		bySurname: map[string][]*groupT{}, byFirst: map[string][]*groupT{},
+		byInitials: map[string][]*groupT{}, byPrefix: map[string][]*groupT{},
 	}
 }}
 
@@ -119,9 +122,12 @@ func (x *extractor) release() {
 	clear(x.known)
 	clear(x.byKey)
 	clear(x.bySurname)
+	clear(x.byFirst)
 	clear(x.byInitials)
+	clear(x.byPrefix)
 	*x = extractor{
-		lower: x.lower, known: x.known, byKey: x.byKey, bySurname: x.bySurname, byInitials: x.byInitials,
+		lower: x.lower, known: x.known, byKey: x.byKey, bySurname: x.bySurname, byFirst: x.byFirst,
+		byInitials: x.byInitials, byPrefix: x.byPrefix,
 		mentions: x.mentions[:0], shouting: x.shouting[:0], groups: x.groups[:0], order: x.order[:0],
 	}
 	extractorPool.Put(x)
@@ -141,6 +147,10 @@ func findEntities(d *Doc, body string) []Entity {
 	x.mentions = slices.Grow(x.mentions, len(d.Tokens)/6+len(d.TitleTokens)/2+4)
 	g := gazetteer()
 	k := 0
+	// A line of several sentences may be a headline all the same: "Gunman
+	// Kills L. A. Deputy", "Lohan Checks Out Of Rehab... To Check Into
+	// Another" are cut into sentences that look ended.
+	lineEnd, lineShouting := -1, false
 	for si, s := range d.Sentences {
 		for k < len(x.toks) && x.toks[k].Start < s.Start {
 			k++
@@ -149,7 +159,18 @@ func findEntities(d *Doc, body string) []Entity {
 		for k < len(x.toks) && x.toks[k].End <= s.End {
 			k++
 		}
-		if isShouting(body, x.toks[a:k]) {
+		if a < k && x.toks[a].Start >= lineEnd {
+			lineEnd = len(body)
+			if n := strings.IndexByte(body[x.toks[a].Start:], '\n'); n >= 0 {
+				lineEnd = x.toks[a].Start + n
+			}
+			j := k
+			for j < len(x.toks) && x.toks[j].End <= lineEnd {
+				j++
+			}
+			lineShouting = j > k && isShouting(body, x.toks[a:j])
+		}
+		if lineShouting || isShouting(body, x.toks[a:k]) {
 			x.shouting = append(x.shouting, [3]int{a, k, si})
 			continue
 		}
@@ -353,6 +374,13 @@ func (x *extractor) scanRun(g *gazIndex, src string, toks []Token, a, s, e, sent
 			continue
 		}
 		if j := roleEnd(toks, i, e); j > i && j < e {
+			// The portfolio belongs to the role: "Secretary of Commerce
+			// Gary Locke", "Minister of Foreign Affairs Sergey Lavrov". Its
+			// end is not marked, so the name is taken to be the last two
+			// words, as most full names are.
+			if toks[j].Norm == "of" && e-j >= 4 && e-j <= 5 {
+				j = e - 2
+			}
 			// A role before a known name or an acronym is no person's:
 			// "Fellow CFR members", "Senate Majority Leader".
 			if startsGaz(g, toks, j, e) || isUpperWord(toks[j].Text) {
@@ -595,17 +623,31 @@ func (x *extractor) addName(src string, toks []Token, a, s, e, sent int, role, k
 	x.mentions = append(x.mentions, m)
 }
 
-// guessSingle guesses the kind of a one-word name: an acronym is an
-// organisation, a word after "in" or "from" a place, anything else a
-// person (most one-word names in news are surnames).
+// guessSingle guesses the kind of a one-word name: an acronym or a brand
+// written in camel case is an organisation, a word after "in" or "from" a
+// place, anything else a person (most one-word names in news are surnames).
 func guessSingle(src string, toks []Token, a, s int, acronym bool) string {
-	if acronym {
+	if acronym || isCamel(toks[s].Text) {
 		return model.EntityOrg
 	}
 	if s > a && locatives[toks[s-1].Norm] && joins(src, toks, s-1) {
 		return model.EntityPlace
 	}
 	return model.EntityPerson
+}
+
+// isCamel reports whether a word turns from lower to upper case twice:
+// "MyFoxHouston", "PlayStation" has once, like the surnames "McDonald" and
+// "DeGeneres", which stay persons.
+func isCamel(w string) bool {
+	turns, lower := 0, false
+	for _, r := range w {
+		if lower && unicode.IsUpper(r) {
+			turns++
+		}
+		lower = unicode.IsLower(r)
+	}
+	return turns >= 2
 }
 
 // guessMulti guesses the kind of a longer name from its head words.
@@ -717,18 +759,22 @@ func (x *extractor) group() []Entity {
 		gr.mentions = append(gr.mentions, i)
 	}
 	x.order = order
+	x.foldPrefixes(ms)
 	// A lone surname joins the person of that surname with most mentions;
-	// a lone acronym the organisation it abbreviates. Longer names are
-	// indexed by surname and initials so that this stays linear.
-	bySurname, byInitials := x.bySurname, x.byInitials
+	// a lone acronym the organisation it abbreviates; a lone first name
+	// ("Lindsay", "Bettie") the one person of that first name, as celebrity
+	// and sports news write. Longer names are indexed by surname, first name
+	// and initials so that this stays linear.
+	bySurname, byFirst, byInitials := x.bySurname, x.byFirst, x.byInitials
 	for _, gr := range order {
 		m := &ms[gr.mentions[0]]
-		if gr.gaz != nil || len(m.words) < 2 {
+		if gr.gaz != nil || gr.merged || len(m.words) < 2 {
 			continue
 		}
 		if kindOf(ms, gr) == model.EntityPerson {
 			last := m.words[len(m.words)-1]
 			bySurname[last] = append(bySurname[last], gr)
+			byFirst[m.words[0]] = append(byFirst[m.words[0]], gr)
 		}
 		ini := initials(m.words)
 		byInitials[ini] = append(byInitials[ini], gr)
@@ -739,8 +785,13 @@ func (x *extractor) group() []Entity {
 			continue
 		}
 		cands := bySurname[m.words[0]]
-		if m.acronym {
+		switch {
+		case m.acronym:
 			cands = byInitials[m.words[0]]
+		case len(cands) == 0 && len(byFirst[m.words[0]]) == 1 && firstSent(ms, byFirst[m.words[0]][0]) <= firstSent(ms, gr):
+			// Only after the full name: a word used before it ("Medicare"
+			// ... "Medicare Advantage") is no first name.
+			cands = byFirst[m.words[0]]
 		}
 		var best *groupT
 		for _, c := range cands {
@@ -761,6 +812,59 @@ func (x *extractor) group() []Entity {
 	}
 	slices.SortStableFunc(out, func(a, b Entity) int { return cmp.Compare(b.Count, a.Count) })
 	return out
+}
+
+// foldPrefixes merges a name that opens a longer organisation or place
+// name of the article into it: a hospital, a firm or a clinic named after a
+// person is written in full once and shortened after ("the Betty Ford
+// Center" ... "at Betty Ford"), and the shortened name is no participant.
+// A name a role marks as a person's stays apart.
+func (x *extractor) foldPrefixes(ms []mention) {
+	byPrefix := x.byPrefix
+	for _, gr := range x.order {
+		m := &ms[gr.mentions[0]]
+		if gr.gaz != nil || len(m.words) < 3 {
+			continue
+		}
+		if k := kindOf(ms, gr); k != model.EntityOrg && k != model.EntityPlace {
+			continue
+		}
+		for n := 2; n < len(m.words); n++ {
+			byPrefix[keyOf(m.words[:n])] = append(byPrefix[keyOf(m.words[:n])], gr)
+		}
+	}
+	if len(byPrefix) == 0 {
+		return
+	}
+	for _, gr := range x.order {
+		m := &ms[gr.mentions[0]]
+		if gr.gaz != nil || len(m.words) < 2 || kindOf(ms, gr) != model.EntityPerson || hasRole(ms, gr) {
+			continue
+		}
+		if into := byPrefix[gr.key]; len(into) == 1 {
+			into[0].mentions = append(into[0].mentions, gr.mentions...)
+			gr.merged = true
+		}
+	}
+}
+
+// firstSent returns the first sentence naming the group, the title first.
+func firstSent(ms []mention, gr *groupT) int {
+	first := math.MaxInt
+	for _, i := range gr.mentions {
+		first = min(first, ms[i].sent)
+	}
+	return first
+}
+
+// hasRole reports whether a mention of the group carries a role.
+func hasRole(ms []mention, gr *groupT) bool {
+	for _, i := range gr.mentions {
+		if ms[i].role != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // onlyUnsure reports whether every mention of a group is unsure: more

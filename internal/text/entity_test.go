@@ -218,6 +218,63 @@ func TestEntities(t *testing.T) {
 			absent: []string{"Pie", "Men", "X-Men"},
 		},
 		{
+			name: "a headline line cut into sentences is still a headline",
+			body: "Gunman Kills L. A. Deputy on Gang Duty\nA gunman shot Deputy Jerry Ortiz in Hawaiian Gardens, police said.",
+			want: []want{
+				{name: "Jerry Ortiz", kind: model.EntityPerson, role: "Deputy"},
+				{name: "Hawaiian Gardens", kind: model.EntityPlace},
+			},
+			absent: []string{"Kills L. A", "Gang Duty", "Deputy on Gang Duty"},
+		},
+		{
+			name:   "a first name alone after the full name",
+			body:   "Lindsay Lohan checked in on Friday. A judge had ordered the stay, and Lindsay agreed.",
+			want:   []want{{name: "Lindsay Lohan", kind: model.EntityPerson, variants: []string{"Lindsay Lohan", "Lindsay"}}},
+			absent: []string{"Lindsay"},
+		},
+		{
+			name: "a word before the longer name it opens is no first name",
+			body: "Medicare pays less. Cuts to Medicare Advantage worry insurers, and Medicare is popular.",
+			want: []want{{name: "Medicare", kind: model.EntityPerson}},
+		},
+		{
+			name:   "a name opening an organisation's name is the organisation",
+			body:   "Lohan checked into the Betty Ford Center on Friday. She was at Betty Ford in 2010.",
+			want:   []want{{name: "Betty Ford Center", kind: model.EntityOrg, variants: []string{"Betty Ford Center", "Betty Ford"}}},
+			absent: []string{"Betty Ford"},
+		},
+		{
+			name: "a person's role keeps the name apart from an organisation's",
+			body: "Sen. John Glenn opened the John Glenn Institute in 1998.",
+			want: []want{{name: "John Glenn", kind: model.EntityPerson}, {name: "John Glenn Institute", kind: model.EntityOrg}},
+		},
+		{
+			name: "the portfolio belongs to the role",
+			body: "The rule was signed by Secretary of Commerce Gary Locke and Minister of Foreign Affairs Sergey Lavrov.",
+			want: []want{
+				{name: "Gary Locke", kind: model.EntityPerson, role: "Secretary of Commerce"},
+				{name: "Sergey Lavrov", kind: model.EntityPerson, role: "Minister of Foreign Affairs"},
+			},
+			absent: []string{"Commerce Gary Locke", "Affairs Sergey Lavrov"},
+		},
+		{
+			name: "a brand in camel case is an organisation, a surname is not",
+			body: "The inmate escaped, MyFoxHouston reported. Fans of DeGeneres and McDonald watched.",
+			want: []want{
+				{name: "MyFoxHouston", kind: model.EntityOrg},
+				{name: "DeGeneres", kind: model.EntityPerson},
+				{name: "McDonald", kind: model.EntityPerson},
+			},
+		},
+		{
+			name: "roles written as abbreviations",
+			body: "Angels GM Tony Reagins made the offer, said TENET CTO Andrew Alston.",
+			want: []want{
+				{name: "Tony Reagins", kind: model.EntityPerson, role: "Angels GM"},
+				{name: "Andrew Alston", kind: model.EntityPerson, role: "TENET CTO"},
+			},
+		},
+		{
 			name: "empty",
 			body: "",
 		},

@@ -27,6 +27,7 @@ var roleCores = set(
 	"pastor", "physician", "doctor", "nurse", "actor", "actress", "singer", "rapper",
 	"player", "quarterback", "manager", "owner", "partner", "head", "trooper", "insp", "supt",
 	"det", "councilman", "councilwoman", "councillor", "magistrate", "constable", "marshal",
+	"undersheriff", "gm", "cfo", "cto", "coo",
 )
 
 // roleModifiers qualify a role ("Foreign Minister", "former defense
@@ -58,7 +59,8 @@ var orgHeads = set(
 	"command", "reserve", "exchange", "initiative", "endowment", "trust", "watch", "office",
 	"cabinet", "government", "regime", "caucus", "conference", "forum", "institutes",
 	"relations", "affairs", "studies", "review", "daily", "weekly", "digital", "media",
-	"legislature", "ministries", "agencies", "committees", "council's",
+	"legislature", "ministries", "agencies", "committees", "council's", "foods", "survey",
+	"stores", "studios", "pharmaceuticals", "clinic",
 )
 
 // miscHeads mark names of laws, events, prizes and the like, which are
@@ -77,7 +79,8 @@ var placeHeads = set(
 	"street", "avenue", "road", "square", "park", "bridge", "airport", "station", "castle",
 	"palace", "beach", "coast", "region", "district", "peninsula", "strait", "canal",
 	"border", "state", "states", "territory", "oblast", "heights", "hills", "village",
-	"town", "harbor", "harbour", "port",
+	"town", "harbor", "harbour", "port", "springs", "gardens", "ridge", "peak", "glacier",
+	"canyon", "creek", "mt",
 )
 
 // notNames are capitalised words that are never names by themselves:
