@@ -176,7 +176,9 @@ func findEntities(d *Doc, body string) []Entity {
 		}
 		x.scanSentence(g, body, x.toks, a, k, si)
 	}
-	titleShouting := isShouting(d.Title, d.TitleTokens)
+	// A title is a headline: in title case it is shouting even when it
+	// ends with a full stop or a question mark.
+	titleShouting := shouting(d.Title, d.TitleTokens, true)
 	if len(x.shouting) > 0 || titleShouting {
 		// Most articles have no sentence in capitals and need no keys.
 		x.knownKeys()
@@ -203,7 +205,11 @@ func sentenceOf(d *Doc, toks []Token, k int) int {
 // isShouting reports whether a sentence is written in capitals, or in
 // title case like a headline (without a full stop: a sentence full of names
 // is not a headline), where capitals say nothing about names.
-func isShouting(src string, toks []Token) bool {
+func isShouting(src string, toks []Token) bool { return shouting(src, toks, false) }
+
+// shouting is isShouting; a headline is in title case whether or not it
+// ends like a sentence.
+func shouting(src string, toks []Token, headline bool) bool {
 	words, caps, upper := 0, 0, 0
 	for i := range toks {
 		t := &toks[i]
@@ -230,7 +236,7 @@ func isShouting(src string, toks []Token) bool {
 	}
 	last := toks[len(toks)-1].End
 	ended := last < len(src) && strings.ContainsRune(".!?\"”", firstRune(src[last:]))
-	return !ended && words >= 4 && caps*10 >= words*8
+	return (headline || !ended) && words >= 4 && caps*10 >= words*8
 }
 
 // isAllCaps reports whether a sentence has no lower-case letter.
@@ -356,7 +362,12 @@ func isHead(norm string) bool { return orgHeads[norm] || placeHeads[norm] || rol
 func (x *extractor) scanRun(g *gazIndex, src string, toks []Token, a, s, e, sent int) {
 	// A sentence's first word is capitalised anyway: it is part of a name
 	// only if it is not a common word ("The", "But", "Officials").
-	for s < e && (isConnector(toks[s].Norm) || s == a && x.common(&toks[s]) && !startsGaz(g, toks, s, e)) {
+	for s < e && (isConnector(toks[s].Norm) || opens(src, toks, a, s) && x.common(&toks[s]) && !startsGaz(g, toks, s, e)) {
+		s++
+	}
+	// A word that is never a name alone does not open one before a known
+	// name: "Western US", "Southern California".
+	if s+1 < e && notNames[toks[s].Norm] && !startsGaz(g, toks, s, e) && startsGaz(g, toks, s+1, e) {
 		s++
 	}
 	role := roleBefore(src, toks, a, s)
@@ -412,6 +423,13 @@ func (x *extractor) scanRun(g *gazIndex, src string, toks []Token, a, s, e, sent
 		x.splitName(src, toks, a, i, e, sent, role)
 		return
 	}
+}
+
+// opens reports whether token s opens the sentence starting at token a, or
+// a clause after a colon, which is capitalised too: "US heatwave:
+// Wildfires rage".
+func opens(src string, toks []Token, a, s int) bool {
+	return s == a || s > a && strings.HasSuffix(strings.TrimRight(src[toks[s-1].End:toks[s].Start], " \u00a0"), ":")
 }
 
 // roleBefore returns the role written in lower case right before a name
@@ -607,7 +625,7 @@ func (x *extractor) addName(src string, toks []Token, a, s, e, sent int, role, k
 		m.acronym = isUpperWord(t.Text) && utf8.RuneCountInString(t.Text) <= 6
 		leftOver := s > a && (src[toks[s-1].End:t.Start] == "-" ||
 			joins(src, toks, s-1) && isCapitalised(&toks[s-1]) && !x.common(&toks[s-1]))
-		m.unsure = (s == a || leftOver) && kind == "" && !(s+1 < len(toks) && speechVerbs[toks[s+1].Norm])
+		m.unsure = (opens(src, toks, a, s) || leftOver) && kind == "" && !(s+1 < len(toks) && speechVerbs[toks[s+1].Norm])
 		if kind == "" {
 			m.kind = guessSingle(src, toks, a, s, m.acronym)
 		}
@@ -623,17 +641,23 @@ func (x *extractor) addName(src string, toks []Token, a, s, e, sent int, role, k
 	x.mentions = append(x.mentions, m)
 }
 
-// guessSingle guesses the kind of a one-word name: an acronym or a brand
-// written in camel case is an organisation, a word after "in" or "from" a
+// guessSingle guesses the kind of a one-word name: an acronym (also in the
+// plural) or a brand written in camel case is an organisation, a word after "in" or "from" a
 // place, anything else a person (most one-word names in news are surnames).
 func guessSingle(src string, toks []Token, a, s int, acronym bool) string {
-	if acronym || isCamel(toks[s].Text) {
+	if acronym || isCamel(toks[s].Text) || isPluralAcronym(toks[s].Text) {
 		return model.EntityOrg
 	}
 	if s > a && locatives[toks[s-1].Norm] && joins(src, toks, s-1) {
 		return model.EntityPlace
 	}
 	return model.EntityPerson
+}
+
+// isPluralAcronym reports an acronym in the plural: "ISPs", "NGOs".
+func isPluralAcronym(w string) bool {
+	stem, ok := strings.CutSuffix(w, "s")
+	return ok && isUpperWord(stem)
 }
 
 // isCamel reports whether a word turns from lower to upper case twice:

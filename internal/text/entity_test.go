@@ -275,6 +275,32 @@ func TestEntities(t *testing.T) {
 			},
 		},
 		{
+			name:   "a title in title case is a headline even when it ends like a sentence",
+			title:  "‘They’re Killing People’? Biden Isn’t Quite Right, but He’s Not Wrong.",
+			body:   "President Biden said it on Friday at the White House.",
+			want:   []want{{name: "Biden", kind: model.EntityPerson}},
+			absent: []string{"Killing People", "Biden Isn’t Quite Right", "Not Wrong"},
+		},
+		{
+			name:   "a clause after a colon opens like a sentence",
+			title:  "US heatwave: Wildfires rage in western states",
+			body:   "Wildfires are raging in the west of the United States.",
+			want:   []want{{name: "United States", kind: model.EntityPlace}},
+			absent: []string{"Wildfires"},
+		},
+		{
+			name:   "words of identity and the compass are not names alone",
+			body:   "Leaders in Tulsa spoke of the Black community, and prices rose across the Southeast.",
+			want:   []want{{name: "Tulsa", kind: model.EntityPlace}},
+			absent: []string{"Black", "Southeast"},
+		},
+		{
+			name:   "a compass word before a known place is not part of it",
+			body:   "The heat hit the Western US on Friday, and ISPs slowed.",
+			want:   []want{{name: "United States", kind: model.EntityPlace}, {name: "ISPs", kind: model.EntityOrg}},
+			absent: []string{"Western US"},
+		},
+		{
 			name: "empty",
 			body: "",
 		},

@@ -109,6 +109,9 @@ var notNames = set(
 	// religions' adjectives name no one
 	"christian", "christians", "muslim", "muslims", "jewish", "jews", "catholic", "catholics",
 	"evangelical", "evangelicals", "islamic", "protestant", "hindu", "buddhist",
+	// nor do those of identity and the points of the compass
+	"black", "latino", "latina", "latinx", "hispanic", "indigenous",
+	"northern", "southern", "eastern", "western", "northeast", "northwest", "southeast", "southwest",
 )
 
 // locatives precede places ("in Prague").
