@@ -6,17 +6,18 @@ import (
 	"fmt"
 )
 
-// The keys go as one JSON array each and are matched through the unique
-// indexes, so a whole batch is checked in two statements, not two per
-// article: the pipeline checks its batches while holding its lock. CROSS
-// JOIN keeps the keys as the outer loop, and "<> ”" lets the partial
-// indexes serve: otherwise SQLite scans every article.
-const (
-	sqlKnownManyURL = `SELECT j.key, a.id FROM json_each(?) AS j CROSS JOIN articles AS a
-		ON a.url = j.value AND a.url <> ''`
-	sqlKnownManyHash = `SELECT j.key, a.id FROM json_each(?) AS j CROSS JOIN articles AS a
+// sqlKnownMany takes the keys as one JSON array each and matches them
+// through the unique indexes, so a whole batch is checked in one statement,
+// not one per article: each statement on the read pool is a read
+// transaction of its own. The two arms share that transaction, and the
+// statement is prepared once, as parsing it cost as much as running it for
+// a worker's run of articles. CROSS JOIN keeps the keys as the outer loop,
+// and "<> ”" lets the partial indexes serve: otherwise SQLite scans every
+// article. The third column tells a URL match, which wins, from a hash one.
+const sqlKnownMany = `SELECT j.key, a.id, 1 FROM json_each(?1) AS j CROSS JOIN articles AS a
+		ON a.url = j.value AND a.url <> ''
+	UNION ALL SELECT j.key, a.id, 0 FROM json_each(?2) AS j CROSS JOIN articles AS a
 		ON a.content_hash = j.value AND a.content_hash <> ''`
-)
 
 // KnownMany returns, for each i, the id of the article stored with urls[i]
 // (when not empty) or else hashes[i], 0 when there is none: a URL match
@@ -29,33 +30,32 @@ func (s *Store) KnownMany(ctx context.Context, urls, hashes []string) ([]int64, 
 	if len(urls) == 0 {
 		return ids, nil
 	}
-	// Hashes first, so that a URL match overwrites a hash match.
-	for _, k := range []struct {
-		field, query string
-		keys         []string
-	}{{"content_hash", sqlKnownManyHash, hashes}, {"url", sqlKnownManyURL, urls}} {
-		list, err := json.Marshal(k.keys)
-		if err != nil {
+	urlList, err := json.Marshal(urls)
+	if err != nil {
+		return nil, fmt.Errorf("known many: %w", err)
+	}
+	hashList, err := json.Marshal(hashes)
+	if err != nil {
+		return nil, fmt.Errorf("known many: %w", err)
+	}
+	rows, err := s.knownMany.QueryContext(ctx, string(urlList), string(hashList))
+	if err != nil {
+		return nil, fmt.Errorf("known many: %w", err)
+	}
+	defer rows.Close()
+	byURL := make([]bool, len(urls))
+	for rows.Next() {
+		var i, id int64
+		var url bool
+		if err := rows.Scan(&i, &id, &url); err != nil {
 			return nil, fmt.Errorf("known many: %w", err)
 		}
-		rows, err := s.read.QueryContext(ctx, k.query, string(list))
-		if err != nil {
-			return nil, fmt.Errorf("known many by %s: %w", k.field, err)
+		if url || !byURL[i] {
+			ids[i], byURL[i] = id, url
 		}
-		for rows.Next() {
-			var i, id int64
-			if err := rows.Scan(&i, &id); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("known many by %s: %w", k.field, err)
-			}
-			ids[i] = id
-		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("known many by %s: %w", k.field, err)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("known many by %s: %w", k.field, err)
-		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("known many: %w", err)
 	}
 	return ids, nil
 }

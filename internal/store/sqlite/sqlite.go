@@ -34,13 +34,14 @@ var _ store.Store = (*Store)(nil)
 
 // Store is a store.Store on one SQLite file. It is safe for concurrent use.
 type Store struct {
-	path  string
-	write *sql.DB // one connection: every write goes through it in turn
-	read  *sql.DB // query_only connections for concurrent reads
-	stmts *statements
-	known *sql.Stmt // Known's look-up on the read pool
-	log   *slog.Logger
-	now   func() time.Time
+	path      string
+	write     *sql.DB // one connection: every write goes through it in turn
+	read      *sql.DB // query_only connections for concurrent reads
+	stmts     *statements
+	known     *sql.Stmt // Known's look-up on the read pool
+	knownMany *sql.Stmt // KnownMany's, likewise
+	log       *slog.Logger
+	now       func() time.Time
 	// listFacet chooses how Stories reads a filter (see facetFilters);
 	// tests replace it to check both ways give the same answer.
 	listFacet func(count, page, total int64) bool
@@ -115,6 +116,10 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	if s.knownMany, err = read.PrepareContext(ctx, sqlKnownMany); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
 	log.Debug("store opened", slog.String("path", path))
 	return s, nil
 }
@@ -126,8 +131,10 @@ func (s *Store) Close() error {
 	if s.stmts != nil {
 		errs = append(errs, s.stmts.close())
 	}
-	if s.known != nil {
-		errs = append(errs, s.known.Close())
+	for _, stmt := range []*sql.Stmt{s.known, s.knownMany} {
+		if stmt != nil {
+			errs = append(errs, stmt.Close())
+		}
 	}
 	if s.read != nil {
 		errs = append(errs, s.read.Close())
