@@ -7,7 +7,8 @@
 // Ordering rules, and why:
 //   - The "known?" check runs after extraction because the canonical URL and
 //     the content hash only exist once the article is clean; it runs before
-//     analysis so re-ingesting a corpus costs little.
+//     analysis so re-ingesting a corpus costs little. A worker extracts a run
+//     of the items queued and checks them in one look-up, not one each.
 //   - Extraction and analysis are pure and run in parallel workers; assignment,
 //     storing and committing run one article at a time in arrival order,
 //     because each decision must see every article stored before it.
@@ -229,9 +230,18 @@ type prepared struct {
 	err       error
 }
 
-// prepare runs the stages that need no shared state: extraction, cleaning,
-// description, the known check, analysis and fingerprinting.
+// prepare runs the stages that need no shared state on one item:
+// extraction, cleaning, description, the known check, analysis and
+// fingerprinting.
 func (p *Pipeline) prepare(ctx context.Context, it source.Item) prepared {
+	prs := []prepared{p.extract(ctx, it)}
+	p.check(ctx, prs)
+	p.analyse(&prs[0])
+	return prs[0]
+}
+
+// extract runs extraction, cleaning and description.
+func (p *Pipeline) extract(ctx context.Context, it source.Item) prepared {
 	pr := prepared{input: it.Input, raw: it.Raw}
 	a, err := extract.Article(ctx, it, p.opt.Extract)
 	if err != nil {
@@ -239,25 +249,80 @@ func (p *Pipeline) prepare(ctx context.Context, it source.Item) prepared {
 		return pr
 	}
 	a.Source, a.Format = it.Input, it.Kind
-	pr.checkedAt = p.settled.Load()
-	id, err := p.st.Known(ctx, a.URL, a.ContentHash)
-	switch {
-	case err == nil:
-		pr.known = id
-		return pr
-	case !errors.Is(err, store.ErrNotFound):
-		pr.err = fmt.Errorf("%s: %w", it.Input, err)
-		return pr
-	}
-	doc := text.Analyze(a.Title, a.Text)
-	pr.features = cluster.Extract(a, doc)
-	if pr.blob, err = pr.features.MarshalBinary(); err != nil {
-		pr.err = fmt.Errorf("%s: features: %w", it.Input, err)
-		return pr
-	}
 	pr.article = a
-	pr.entities = storyFacets(doc.Entities)
 	return pr
+}
+
+// check looks the extracted articles of prs up in the store, many in one
+// look-up: a look-up per article, each a read transaction of its own, cost
+// a bulk ingest a twentieth of its CPU. If the batched look-up fails, each
+// article is looked up alone, so that a failure fails only its own article.
+func (p *Pipeline) check(ctx context.Context, prs []prepared) {
+	var idx []int
+	var urls, hashes []string
+	for i, pr := range prs {
+		if pr.err == nil {
+			idx = append(idx, i)
+			urls, hashes = append(urls, pr.article.URL), append(hashes, pr.article.ContentHash)
+		}
+	}
+	now := p.settled.Load()
+	// ids stays nil, and each article is looked up alone, for one article
+	// (Known is the simpler statement) or when the batched look-up fails.
+	var ids []int64
+	if len(idx) > 1 {
+		var err error
+		if ids, err = p.st.KnownMany(ctx, urls, hashes); err != nil {
+			ids = nil
+			if ctx.Err() == nil { // else the caller is stopping: no news
+				p.log.Warn("known check of a run failed; checking its articles one by one", "articles", len(idx), "err", err)
+			}
+		}
+	}
+	for j, i := range idx {
+		pr := &prs[i]
+		pr.checkedAt = now
+		if ids != nil {
+			pr.known = ids[j]
+			continue
+		}
+		id, err := p.st.Known(ctx, urls[j], hashes[j])
+		switch {
+		case err == nil:
+			pr.known = id
+		case !errors.Is(err, store.ErrNotFound):
+			pr.err = fmt.Errorf("%s: %w", pr.input, err)
+		}
+	}
+}
+
+// analyse runs analysis and fingerprinting on a new article.
+func (p *Pipeline) analyse(pr *prepared) {
+	if pr.err != nil || pr.known != 0 {
+		return
+	}
+	doc := text.Analyze(pr.article.Title, pr.article.Text)
+	pr.features = cluster.Extract(pr.article, doc)
+	var err error
+	if pr.blob, err = pr.features.MarshalBinary(); err != nil {
+		pr.err = fmt.Errorf("%s: features: %w", pr.input, err)
+		return
+	}
+	pr.entities = storyFacets(doc.Entities)
+}
+
+// prepareRun prepares a run of items, checking them against the store in
+// one look-up, and hands each its result as soon as it has it.
+func (p *Pipeline) prepareRun(ctx context.Context, run []job) {
+	prs := make([]prepared, len(run))
+	for i, j := range run {
+		prs[i] = p.extract(ctx, j.item)
+	}
+	p.check(ctx, prs)
+	for i, j := range run {
+		p.analyse(&prs[i])
+		j.out <- prs[i]
+	}
 }
 
 // maxFacets bounds the entities an article adds to its story's filter: the
@@ -718,6 +783,11 @@ func (p *Pipeline) Ingest(ctx context.Context, inputs []string, report func(Resu
 // maxBatch bounds the articles stored in one transaction.
 const maxBatch = 512
 
+// checkRun bounds the items a worker checks against the store in one
+// look-up: enough that the look-up's cost per article is small, few enough
+// that a worker does not hold back the items at the head of the queue long.
+const checkRun = 32
+
 // job is one item on its way through the parallel stages.
 type job struct {
 	item source.Item
@@ -740,15 +810,34 @@ type readResult struct {
 // run is the ordered worker pool behind Ingest and IngestItems: workers
 // prepare items in parallel; a single loop commits them in arrival order.
 func (p *Pipeline) run(ctx context.Context, next func() (source.Item, error, bool), report func(Result)) {
-	jobs := make(chan job)
+	// Items wait for a worker in jobs, so that a worker finds a run of them
+	// to check against the store together.
+	jobs := make(chan job, checkRun*p.opt.Workers)
 	// Workers run up to a batch ahead of the store, so the next batch is
 	// ready when a transaction ends.
 	ordered := make(chan job, maxBatch)
 	var wg sync.WaitGroup
 	for range p.opt.Workers {
 		wg.Go(func() {
+			run := make([]job, 0, checkRun)
 			for j := range jobs {
-				j.out <- p.prepare(ctx, j.item)
+				// Take a share of what is queued, leaving the other
+				// workers theirs: a burst is still prepared in parallel.
+				run = append(run[:0], j)
+				share := min(checkRun, 1+len(jobs)/p.opt.Workers)
+			take:
+				for len(run) < share {
+					select {
+					case j, ok := <-jobs:
+						if !ok {
+							break take
+						}
+						run = append(run, j)
+					default:
+						break take
+					}
+				}
+				p.prepareRun(ctx, run)
 			}
 		})
 	}

@@ -1,0 +1,166 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync/atomic"
+	"testing"
+
+	"github.com/parallax-news/parallax/internal/source"
+	"github.com/parallax-news/parallax/internal/store"
+)
+
+// knownCalls is a store counting its known look-ups; KnownMany fails with
+// manyErr when set, and Known fails for the content hash failHash.
+type knownCalls struct {
+	store.Store
+	manyErr     error
+	failHash    string
+	known, many atomic.Int64
+}
+
+func (s *knownCalls) Known(ctx context.Context, url, hash string) (int64, error) {
+	s.known.Add(1)
+	if s.failHash != "" && hash == s.failHash {
+		return 0, errors.New("disk on fire")
+	}
+	return s.Store.Known(ctx, url, hash)
+}
+
+func (s *knownCalls) KnownMany(ctx context.Context, urls, hashes []string) ([]int64, error) {
+	s.many.Add(1)
+	if s.manyErr != nil {
+		return nil, s.manyErr
+	}
+	return s.Store.KnownMany(ctx, urls, hashes)
+}
+
+var topics = []string{"budget", "bridge", "school", "harbour"}
+
+// storeItems ingests items 0 to n-1 into a fresh store and returns it with
+// their results.
+func storeItems(t *testing.T, n int) (store.Store, []Result) {
+	t.Helper()
+	p, st := newPipeline(t)
+	var items []source.Item
+	for i := range n {
+		items = append(items, item(i, topics[i%len(topics)]))
+	}
+	var stored []Result
+	p.IngestItems(t.Context(), items, func(r Result) {
+		if r.Status != StatusNew {
+			t.Errorf("%s: %s %v", r.Input, r.Status, r.Err)
+		}
+		stored = append(stored, r)
+	})
+	return st, stored
+}
+
+// TestCheckRun: a worker's run of items is checked against the store in
+// one look-up; a stored article is known, with its id, and not analysed.
+// When that look-up fails, each article is looked up alone, and a failure
+// there fails its own article only.
+func TestCheckRun(t *testing.T) {
+	const stored, run = 3, 8
+	tests := []struct {
+		name        string
+		manyErr     error
+		failItem    int // an item whose own look-up fails; -1 for none
+		known, many int64
+		warnings    int
+	}{
+		{"one look-up", nil, -1, 0, 1, 0},
+		{"look-up fails", errors.New("database is locked"), -1, run, 1, 1},
+		{"look-up and one article's fail", errors.New("database is locked"), 5, run, 1, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			real, first := storeItems(t, stored)
+			st := &knownCalls{Store: real, manyErr: tt.manyErr}
+			var w warnings
+			p, err := New(t.Context(), st, Options{}, slog.New(&w))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.failItem >= 0 {
+				st.failHash = p.extract(t.Context(), item(tt.failItem, topics[tt.failItem%len(topics)])).article.ContentHash
+			}
+			var jobs []job
+			for i := range run {
+				jobs = append(jobs, job{item: item(i, topics[i%len(topics)]), out: make(chan prepared, 1)})
+			}
+			p.prepareRun(t.Context(), jobs)
+			for i, j := range jobs {
+				pr := <-j.out
+				switch {
+				case i == tt.failItem:
+					if pr.err == nil {
+						t.Errorf("item %d: no error, want its look-up's", i)
+					}
+				case i < stored:
+					if pr.err != nil || pr.known != first[i].Article || pr.features != nil {
+						t.Errorf("item %d: known %d, analysed %t, err %v; want known as %d, not analysed", i, pr.known, pr.features != nil, pr.err, first[i].Article)
+					}
+				default:
+					if pr.err != nil || pr.known != 0 || pr.features == nil {
+						t.Errorf("item %d: known %d, analysed %t, err %v; want new and analysed", i, pr.known, pr.features != nil, pr.err)
+					}
+				}
+			}
+			if got := st.many.Load(); got != tt.many {
+				t.Errorf("%d batched look-ups, want %d", got, tt.many)
+			}
+			if got := st.known.Load(); got != tt.known {
+				t.Errorf("%d look-ups of one article, want %d", got, tt.known)
+			}
+			if len(w.msgs) != tt.warnings {
+				t.Errorf("warnings %q, want %d", w.msgs, tt.warnings)
+			}
+		})
+	}
+}
+
+// TestReingestKnown re-ingests a stream of stored articles mixed with new
+// ones, longer than a worker's run: each stored one is known as the article
+// and story it is stored as, each new one is new, in input order, whether
+// the batched look-ups work or fail.
+func TestReingestKnown(t *testing.T) {
+	const stored = 3 * checkRun
+	tests := []struct {
+		name    string
+		manyErr error
+	}{
+		{"batched look-ups", nil},
+		{"batched look-ups fail", errors.New("database is locked")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			real, first := storeItems(t, stored)
+			st := &knownCalls{Store: real, manyErr: tt.manyErr}
+			p := newPipelineOn(t, st)
+			var items []source.Item
+			for i := range 2 * stored {
+				items = append(items, item(i, topics[i%len(topics)]))
+			}
+			i := 0
+			p.IngestItems(t.Context(), items, func(r Result) {
+				switch {
+				case r.Input != items[i].Input:
+					t.Errorf("result %d is for %s, want %s", i, r.Input, items[i].Input)
+				case i < stored && (r.Status != StatusKnown || r.Article != first[i].Article || r.Story != first[i].Story):
+					t.Errorf("%s: %s article %d story %d (%v), want known as %d in %d", r.Input, r.Status, r.Article, r.Story, r.Err, first[i].Article, first[i].Story)
+				case i >= stored && r.Status != StatusNew:
+					t.Errorf("%s: %s %v, want new", r.Input, r.Status, r.Err)
+				}
+				i++
+			})
+			if i != len(items) {
+				t.Fatalf("%d results, want %d", i, len(items))
+			}
+			if n, err := real.CountArticles(t.Context()); err != nil || n != 2*stored {
+				t.Errorf("%d articles stored (%v), want %d", n, err, 2*stored)
+			}
+		})
+	}
+}
