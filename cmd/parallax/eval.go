@@ -7,9 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/parallax-news/parallax/internal/eval"
 	"github.com/parallax-news/parallax/internal/extract"
+	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/pipeline"
 	"github.com/parallax-news/parallax/internal/source"
 	"github.com/parallax-news/parallax/internal/store/sqlite"
@@ -34,6 +36,19 @@ type clusterReport struct {
 	Articles int `json:"articles"`
 	Copies   int `json:"copies"`
 	Failed   int `json:"failed"`
+	// Errors, with --errors: the split gold stories and the mixed stories,
+	// each article named and, outside its spread's biggest part, with the
+	// decision that put it there.
+	Errors *eval.Disagreement[strayArticle] `json:"errors,omitempty"`
+}
+
+type strayArticle struct {
+	// ID is the record's id in the file; Article the stored article's id, 0
+	// when the record failed.
+	ID       string          `json:"id"`
+	Article  int64           `json:"article,omitempty"`
+	Title    string          `json:"title"`
+	Decision *model.Decision `json:"decision,omitempty"`
 }
 
 // runEvalCluster clusters a labeled JSONL file in publication order through
@@ -41,12 +56,13 @@ type clusterReport struct {
 // found against the gold labels.
 func runEvalCluster(ctx context.Context, app *App, args []string) error {
 	fs := flag.NewFlagSet("eval cluster", flag.ContinueOnError)
+	withErrors := fs.Bool("errors", false, "list the gold stories split and the stories mixed, with the decisions behind them")
 	rest, err := app.parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) != 1 {
-		return fmt.Errorf("%w: parallax eval cluster FILE.jsonl [--json]", errUsage)
+		return fmt.Errorf("%w: parallax eval cluster FILE.jsonl [--errors] [--json]", errUsage)
 	}
 	file := rest[0]
 	labeled, err := eval.ReadLabeled(file)
@@ -103,12 +119,21 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 	predicted := make([]string, len(items))
 	for i, idx := range order {
 		goldLabels[i] = labeled[idx].Story
-		predicted[i] = "story-" + strconv.FormatInt(storyOf[articleOf[i]], 10)
+		predicted[i] = "story " + strconv.FormatInt(storyOf[articleOf[i]], 10)
 		if articleOf[i] == 0 {
-			predicted[i] = "failed-" + items[i].Input // an article that failed is a story of its own
+			predicted[i] = "failed " + items[i].Input // an article that failed is a story of its own
 		}
 	}
 	report.ClusterScores = eval.Score(goldLabels, predicted)
+	if *withErrors {
+		records := make([]eval.Labeled, len(order))
+		for i, idx := range order {
+			records[i] = labeled[idx]
+		}
+		if report.Errors, err = explainErrors(ctx, st, eval.Disagreements(goldLabels, predicted), records, articleOf, storyOf); err != nil {
+			return err
+		}
+	}
 	if app.JSON {
 		return app.writeJSON(report)
 	}
@@ -118,7 +143,85 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 	fmt.Fprintf(app.Stdout, "B-cubed   P %.4f  R %.4f  F1 %.4f\n", s.B3P, s.B3R, s.B3F1)
 	fmt.Fprintf(app.Stdout, "pairwise  P %.4f  R %.4f  F1 %.4f\n", s.PairP, s.PairR, s.PairF1)
 	fmt.Fprintf(app.Stdout, "ARI       %.4f\n", s.ARI)
+	if report.Errors != nil {
+		printSpreads(app, "Gold stories split across stories", "stories", report.Errors.Split)
+		printSpreads(app, "Stories holding more than one gold story", "gold stories", report.Errors.Mixed)
+	}
 	return nil
+}
+
+// explainErrors names the articles of d (records, articleOf and the labels
+// are by position in the order clustered) and finds the decision of each
+// stray one.
+func explainErrors(ctx context.Context, st *sqlite.Store, d eval.Disagreement[int], records []eval.Labeled,
+	articleOf []int64, storyOf map[int64]int64) (*eval.Disagreement[strayArticle], error) {
+	decisions := map[int64]*model.Decision{} // by article
+	read := map[int64]bool{}                 // stories whose decisions are in
+	decisionOf := func(article int64) (*model.Decision, error) {
+		story := storyOf[article]
+		if article == 0 || story == 0 || read[story] {
+			return decisions[article], nil
+		}
+		read[story] = true
+		ds, err := st.Decisions(ctx, story)
+		if err != nil {
+			return nil, err
+		}
+		for i := range ds {
+			if k := ds[i].Kind; k != model.DecisionMerge && k != model.DecisionManual {
+				decisions[ds[i].Article] = &ds[i]
+			}
+		}
+		return decisions[article], nil
+	}
+	named, err := eval.Convert(d, func(i int, stray bool) (strayArticle, error) {
+		a := strayArticle{ID: records[i].ID, Article: articleOf[i], Title: headlineOf(records[i])}
+		if stray {
+			dec, err := decisionOf(articleOf[i])
+			if err != nil {
+				return a, err
+			}
+			a.Decision = dec
+		}
+		return a, nil
+	})
+	return &named, err
+}
+
+// headlineOf is a record's title, or else its first line.
+func headlineOf(r eval.Labeled) string {
+	if r.Title != "" {
+		return r.Title
+	}
+	line, _, _ := strings.Cut(strings.TrimSpace(r.Text), "\n")
+	return line
+}
+
+// printSpreads prints spreads, the articles outside each one's biggest part
+// with their decisions.
+func printSpreads(app *App, heading, parts string, spreads []eval.Spread[strayArticle]) {
+	stray := 0
+	for _, sp := range spreads {
+		stray += sp.Stray()
+	}
+	fmt.Fprintf(app.Stdout, "\n%s: %d, %d articles outside their biggest part\n", heading, len(spreads), stray)
+	for _, sp := range spreads {
+		var sizes []string
+		n := 0
+		for _, p := range sp.Parts {
+			sizes = append(sizes, fmt.Sprintf("%s (%d)", p.Label, len(p.Articles)))
+			n += len(p.Articles)
+		}
+		fmt.Fprintf(app.Stdout, "  %s: %d articles in %d %s: %s\n", sp.Label, n, len(sp.Parts), parts, strings.Join(sizes, ", "))
+		for _, p := range sp.Parts[1:] {
+			for _, a := range p.Articles {
+				fmt.Fprintf(app.Stdout, "    %s  %s  %s\n", p.Label, a.ID, truncate(a.Title, 80))
+				if a.Decision != nil {
+					fmt.Fprintf(app.Stdout, "      %s: %s\n", a.Decision.Kind, a.Decision.Reason)
+				}
+			}
+		}
+	}
 }
 
 // runEvalExtract scores Parallax's extraction on a directory in the form of

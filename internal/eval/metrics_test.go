@@ -2,6 +2,7 @@ package eval
 
 import (
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -113,4 +114,65 @@ func FuzzScore(f *testing.F) {
 			t.Fatalf("renaming labels changed the scores: %+v vs %+v", r, s)
 		}
 	})
+}
+
+func TestDisagreements(t *testing.T) {
+	tests := []struct {
+		name       string
+		gold, pred []string
+		want       Disagreement[int]
+	}{
+		{
+			name: "agree",
+			gold: []string{"a", "a", "b"},
+			pred: []string{"1", "1", "2"},
+			want: Disagreement[int]{},
+		},
+		{
+			name: "a gold story split, the bigger part first",
+			gold: []string{"a", "a", "a", "b"},
+			pred: []string{"2", "1", "1", "3"},
+			want: Disagreement[int]{Split: []Spread[int]{{Label: "a", Parts: []Part[int]{{"1", []int{1, 2}}, {"2", []int{0}}}}}},
+		},
+		{
+			name: "two gold stories in one predicted story, equal parts in order met",
+			gold: []string{"b", "a", "c"},
+			pred: []string{"1", "1", "2"},
+			want: Disagreement[int]{Mixed: []Spread[int]{{Label: "1", Parts: []Part[int]{{"b", []int{0}}, {"a", []int{1}}}}}},
+		},
+		{
+			name: "the most stray articles first",
+			gold: []string{"a", "a", "b", "b", "b", "b"},
+			pred: []string{"1", "2", "3", "3", "4", "5"},
+			want: Disagreement[int]{Split: []Spread[int]{
+				{Label: "b", Parts: []Part[int]{{"3", []int{2, 3}}, {"4", []int{4}}, {"5", []int{5}}}},
+				{Label: "a", Parts: []Part[int]{{"1", []int{0}}, {"2", []int{1}}}},
+			}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Disagreements(tc.gold, tc.pred)
+			if !sameSpreads(got.Split, tc.want.Split) || !sameSpreads(got.Mixed, tc.want.Mixed) {
+				t.Errorf("Disagreements =\n%+v\nwant\n%+v", got, tc.want)
+			}
+			// Every article of a spread is in exactly one part.
+			for _, s := range append(got.Split, got.Mixed...) {
+				seen := map[int]bool{}
+				for _, p := range s.Parts {
+					for _, i := range p.Articles {
+						if seen[i] {
+							t.Errorf("article %d twice in spread %s", i, s.Label)
+						}
+						seen[i] = true
+					}
+				}
+			}
+		})
+	}
+}
+
+// sameSpreads compares spreads, an empty list equal to none.
+func sameSpreads(a, b []Spread[int]) bool {
+	return len(a) == 0 && len(b) == 0 || reflect.DeepEqual(a, b)
 }
