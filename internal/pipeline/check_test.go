@@ -7,17 +7,31 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/source"
 	"github.com/parallax-news/parallax/internal/store"
 )
 
-// knownCalls is a store counting its known look-ups; KnownMany fails with
-// manyErr when set, and Known fails for the content hash failHash.
+// knownCalls is a store counting its known look-ups and article reads;
+// KnownMany fails with manyErr and StoriesOf with storiesErr when set, and
+// Known fails for the content hash failHash.
 type knownCalls struct {
 	store.Store
-	manyErr     error
-	failHash    string
-	known, many atomic.Int64
+	manyErr, storiesErr  error
+	failHash             string
+	known, many, article atomic.Int64
+}
+
+func (s *knownCalls) StoriesOf(ctx context.Context, articles []int64) ([]int64, error) {
+	if s.storiesErr != nil {
+		return nil, s.storiesErr
+	}
+	return s.Store.StoriesOf(ctx, articles)
+}
+
+func (s *knownCalls) Article(ctx context.Context, id int64) (*model.Article, error) {
+	s.article.Add(1)
+	return s.Store.Article(ctx, id)
 }
 
 func (s *knownCalls) Known(ctx context.Context, url, hash string) (int64, error) {
@@ -124,20 +138,22 @@ func TestCheckRun(t *testing.T) {
 // TestReingestKnown re-ingests a stream of stored articles mixed with new
 // ones, longer than a worker's run: each stored one is known as the article
 // and story it is stored as, each new one is new, in input order, whether
-// the batched look-ups work or fail.
+// the batched look-ups work or fail. Working, they read no article.
 func TestReingestKnown(t *testing.T) {
 	const stored = 3 * checkRun
+	failed := errors.New("database is locked")
 	tests := []struct {
-		name    string
-		manyErr error
+		name                string
+		manyErr, storiesErr error
 	}{
-		{"batched look-ups", nil},
-		{"batched look-ups fail", errors.New("database is locked")},
+		{"batched look-ups", nil, nil},
+		{"known look-ups fail", failed, nil},
+		{"story look-ups fail", nil, failed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			real, first := storeItems(t, stored)
-			st := &knownCalls{Store: real, manyErr: tt.manyErr}
+			st := &knownCalls{Store: real, manyErr: tt.manyErr, storiesErr: tt.storiesErr}
 			p := newPipelineOn(t, st)
 			var items []source.Item
 			for i := range 2 * stored {
@@ -160,6 +176,9 @@ func TestReingestKnown(t *testing.T) {
 			}
 			if n, err := real.CountArticles(t.Context()); err != nil || n != 2*stored {
 				t.Errorf("%d articles stored (%v), want %d", n, err, 2*stored)
+			}
+			if n := st.article.Load(); tt.storiesErr == nil && n != 0 {
+				t.Errorf("%d articles read to report their stories, want none", n)
 			}
 		})
 	}

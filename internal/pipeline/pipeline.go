@@ -382,6 +382,7 @@ func (p *Pipeline) decideBatch(ctx context.Context, prs []prepared) *decided {
 func (p *Pipeline) decideLocked(ctx context.Context, prs []prepared) *decided {
 	d := &decided{prs: prs, results: make([]Result, len(prs)), gen: p.gen}
 	stored := p.storedSince(ctx, prs)
+	stories := p.knownStories(ctx, prs, stored)
 	for i, pr := range prs {
 		d.results[i] = Result{Input: pr.input}
 		if pr.err == nil && pr.known == 0 {
@@ -392,7 +393,11 @@ func (p *Pipeline) decideLocked(ctx context.Context, prs []prepared) *decided {
 			d.results[i].Status, d.results[i].Err = StatusFailed, pr.err
 			continue
 		case pr.known != 0:
-			d.results[i] = p.knownResult(ctx, d.results[i], pr.known)
+			if story, ok := stories[pr.known]; ok {
+				d.results[i].Status, d.results[i].Article, d.results[i].Story = StatusKnown, pr.known, story
+			} else {
+				d.results[i] = p.knownResult(ctx, d.results[i], pr.known)
+			}
 			continue
 		}
 		a := pr.article
@@ -473,6 +478,38 @@ func (p *Pipeline) storedSince(ctx context.Context, prs []prepared) []int64 {
 		stored[i] = ids[j]
 	}
 	return stored
+}
+
+// knownStories reads the stories of the articles of prs found stored, by
+// their ids, in one look-up: read one by one, with their text, they took
+// the serial stage most of its time when re-ingesting known articles. It
+// is nil when the look-up fails, and each is then read alone.
+func (p *Pipeline) knownStories(ctx context.Context, prs []prepared, stored []int64) map[int64]int64 {
+	var ids []int64
+	for i, pr := range prs {
+		id := pr.known
+		if id == 0 {
+			id = stored[i]
+		}
+		if pr.err == nil && id != 0 {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	stories, err := p.st.StoriesOf(ctx, ids)
+	if err != nil {
+		if ctx.Err() == nil { // else the caller is stopping: no news
+			p.log.Warn("stories of known articles not read at once", "err", err)
+		}
+		return nil
+	}
+	byID := make(map[int64]int64, len(ids))
+	for j, id := range ids {
+		byID[id] = stories[j]
+	}
+	return byID
 }
 
 // settle takes a batch's articles out of inflight once the store holds

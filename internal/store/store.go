@@ -138,6 +138,9 @@ type Store interface {
 	// KnownMany is Known for many articles in one look-up: ids[i] is the
 	// stored article with urls[i] (when not empty) or hashes[i], 0 when none.
 	KnownMany(ctx context.Context, urls, hashes []string) ([]int64, error)
+	// StoriesOf returns the story of each of many articles in one look-up:
+	// stories[i] is articles[i]'s, 0 when it has none or is not stored.
+	StoriesOf(ctx context.Context, articles []int64) ([]int64, error)
 	// Save writes one record in one transaction and returns the article's
 	// new id. Stories named by the record that do not exist yet are created.
 	// An article stored already (same canonical URL or content hash) is a

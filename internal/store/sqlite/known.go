@@ -19,6 +19,11 @@ const sqlKnownMany = `SELECT j.key, a.id, 1 FROM json_each(?1) AS j CROSS JOIN a
 	UNION ALL SELECT j.key, a.id, 0 FROM json_each(?2) AS j CROSS JOIN articles AS a
 		ON a.content_hash = j.value AND a.content_hash <> ''`
 
+// sqlStoriesOf reads the stories of a batch of articles given as one JSON
+// array, through the primary key, without their text.
+const sqlStoriesOf = `SELECT j.key, IFNULL(a.story, 0) FROM json_each(?) AS j CROSS JOIN articles AS a
+	ON a.id = j.value`
+
 // KnownMany returns, for each i, the id of the article stored with urls[i]
 // (when not empty) or else hashes[i], 0 when there is none: a URL match
 // wins, as in Known.
@@ -58,4 +63,33 @@ func (s *Store) KnownMany(ctx context.Context, urls, hashes []string) ([]int64, 
 		return nil, fmt.Errorf("known many: %w", err)
 	}
 	return ids, nil
+}
+
+// StoriesOf returns, for each i, the story of article articles[i], 0 when
+// it has none or is not stored.
+func (s *Store) StoriesOf(ctx context.Context, articles []int64) ([]int64, error) {
+	stories := make([]int64, len(articles))
+	if len(articles) == 0 {
+		return stories, nil
+	}
+	list, err := json.Marshal(articles)
+	if err != nil {
+		return nil, fmt.Errorf("stories of articles: %w", err)
+	}
+	rows, err := s.storiesOf.QueryContext(ctx, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("stories of articles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i, story int64
+		if err := rows.Scan(&i, &story); err != nil {
+			return nil, fmt.Errorf("stories of articles: %w", err)
+		}
+		stories[i] = story
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("stories of articles: %w", err)
+	}
+	return stories, nil
 }

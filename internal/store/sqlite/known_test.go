@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,5 +81,23 @@ func TestKnownManyUsesIndexes(t *testing.T) {
 	joined := strings.Join(plan, "; ")
 	if strings.Count(joined, "SEARCH a USING COVERING INDEX") != 2 || strings.Contains(joined, "SCAN a") {
 		t.Errorf("plan %q: want both arms to search an index of articles", joined)
+	}
+}
+
+// TestStoriesOf reads the stories of articles in one look-up, in the order
+// asked, an article not stored giving 0.
+func TestStoriesOf(t *testing.T) {
+	ctx := context.Background()
+	s := newTest(t)
+	ids := mustSave(t, s, article("a", "Wire", 7, nil), article("b", "Paper", 9, nil))
+	got, err := s.StoriesOf(ctx, []int64{ids[1], 999, ids[0], ids[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int64{9, 0, 7, 9}; !slices.Equal(got, want) {
+		t.Errorf("StoriesOf = %v, want %v", got, want)
+	}
+	if got, err := s.StoriesOf(ctx, nil); err != nil || len(got) != 0 {
+		t.Errorf("no articles: %v, %v", got, err)
 	}
 }

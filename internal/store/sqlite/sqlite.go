@@ -40,6 +40,7 @@ type Store struct {
 	stmts     *statements
 	known     *sql.Stmt // Known's look-up on the read pool
 	knownMany *sql.Stmt // KnownMany's, likewise
+	storiesOf *sql.Stmt // StoriesOf's, likewise
 	log       *slog.Logger
 	now       func() time.Time
 	// listFacet chooses how Stories reads a filter (see facetFilters);
@@ -120,6 +121,10 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	if s.storiesOf, err = read.PrepareContext(ctx, sqlStoriesOf); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
 	log.Debug("store opened", slog.String("path", path))
 	return s, nil
 }
@@ -131,7 +136,7 @@ func (s *Store) Close() error {
 	if s.stmts != nil {
 		errs = append(errs, s.stmts.close())
 	}
-	for _, stmt := range []*sql.Stmt{s.known, s.knownMany} {
+	for _, stmt := range []*sql.Stmt{s.known, s.knownMany, s.storiesOf} {
 		if stmt != nil {
 			errs = append(errs, stmt.Close())
 		}
