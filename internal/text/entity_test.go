@@ -301,6 +301,12 @@ func TestEntities(t *testing.T) {
 			absent: []string{"Western US"},
 		},
 		{
+			name:   "companies, variants and plans",
+			body:   "Cases of the Delta variant rose, and Pfizer and Moderna said their shots hold. Reps. Jim Banks and Jim Jordan doubted the Families Plan.",
+			want:   []want{{name: "Pfizer", kind: model.EntityOrg}, {name: "Moderna", kind: model.EntityOrg}, {name: "Jim Banks", kind: model.EntityPerson}},
+			absent: []string{"Delta", "Reps", "Families Plan"},
+		},
+		{
 			name: "empty",
 			body: "",
 		},

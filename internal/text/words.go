@@ -70,6 +70,7 @@ var miscHeads = set(
 	"award", "awards", "war", "day", "festival", "olympics", "games", "cup", "championship",
 	"series", "bowl", "marathon", "summit", "convention", "covid", "coronavirus",
 	"oscar", "oscars", "emmy", "emmys", "grammy", "grammys", "explorer", "windows",
+	"plan", "index",
 )
 
 // placeHeads end names of places.
@@ -112,6 +113,11 @@ var notNames = set(
 	// nor do those of identity and the points of the compass
 	"black", "latino", "latina", "latinx", "hispanic", "indigenous",
 	"northern", "southern", "eastern", "western", "northeast", "northwest", "southeast", "southwest",
+	// nor those of history, sport and the Greek letters that name variants
+	// of a virus ("the Delta variant")
+	"confederate", "soviet", "nazi", "nazis", "olympic", "olympian", "juneteenth", "fourth",
+	"alpha", "beta", "gamma", "delta", "epsilon", "lambda", "omicron",
+	"reps", "sens",
 )
 
 // locatives precede places ("in Prague").
