@@ -301,6 +301,7 @@ func joins(src string, toks []Token, k int) bool {
 // scanSentence finds the mentions of toks[a:b], a sentence (or title)
 // written in ordinary case.
 func (x *extractor) scanSentence(g *gazIndex, src string, toks []Token, a, b, sent int) {
+	caseName := false // the run after "v." in "Roe v. Wade"
 	for k := a; k < b; {
 		t := &toks[k]
 		if !isCapitalised(t) || t.isCalendar() {
@@ -330,7 +331,13 @@ func (x *extractor) scanSentence(g *gazIndex, src string, toks []Token, a, b, se
 				e = i + n
 			}
 		}
-		x.scanRun(g, src, toks, a, k, e, sent)
+		// "Roe v. Wade", "Brown v. Board of Education": the name of a
+		// court case, neither party's.
+		after := e+1 < b && toks[e].Norm == "v" && isCapitalised(&toks[e+1])
+		if !caseName && !after {
+			x.scanRun(g, src, toks, a, k, e, sent)
+		}
+		caseName = after
 		k = e
 	}
 }

@@ -307,6 +307,12 @@ func TestEntities(t *testing.T) {
 			absent: []string{"Delta", "Reps", "Families Plan"},
 		},
 		{
+			name:   "a court case names no one",
+			body:   "The court weighed overturning Roe v. Wade, said Justice Elena Kagan.",
+			want:   []want{{name: "Elena Kagan", kind: model.EntityPerson}},
+			absent: []string{"Roe", "Wade"},
+		},
+		{
 			name: "empty",
 			body: "",
 		},
