@@ -649,8 +649,9 @@ func (x *extractor) addName(src string, toks []Token, a, s, e, sent int, role, k
 }
 
 // guessSingle guesses the kind of a one-word name: an acronym (also in the
-// plural) or a brand written in camel case is an organisation, a word after "in" or "from" a
-// place, anything else a person (most one-word names in news are surnames).
+// plural) or a brand written in camel case is an organisation, a word after
+// "in" or "from" a place, anything else a person (most one-word names in
+// news are surnames).
 func guessSingle(src string, toks []Token, a, s int, acronym bool) string {
 	if acronym || isCamel(toks[s].Text) || isPluralAcronym(toks[s].Text) {
 		return model.EntityOrg
@@ -861,7 +862,8 @@ func (x *extractor) foldPrefixes(ms []mention) {
 			continue
 		}
 		for n := 2; n < len(m.words); n++ {
-			byPrefix[keyOf(m.words[:n])] = append(byPrefix[keyOf(m.words[:n])], gr)
+			key := keyOf(m.words[:n])
+			byPrefix[key] = append(byPrefix[key], gr)
 		}
 	}
 	if len(byPrefix) == 0 {
