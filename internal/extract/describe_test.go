@@ -235,6 +235,14 @@ func TestArticleDescribe(t *testing.T) {
 			text:    "An earthquake struck the coast.",
 		},
 		{
+			name: "a first line that is a date line is no headline",
+			item: source.Item{Input: "c.jsonl:4", Kind: "jsonl", Format: source.FormatText,
+				Body: []byte("Thursday, December 11, 2008\nPrediction: Red Sox Will Nab Teixeira\nESPN reports an offer.")},
+			title: "Prediction: Red Sox Will Nab Teixeira", published: "2008-12-11T00:00:00Z",
+			removed: []model.Removal{{Kind: model.RemovalDateLine, Text: "Thursday, December 11, 2008"}},
+			text:    "Prediction: Red Sox Will Nab Teixeira\n\nESPN reports an offer.",
+		},
+		{
 			name: "outlet option wins over the hint",
 			item: source.Item{Input: "feed#1", Kind: "feed", Format: source.FormatText, Body: []byte("Former officials held talks."),
 				Hint: source.Hint{Title: "Talks", Outlet: "Feed Outlet", URL: "https://www.foxnews.com/a"}},

@@ -157,8 +157,10 @@ func isMonthName(src string, toks []Token, k int) bool {
 		return false
 	}
 	if monthAbbrevs[t.Norm] {
-		// "Jan." needs its dot, "Mar" alone is too ambiguous
-		return t.End < len(src) && src[t.End] == '.' && t.Norm != "mar"
+		// "Jan." needs its dot or a day after it ("Jul 7, 2012"); "Mar"
+		// alone is too ambiguous
+		return t.End < len(src) && src[t.End] == '.' && t.Norm != "mar" ||
+			k+1 < len(toks) && isDigit(toks[k+1].Norm[0]) && joins(src, toks, k)
 	}
 	if t.Norm != "may" && t.Norm != "march" {
 		return true

@@ -21,6 +21,8 @@ func TestTimes(t *testing.T) {
 		{name: "ISO date", body: "Filed 2023-04-14 by the court.", text: "2023-04-14", kind: TimeDate, resolved: "2023-04-14"},
 		{name: "day without year near ref", body: "The summit opens July 11.", text: "July 11", kind: TimeDay, resolved: "2023-07-11"},
 		{name: "day without year goes back", body: "They met Dec. 5 in Paris.", text: "Dec. 5", kind: TimeDay, resolved: "2022-12-05"},
+		{name: "abbreviation without its dot", body: "Posted Jul 07, 2012 at noon.", text: "Jul 07, 2012", kind: TimeDate, resolved: "2012-07-07"},
+		{name: "abbreviation alone is no month", body: "They met Jan and Sep at home.", text: "", kind: ""},
 		{name: "month and year", body: "Talks began in April 2023.", text: "April 2023", kind: TimeMonth, resolved: "2023-04-01"},
 		{name: "month alone looks back", body: "an April meeting in New York", text: "April", kind: TimeMonth, resolved: "2023-04-01"},
 		{name: "may the verb is no month", body: "They may meet. Talks in May failed.", text: "May", kind: TimeMonth, resolved: "2023-05-01"},

@@ -20,6 +20,7 @@ import (
 
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/source/date"
+	"github.com/parallax-news/parallax/internal/text"
 )
 
 // Lead names what a page may repeat at the top of its body, kept apart
@@ -344,6 +345,7 @@ func DateLine(p string) (time.Time, bool) {
 	if len(p) > 80 || !strings.ContainsAny(p, "0123456789") {
 		return time.Time{}, false
 	}
+	p = joinNumbers(p)
 	s := bullet.ReplaceAllString(p, "")
 	s = dateLabel.ReplaceAllString(s, "")
 	s = zoneTail.ReplaceAllString(s, "")
@@ -354,11 +356,34 @@ func DateLine(p string) (time.Time, bool) {
 			return time.Time{}, false
 		}
 	}
-	t, err := date.Parse(s)
-	if err != nil {
-		return time.Time{}, false
+	if t, err := date.Parse(s); err == nil {
+		return t, true
 	}
-	return t, true
+	// The general parser takes no weekday before the date ("Thursday,
+	// December 11, 2008") and no clock or label around it; the time finder
+	// the analysis uses on bodies reads the date out of the line.
+	for _, tm := range text.Analyze("", p).Times {
+		if tm.Kind == text.TimeDate {
+			return time.Date(tm.Year, time.Month(tm.Month), tm.Day, 0, 0, 0, 0, time.UTC), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// spacedNumbers are the numbers of a date or time that a tokenizer split
+// ("10: 04", "2 / 3 / 2009", "08. 07. 2012").
+var spacedNumbers = regexp.MustCompile(`\d(?: [:/.] ?| ?[:/.] )\d`)
+
+// joinNumbers closes the gaps of spacedNumbers. A match takes the digit
+// that may start the next one ("3" of "2 / 3 / 2009"), hence the loop.
+func joinNumbers(p string) string {
+	for {
+		q := spacedNumbers.ReplaceAllStringFunc(p, func(m string) string { return strings.ReplaceAll(m, " ", "") })
+		if q == p {
+			return p
+		}
+		p = q
+	}
 }
 
 var (
@@ -370,7 +395,13 @@ var (
 // dateWords are the words a written date or time may hold.
 var dateWords = func() map[string]bool {
 	m := map[string]bool{"at": true, "am": true, "pm": true, "a": true, "p": true, "m": true, "of": true,
-		"st": true, "nd": true, "rd": true, "th": true, "t": true, "z": true, "utc": true, "gmt": true}
+		"st": true, "nd": true, "rd": true, "th": true, "t": true, "z": true, "utc": true, "gmt": true,
+		// the labels of a date line, wherever in the line they stand
+		"on": true, "posted": true, "published": true, "updated": true, "modified": true, "last": true,
+		"first": true, "article": true, "date": true}
+	for _, z := range []string{"et", "est", "edt", "ct", "cst", "cdt", "pt", "pst", "pdt", "bst", "cet", "cest"} {
+		m[z] = true
+	}
 	for mo := time.January; mo <= time.December; mo++ {
 		n := strings.ToLower(mo.String())
 		m[n], m[n[:3]] = true, true
