@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parallax-news/parallax/internal/cluster"
 	"github.com/parallax-news/parallax/internal/eval"
 	"github.com/parallax-news/parallax/internal/extract"
 	"github.com/parallax-news/parallax/internal/model"
@@ -40,6 +41,9 @@ type clusterReport struct {
 	// each article named and, outside its spread's biggest part, with the
 	// decision that put it there.
 	Errors *eval.Disagreement[strayArticle] `json:"errors,omitempty"`
+	// Orders, with --orders N: B-cubed F1 over N arrival orders in which
+	// the records of one date are shuffled.
+	Orders *eval.OrderSpread `json:"orders,omitempty"`
 }
 
 type strayArticle struct {
@@ -57,12 +61,13 @@ type strayArticle struct {
 func runEvalCluster(ctx context.Context, app *App, args []string) error {
 	fs := flag.NewFlagSet("eval cluster", flag.ContinueOnError)
 	withErrors := fs.Bool("errors", false, "list the gold stories split and the stories mixed, with the decisions behind them")
+	orders := fs.Int("orders", 0, "also score `N` arrival orders with the records of one date shuffled (an undated file's all), without a store")
 	rest, err := app.parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(rest) != 1 {
-		return fmt.Errorf("%w: parallax eval cluster FILE.jsonl [--errors] [--json]", errUsage)
+	if len(rest) != 1 || *orders < 0 {
+		return fmt.Errorf("%w: parallax eval cluster FILE.jsonl [--errors] [--orders N] [--json]", errUsage)
 	}
 	file := rest[0]
 	labeled, err := eval.ReadLabeled(file)
@@ -134,6 +139,14 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 			return err
 		}
 	}
+	if *orders > 0 {
+		feats, err := eval.Prepare(ctx, file, labeled)
+		if err != nil {
+			return err
+		}
+		spread := eval.ScoreOrders(labeled, feats, cluster.DefaultConfig(), *orders)
+		report.Orders = &spread
+	}
 	if app.JSON {
 		return app.writeJSON(report)
 	}
@@ -143,6 +156,10 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 	fmt.Fprintf(app.Stdout, "B-cubed   P %.4f  R %.4f  F1 %.4f\n", s.B3P, s.B3R, s.B3F1)
 	fmt.Fprintf(app.Stdout, "pairwise  P %.4f  R %.4f  F1 %.4f\n", s.PairP, s.PairR, s.PairF1)
 	fmt.Fprintf(app.Stdout, "ARI       %.4f\n", s.ARI)
+	if o := report.Orders; o != nil {
+		fmt.Fprintf(app.Stdout, "B-cubed F1 over %d arrival orders (records of one date shuffled): median %.4f, min %.4f, max %.4f\n",
+			o.Orders, o.Median, o.Min, o.Max)
+	}
 	if report.Errors != nil {
 		printSpreads(app, "Gold stories split across stories", "stories", report.Errors.Split)
 		printSpreads(app, "Stories holding more than one gold story", "gold stories", report.Errors.Mixed)

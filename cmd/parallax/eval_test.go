@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,11 +11,10 @@ import (
 	"github.com/parallax-news/parallax/internal/testutil"
 )
 
-// TestEvalClusterErrors labels the two seeds (one story) as two gold
-// stories, and two unrelated articles as one: eval cluster --errors must
-// name the seed that joined the other's story as mixed, and one of the
-// unrelated pair as split, each with the decision that put it there.
-func TestEvalClusterErrors(t *testing.T) {
+// labeledSeeds writes a labeled file of the two seeds, labeled as two gold
+// stories, and two unrelated articles labeled as one, and returns its path.
+func labeledSeeds(t *testing.T) string {
+	t.Helper()
 	type record struct {
 		ID    string `json:"id"`
 		Title string `json:"title,omitempty"`
@@ -42,12 +42,20 @@ func TestEvalClusterErrors(t *testing.T) {
 		}
 		lines = append(lines, string(b))
 	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "labeled.jsonl")
+	path := filepath.Join(t.TempDir(), "labeled.jsonl")
 	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	db := filepath.Join(dir, "unused.db")
+	return path
+}
+
+// TestEvalClusterErrors labels the two seeds (one story) as two gold
+// stories, and two unrelated articles as one: eval cluster --errors must
+// name the seed that joined the other's story as mixed, and one of the
+// unrelated pair as split, each with the decision that put it there.
+func TestEvalClusterErrors(t *testing.T) {
+	path := labeledSeeds(t)
+	db := filepath.Join(t.TempDir(), "unused.db")
 
 	out, errOut, code := parallax(t, db, "eval", "cluster", "--errors", path)
 	if code != 0 {
@@ -84,5 +92,27 @@ func TestEvalClusterErrors(t *testing.T) {
 	split := rep.Errors.Split[0]
 	if split.Label != "gold-town" || split.Parts[1].Articles[0].Decision == nil || split.Parts[1].Articles[0].Decision.Kind != "new" {
 		t.Errorf("split = %+v, want gold-town with the second article decided new", split)
+	}
+}
+
+func TestEvalClusterOrders(t *testing.T) {
+	path := labeledSeeds(t)
+	db := filepath.Join(t.TempDir(), "unused.db")
+	var rep clusterReport
+	mustJSON(t, db, &rep, "eval", "cluster", "--orders", "4", path)
+	o := rep.Orders
+	if o == nil || o.Orders != 4 {
+		t.Fatalf("orders = %+v, want 4 orders", o)
+	}
+	if !(0 <= o.Min && o.Min <= o.Median && o.Median <= o.Max && o.Max <= 1) {
+		t.Errorf("spread %+v is not ordered within [0, 1]", o)
+	}
+	// The seeds join and the two town articles stay apart in any order, so
+	// every order scores what the run through the store scored.
+	if o.Min != o.Max || math.Abs(o.Median-rep.B3F1) > 1e-9 {
+		t.Errorf("spread %+v, want every order at the stored run's %.4f", o, rep.B3F1)
+	}
+	if _, _, code := parallax(t, db, "eval", "cluster", "--orders", "-1", path); code != 2 {
+		t.Errorf("--orders -1: exit %d, want 2", code)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -45,6 +46,24 @@ func (r Labeled) Item(path string) source.Item {
 // record without a date takes the date of the dated record before it in
 // the file, so undated files keep their order and ties stay in file order.
 func PublicationOrder(recs []Labeled) []int {
+	order := make([]int, len(recs))
+	for i := range order {
+		order[i] = i
+	}
+	return sortByPublication(recs, order)
+}
+
+// ShuffledOrder is a publication order in which the records of one date
+// (all of an undated file) come in a random order drawn from rng: the
+// order they arrive in among themselves is not known, and an online
+// clusterer's early decisions depend on it.
+func ShuffledOrder(recs []Labeled, rng *rand.Rand) []int {
+	return sortByPublication(recs, rng.Perm(len(recs)))
+}
+
+// sortByPublication sorts order, a permutation of the records' indices,
+// stably by the records' publication keys.
+func sortByPublication(recs []Labeled, order []int) []int {
 	keys := make([]time.Time, len(recs))
 	var last time.Time
 	for i, r := range recs {
@@ -53,12 +72,35 @@ func PublicationOrder(recs []Labeled) []int {
 		}
 		keys[i] = last
 	}
-	order := make([]int, len(recs))
-	for i := range order {
-		order[i] = i
-	}
 	slices.SortStableFunc(order, func(a, b int) int { return keys[a].Compare(keys[b]) })
 	return order
+}
+
+// OrderSpread is the spread of B-cubed F1 over several arrival orders.
+type OrderSpread struct {
+	Orders int     `json:"orders"`
+	Median float64 `json:"b3_f1_median"`
+	Min    float64 `json:"b3_f1_min"`
+	Max    float64 `json:"b3_f1_max"`
+}
+
+// ScoreOrders clusters prepared records in n shuffled orders (ShuffledOrder,
+// seeded 1 to n so that runs repeat) and returns the spread of B-cubed F1.
+func ScoreOrders(recs []Labeled, feats []*cluster.Features, cfg cluster.Config, n int) OrderSpread {
+	if n <= 0 {
+		return OrderSpread{}
+	}
+	f1 := make([]float64, n)
+	for k := range f1 {
+		order := ShuffledOrder(recs, rand.New(rand.NewPCG(uint64(k+1), 0)))
+		f1[k] = clusterInOrder(recs, feats, order, cfg, nil).Scores.B3F1
+	}
+	slices.Sort(f1)
+	median := f1[n/2]
+	if n%2 == 0 {
+		median = (f1[n/2-1] + f1[n/2]) / 2
+	}
+	return OrderSpread{Orders: n, Median: median, Min: f1[0], Max: f1[n-1]}
 }
 
 // Prepare turns the records of file path into clusterer features, as
@@ -83,8 +125,13 @@ func Prepare(ctx context.Context, path string, recs []Labeled) ([]*cluster.Featu
 // fresh clusterer, without a store, and scores the result against the gold
 // stories.
 func ClusterPrepared(recs []Labeled, feats []*cluster.Features, cfg cluster.Config, log *slog.Logger) *ClusterRun {
+	return clusterInOrder(recs, feats, PublicationOrder(recs), cfg, log)
+}
+
+// clusterInOrder clusters prepared records in the given order.
+func clusterInOrder(recs []Labeled, feats []*cluster.Features, order []int, cfg cluster.Config, log *slog.Logger) *ClusterRun {
 	cl := cluster.New(cfg, log)
-	run := &ClusterRun{Order: PublicationOrder(recs), Stories: make([]int64, len(recs)), Decisions: make([]model.Decision, len(recs))}
+	run := &ClusterRun{Order: order, Stories: make([]int64, len(recs)), Decisions: make([]model.Decision, len(recs))}
 	alias := make(map[int64]int64)
 	var nextStory int64
 	for n, i := range run.Order {

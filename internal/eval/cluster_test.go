@@ -2,6 +2,8 @@ package eval
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -55,6 +57,48 @@ func TestPublicationOrder(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := PublicationOrder(tc.recs); !slices.Equal(got, tc.want) {
 				t.Errorf("PublicationOrder = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestShuffledOrder(t *testing.T) {
+	day := func(d int) *time.Time { t := time.Date(2021, 4, d, 0, 0, 0, 0, time.UTC); return &t }
+	dated := []Labeled{{Published: day(3)}, {Published: day(1)}, {Published: day(3)}, {}, {Published: day(2)}, {Published: day(1)}}
+	// Record 3 is undated and takes day 3 from the record before it.
+	keys := []int{3, 1, 3, 3, 2, 1}
+	undated := make([]Labeled, 8)
+	tests := []struct {
+		name string
+		recs []Labeled
+		keys []int
+	}{
+		{name: "dates keep their order", recs: dated, keys: keys},
+		{name: "an undated file is all one date", recs: undated, keys: make([]int, len(undated))},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			seen := map[string]bool{}
+			for seed := range uint64(6) {
+				got := ShuffledOrder(tc.recs, rand.New(rand.NewPCG(seed, 0)))
+				if again := ShuffledOrder(tc.recs, rand.New(rand.NewPCG(seed, 0))); !slices.Equal(got, again) {
+					t.Fatalf("seed %d: %v, then %v", seed, got, again)
+				}
+				sorted := slices.Sorted(slices.Values(got))
+				for i, v := range sorted {
+					if v != i {
+						t.Fatalf("seed %d: %v is not a permutation", seed, got)
+					}
+				}
+				for i := 1; i < len(got); i++ {
+					if tc.keys[got[i-1]] > tc.keys[got[i]] {
+						t.Fatalf("seed %d: %v puts a later date first", seed, got)
+					}
+				}
+				seen[fmt.Sprint(got)] = true
+			}
+			if len(seen) < 2 {
+				t.Errorf("six seeds gave one order: %v", seen)
 			}
 		})
 	}
