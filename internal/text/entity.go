@@ -637,7 +637,7 @@ func (x *extractor) addName(src string, toks []Token, a, s, e, sent int, role, k
 			m.kind = guessSingle(src, toks, a, s, m.acronym)
 		}
 	} else if kind == "" {
-		m.kind = guessMulti(toks, s, e)
+		m.kind = guessMulti(src, toks, a, s, e)
 	}
 	m.words = make([]string, 0, e-s)
 	for k := s; k < e; k++ {
@@ -649,11 +649,11 @@ func (x *extractor) addName(src string, toks []Token, a, s, e, sent int, role, k
 }
 
 // guessSingle guesses the kind of a one-word name: an acronym (also in the
-// plural) or a brand written in camel case is an organisation, a word after
-// "in" or "from" a place, anything else a person (most one-word names in
-// news are surnames).
+// plural), a brand written in camel case or a group (isGroup) is an
+// organisation, a word after "in" or "from" a place, anything else a person
+// (most one-word names in news are surnames).
 func guessSingle(src string, toks []Token, a, s int, acronym bool) string {
-	if acronym || isCamel(toks[s].Text) || isPluralAcronym(toks[s].Text) {
+	if acronym || isCamel(toks[s].Text) || isPluralAcronym(toks[s].Text) || isGroup(src, toks, a, s, s+1) {
 		return model.EntityOrg
 	}
 	if s > a && locatives[toks[s-1].Norm] && joins(src, toks, s-1) {
@@ -682,11 +682,21 @@ func isCamel(w string) bool {
 	return turns >= 2
 }
 
+// isGroup reports a name in the plural after "the": "the Angels", "the
+// Trail Blazers", "the Democrats" name a team, a band, a party's members or
+// a family, never one person.
+func isGroup(src string, toks []Token, a, s, e int) bool {
+	last := toks[e-1].Text
+	return s > a && toks[s-1].Norm == "the" && joins(src, toks, s-1) &&
+		len(last) > 3 && last[len(last)-1] == 's' && !strings.HasSuffix(last, "ss") &&
+		!strings.HasSuffix(last, "us") && !strings.HasSuffix(last, "is")
+}
+
 // guessMulti guesses the kind of a longer name from its head words.
-func guessMulti(toks []Token, s, e int) string {
+func guessMulti(src string, toks []Token, a, s, e int) string {
 	last := toks[e-1].Norm
 	switch {
-	case orgHeads[last]:
+	case orgHeads[last], isGroup(src, toks, a, s, e):
 		return model.EntityOrg
 	case placeHeads[last], placeHeads[toks[s].Norm]: // "Gulf of Aden", "Lake Erie"
 		return model.EntityPlace

@@ -28,6 +28,26 @@ func TestEntities(t *testing.T) {
 		absent []string // names that must not be entities
 	}{
 		{
+			name: "a name in the plural after the is a group",
+			body: "The Angels offered Mark Teixeira an eight-year deal. Fans of the Trail Blazers cheered, and Serena Williams watched.",
+			want: []want{
+				{name: "Angels", kind: model.EntityOrg},
+				{name: "Trail Blazers", kind: model.EntityOrg},
+				{name: "Mark Teixeira", kind: model.EntityPerson},
+				{name: "Serena Williams", kind: model.EntityPerson},
+			},
+		},
+		{
+			name: "streets named head first",
+			body: "Thieves rammed a car into a store on Rue de Castiglione, near the Place Vendome. Police closed the Boulevard Saint-Germain.",
+			want: []want{
+				{name: "Rue de Castiglione", kind: model.EntityPlace},
+				{name: "Place Vendome", kind: model.EntityPlace},
+				{name: "Boulevard Saint-Germain", kind: model.EntityPlace},
+			},
+			absent: []string{"Rue", "Castiglione"},
+		},
+		{
 			name: "role title before a name",
 			body: "Russian Foreign Minister Sergey Lavrov met them. Czech President Petr Pavel spoke.",
 			want: []want{

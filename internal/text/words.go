@@ -82,6 +82,8 @@ var placeHeads = set(
 	"border", "state", "states", "territory", "oblast", "heights", "hills", "village",
 	"town", "harbor", "harbour", "port", "springs", "gardens", "ridge", "peak", "glacier",
 	"canyon", "creek", "mt",
+	// streets and squares named in other languages, the head first
+	"rue", "place", "plaza", "piazza", "calle", "avenida", "boulevard", "platz",
 )
 
 // notNames are capitalised words that are never names by themselves:
