@@ -272,6 +272,33 @@ func FuzzParagraphs(f *testing.F) {
 	})
 }
 
+// FuzzDateLine checks that a date line is short, holds a digit, and reads
+// as a date of a plausible year, the same each time.
+func FuzzDateLine(f *testing.F) {
+	for _, s := range []string{"Thursday, December 11, 2008", "Posted 2 / 3 / 2009 11: 11 PM", "• 11/25/2024",
+		"9 September 2013 Last updated at 14: 39 GMT", "1 : 2 : 3 / 4 . 5", "Jul 7 2012, 5: 55p"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		if !utf8.ValidString(p) {
+			t.Skip("cleaning takes valid UTF-8")
+		}
+		got, ok := DateLine(p)
+		if !ok {
+			return
+		}
+		if len(p) > 80 || !strings.ContainsAny(p, "0123456789") {
+			t.Fatalf("DateLine(%q) = %v: a date line is short and holds a digit", p, got)
+		}
+		if y := got.Year(); y < 1800 || y > 2200 {
+			t.Fatalf("DateLine(%q) = %v: implausible year", p, got)
+		}
+		if again, ok2 := DateLine(p); !ok2 || !again.Equal(got) {
+			t.Fatalf("DateLine(%q) = %v, then %v %v", p, got, again, ok2)
+		}
+	})
+}
+
 // FuzzPrefilters checks that the cheap tests run before the expressions
 // never turn a match away, and that wordCount counts as strings.Fields.
 func FuzzPrefilters(f *testing.F) {
