@@ -23,6 +23,7 @@ import (
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/source"
 	"github.com/parallax-news/parallax/internal/source/plaintext"
+	"github.com/parallax-news/parallax/internal/text"
 )
 
 // Sentinel errors callers test with errors.Is.
@@ -237,16 +238,13 @@ const minPageWords = 15
 
 // leadTitle stands in for a missing headline (ECB+ and many exports have
 // none): the article's first sentence, cut at a word boundary, so lists and
-// story pages name it by what it reports.
-func leadTitle(text string) string {
+// story pages name it by what it reports. The sentence splitter knows the
+// abbreviations of news ("vs.", "U.S.", initials) that end no sentence.
+func leadTitle(body string) string {
 	const max = 110
-	lead, _, _ := strings.Cut(text, "\n")
-	for i := 0; i+2 < len(lead); i++ {
-		// A full stop, then a space and a capital: the end of the first sentence.
-		if lead[i] == '.' && lead[i+1] == ' ' && lead[i+2] >= 'A' && lead[i+2] <= 'Z' && i > 20 {
-			lead = lead[:i]
-			break
-		}
+	lead, _, _ := strings.Cut(body, "\n")
+	if sents := text.Sentences(lead); len(sents) > 0 {
+		lead = sents[0].Text
 	}
 	lead = strings.TrimSuffix(lead, ".")
 	if len(lead) <= max {

@@ -12,6 +12,8 @@ func TestLeadTitle(t *testing.T) {
 	}{
 		{"first sentence", "Tara Reid checked herself into rehab, her rep said. She is 33.\n\nMore.", "Tara Reid checked herself into rehab, her rep said"},
 		{"abbreviation is no sentence end", "U.S. officials met in New York on Tuesday. Talks went on.", "U.S. officials met in New York on Tuesday"},
+		{"versus", "Chargers WR Jackson will play vs. Steelers\nAn arrest will not affect him.", "Chargers WR Jackson will play vs. Steelers"},
+		{"initials", "J. K. Rowling opened a bookshop. It sold out.", "J. K. Rowling opened a bookshop"},
 		{"only the first paragraph", "A short lead\nSecond paragraph.", "A short lead"},
 		{"long sentence cut at a word", strings.Repeat("word ", 40), strings.TrimSpace(strings.Repeat("word ", 22)) + "…"},
 		{"empty", "", ""},
