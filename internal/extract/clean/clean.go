@@ -345,17 +345,18 @@ func DateLine(p string) (time.Time, bool) {
 	if len(p) > 80 || !strings.ContainsAny(p, "0123456789") {
 		return time.Time{}, false
 	}
-	p = joinNumbers(p)
-	s := bullet.ReplaceAllString(p, "")
-	s = dateLabel.ReplaceAllString(s, "")
-	s = zoneTail.ReplaceAllString(s, "")
 	// The date parser is lenient with words around a date; a date line
-	// holds none but month and day names and clock words.
-	for _, w := range letterRuns.FindAllString(s, -1) {
+	// holds none but month and day names, clock words and labels. Most
+	// paragraphs fail here, before any rewriting.
+	for _, w := range letterRuns.FindAllString(p, -1) {
 		if !dateWords[strings.ToLower(w)] {
 			return time.Time{}, false
 		}
 	}
+	p = joinNumbers(p)
+	s := bullet.ReplaceAllString(p, "")
+	s = dateLabel.ReplaceAllString(s, "")
+	s = zoneTail.ReplaceAllString(s, "")
 	if t, err := date.Parse(s); err == nil {
 		return t, true
 	}
