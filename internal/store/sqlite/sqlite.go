@@ -38,9 +38,10 @@ type Store struct {
 	write     *sql.DB // one connection: every write goes through it in turn
 	read      *sql.DB // query_only connections for concurrent reads
 	stmts     *statements
-	known     *sql.Stmt // Known's look-up on the read pool
-	knownMany *sql.Stmt // KnownMany's, likewise
-	storiesOf *sql.Stmt // StoriesOf's, likewise
+	ckpt      *checkpointer // nil until Open has migrated
+	known     *sql.Stmt     // Known's look-up on the read pool
+	knownMany *sql.Stmt     // KnownMany's, likewise
+	storiesOf *sql.Stmt     // StoriesOf's, likewise
 	log       *slog.Logger
 	now       func() time.Time
 	// listFacet chooses how Stories reads a filter (see facetFilters);
@@ -52,6 +53,11 @@ type Store struct {
 // up to date. It refuses, with store.ErrNewerSchema, a database written by a
 // newer Parallax.
 func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
+	return open(ctx, path, log, walLimit)
+}
+
+// open is Open with the WAL frames past which the checkpointer copies them.
+func open(ctx context.Context, path string, log *slog.Logger, limit uint32) (*Store, error) {
 	if path == "" || path == ":memory:" {
 		// Two pools on ":memory:" would be two different databases.
 		return nil, fmt.Errorf("open store %q: a file path is needed", path)
@@ -71,12 +77,10 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 	// Measured on 1,000-article batches: 8 KiB pages and a 16 MiB cache
 	// (no spilling of a batch's pages mid-transaction) cost about 15% less
 	// CPU per article than the defaults. page_size only takes on a new file.
-	// A checkpoint every 16384 pages (a WAL of up to 128 MiB plus the last
-	// batch) instead of SQLite's 1000: a batch of 1,000 articles outgrew 1000
-	// pages, so every commit checkpointed, copying again the index pages every
-	// batch rewrites; copied once per several batches, the store spends
-	// about 9% less CPU per article (BenchmarkSaveBatch at 50,000 stored).
-	w["_pragma"] = []string{"page_size(8192)", "cache_size(-16384)", "wal_autocheckpoint(16384)"}
+	// The checkpointer copies the WAL into the file beside the writer (see
+	// checkpointer); the writer checkpoints only at four times its limit,
+	// should the checkpointer fall behind, so the WAL stays bounded.
+	w["_pragma"] = []string{"page_size(8192)", "cache_size(-16384)", fmt.Sprintf("wal_autocheckpoint(%d)", 4*walLimit)}
 	// IMMEDIATE takes the write lock at BEGIN, so a check made inside a write
 	// transaction (is this URL known?) still holds when it commits.
 	w.Set("_txlock", "immediate")
@@ -109,6 +113,10 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 	read.SetMaxIdleConns(n)
 	s.read = read
 
+	if s.ckpt, err = startCheckpointer(path, limit, log); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
 	if s.stmts, err = prepare(ctx, write); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -133,6 +141,9 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 // into the main file.
 func (s *Store) Close() error {
 	var errs []error
+	if s.ckpt != nil {
+		errs = append(errs, s.ckpt.close())
+	}
 	if s.stmts != nil {
 		errs = append(errs, s.stmts.close())
 	}
@@ -153,6 +164,9 @@ func (s *Store) Close() error {
 
 // inWrite runs fn in one write transaction, committing when it returns nil.
 func (s *Store) inWrite(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.ckpt != nil {
+		s.ckpt.finish(ctx, s.write)
+	}
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -163,6 +177,9 @@ func (s *Store) inWrite(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if s.ckpt != nil {
+		s.ckpt.wake()
 	}
 	return nil
 }

@@ -313,7 +313,7 @@ func TestPragmas(t *testing.T) {
 		{"foreign keys", "foreign_keys", "1", s.write},
 		{"busy timeout", "busy_timeout", "10000", s.write},
 		{"page size", "page_size", "8192", s.write},
-		{"checkpoint interval", "wal_autocheckpoint", "16384", s.write},
+		{"writer checkpoints only as a backstop", "wal_autocheckpoint", "65536", s.write},
 		{"reader foreign keys", "foreign_keys", "1", s.read},
 		{"reader query only", "query_only", "1", s.read},
 	} {
