@@ -824,8 +824,13 @@ func (p *Pipeline) Ingest(ctx context.Context, inputs []string, report func(Resu
 	}
 }
 
-// maxBatch bounds the articles stored in one transaction.
-const maxBatch = 512
+// maxBatch bounds the articles stored in one transaction. A bulk ingest
+// fills every batch, and each commit rewrites every index page its batch
+// touched (the URL and hash indexes are touched all over): batches of 1,024
+// rather than 512 cost the store about 14% less CPU per article
+// (BenchmarkSaveBatch), and the ingest ran 1.08 to 1.10 times as fast, for
+// a batch more of articles in memory.
+const maxBatch = 1024
 
 // checkRun bounds the items a worker checks against the store in one
 // look-up: enough that the look-up's cost per article is small, few enough
