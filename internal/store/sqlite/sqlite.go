@@ -4,9 +4,10 @@
 // corrections, the comparison cache, followed feeds, and an FTS5 index over
 // titles and texts.
 //
-// The file is opened twice: one write connection, so writes queue in Go
-// rather than fight over SQLite's single write lock, and a pool of read-only
-// connections that WAL lets run beside the writer.
+// The file is opened three times: one write connection, so writes queue in
+// Go rather than fight over SQLite's single write lock, a pool of read-only
+// connections that WAL lets run beside the writer, and one connection that
+// copies the WAL into the file beside them (see checkpointer).
 //
 // What callers see: times come back in UTC; a story merged into another is
 // store.ErrNotFound, and saves naming it land in the story it joined;
