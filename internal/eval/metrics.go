@@ -52,13 +52,15 @@ func Score(gold, pred []string) ClusterScores {
 	}
 
 	var b3p, b3r float64
-	for c, k := range joint {
-		// Each of the k articles in this cell sees k correct companions
+	for i := range n {
+		// Each article sees the articles of its cell as correct companions
 		// (itself included) in a predicted cluster of predSize and a gold
-		// story of goldSize.
-		kf := float64(k)
-		b3p += kf * kf / float64(predSize[c.p])
-		b3r += kf * kf / float64(goldSize[c.g])
+		// story of goldSize. Summed in article order, not map order, so
+		// that the same labels give the same figures to the last bit.
+		c := cell{gold[i], pred[i]}
+		k := float64(joint[c])
+		b3p += k / float64(predSize[c.p])
+		b3r += k / float64(goldSize[c.g])
 	}
 	s := ClusterScores{
 		Articles:    n,

@@ -1,7 +1,9 @@
 package eval
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -83,6 +85,24 @@ func closeScores(a, b ClusterScores) bool {
 // FuzzScore checks the metrics' properties on arbitrary labelings: every
 // figure within its range, a labeling scored against itself is perfect, and
 // renaming the predicted labels changes nothing.
+// TestScoreRepeats checks that the same labels score the same to the last
+// bit, run after run: the figures are compared across builds.
+func TestScoreRepeats(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	gold := make([]string, 2000)
+	pred := make([]string, len(gold))
+	for i := range gold {
+		gold[i] = fmt.Sprint("g", r.IntN(300))
+		pred[i] = fmt.Sprint("p", r.IntN(350))
+	}
+	want := Score(gold, pred)
+	for range 20 {
+		if got := Score(gold, pred); got != want {
+			t.Fatalf("Score gave %+v, then %+v", want, got)
+		}
+	}
+}
+
 func FuzzScore(f *testing.F) {
 	f.Add("aaabb", "11122")
 	f.Add("aabb", "xxxy")
