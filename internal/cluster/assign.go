@@ -371,7 +371,7 @@ func (c *Clusterer) Assign(f *Features) Assignment {
 	}
 
 	best := cands[0]
-	asg := Assignment{Story: best.s.id, vectors: vectorsOf(q), Decision: model.Decision{
+	asg := Assignment{Story: best.s.id, Near: c.near(cands, best.s), vectors: vectorsOf(q), Decision: model.Decision{
 		Kind: model.DecisionJoin, Story: best.s.id, Score: best.score, Compared: best.s.id, At: now,
 		Terms: c.names(f, best.terms), Entities: c.names(f, best.ents),
 	}}
@@ -498,6 +498,7 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features, vecs *art
 	c.copies.Add(articleID, f.Signature, copyOf)
 	if copyOf != 0 || f.Empty() {
 		c.articles[articleID] = article{story: sid}
+		c.remember(recent{id: articleID, copyOf: copyOf, when: f.When()}, sid)
 		return
 	}
 	q := c.prepare(f, vecs, true)
@@ -516,6 +517,8 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features, vecs *art
 	c.addVectors(s, q.rawTerms, q.rawEnt, 1, c.lookupIDs(q))
 	s.count(q.rawTerms, q.rawEnt, 1)
 	s.cast = s.cast.plus(q.cast, 1)
+	c.remember(recent{id: articleID, terms: slices.Clone(q.rawTerms), ents: slices.Clone(q.rawEnt),
+		wterms: slices.Clone(q.terms), wents: slices.Clone(q.ents), tn: q.tn, en: q.en, cast: q.cast, when: f.When()}, sid)
 }
 
 // intern returns the one copy of a language name the clusterer keeps.
@@ -576,6 +579,7 @@ func (c *Clusterer) Apply(cor model.Correction) error {
 		if from != into {
 			c.mergeInto(from, into)
 		}
+		into.manual = true
 		return nil
 	case "move", "split":
 		art, ok := c.articles[cor.Article]
@@ -591,27 +595,13 @@ func (c *Clusterer) Apply(cor model.Correction) error {
 			to = &story{id: cor.Target}
 			c.stories[cor.Target] = to
 		}
+		art.pinned = true
+		c.articles[cor.Article] = art
 		if from != to {
-			terms, ents := c.vectors(art)
 			if from != nil {
-				c.addVectors(from, terms, ents, -1, nil)
-				from.count(terms, ents, -1)
-				from.size--
 				c.exclude(from, cor.Article)
-				if to.lang == "" {
-					to.lang = from.lang
-				}
-				if from.size <= 0 {
-					delete(c.stories, from.id)
-				}
 			}
-			q := c.queryOf(terms, ents)
-			c.addVectors(to, terms, ents, 1, c.lookupIDs(q))
-			q.release()
-			to.count(terms, ents, 1)
-			to.size++
-			art.story = to.id
-			c.articles[cor.Article] = art
+			c.relocate(cor.Article, art, from, to, nil, nil)
 		}
 		// Replayed at start, a move finds the article already where the
 		// store put it; the story it left (cor.Story) must still keep it out.

@@ -86,6 +86,19 @@ type Config struct {
 	Candidates int
 	// Copy decides near-duplicates.
 	Copy dedup.Rule
+	// Regrouping (see Regroup): a story splits when its recent articles
+	// fall into two groups linking below SplitThreshold on average; an
+	// article moves to a story it links better to by MoveMargin; two
+	// stories merge when their articles link MergeThreshold on average.
+	SplitThreshold float64
+	MoveMargin     float64
+	// RegroupWindow is how many of the latest articles can be regrouped,
+	// RegroupMembers how many of a story's, the latest, take part.
+	RegroupWindow  int
+	RegroupMembers int
+	// NearStories is how many stories an article nearly joined are
+	// regrouped with the one it joined.
+	NearStories int
 }
 
 // DefaultConfig returns the configuration Parallax uses for all data.
@@ -109,6 +122,11 @@ func DefaultConfig() Config {
 		PostingCap:      64,
 		Candidates:      16,
 		Copy:            dedup.DefaultRule(),
+		SplitThreshold:  0.2,
+		MoveMargin:      0.05,
+		RegroupWindow:   4096,
+		RegroupMembers:  32,
+		NearStories:     3,
 	}
 }
 
@@ -127,6 +145,9 @@ type Assignment struct {
 	Story    int64
 	Merges   []Merge
 	Decision model.Decision
+	// Near lists the other stories the article scored at least
+	// JoinThreshold with, best first: Regroup compares them with its own.
+	Near []int64
 	// vectors are the article's, for Commit to reuse; nil for a copy or an
 	// empty article, which add none.
 	vectors *articleVectors
@@ -148,6 +169,8 @@ type article struct {
 	// arena; copies and empty articles have none.
 	off    uint32
 	nt, ne uint8
+	// pinned: a person moved the article, and only a person moves it again.
+	pinned bool
 }
 
 // Clusterer is the online story clusterer. It is safe for concurrent use.
@@ -166,6 +189,7 @@ type Clusterer struct {
 	arena    blocks.List[wt] // raw article vectors, terms then entities
 	postings postings        // per term and entity id: document frequency, stories
 	seq      uint64          // update counter, for recency
+	recent   window          // the latest articles, for Regroup
 
 	work work
 }
@@ -188,6 +212,7 @@ func New(cfg Config, log *slog.Logger) *Clusterer {
 		alias:    make(map[int64]int64),
 		articles: make(map[int64]article),
 		postings: newPostings(),
+		recent:   newWindow(cfg.RegroupWindow),
 	}
 }
 

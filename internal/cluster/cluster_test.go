@@ -175,7 +175,7 @@ func TestCorrections(t *testing.T) {
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("Apply = %v, want %v", err, tc.wantErr)
 			}
-			s1, s2 := c.storyOf(1), c.storyOf(2)
+			s1, s2 := c.StoryOf(1), c.StoryOf(2)
 			if tc.wantApart != (s1 != s2) {
 				t.Fatalf("after %+v: articles in stories %d and %d", tc.cor, s1, s2)
 			}
@@ -187,18 +187,11 @@ func TestCorrections(t *testing.T) {
 			third := b
 			third.ID, third.Text = 3, strings.Join(strings.Split(a.Text, "\n\n")[:4], "\n\n")+"\n\n"+strings.Join(strings.Split(b.Text, "\n\n")[4:], "\n\n")
 			asg := ingest(c, &third)[0]
-			if len(asg.Merges) > 0 || c.storyOf(1) == c.storyOf(2) {
+			if len(asg.Merges) > 0 || c.StoryOf(1) == c.StoryOf(2) {
 				t.Errorf("a later article merged the stories a person separated: %+v", asg)
 			}
 		})
 	}
-}
-
-// storyOf returns the story an article is in now.
-func (c *Clusterer) storyOf(article int64) int64 {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.resolve(c.articles[article].story)
 }
 
 func TestManualMergeStays(t *testing.T) {
@@ -217,8 +210,8 @@ func TestManualMergeStays(t *testing.T) {
 	b := *seeds[1]
 	b.ID = 3
 	asg := ingest(c, &b)[0]
-	if c.storyOf(2) != got[0].Story || asg.Story != got[0].Story {
-		t.Errorf("after the merge: article 2 in %d, new seed in %d, want both in %d", c.storyOf(2), asg.Story, got[0].Story)
+	if c.StoryOf(2) != got[0].Story || asg.Story != got[0].Story {
+		t.Errorf("after the merge: article 2 in %d, new seed in %d, want both in %d", c.StoryOf(2), asg.Story, got[0].Story)
 	}
 }
 
@@ -237,7 +230,7 @@ func TestRestore(t *testing.T) {
 	if err := f.UnmarshalBinary(blob); err != nil {
 		t.Fatal(err)
 	}
-	rebuilt.Restore(1, live.storyOf(1), 0, &f)
+	rebuilt.Restore(1, live.StoryOf(1), 0, &f)
 	fb := features(&b)
 	x, y := live.Assign(fb), rebuilt.Assign(fb)
 	if x.Story != y.Story || x.Decision.Kind != y.Decision.Kind || x.Decision.Score != y.Decision.Score {
@@ -343,7 +336,7 @@ func TestConcurrent(t *testing.T) {
 		c.Commit(int64(i+1), sid, f, a)
 	}
 	wg.Wait()
-	if c.storyOf(1) != c.storyOf(2) {
+	if c.StoryOf(1) != c.StoryOf(2) {
 		t.Errorf("seeds split under concurrent use")
 	}
 }
@@ -364,7 +357,7 @@ func TestReplayedMove(t *testing.T) {
 	third := a
 	third.ID, third.Text = 3, strings.Join(strings.Split(a.Text, "\n\n")[:4], "\n\n")+"\n\n"+strings.Join(strings.Split(b.Text, "\n\n")[4:], "\n\n")
 	asg := ingest(c, &third)[0]
-	if len(asg.Merges) > 0 || c.storyOf(1) == c.storyOf(2) {
+	if len(asg.Merges) > 0 || c.StoryOf(1) == c.StoryOf(2) {
 		t.Errorf("after a replayed move, a later article merged the stories: %+v", asg)
 	}
 }

@@ -25,7 +25,9 @@ type story struct {
 	// excluded lists articles people moved out: the story must not be
 	// merged with a story holding one of them.
 	excluded []int64
-	seq      uint64
+	// manual: a person merged another story into it, so it is not split.
+	manual bool
+	seq    uint64
 }
 
 // count adds (sign 1) or removes (-1) an article's vectors from the counts.
@@ -119,6 +121,7 @@ func (c *Clusterer) mergeInto(from, into *story) {
 	c.addVectors(into, from.terms, from.ents, 1, nil)
 	delete(c.stories, from.id)
 	c.alias[from.id] = into.id
+	c.recent.merged(from.id, into.id)
 }
 
 // forbidden reports whether people's moves forbid merging a and b: an

@@ -128,38 +128,55 @@ func ClusterPrepared(recs []Labeled, feats []*cluster.Features, cfg cluster.Conf
 	return clusterInOrder(recs, feats, PublicationOrder(recs), cfg, log)
 }
 
-// clusterInOrder clusters prepared records in the given order.
+// clusterInOrder clusters prepared records in the given order, regrouping
+// after every article as the pipeline does after every batch it stores.
 func clusterInOrder(recs []Labeled, feats []*cluster.Features, order []int, cfg cluster.Config, log *slog.Logger) *ClusterRun {
 	cl := cluster.New(cfg, log)
 	run := &ClusterRun{Order: order, Stories: make([]int64, len(recs)), Decisions: make([]model.Decision, len(recs))}
+	// Article n+1 is record order[n]; stories are numbered from 1.
+	storyOf := make([]int64, len(recs)+1)
 	alias := make(map[int64]int64)
 	var nextStory int64
-	for n, i := range run.Order {
+	newStory := func() (int64, error) { nextStory++; return nextStory, nil }
+	for n, i := range order {
 		f := feats[i]
 		asg := cl.Assign(f)
 		sid := asg.Story
 		if sid == 0 {
-			nextStory++
-			sid = nextStory
+			sid, _ = newStory()
 		}
 		for _, m := range asg.Merges {
 			alias[m.From] = m.Into
 		}
 		run.Merges = append(run.Merges, asg.Merges...)
-		cl.Commit(int64(n+1), sid, f, asg)
-		run.Stories[i] = sid
-		asg.Decision.Article, asg.Decision.Story = int64(n+1), sid
+		id := int64(n + 1)
+		cl.Commit(id, sid, f, asg)
+		storyOf[id] = sid
+		asg.Decision.Article, asg.Decision.Story = id, sid
 		run.Decisions[i] = asg.Decision
+		hood := asg.Hood(sid)
+		if hood == nil {
+			continue
+		}
+		changes, _ := cl.Regroup(hood, newStory)
+		for _, ch := range changes {
+			if ch.Article != 0 {
+				storyOf[ch.Article] = ch.Story
+				continue
+			}
+			alias[ch.From] = ch.Story
+			run.Merges = append(run.Merges, cluster.Merge{From: ch.From, Into: ch.Story, Decision: ch.Decision})
+		}
 	}
 	gold := make([]string, len(recs))
 	pred := make([]string, len(recs))
-	for i, r := range recs {
-		sid := run.Stories[i]
+	for n, i := range order {
+		sid := storyOf[n+1]
 		for alias[sid] != 0 {
 			sid = alias[sid]
 		}
 		run.Stories[i] = sid
-		gold[i], pred[i] = r.Story, fmt.Sprint(sid)
+		gold[i], pred[i] = recs[i].Story, fmt.Sprint(sid)
 	}
 	run.Scores = Score(gold, pred)
 	return run

@@ -175,6 +175,7 @@ const (
 	DecisionJoin     = "join"     // joined the best-matching story
 	DecisionNew      = "new"      // nothing close enough: a new story
 	DecisionMerge    = "merge"    // two stories became close and merged
+	DecisionRegroup  = "regroup"  // moved on regrouping: a split, or a better story
 	DecisionManual   = "manual"   // a person moved the article or merged stories
 	DecisionEmpty    = "empty"    // too little text to cluster on: a story of its own
 	DecisionRestored = "restored" // reloaded from the store, no new decision

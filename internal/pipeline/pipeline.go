@@ -99,6 +99,7 @@ type Pipeline struct {
 	// stats times the two serial stages; see Stats.
 	stats struct {
 		assigned, assignNanos atomic.Int64
+		regroupNanos          atomic.Int64
 		stored, storeNanos    atomic.Int64
 	}
 }
@@ -108,19 +109,21 @@ type Pipeline struct {
 // benchmark reads them twice and divides, to tell which stage's cost per
 // article grows as the store grows.
 type Stats struct {
-	Assigned   int64         // articles assigned to a story by the clusterer
-	AssignTime time.Duration // in Assign and Commit
-	Stored     int64         // articles in the batches handed to the store
-	StoreTime  time.Duration // in SaveBatch, refused batches included
+	Assigned    int64         // articles assigned to a story by the clusterer
+	AssignTime  time.Duration // in Assign and Commit
+	RegroupTime time.Duration // in Regroup, after the assignments
+	Stored      int64         // articles in the batches handed to the store
+	StoreTime   time.Duration // in SaveBatch, refused batches included
 }
 
 // Stats returns the pipeline's counters.
 func (p *Pipeline) Stats() Stats {
 	return Stats{
-		Assigned:   p.stats.assigned.Load(),
-		AssignTime: time.Duration(p.stats.assignNanos.Load()),
-		Stored:     p.stats.stored.Load(),
-		StoreTime:  time.Duration(p.stats.storeNanos.Load()),
+		Assigned:    p.stats.assigned.Load(),
+		AssignTime:  time.Duration(p.stats.assignNanos.Load()),
+		RegroupTime: time.Duration(p.stats.regroupNanos.Load()),
+		Stored:      p.stats.stored.Load(),
+		StoreTime:   time.Duration(p.stats.storeNanos.Load()),
 	}
 }
 
@@ -366,6 +369,9 @@ type decided struct {
 	// turn is the batch's place in the order of storing (see turns); 0 for
 	// an article decided again inside another batch's turn.
 	turn uint64
+	// final holds the stories articles of the batch were regrouped into,
+	// by article id.
+	final map[int64]int64
 }
 
 // commitBatch decides, stores and indexes a run of prepared articles in
@@ -418,12 +424,49 @@ func (p *Pipeline) decideLocked(ctx context.Context, prs []prepared) *decided {
 			d.results[i].Status, d.results[i].Err = StatusFailed, err
 			continue
 		}
-		for _, k := range inflightKeys(a) {
-			p.inflight[k] = arrival{a, a.ID, *a.Story}
-		}
 		d.recs, d.pending = append(d.recs, rec), append(d.pending, i)
 	}
+	// Regrouping may have moved articles of the batch since they were
+	// decided.
+	for _, rec := range d.recs {
+		if s := p.cl.StoryOf(rec.Article.ID); s != 0 && s != *rec.Article.Story {
+			if d.final == nil {
+				d.final = make(map[int64]int64)
+			}
+			d.final[rec.Article.ID] = s
+		}
+	}
+	for _, rec := range d.recs {
+		a := rec.Article
+		for _, k := range inflightKeys(a) {
+			p.inflight[k] = arrival{a, a.ID, d.storyOf(a)}
+		}
+	}
 	return d
+}
+
+// storyOf is the story article a of the batch ends in.
+func (d *decided) storyOf(a *model.Article) int64 {
+	if s, ok := d.final[a.ID]; ok {
+		return s
+	}
+	return *a.Story
+}
+
+// regroup regroups the story an article joined with the stories it nearly
+// joined (see cluster.Regroup), and has the store make the changes, in
+// order, after writing the article's record. If the batch is not stored,
+// the index is rebuilt from the store, and the changes are gone from both.
+func (p *Pipeline) regroup(ctx context.Context, rec *store.Record, hood []int64) {
+	changes, err := p.cl.Regroup(hood, func() (int64, error) { return p.storyIDs.take(ctx, p.st, 1) })
+	if err != nil {
+		// What was changed before the error is returned and stored; the
+		// rest waits for the next arrivals.
+		p.log.Warn("regrouping stopped", "article", rec.Article.ID, "err", err)
+	}
+	for _, ch := range changes {
+		rec.Regroups = append(rec.Regroups, store.Regroup{Article: ch.Article, From: ch.From, Story: ch.Story, Decision: ch.Decision})
+	}
 }
 
 // inflightKeys are an article's keys in inflight: its canonical URL, when
@@ -575,7 +618,7 @@ func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 		if err == nil {
 			for _, i := range d.pending {
 				a := d.prs[i].article
-				d.results[i].Status, d.results[i].Article, d.results[i].Story = StatusNew, a.ID, *a.Story
+				d.results[i].Status, d.results[i].Article, d.results[i].Story = StatusNew, a.ID, d.storyOf(a)
 			}
 			return d.results
 		}
@@ -609,7 +652,7 @@ func (p *Pipeline) saveAlone(ctx context.Context, d *decided) Result {
 	p.settle(d)
 	if err == nil {
 		a := d.prs[0].article
-		res.Status, res.Article, res.Story = StatusNew, a.ID, *a.Story
+		res.Status, res.Article, res.Story = StatusNew, a.ID, d.storyOf(a)
 		return res
 	}
 	if rerr := p.loadIndex(ctx); rerr != nil {
@@ -625,8 +668,9 @@ func (p *Pipeline) saveAlone(ctx context.Context, d *decided) Result {
 }
 
 // decide assigns a prepared article to a copy group and a story, gives it
-// ids reserved from the store, adds it to the index and returns the record
-// to store. The caller holds p.mu.
+// ids reserved from the store, adds it to the index, regroups the stories
+// it joined or nearly joined, and returns the record to store. The caller
+// holds p.mu.
 func (p *Pipeline) decide(ctx context.Context, pr prepared, left int) (*store.Record, error) {
 	// The clusterer's time is Assign and Commit, not the id reservations
 	// between them, which may wait for the write connection.
@@ -668,6 +712,11 @@ func (p *Pipeline) decide(ctx context.Context, pr prepared, left int) (*store.Re
 	p.cl.Commit(articleID, storyID, pr.features, asg)
 	p.stats.assignNanos.Add(int64(assigning + time.Since(began)))
 	p.stats.assigned.Add(1)
+	if hood := asg.Hood(storyID); hood != nil {
+		began = time.Now()
+		p.regroup(ctx, rec, hood)
+		p.stats.regroupNanos.Add(int64(time.Since(began)))
+	}
 	return rec, nil
 }
 

@@ -64,6 +64,9 @@ type Record struct {
 	StoryTitle string
 	// Merges lists stories folded into another by this article's arrival.
 	Merges []Merge
+	// Regroups lists what regrouping changed after the batch's arrivals,
+	// in order, made after the batch's articles are written.
+	Regroups []Regroup
 	// Entities are the canonical names of the entities the article
 	// mentions; they feed StoryQuery.Entity.
 	Entities []string
@@ -73,6 +76,14 @@ type Record struct {
 type Merge struct {
 	From, Into int64
 	Decision   model.Decision
+}
+
+// Regroup is one change of a regrouping: Article moves to Story (created,
+// titled after it, when new) or, when Article is 0, story From is merged
+// into Story.
+type Regroup struct {
+	Article, From, Story int64
+	Decision             model.Decision
 }
 
 // ArticleQuery filters article listings. Zero values mean no filter.

@@ -127,47 +127,71 @@ func (s *Store) MoveArticle(ctx context.Context, article, to int64, reason strin
 	now := s.now()
 	c := model.Correction{Kind: correctionMove, Article: article, Target: to, Reason: reason, At: now.UTC()}
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
-		var (
-			from  sql.NullInt64
-			title string
-		)
-		err := tx.QueryRowContext(ctx, `SELECT story, title FROM articles WHERE id = ?`, article).Scan(&from, &title)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("article %d: %w", article, store.ErrNotFound)
-		}
-		if err != nil {
-			return fmt.Errorf("article %d: %w", article, err)
-		}
-		c.Story = from.Int64
+		c.Target = to
 		if to == 0 {
+			var err error
 			if c.Target, err = nextStoryID(ctx, tx); err != nil {
 				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO stories (id, title, created, updated) VALUES (?, ?, ?, ?)`,
-				c.Target, title, now.UnixNano(), now.UnixNano()); err != nil {
-				return fmt.Errorf("new story %d: %w", c.Target, err)
 			}
 		} else if err := liveStory(ctx, tx, to); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE articles SET story = ? WHERE id = ?`, c.Target, article); err != nil {
-			return fmt.Errorf("move article %d: %w", article, err)
-		}
-		if from.Int64 != 0 && from.Int64 != c.Target {
-			if err := refreshStory(ctx, tx, from.Int64, now); err != nil {
-				return err
-			}
-		}
-		if err := refreshStory(ctx, tx, c.Target, now); err != nil {
+		from, err := moveArticle(ctx, tx, article, c.Target, now)
+		if err != nil {
 			return err
 		}
+		c.Story = from
 		return s.record(ctx, tx, &c, model.Decision{Article: article, Story: c.Target, Kind: model.DecisionManual,
-			Compared: from.Int64, Reason: "moved by hand: " + reason})
+			Compared: from, Reason: "moved by hand: " + reason})
 	})
 	if err != nil {
 		return model.Correction{}, fmt.Errorf("move article %d to story %d: %w", article, to, err)
 	}
 	return c, nil
+}
+
+// moveArticle moves article to story to, which it creates, titled after
+// the article, when it does not exist, recounts both stories and returns the
+// story the article left. An unknown article or a merged-away story is
+// store.ErrNotFound.
+func moveArticle(ctx context.Context, tx *sql.Tx, article, to int64, now time.Time) (int64, error) {
+	from, err := relocate(ctx, tx, article, to, now)
+	if err != nil {
+		return 0, err
+	}
+	if from != 0 && from != to {
+		if err := refreshStory(ctx, tx, from, now); err != nil {
+			return 0, err
+		}
+	}
+	return from, refreshStory(ctx, tx, to, now)
+}
+
+// relocate is moveArticle without the recounts, for a caller that moves
+// several articles and recounts each story once.
+func relocate(ctx context.Context, tx *sql.Tx, article, to int64, now time.Time) (int64, error) {
+	var (
+		from  sql.NullInt64
+		title string
+	)
+	err := tx.QueryRowContext(ctx, `SELECT story, title FROM articles WHERE id = ?`, article).Scan(&from, &title)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("article %d: %w", article, store.ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("article %d: %w", article, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO stories (id, title, created, updated) VALUES (?, ?, ?, ?)
+		ON CONFLICT (id) DO NOTHING`, to, title, now.UnixNano(), now.UnixNano()); err != nil {
+		return 0, fmt.Errorf("new story %d: %w", to, err)
+	}
+	if err := liveStory(ctx, tx, to); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE articles SET story = ? WHERE id = ?`, to, article); err != nil {
+		return 0, fmt.Errorf("move article %d: %w", article, err)
+	}
+	return from.Int64, nil
 }
 
 // record writes a correction and the manual decision that goes with it.

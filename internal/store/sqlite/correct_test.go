@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -31,6 +32,11 @@ func TestSaveBatchAllOrNothing(t *testing.T) {
 		{"merge of an unknown story", func(ids []int64) *store.Record {
 			r := article("merger", "AP", 1, day(1))
 			r.Merges = []store.Merge{{From: 77, Into: 1}}
+			return r
+		}, store.ErrNotFound},
+		{"regrouping of an unknown article", func(ids []int64) *store.Record {
+			r := article("mover", "AP", 1, day(1))
+			r.Regroups = []store.Regroup{{Article: ids[0], From: 1, Story: 5}, {Article: 999, From: 1, Story: 5}}
 			return r
 		}, store.ErrNotFound},
 	} {
@@ -231,6 +237,53 @@ func TestMergeInSave(t *testing.T) {
 	}
 }
 
+func TestRegroupInSave(t *testing.T) {
+	ctx := context.Background()
+	s, ids := corrected(t)
+	// An article of story 2 whose arrival splits article b off story 1
+	// into a new story 9, then merges story 2 into story 1.
+	rec := article("arrival", "Reuters", 2, day(4))
+	rec.Regroups = []store.Regroup{
+		{Article: ids[1], From: 1, Story: 9, Decision: model.Decision{Kind: model.DecisionRegroup, Score: 0.05, Reason: "split"}},
+		{From: 2, Story: 1, Decision: model.Decision{Kind: model.DecisionMerge, Score: 0.3, Reason: "converged"}},
+	}
+	id := mustSave(t, s, rec)[0]
+	for _, want := range []struct{ article, story int64 }{{ids[0], 1}, {ids[1], 9}, {ids[2], 1}, {id, 1}} {
+		if a, err := s.Article(ctx, want.article); err != nil || *a.Story != want.story {
+			t.Errorf("article %d in story %v (%v), want %d", want.article, a.Story, err, want.story)
+		}
+	}
+	split, err := s.Story(ctx, 9)
+	if err != nil || split.Articles != 1 || split.Title != "Title b" {
+		t.Errorf("story split off = %+v, %v; want one article, titled after it", split, err)
+	}
+	if sum, err := s.Story(ctx, 1); err != nil || sum.Articles != 3 {
+		t.Errorf("story 1 = %+v, %v; want 3 articles", sum, err)
+	}
+	kinds := func(story int64) []string {
+		ds, err := s.Decisions(ctx, story)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, d := range ds {
+			out = append(out, fmt.Sprintf("%s %d %s", d.Kind, d.Article, d.Reason))
+		}
+		return out
+	}
+	// Story 1 tells that b left it and that story 2 came in, on the
+	// arrival's account; story 9 tells why b is there.
+	if got := kinds(1); !slices.Contains(got, fmt.Sprintf("regroup %d split", ids[1])) || !slices.Contains(got, fmt.Sprintf("merge %d converged", id)) {
+		t.Errorf("decisions of story 1 = %q", got)
+	}
+	if got := kinds(9); !slices.Contains(got, fmt.Sprintf("regroup %d split", ids[1])) {
+		t.Errorf("decisions of story 9 = %q", got)
+	}
+	if cs, _ := s.Corrections(ctx); len(cs) != 0 {
+		t.Errorf("regrouping is not a correction: %+v", cs)
+	}
+}
+
 // storyCounts is what saves count incrementally into stories and
 // story_facets, as text to compare.
 func storyCounts(t *testing.T, s *Store) string {
@@ -269,6 +322,10 @@ func TestBatchCountsMatchRecount(t *testing.T) {
 		r.Merges = []store.Merge{{From: from, Into: into}}
 		return r
 	}
+	regrouping := func(r *store.Record, changes ...store.Regroup) *store.Record {
+		r.Regroups = changes
+		return r
+	}
 	for _, tc := range []struct {
 		name    string
 		batches [][]*store.Record
@@ -278,6 +335,14 @@ func TestBatchCountsMatchRecount(t *testing.T) {
 			article("c", "CNN", 1, day(9)), undated(article("d", "BBC", 1, nil, "Haass")),
 		}}},
 		{"undated only", [][]*store.Record{{undated(article("a", "AP", 1, nil)), undated(article("b", "AP", 1, nil))}}},
+		{"regrouping inside a batch", [][]*store.Record{
+			{article("a", "AP", 1, day(1), "Lavrov"), article("b", "CNN", 1, day(2), "Kupchan")},
+			{
+				article("c", "AP", 2, day(3), "Lavrov"), regrouping(article("d", "BBC", 2, day(4), "Graham"),
+					store.Regroup{Article: 2, From: 1, Story: 3}, store.Regroup{From: 2, Story: 1}),
+				article("e", "Fox", 3, day(5), "Kupchan"),
+			},
+		}},
 		{"merge inside a batch", [][]*store.Record{
 			{article("a", "AP", 1, day(1), "Lavrov")},
 			{

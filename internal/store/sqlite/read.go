@@ -493,13 +493,15 @@ func (s *Store) StoryVersion(ctx context.Context, id int64) (int64, error) {
 }
 
 // Decisions explains a story: the decisions about the articles it now
-// holds, and the merges and manual changes made to it, in time order.
+// holds, the articles regrouping took out of it, and the merges and manual
+// changes made to it, in time order.
 func (s *Store) Decisions(ctx context.Context, story int64) ([]model.Decision, error) {
 	const cols = `id, article, story, kind, score, compared, entities, terms, reason, at`
 	rows, err := s.read.QueryContext(ctx,
 		`SELECT `+cols+` FROM decisions WHERE article IN (SELECT id FROM articles WHERE story = ?)
 		UNION SELECT `+cols+` FROM decisions WHERE story = ? AND kind IN (?, ?)
-		ORDER BY at, id`, story, story, model.DecisionMerge, model.DecisionManual)
+		UNION SELECT `+cols+` FROM decisions WHERE compared = ? AND kind = ?
+		ORDER BY at, id`, story, story, model.DecisionMerge, model.DecisionManual, story, model.DecisionRegroup)
 	if err != nil {
 		return nil, fmt.Errorf("decisions of story %d: %w", story, err)
 	}

@@ -295,14 +295,12 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 			return 0, err
 		}
 	}
-	if len(rec.Merges) > 0 {
-		// A merge recounts the stories it touches from their articles,
-		// so what is tallied must be in the stories rows before it.
+	if len(rec.Merges) > 0 || len(rec.Regroups) > 0 {
+		// A merge or move recounts the stories it touches from their
+		// articles, so what is tallied must be in the stories rows before it.
 		if err := counts.flush(ctx, st, now); err != nil {
 			return 0, err
 		}
-	}
-	if len(rec.Merges) > 0 {
 		clear(st.stories) // a merged story sends its articles elsewhere now
 	}
 	for _, m := range rec.Merges {
@@ -321,8 +319,50 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 			return 0, err
 		}
 	}
+	if err := regroup(ctx, st, rec.Regroups, id, now); err != nil {
+		return 0, err
+	}
 	a.ID = id
 	return id, nil
+}
+
+// regroup makes the changes of a regrouping, in order, and records their
+// decisions; a merge is credited to article arrived, whose arrival led to
+// it. The stories articles left or entered are recounted once, at the end.
+func regroup(ctx context.Context, st *txStatements, changes []store.Regroup, arrived int64, now time.Time) error {
+	var moved []int64
+	for _, r := range changes {
+		d := r.Decision
+		d.Story, d.Compared = r.Story, r.From
+		if r.Article == 0 {
+			if err := merge(ctx, st.tx, r.From, r.Story, now); err != nil {
+				return fmt.Errorf("regroup: merge story %d into %d: %w", r.From, r.Story, err)
+			}
+			d.Article = cmp.Or(d.Article, arrived)
+			d.Kind = cmp.Or(d.Kind, model.DecisionMerge)
+		} else {
+			from, err := relocate(ctx, st.tx, r.Article, r.Story, now)
+			if err != nil {
+				return fmt.Errorf("regroup: %w", err)
+			}
+			moved = append(moved, from, r.Story)
+			d.Article = r.Article
+			d.Kind = cmp.Or(d.Kind, model.DecisionRegroup)
+		}
+		if err := insertDecision(ctx, st.insertDecision, d, now); err != nil {
+			return err
+		}
+	}
+	slices.Sort(moved)
+	for _, id := range slices.Compact(moved) {
+		if id == 0 {
+			continue // an article that was in no story
+		}
+		if err := refreshStory(ctx, st.tx, id, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // insertEntities records the entities article id mentions, under their
