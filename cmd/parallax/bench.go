@@ -142,15 +142,15 @@ func benchIngest(ctx context.Context, app *App, args []string) error {
 	}
 	if !app.JSON {
 		fmt.Fprintf(app.Stdout, "%d generated articles, %d CPUs, batches of %d\n", bf.articles, runtime.NumCPU(), *batch)
-		fmt.Fprintf(app.Stdout, "%10s %9s %9s %11s %11s %11s %11s %10s %9s %10s %9s %9s\n",
-			"articles", "stories", "seconds", "articles/s", "median µs", "p90 µs", "cpu µs", "assign µs", "postings", "store µs", "heap MB", "rss MB")
+		fmt.Fprintf(app.Stdout, "%10s %9s %9s %11s %11s %11s %11s %10s %11s %9s %10s %9s %9s\n",
+			"articles", "stories", "seconds", "articles/s", "median µs", "p90 µs", "cpu µs", "assign µs", "regroup µs", "postings", "store µs", "heap MB", "rss MB")
 	}
 	rep, err := bench.Ingest(ctx, p, st, bench.IngestOptions{
 		Articles: bf.articles, Batch: *batch, Every: *every, Seed: bf.seed, Synth: sopt, Score: *score,
 		Progress: func(cp bench.Checkpoint) {
 			if !app.JSON {
-				fmt.Fprintf(app.Stdout, "%10d %9d %9.1f %11.0f %11.0f %11.0f %11.0f %10.0f %9.0f %10.0f %9.0f %9.0f\n",
-					cp.Articles, cp.Stories, cp.Seconds, cp.Rate, cp.MedianCost, cp.P90Cost, cp.CPUCost, cp.AssignCost, cp.Postings, cp.StoreCost, mb(cp.HeapBytes), mb(cp.RSSBytes))
+				fmt.Fprintf(app.Stdout, "%10d %9d %9.1f %11.0f %11.0f %11.0f %11.0f %10.0f %11.0f %9.0f %10.0f %9.0f %9.0f\n",
+					cp.Articles, cp.Stories, cp.Seconds, cp.Rate, cp.MedianCost, cp.P90Cost, cp.CPUCost, cp.AssignCost, cp.RegroupCost, cp.Postings, cp.StoreCost, mb(cp.HeapBytes), mb(cp.RSSBytes))
 			}
 		},
 	})

@@ -17,7 +17,7 @@ func TestBenchIngest(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("bench ingest: exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"assign µs", "postings", "store µs", "400 articles (400 new, 0 known, 0 failed)", "peak RSS", "against the generator's gold"} {
+	for _, want := range []string{"assign µs", "regroup µs", "postings", "store µs", "400 articles (400 new, 0 known, 0 failed)", "peak RSS", "against the generator's gold"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("bench ingest output lacks %q:\n%s", want, out)
 		}

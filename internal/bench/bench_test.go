@@ -77,7 +77,7 @@ func TestIngest(t *testing.T) {
 		if cp.Articles != 100*(i+1) {
 			t.Errorf("checkpoint %d at %d articles, want %d", i, cp.Articles, 100*(i+1))
 		}
-		if cp.Rate <= 0 || cp.MedianCost < 0 || cp.P90Cost <= 0 || cp.P90Cost < cp.MedianCost || cp.CPUCost <= 0 || cp.AssignCost < 0 || cp.StoreCost < 0 || cp.Postings < 0 || cp.HeapBytes == 0 || cp.RSSBytes == 0 || cp.Stories == 0 {
+		if cp.Rate <= 0 || cp.MedianCost < 0 || cp.P90Cost <= 0 || cp.P90Cost < cp.MedianCost || cp.CPUCost <= 0 || cp.AssignCost < 0 || cp.RegroupCost < 0 || cp.StoreCost < 0 || cp.Postings < 0 || cp.HeapBytes == 0 || cp.RSSBytes == 0 || cp.Stories == 0 {
 			t.Errorf("checkpoint %d not filled: %+v", i, cp)
 		}
 		if i > 0 && cp.Stories < rep.Checkpoints[i-1].Stories {

@@ -67,7 +67,7 @@ type Checkpoint struct {
 	// consecutive articles in the window (blocks of 1000, or a tenth of
 	// the window if smaller), in microseconds: the cost of one article to
 	// the whole pipeline, which must not grow with the number of stories.
-	// The pipeline stores articles in batches of up to 512 and reports
+	// The pipeline stores articles in batches of up to 1,024 and reports
 	// them in bursts, so a single article's time says nothing; blocks
 	// smaller than a batch still blur, so judge the trend on windows of
 	// 10,000 or more.
@@ -80,10 +80,12 @@ type Checkpoint struct {
 	CPUCost float64 `json:"cpu_cost_us"`
 	// AssignCost is the clusterer's time per article over the window (its
 	// Assign and Commit, run one article at a time): the cost of one
-	// assignment, which must stay flat as stories accumulate. StoreCost is
-	// the store's batch-write time per article.
-	AssignCost float64 `json:"assign_cost_us"`
-	StoreCost  float64 `json:"store_cost_us"`
+	// assignment, which must stay flat as stories accumulate. RegroupCost
+	// is the clusterer's regrouping after each assignment, per article.
+	// StoreCost is the store's batch-write time per article.
+	AssignCost  float64 `json:"assign_cost_us"`
+	RegroupCost float64 `json:"regroup_cost_us"`
+	StoreCost   float64 `json:"store_cost_us"`
 	// Postings is the stories an article's look-up read from the
 	// clusterer's inverted index over the window: the work of one
 	// assignment, which grows until the posting lists reach their cap and
@@ -257,6 +259,7 @@ func Ingest(ctx context.Context, p *pipeline.Pipeline, st store.Store, opt Inges
 			cp.CPUCost = float64((c - winCPU).Microseconds()) / float64(opt.Every)
 			work := p.Stats()
 			cp.AssignCost = perArticle(work.AssignTime-winWork.AssignTime, work.Assigned-winWork.Assigned)
+			cp.RegroupCost = perArticle(work.RegroupTime-winWork.RegroupTime, work.Assigned-winWork.Assigned)
 			cp.StoreCost = perArticle(work.StoreTime-winWork.StoreTime, work.Stored-winWork.Stored)
 			winWork = work
 			look := p.ClusterWork()
