@@ -185,7 +185,10 @@ func explainErrors(ctx context.Context, st *sqlite.Store, d eval.Disagreement[in
 			return nil, err
 		}
 		for i := range ds {
-			if k := ds[i].Kind; k != model.DecisionMerge && k != model.DecisionManual {
+			switch k := ds[i].Kind; {
+			case k == model.DecisionMerge || k == model.DecisionManual:
+			case storyOf[ds[i].Article] != story: // regrouping took it out
+			default:
 				decisions[ds[i].Article] = &ds[i]
 			}
 		}

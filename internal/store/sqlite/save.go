@@ -295,18 +295,14 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 			return 0, err
 		}
 	}
-	if len(rec.Merges) > 0 || len(rec.Regroups) > 0 {
-		// A merge or move recounts the stories it touches from their
-		// articles, so what is tallied must be in the stories rows before it.
-		if err := counts.flush(ctx, st, now); err != nil {
-			return 0, err
-		}
+	if len(rec.Merges) > 0 || slices.ContainsFunc(rec.Regroups, func(r store.Regroup) bool { return r.Article == 0 }) {
 		clear(st.stories) // a merged story sends its articles elsewhere now
 	}
 	for _, m := range rec.Merges {
 		if err := merge(ctx, st.tx, m.From, m.Into, now); err != nil {
 			return 0, fmt.Errorf("merge story %d into %d: %w", m.From, m.Into, err)
 		}
+		counts.drop(m.From, m.Into)
 		d := m.Decision
 		if d.Article == 0 {
 			d.Article = id
@@ -319,7 +315,7 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 			return 0, err
 		}
 	}
-	if err := regroup(ctx, st, rec.Regroups, id, now); err != nil {
+	if err := regroup(ctx, st, counts, rec.Regroups, id, now); err != nil {
 		return 0, err
 	}
 	a.ID = id
@@ -329,7 +325,7 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 // regroup makes the changes of a regrouping, in order, and records their
 // decisions; a merge is credited to article arrived, whose arrival led to
 // it. The stories articles left or entered are recounted once, at the end.
-func regroup(ctx context.Context, st *txStatements, changes []store.Regroup, arrived int64, now time.Time) error {
+func regroup(ctx context.Context, st *txStatements, counts *tally, changes []store.Regroup, arrived int64, now time.Time) error {
 	var moved []int64
 	for _, r := range changes {
 		d := r.Decision
@@ -338,6 +334,7 @@ func regroup(ctx context.Context, st *txStatements, changes []store.Regroup, arr
 			if err := merge(ctx, st.tx, r.From, r.Story, now); err != nil {
 				return fmt.Errorf("regroup: merge story %d into %d: %w", r.From, r.Story, err)
 			}
+			counts.drop(r.From, r.Story)
 			d.Article = cmp.Or(d.Article, arrived)
 			d.Kind = cmp.Or(d.Kind, model.DecisionMerge)
 		} else {
@@ -361,6 +358,7 @@ func regroup(ctx context.Context, st *txStatements, changes []store.Regroup, arr
 		if err := refreshStory(ctx, st.tx, id, now); err != nil {
 			return err
 		}
+		counts.drop(id)
 	}
 	return nil
 }
@@ -490,6 +488,20 @@ func (t *tally) add(story int64, a *model.Article, entities []string) {
 	}
 	for _, f := range articleFacets(a.Outlet, a.Language, entities) {
 		t.facets[storyFacet{story, f}]++
+	}
+}
+
+// drop forgets what is tallied for stories recounted from their articles:
+// the recount holds the transaction's articles already. Dropping instead of
+// writing the tally first keeps one write per story and facet a batch.
+func (t *tally) drop(stories ...int64) {
+	for _, story := range stories {
+		delete(t.stories, story)
+	}
+	for k := range t.facets {
+		if slices.Contains(stories, k.story) {
+			delete(t.facets, k)
+		}
 	}
 }
 
