@@ -424,22 +424,25 @@ func (p *Pipeline) decideLocked(ctx context.Context, prs []prepared) *decided {
 			d.results[i].Status, d.results[i].Err = StatusFailed, err
 			continue
 		}
+		for _, k := range inflightKeys(a) {
+			p.inflight[k] = arrival{a, a.ID, *a.Story}
+		}
 		d.recs, d.pending = append(d.recs, rec), append(d.pending, i)
 	}
 	// Regrouping may have moved articles of the batch since they were
 	// decided.
 	for _, rec := range d.recs {
-		if s := p.cl.StoryOf(rec.Article.ID); s != 0 && s != *rec.Article.Story {
-			if d.final == nil {
-				d.final = make(map[int64]int64)
-			}
-			d.final[rec.Article.ID] = s
-		}
-	}
-	for _, rec := range d.recs {
 		a := rec.Article
+		s := p.cl.StoryOf(a.ID)
+		if s == 0 || s == *a.Story {
+			continue
+		}
+		if d.final == nil {
+			d.final = make(map[int64]int64)
+		}
+		d.final[a.ID] = s
 		for _, k := range inflightKeys(a) {
-			p.inflight[k] = arrival{a, a.ID, d.storyOf(a)}
+			p.inflight[k] = arrival{a, a.ID, s}
 		}
 	}
 	return d
@@ -607,6 +610,7 @@ func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 		p.settle(d)
 		switch {
 		case err != nil:
+			p.log.Warn("store refused a batch: its articles are decided and stored again one by one", "articles", len(d.recs), "err", err)
 			rerr = p.loadIndex(ctx)
 		case d.gen != p.gen:
 			// Rebuilt while this batch was being written: it lacks the batch.

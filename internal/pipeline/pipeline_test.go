@@ -284,6 +284,11 @@ func TestSecondArrivalAcrossBatches(t *testing.T) {
 			<-done
 			return r1, <-r2
 		}},
+		{"in the same batch", func(t *testing.T, p *Pipeline, st *slowFirstSave) (Result, Result) {
+			close(st.release)
+			rs := p.commitBatch(t.Context(), []prepared{p.prepare(t.Context(), first), p.prepare(t.Context(), second)})
+			return rs[0], rs[1]
+		}},
 		{"stored after the second's known check", func(t *testing.T, p *Pipeline, st *slowFirstSave) (Result, Result) {
 			close(st.release)
 			pr := p.prepare(t.Context(), second) // the store does not hold the first yet
