@@ -189,54 +189,66 @@ func (g *generator) stream(n int) []spec {
 }
 
 // BenchmarkAssignCommit measures one article's Assign and Commit with
-// 10,000 and 100,000 articles already clustered; the cost must stay flat.
-// It reports the clusterer's retained heap per stored article. Use at most
+// 10,000 and 100,000 articles already clustered, alone and followed by the
+// regrouping the pipeline runs after it; the cost must stay flat. It
+// reports the clusterer's retained heap per stored article. Use at most
 // -benchtime=20000x: beyond, articles repeat (and become copies).
 func BenchmarkAssignCommit(b *testing.B) {
 	const extra = 20000
 	for _, stored := range []int{10_000, 100_000} {
-		b.Run(fmt.Sprintf("stored=%d", stored), func(b *testing.B) {
-			g := newGenerator(b, 1)
-			specs := g.stream(stored + extra)
-			c := New(DefaultConfig(), nil)
-			var nextStory int64
-			step := func(i int, f *Features) {
-				a := c.Assign(f)
-				sid := a.Story
-				if sid == 0 {
-					nextStory++
-					sid = nextStory
-				}
-				c.Commit(int64(i+1), sid, f, a)
-			}
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			for i := range stored {
-				step(i, g.article(specs[i]))
-			}
-			runtime.GC()
-			runtime.ReadMemStats(&after)
-			// The articles of the timed loop are made beforehand, and only
-			// those, so the heap holds little besides the clusterer.
-			loop := make([]*Features, extra)
-			for i := range loop {
-				loop[i] = g.article(specs[stored+i])
-			}
-			i := stored
-			cpu0 := cpuTime()
-			for b.Loop() {
-				step(i, loop[(i-stored)%extra])
-				i++
-			}
-			// CPU time per article, GC included: unlike ns/op, it does not
-			// grow when other processes share the machine's cores.
-			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
-			// Reported after the loop, which resets metrics on its start.
-			b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(stored), "heap-B/stored")
-			b.ReportMetric(float64(len(c.stories)), "stories")
-		})
+		for _, regroup := range []bool{false, true} {
+			b.Run(fmt.Sprintf("stored=%d/regroup=%t", stored, regroup), func(b *testing.B) {
+				benchAssign(b, stored, extra, regroup)
+			})
+		}
 	}
+}
+
+func benchAssign(b *testing.B, stored, extra int, regroup bool) {
+	g := newGenerator(b, 1)
+	specs := g.stream(stored + extra)
+	c := New(DefaultConfig(), nil)
+	var nextStory int64
+	newStory := func() (int64, error) { nextStory++; return nextStory, nil }
+	step := func(i int, f *Features) {
+		a := c.Assign(f)
+		sid := a.Story
+		if sid == 0 {
+			sid, _ = newStory()
+		}
+		c.Commit(int64(i+1), sid, f, a)
+		if hood := a.Hood(sid); regroup && hood != nil {
+			if _, err := c.Regroup(hood, newStory); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for i := range stored {
+		step(i, g.article(specs[i]))
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	// The articles of the timed loop are made beforehand, and only
+	// those, so the heap holds little besides the clusterer.
+	loop := make([]*Features, extra)
+	for i := range loop {
+		loop[i] = g.article(specs[stored+i])
+	}
+	i := stored
+	cpu0 := cpuTime()
+	for b.Loop() {
+		step(i, loop[(i-stored)%extra])
+		i++
+	}
+	// CPU time per article, GC included: unlike ns/op, it does not
+	// grow when other processes share the machine's cores.
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+	// Reported after the loop, which resets metrics on its start.
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(stored), "heap-B/stored")
+	b.ReportMetric(float64(len(c.stories)), "stories")
 }
 
 // cpuTime returns the process's user and system CPU time in nanoseconds.
