@@ -116,13 +116,15 @@ func TestRegroup(t *testing.T) {
 			name: "an article a person moved stays",
 			build: func(c *Clusterer) []int64 {
 				place(c, 1, 1, quake[0], quake[1])
-				place(c, 2, 3, heist...)
-				if err := c.Apply(model.Correction{Kind: "move", Article: 2, Story: 1, Target: 2}); err != nil {
+				place(c, 4, 3, quake[2], quake[3])
+				// Alone in a story of its own, by hand: not to be joined
+				// to the other quake story, nor that story to it.
+				if err := c.Apply(model.Correction{Kind: "move", Article: 2, Story: 1, Target: 3}); err != nil {
 					t.Fatal(err)
 				}
-				return []int64{1, 2}
+				return []int64{3, 4}
 			},
-			want: map[int64]int64{1: 1, 2: 3, 3: 3, 4: 3, 5: 3},
+			want: map[int64]int64{1: 1, 2: 2, 3: 3, 4: 3},
 		},
 	}
 	for _, tc := range tests {
