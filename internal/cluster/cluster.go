@@ -1,8 +1,10 @@
 // Package cluster groups articles into stories as they arrive, one at a
 // time and in arrival order: a copy joins its original's story, any other
 // article joins the story it matches best or starts a new one, and stories
-// that the new article shows to be one are merged. Every decision carries
-// its explanation, and people's corrections bind every later decision.
+// that the new article shows to be one are merged. After each arrival the
+// stories around it are regrouped (see Regroup): a story holding two events
+// is split, and misplaced articles move. Every decision carries its
+// explanation, and people's corrections bind every later decision.
 //
 // An article is a TF-IDF vector of stems (the headline and the lead
 // counting more) and a vector of named entities, both weighted by document
