@@ -129,15 +129,13 @@ func ClusterPrepared(recs []Labeled, feats []*cluster.Features, cfg cluster.Conf
 }
 
 // clusterInOrder clusters prepared records in the given order, regrouping
-// after every article as the pipeline does after every batch it stores.
+// after every article as the pipeline does.
 func clusterInOrder(recs []Labeled, feats []*cluster.Features, order []int, cfg cluster.Config, log *slog.Logger) *ClusterRun {
 	cl := cluster.New(cfg, log)
 	run := &ClusterRun{Order: order, Stories: make([]int64, len(recs)), Decisions: make([]model.Decision, len(recs))}
-	// Article n+1 is record order[n]; stories are numbered from 1.
-	storyOf := make([]int64, len(recs)+1)
-	alias := make(map[int64]int64)
 	var nextStory int64
 	newStory := func() (int64, error) { nextStory++; return nextStory, nil }
+	// Article n+1 is record order[n].
 	for n, i := range order {
 		f := feats[i]
 		asg := cl.Assign(f)
@@ -145,36 +143,24 @@ func clusterInOrder(recs []Labeled, feats []*cluster.Features, order []int, cfg 
 		if sid == 0 {
 			sid, _ = newStory()
 		}
-		for _, m := range asg.Merges {
-			alias[m.From] = m.Into
-		}
 		run.Merges = append(run.Merges, asg.Merges...)
 		id := int64(n + 1)
 		cl.Commit(id, sid, f, asg)
-		storyOf[id] = sid
 		asg.Decision.Article, asg.Decision.Story = id, sid
 		run.Decisions[i] = asg.Decision
-		hood := asg.Hood(sid)
-		if hood == nil {
-			continue
-		}
-		changes, _ := cl.Regroup(hood, newStory)
-		for _, ch := range changes {
-			if ch.Article != 0 {
-				storyOf[ch.Article] = ch.Story
-				continue
+		if hood := asg.Hood(sid); hood != nil {
+			changes, _ := cl.Regroup(hood, newStory)
+			for _, ch := range changes {
+				if ch.Article == 0 {
+					run.Merges = append(run.Merges, cluster.Merge{From: ch.From, Into: ch.Story, Decision: ch.Decision})
+				}
 			}
-			alias[ch.From] = ch.Story
-			run.Merges = append(run.Merges, cluster.Merge{From: ch.From, Into: ch.Story, Decision: ch.Decision})
 		}
 	}
 	gold := make([]string, len(recs))
 	pred := make([]string, len(recs))
 	for n, i := range order {
-		sid := storyOf[n+1]
-		for alias[sid] != 0 {
-			sid = alias[sid]
-		}
+		sid := cl.StoryOf(int64(n + 1))
 		run.Stories[i] = sid
 		gold[i], pred[i] = recs[i].Story, fmt.Sprint(sid)
 	}

@@ -64,8 +64,8 @@ type Record struct {
 	StoryTitle string
 	// Merges lists stories folded into another by this article's arrival.
 	Merges []Merge
-	// Regroups lists what regrouping changed after the batch's arrivals,
-	// in order, made after the batch's articles are written.
+	// Regroups lists what regrouping changed after this article's
+	// arrival, in order, made after its merges.
 	Regroups []Regroup
 	// Entities are the canonical names of the entities the article
 	// mentions; they feed StoryQuery.Entity.

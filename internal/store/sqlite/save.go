@@ -295,44 +295,36 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 			return 0, err
 		}
 	}
-	if len(rec.Merges) > 0 || slices.ContainsFunc(rec.Regroups, func(r store.Regroup) bool { return r.Article == 0 }) {
-		clear(st.stories) // a merged story sends its articles elsewhere now
-	}
-	for _, m := range rec.Merges {
-		if err := merge(ctx, st.tx, m.From, m.Into, now); err != nil {
-			return 0, fmt.Errorf("merge story %d into %d: %w", m.From, m.Into, err)
+	if len(rec.Merges)+len(rec.Regroups) > 0 {
+		// The arrival's merges, then what regrouping changed after it: one
+		// list of changes, made in order.
+		changes := make([]store.Regroup, 0, len(rec.Merges)+len(rec.Regroups))
+		for _, m := range rec.Merges {
+			changes = append(changes, store.Regroup{From: m.From, Story: m.Into, Decision: m.Decision})
 		}
-		counts.drop(m.From, m.Into)
-		d := m.Decision
-		if d.Article == 0 {
-			d.Article = id
-		}
-		d.Story = m.Into
-		if d.Kind == "" {
-			d.Kind = model.DecisionMerge
-		}
-		if err := insertDecision(ctx, st.insertDecision, d, now); err != nil {
+		if err := regroup(ctx, st, counts, append(changes, rec.Regroups...), id, now); err != nil {
 			return 0, err
 		}
-	}
-	if err := regroup(ctx, st, counts, rec.Regroups, id, now); err != nil {
-		return 0, err
 	}
 	a.ID = id
 	return id, nil
 }
 
-// regroup makes the changes of a regrouping, in order, and records their
-// decisions; a merge is credited to article arrived, whose arrival led to
-// it. The stories articles left or entered are recounted once, at the end.
+// regroup makes changes to stories (merges, moves), in order, and records
+// their decisions; a merge is credited to article arrived, whose arrival
+// led to it. The stories articles left or entered are recounted once, at
+// the end.
 func regroup(ctx context.Context, st *txStatements, counts *tally, changes []store.Regroup, arrived int64, now time.Time) error {
+	if slices.ContainsFunc(changes, func(r store.Regroup) bool { return r.Article == 0 }) {
+		clear(st.stories) // a merged story sends its articles elsewhere now
+	}
 	var moved []int64
 	for _, r := range changes {
 		d := r.Decision
 		d.Story, d.Compared = r.Story, r.From
 		if r.Article == 0 {
 			if err := merge(ctx, st.tx, r.From, r.Story, now); err != nil {
-				return fmt.Errorf("regroup: merge story %d into %d: %w", r.From, r.Story, err)
+				return fmt.Errorf("merge story %d into %d: %w", r.From, r.Story, err)
 			}
 			counts.drop(r.From, r.Story)
 			d.Article = cmp.Or(d.Article, arrived)
@@ -340,7 +332,7 @@ func regroup(ctx context.Context, st *txStatements, counts *tally, changes []sto
 		} else {
 			from, err := relocate(ctx, st.tx, r.Article, r.Story, now)
 			if err != nil {
-				return fmt.Errorf("regroup: %w", err)
+				return fmt.Errorf("move to story %d: %w", r.Story, err)
 			}
 			moved = append(moved, from, r.Story)
 			d.Article = r.Article
@@ -351,15 +343,13 @@ func regroup(ctx context.Context, st *txStatements, counts *tally, changes []sto
 		}
 	}
 	slices.Sort(moved)
-	for _, id := range slices.Compact(moved) {
-		if id == 0 {
-			continue // an article that was in no story
-		}
+	moved = slices.DeleteFunc(slices.Compact(moved), func(id int64) bool { return id == 0 }) // 0: in no story
+	for _, id := range moved {
 		if err := refreshStory(ctx, st.tx, id, now); err != nil {
 			return err
 		}
-		counts.drop(id)
 	}
+	counts.drop(moved...)
 	return nil
 }
 
