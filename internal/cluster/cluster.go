@@ -190,7 +190,6 @@ type Clusterer struct {
 	articles map[int64]article
 	arena    blocks.List[wt] // raw article vectors, terms then entities
 	postings postings        // per term and entity id: document frequency, stories
-	seq      uint64          // update counter, for recency
 	recent   window          // the latest articles, for Regroup
 
 	work work

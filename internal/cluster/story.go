@@ -27,7 +27,6 @@ type story struct {
 	excluded []int64
 	// manual: a person merged another story into it, so it is not split.
 	manual bool
-	seq    uint64
 }
 
 // count adds (sign 1) or removes (-1) an article's vectors from the counts.
@@ -85,8 +84,6 @@ func rangeGap(a, b *story) int64 {
 func (c *Clusterer) addVectors(s *story, terms, ents vec, scale float32, query []uint32) {
 	s.terms, s.tnorm = c.centroid(s.terms.add(terms, scale), c.cfg.StoryTerms)
 	s.ents, s.enorm = c.centroid(s.ents.add(ents, scale), c.cfg.StoryEntities)
-	c.seq++
-	s.seq = c.seq
 	for _, id := range query {
 		c.post(id, s.id)
 	}
