@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -245,13 +246,21 @@ func TestCorrections(t *testing.T) {
 	if c.Target == 0 || c.Target == story {
 		t.Fatalf("move to a new story: %+v", c)
 	}
-	mustJSON(t, db, &c, "story", "merge", itoa(c.Target), itoa(story), "--reason", "same event after all")
+	moved := c.Target
+	mustJSON(t, db, &c, "story", "merge", itoa(moved), itoa(story), "--reason", "same event after all")
 	var after []model.Article
 	mustJSON(t, db, &after, "articles")
 	for _, a := range after {
 		if a.Story == nil || *a.Story != story {
 			t.Errorf("article %d in story %v after the merge back, want %d", a.ID, a.Story, story)
 		}
+	}
+	// The story merged away is shown as the one it went into, with a note.
+	out, errOut, code := parallax(t, db, "story", itoa(moved), "--json")
+	var shown model.Story
+	if code != 0 || json.Unmarshal([]byte(out), &shown) != nil || shown.ID != story ||
+		!strings.Contains(errOut, fmt.Sprintf("story %d was merged into story %d", moved, story)) {
+		t.Errorf("parallax story %d (merged): exit %d, story %d, stderr %q; want story %d and a note", moved, code, shown.ID, errOut, story)
 	}
 	for _, args := range [][]string{
 		{"story", "merge", "9999", itoa(story)},

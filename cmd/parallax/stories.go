@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -86,6 +87,14 @@ func runStory(ctx context.Context, app *App, args []string) error {
 	}
 	return app.withPipeline(ctx, func(p *pipeline.Pipeline) error {
 		s, err := p.Story(ctx, id)
+		// A story merged away is shown as the story it went into, as the
+		// web pages redirect to it; the note goes to standard error, so
+		// that --json stays one story.
+		var merged *store.MergedError
+		if errors.As(err, &merged) {
+			fmt.Fprintf(app.Stderr, "parallax story: %v; showing story %d\n", err, merged.Into)
+			s, err = p.Story(ctx, merged.Into)
+		}
 		if err != nil {
 			return err
 		}

@@ -135,7 +135,7 @@ func (s *Server) storyFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	sum, err := s.st.Story(r.Context(), id)
 	if err != nil {
-		s.feedFail(w, r, fmt.Errorf("story %d: %w", id, err))
+		s.feedFail(w, r, err) // it names the story
 		return
 	}
 	arts, err := s.st.Articles(r.Context(), store.ArticleQuery{Story: id, WithText: true})
@@ -195,6 +195,10 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, feed atomFeed
 
 // feedFail answers a feed reader in plain text: it shows no pages.
 func (s *Server) feedFail(w http.ResponseWriter, r *http.Request, err error) {
+	if loc, _, ok := mergedLocation(r, err); ok {
+		http.Redirect(w, r, loc, http.StatusMovedPermanently)
+		return
+	}
 	code := status(err)
 	msg := err.Error()
 	if code >= 500 {

@@ -65,6 +65,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name s
 
 // pageFail shows err on the error page with its status.
 func (s *Server) pageFail(w http.ResponseWriter, r *http.Request, err error) {
+	if loc, _, ok := mergedLocation(r, err); ok {
+		http.Redirect(w, r, loc, http.StatusMovedPermanently)
+		return
+	}
 	code := status(err)
 	msg := err.Error()
 	if code >= 500 {

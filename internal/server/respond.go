@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parallax-news/parallax/internal/store"
@@ -24,6 +25,8 @@ var (
 // apiError is the one JSON form of every API error.
 type apiError struct {
 	Error string `json:"error"`
+	// MergedInto is the story a story asked for was merged into.
+	MergedInto int64 `json:"merged_into,omitempty"`
 }
 
 const jsonType = "application/json; charset=utf-8"
@@ -77,6 +80,11 @@ func status(err error) int {
 // apiFail writes err as a JSON error; server faults are logged and their
 // detail kept from the client.
 func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
+	if loc, into, ok := mergedLocation(r, err); ok {
+		w.Header().Set("Location", loc)
+		writeJSON(w, http.StatusMovedPermanently, apiError{Error: err.Error(), MergedInto: into})
+		return
+	}
 	code := status(err)
 	msg := err.Error()
 	if code >= 500 {
@@ -87,6 +95,28 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="parallax"`)
 	}
 	writeJSON(w, code, apiError{Error: msg})
+}
+
+// mergedLocation is where a read that failed on a story merged into
+// another is sent, permanently: the same address of the story it went into
+// (into). Links people saved, and the entries of their feeds, keep leading
+// to the story's articles as stories merge. ok is false for other errors
+// and for writes.
+func mergedLocation(r *http.Request, err error) (loc string, into int64, ok bool) {
+	var merged *store.MergedError
+	if !errors.As(err, &merged) || r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return "", 0, false
+	}
+	// The route's pattern, with the live story's id where the merged one
+	// was ("/stories/{id}" serves the story's feed too, as "28.atom").
+	_, path, _ := strings.Cut(r.Pattern, " ")
+	id := strconv.FormatInt(merged.Into, 10)
+	if strings.HasSuffix(r.PathValue("id"), atomSuffix) {
+		id += atomSuffix
+	}
+	u := *r.URL
+	u.Path, u.RawPath = strings.Replace(path, "{id}", id, 1), ""
+	return u.RequestURI(), merged.Into, true
 }
 
 // pathID reads the {name} path value as a positive id.

@@ -284,3 +284,50 @@ func TestUnsafeArticleURL(t *testing.T) {
 		t.Errorf("GET %s: the unsafe link was not defused", articlePath(id))
 	}
 }
+
+// TestMergedStoryRedirects: a story merged into another answers every read
+// of its addresses with a permanent redirect to the same address of the
+// story it went into, so saved links and feed entries keep working.
+func TestMergedStoryRedirects(t *testing.T) {
+	f := newFixture(t, "")
+	if _, err := f.st.MergeStories(t.Context(), f.other, f.story, "one event"); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, method, path, location string
+	}{
+		{"page", http.MethodGet, fmt.Sprintf("/stories/%d", f.other), fmt.Sprintf("/stories/%d", f.story)},
+		{"page with a query", http.MethodGet, fmt.Sprintf("/stories/%d?tab=quotes", f.other), fmt.Sprintf("/stories/%d?tab=quotes", f.story)},
+		{"page, head", http.MethodHead, fmt.Sprintf("/stories/%d", f.other), fmt.Sprintf("/stories/%d", f.story)},
+		{"feed", http.MethodGet, fmt.Sprintf("/stories/%d.atom", f.other), fmt.Sprintf("/stories/%d.atom", f.story)},
+		{"api", http.MethodGet, fmt.Sprintf("/api/v1/stories/%d", f.other), fmt.Sprintf("/api/v1/stories/%d", f.story)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := f.do(t, nil, request{method: tc.method, path: tc.path})
+			if resp.code != http.StatusMovedPermanently || resp.header.Get("Location") != tc.location {
+				t.Fatalf("%s %s = %d, Location %q; want 301 to %q", tc.method, tc.path, resp.code, resp.header.Get("Location"), tc.location)
+			}
+			followed := f.do(t, http.DefaultClient, request{method: tc.method, path: tc.path})
+			if followed.code != http.StatusOK {
+				t.Errorf("following the redirect of %s gives %d, want 200", tc.path, followed.code)
+			}
+		})
+	}
+	t.Run("api body", func(t *testing.T) {
+		resp := f.do(t, nil, request{path: fmt.Sprintf("/api/v1/stories/%d", f.other)})
+		var body apiError
+		if err := json.Unmarshal([]byte(resp.body), &body); err != nil {
+			t.Fatalf("body %q: %v", resp.body, err)
+		}
+		want := fmt.Sprintf("story %d was merged into story %d", f.other, f.story)
+		if body.MergedInto != f.story || body.Error != want {
+			t.Errorf("body = %+v, want merged_into %d and error %q", body, f.story, want)
+		}
+	})
+	t.Run("unknown story", func(t *testing.T) {
+		if resp := f.do(t, nil, request{path: "/stories/999"}); resp.code != http.StatusNotFound {
+			t.Errorf("GET /stories/999 = %d, want 404", resp.code)
+		}
+	})
+}

@@ -44,6 +44,20 @@ func (e *DuplicateError) Error() string {
 // Unwrap makes errors.Is(err, ErrDuplicate) hold.
 func (e *DuplicateError) Unwrap() error { return ErrDuplicate }
 
+// MergedError is the error for a story merged into another: its articles,
+// and the links people saved to it, belong to story Into now. It is also
+// ErrNotFound, for callers with nowhere to send a reader.
+type MergedError struct {
+	Story, Into int64
+}
+
+func (e *MergedError) Error() string {
+	return fmt.Sprintf("story %d was merged into story %d", e.Story, e.Into)
+}
+
+// Unwrap makes errors.Is(err, ErrNotFound) hold.
+func (e *MergedError) Unwrap() error { return ErrNotFound }
+
 // Search snippets mark the matched terms with these bytes, which never occur
 // in clean text, so a page can escape the snippet and then highlight.
 const (

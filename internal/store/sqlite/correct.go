@@ -17,8 +17,8 @@ const (
 	correctionMove  = "move"
 )
 
-// liveStory fails with store.ErrNotFound unless story id exists and has not
-// been merged away.
+// liveStory fails with store.ErrNotFound unless story id exists, and with
+// a *store.MergedError (also ErrNotFound) when it was merged away.
 func liveStory(ctx context.Context, tx *sql.Tx, id int64) error {
 	var into sql.NullInt64
 	err := tx.QueryRowContext(ctx, `SELECT merged_into FROM stories WHERE id = ?`, id).Scan(&into)
@@ -28,7 +28,7 @@ func liveStory(ctx context.Context, tx *sql.Tx, id int64) error {
 	case err != nil:
 		return fmt.Errorf("story %d: %w", id, err)
 	case into.Valid:
-		return fmt.Errorf("story %d (merged into %d): %w", id, into.Int64, store.ErrNotFound)
+		return &store.MergedError{Story: id, Into: into.Int64}
 	}
 	return nil
 }

@@ -103,8 +103,12 @@ func TestMergeStories(t *testing.T) {
 	if v2, _ := s.StoryVersion(ctx, 1); v2 <= v1 {
 		t.Errorf("version %d -> %d, want bumped", v1, v2)
 	}
-	if _, err := s.Story(ctx, 2); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("merged-away story: err = %v, want ErrNotFound", err)
+	var merged *store.MergedError
+	if _, err := s.Story(ctx, 2); !errors.As(err, &merged) || merged.Story != 2 || merged.Into != 1 || !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("merged-away story: err = %v, want story 2 merged into 1, and not found", err)
+	}
+	if _, err := s.Story(ctx, 99); !errors.Is(err, store.ErrNotFound) || errors.As(err, &merged) {
+		t.Errorf("unknown story: err = %v, want not found and not merged", err)
 	}
 	if a, _ := s.Article(ctx, ids[2]); *a.Story != 1 {
 		t.Errorf("article of story 2 is in %d, want 1", *a.Story)
@@ -125,6 +129,27 @@ func TestMergeStories(t *testing.T) {
 	id := mustSave(t, s, late)[0]
 	if a, _ := s.Article(ctx, id); *a.Story != 1 {
 		t.Errorf("save to merged story went to %d, want 1", *a.Story)
+	}
+}
+
+// A story merged into one that is merged in turn names the live story: a
+// link to it leads to its articles in one step.
+func TestStoryMergedTwice(t *testing.T) {
+	ctx := context.Background()
+	s, _ := corrected(t)
+	for _, m := range [][2]int64{{2, 1}, {1, 3}} {
+		if _, err := s.MergeStories(ctx, m[0], m[1], "one event"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []int64{1, 2} {
+		var merged *store.MergedError
+		if _, err := s.Story(ctx, id); !errors.As(err, &merged) || merged.Into != 3 {
+			t.Errorf("story %d: err = %v, want merged into 3", id, err)
+		}
+	}
+	if sum, err := s.Story(ctx, 3); err != nil || sum.Articles != 4 {
+		t.Errorf("story 3 = %+v, %v; want all 4 articles", sum, err)
 	}
 }
 

@@ -299,6 +299,20 @@ func (s *Store) CountStories(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
+// missingStory says why no live story has id: merged into another (an
+// error that names both), or unknown.
+func (s *Store) missingStory(ctx context.Context, id int64) error {
+	var into int64
+	err := s.read.QueryRowContext(ctx, `SELECT merged_into FROM stories WHERE id = ? AND merged_into IS NOT NULL`, id).Scan(&into)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		err = store.ErrNotFound
+	case err == nil:
+		return &store.MergedError{Story: id, Into: into}
+	}
+	return fmt.Errorf("story %d: %w", id, err)
+}
+
 const storyColumns = `s.id, s.title, s.articles, s.first_published, s.last_published, s.updated`
 
 func scanStory(row scanner) (model.StorySummary, error) {
@@ -315,13 +329,14 @@ func scanStory(row scanner) (model.StorySummary, error) {
 	return st, nil
 }
 
-// Story returns one story's summary. A story merged into another is
-// store.ErrNotFound.
+// Story returns one story's summary. A story merged into another is a
+// *store.MergedError naming the story it went into (one hop away: merges
+// keep merged_into pointing at a live story).
 func (s *Store) Story(ctx context.Context, id int64) (*model.StorySummary, error) {
 	st, err := scanStory(s.read.QueryRowContext(ctx,
 		`SELECT `+storyColumns+` FROM stories s WHERE s.id = ? AND s.merged_into IS NULL`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		err = store.ErrNotFound
+		return nil, s.missingStory(ctx, id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("story %d: %w", id, err)
