@@ -110,6 +110,9 @@ func mergedLocation(r *http.Request, err error) (loc string, into int64, ok bool
 	// The route's pattern, with the live story's id where the merged one
 	// was ("/stories/{id}" serves the story's feed too, as "28.atom").
 	_, path, _ := strings.Cut(r.Pattern, " ")
+	if !strings.Contains(path, "/stories/{id}") {
+		return "", 0, false
+	}
 	id := strconv.FormatInt(merged.Into, 10)
 	if strings.HasSuffix(r.PathValue("id"), atomSuffix) {
 		id += atomSuffix
