@@ -159,12 +159,44 @@ func moveArticle(ctx context.Context, tx *sql.Tx, article, to int64, now time.Ti
 	if err != nil {
 		return 0, err
 	}
+	if err := refreshStory(ctx, tx, to, now); err != nil {
+		return 0, err
+	}
 	if from != 0 && from != to {
 		if err := refreshStory(ctx, tx, from, now); err != nil {
 			return 0, err
 		}
+		if _, err := retireIfEmpty(ctx, tx, from, to, now); err != nil {
+			return 0, err
+		}
 	}
-	return from, refreshStory(ctx, tx, to, now)
+	return from, nil
+}
+
+// retireIfEmpty marks story id, when moves left it without articles, as
+// merged into story to, where its last article went, and reports whether
+// it did: the links people saved to it lead there, as a merged story's do,
+// instead of to an empty page.
+func retireIfEmpty(ctx context.Context, tx *sql.Tx, id, to int64, now time.Time) (bool, error) {
+	var n int64
+	err := tx.QueryRowContext(ctx, `SELECT articles FROM stories WHERE id = ? AND merged_into IS NULL`, id).Scan(&n)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("story %d: %w", id, err)
+	case n > 0:
+		return false, nil
+	}
+	// The story may have been merged since the article went there: into
+	// the live story, one hop away.
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(merged_into, id) FROM stories WHERE id = ?`, to).Scan(&to); err != nil {
+		return false, fmt.Errorf("story %d: %w", to, err)
+	}
+	if err := merge(ctx, tx, id, to, now); err != nil {
+		return false, fmt.Errorf("retire empty story %d into %d: %w", id, to, err)
+	}
+	return true, nil
 }
 
 // relocate is moveArticle without the recounts, for a caller that moves

@@ -190,6 +190,11 @@ func TestMoveArticle(t *testing.T) {
 	if n, _ := s.CountStories(ctx); n != 3 {
 		t.Errorf("stories = %d, want 3 (story 1 is empty now)", n)
 	}
+	// Story 1 lost its last article: it leads to where that went.
+	var merged *store.MergedError
+	if _, err := s.Story(ctx, 1); !errors.As(err, &merged) || merged.Into != c.Target {
+		t.Errorf("emptied story 1: err = %v, want merged into %d", err, c.Target)
+	}
 	ds, _ := s.Decisions(ctx, c.Target)
 	if last := ds[len(ds)-1]; last.Kind != model.DecisionManual || last.Article != ids[1] {
 		t.Errorf("decisions of the new story = %+v", ds)
@@ -306,6 +311,32 @@ func TestRegroupInSave(t *testing.T) {
 	}
 	if cs, _ := s.Corrections(ctx); len(cs) != 0 {
 		t.Errorf("regrouping is not a correction: %+v", cs)
+	}
+}
+
+// TestRegroupEmptiesStory: a story regrouping leaves without articles leads
+// to where its last article went, even when that story is merged later in
+// the same arrival's changes.
+func TestRegroupEmptiesStory(t *testing.T) {
+	ctx := context.Background()
+	s, ids := corrected(t)
+	rec := article("arrival", "Reuters", 1, day(4))
+	rec.Regroups = []store.Regroup{
+		{Article: ids[3], From: 3, Story: 2, Decision: model.Decision{Kind: model.DecisionRegroup, Reason: "moved"}},
+		{From: 2, Story: 1, Decision: model.Decision{Kind: model.DecisionMerge, Reason: "converged"}},
+	}
+	mustSave(t, s, rec)
+	for _, id := range []int64{2, 3} {
+		var merged *store.MergedError
+		if _, err := s.Story(ctx, id); !errors.As(err, &merged) || merged.Into != 1 {
+			t.Errorf("story %d: err = %v, want merged into 1", id, err)
+		}
+	}
+	if sum, err := s.Story(ctx, 1); err != nil || sum.Articles != 5 {
+		t.Errorf("story 1 = %+v, %v; want all 5 articles", sum, err)
+	}
+	if n, _ := s.CountStories(ctx); n != 1 {
+		t.Errorf("stories = %d, want 1", n)
 	}
 }
 

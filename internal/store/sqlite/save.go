@@ -319,6 +319,9 @@ func regroup(ctx context.Context, st *txStatements, counts *tally, changes []sto
 		clear(st.stories) // a merged story sends its articles elsewhere now
 	}
 	var moved []int64
+	// left lists the stories articles moved out of, each with the story
+	// its last article went to, in the order of those last moves.
+	var left []store.Regroup
 	for _, r := range changes {
 		d := r.Decision
 		d.Story, d.Compared = r.Story, r.From
@@ -335,6 +338,10 @@ func regroup(ctx context.Context, st *txStatements, counts *tally, changes []sto
 				return fmt.Errorf("move to story %d: %w", r.Story, err)
 			}
 			moved = append(moved, from, r.Story)
+			if from != 0 {
+				left = slices.DeleteFunc(left, func(l store.Regroup) bool { return l.From == from })
+				left = append(left, store.Regroup{From: from, Story: r.Story})
+			}
 			d.Article = r.Article
 			d.Kind = cmp.Or(d.Kind, model.DecisionRegroup)
 		}
@@ -350,6 +357,17 @@ func regroup(ctx context.Context, st *txStatements, counts *tally, changes []sto
 		}
 	}
 	counts.drop(moved...)
+	// A story emptied before another is never a later one's target: the
+	// clusterer drops a story it empties.
+	for _, l := range left {
+		retired, err := retireIfEmpty(ctx, st.tx, l.From, l.Story, now)
+		if err != nil {
+			return err
+		}
+		if retired {
+			clear(st.stories)
+		}
+	}
 	return nil
 }
 
