@@ -339,7 +339,7 @@ func (c *Clusterer) Assign(f *Features) Assignment {
 	now := time.Now().UTC()
 
 	if m, ok := c.copies.Find(f.Signature); ok {
-		if art, known := c.articles[m.Original]; known {
+		if art, known := c.articles.Get(m.Original); known {
 			sid := c.resolve(art.story)
 			return Assignment{CopyOf: m.Original, Story: sid, Decision: model.Decision{
 				Kind: model.DecisionCopy, Story: sid, Score: m.Jaccard, Compared: m.Original, At: now,
@@ -484,7 +484,7 @@ func (c *Clusterer) Restore(articleID, storyID, copyOf int64, f *Features) {
 // add records an article in its story. Copies only count as carriers: their
 // words would weigh a wire story once per outlet that ran it.
 func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features, vecs *articleVectors) {
-	if _, known := c.articles[articleID]; known {
+	if _, known := c.articles.Get(articleID); known {
 		return
 	}
 	sid := c.resolve(storyID)
@@ -497,7 +497,7 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features, vecs *art
 	s.widen(f.When())
 	c.copies.Add(articleID, f.Signature, copyOf)
 	if copyOf != 0 || f.Empty() {
-		c.articles[articleID] = article{story: sid}
+		c.articles.Put(articleID, article{story: sid})
 		c.remember(recent{id: articleID, copyOf: copyOf, when: f.When()}, sid)
 		return
 	}
@@ -513,7 +513,7 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features, vecs *art
 	keptT := slices.Clone(q.rawTerms).top(arenaTerms)
 	keptE := slices.Clone(q.rawEnt).top(arenaEntities)
 	art := article{story: sid, off: c.arena.Add(append(keptT, keptE...)...), nt: uint8(len(keptT)), ne: uint8(len(keptE))}
-	c.articles[articleID] = art
+	c.articles.Put(articleID, art)
 	c.addVectors(s, q.rawTerms, q.rawEnt, 1, c.lookupIDs(q))
 	s.count(q.rawTerms, q.rawEnt, 1)
 	s.cast = s.cast.plus(q.cast, 1)
@@ -582,7 +582,7 @@ func (c *Clusterer) Apply(cor model.Correction) error {
 		into.manual = true
 		return nil
 	case "move", "split":
-		art, ok := c.articles[cor.Article]
+		art, ok := c.articles.Get(cor.Article)
 		if !ok {
 			return fmt.Errorf("move article %d: %w", cor.Article, ErrUnknownArticle)
 		}
@@ -596,7 +596,7 @@ func (c *Clusterer) Apply(cor model.Correction) error {
 			c.stories[cor.Target] = to
 		}
 		art.pinned = true
-		c.articles[cor.Article] = art
+		c.articles.Put(cor.Article, art)
 		if from != to {
 			if from != nil {
 				c.exclude(from, cor.Article)

@@ -187,7 +187,7 @@ type Clusterer struct {
 	stories  map[int64]*story
 	langs    map[string]string // the stories' languages, interned
 	alias    map[int64]int64   // merged story -> the story it went into
-	articles map[int64]article
+	articles blocks.Table[article]
 	arena    blocks.List[wt] // raw article vectors, terms then entities
 	postings postings        // per term and entity id: document frequency, stories
 	recent   window          // the latest articles, for Regroup
@@ -211,7 +211,6 @@ func New(cfg Config, log *slog.Logger) *Clusterer {
 		stories:  make(map[int64]*story),
 		langs:    make(map[string]string),
 		alias:    make(map[int64]int64),
-		articles: make(map[int64]article),
 		postings: newPostings(),
 		recent:   newWindow(cfg.RegroupWindow),
 	}

@@ -80,7 +80,7 @@ func (c *Clusterer) remember(r recent, sid int64) {
 		w.ring = append(w.ring, r)
 	} else {
 		slot = w.next
-		if old, ok := c.articles[w.ring[slot].id]; ok {
+		if old, ok := c.articles.Get(w.ring[slot].id); ok {
 			w.unlist(c.resolve(old.story), int32(slot))
 		}
 		w.ring[slot] = r
@@ -224,7 +224,7 @@ func (rg *regrouping) gather(stories []*story) bool {
 			if len(g.members) == c.cfg.RegroupMembers {
 				break
 			}
-			if r.copyOf != 0 || len(r.terms) == 0 || c.articles[r.id].pinned {
+			if r.copyOf != 0 || len(r.terms) == 0 || c.pinned(r.id) {
 				continue
 			}
 			g.members = append(g.members, len(rg.members))
@@ -436,7 +436,7 @@ func (rg *regrouping) move(m, to int, reason string, score float64) {
 		}
 	}
 	for _, r := range moving {
-		art := c.articles[r.id]
+		art, _ := c.articles.Get(r.id)
 		c.relocate(r.id, art, from.story, dst.story, r.terms, r.ents)
 		from.story.cast = from.story.cast.plus(r.cast, -1)
 		dst.story.cast = dst.story.cast.plus(r.cast, 1)
@@ -475,7 +475,7 @@ func (c *Clusterer) relocate(id int64, art article, from, to *story, terms, ents
 	}
 	to.size++
 	art.story = to.id
-	c.articles[id] = art
+	c.articles.Put(id, art)
 	if from != nil {
 		for _, slot := range c.recent.of[from.id] {
 			if c.recent.ring[slot].id == id {
@@ -485,6 +485,12 @@ func (c *Clusterer) relocate(id int64, art article, from, to *story, terms, ents
 			}
 		}
 	}
+}
+
+// pinned reports whether a person moved the article.
+func (c *Clusterer) pinned(article int64) bool {
+	a, _ := c.articles.Get(article)
+	return a.pinned
 }
 
 // Hood is the neighbourhood to regroup after the assignment: the story
@@ -502,7 +508,7 @@ func (a Assignment) Hood(story int64) []int64 {
 func (c *Clusterer) StoryOf(article int64) int64 {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	a, ok := c.articles[article]
+	a, ok := c.articles.Get(article)
 	if !ok {
 		return 0
 	}

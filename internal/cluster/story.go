@@ -126,7 +126,7 @@ func (c *Clusterer) mergeInto(from, into *story) {
 func (c *Clusterer) forbidden(a, b *story) bool {
 	for _, pair := range [2][2]*story{{a, b}, {b, a}} {
 		for _, art := range pair[0].excluded {
-			if x, ok := c.articles[art]; ok && c.resolve(x.story) == pair[1].id {
+			if x, ok := c.articles.Get(art); ok && c.resolve(x.story) == pair[1].id {
 				return true
 			}
 		}

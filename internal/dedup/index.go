@@ -79,7 +79,7 @@ type Index struct {
 	mu      sync.RWMutex
 	entries blocks.List[entry]     // by position
 	paras   blocks.List[Paragraph] // the entries' paragraphs
-	pos     map[int64]uint32       // article id -> position
+	pos     blocks.Table[uint32]   // article id -> position
 	buckets [bands]table           // band key -> first position
 	leads   table                  // lead paragraph hash -> first position
 }
@@ -95,14 +95,14 @@ type entry struct {
 
 // NewIndex returns an empty index applying rule.
 func NewIndex(rule Rule) *Index {
-	return &Index{rule: rule, pos: make(map[int64]uint32)}
+	return &Index{rule: rule}
 }
 
 // Len returns the number of indexed articles.
 func (x *Index) Len() int {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return len(x.pos)
+	return x.pos.Len()
 }
 
 func bandKey(mins *[Slots]uint16, b int) uint32 {
@@ -173,13 +173,13 @@ func (x *Index) Add(article int64, s Signature, copyOf int64) {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if _, ok := x.pos[article]; ok {
+	if _, ok := x.pos.Get(article); ok {
 		return
 	}
 	orig := article
 	if copyOf != 0 {
 		orig = copyOf
-		if p, ok := x.pos[copyOf]; ok {
+		if p, ok := x.pos.Get(copyOf); ok {
 			orig = x.entries.At(p).original
 		}
 	}
@@ -190,7 +190,7 @@ func (x *Index) Add(article int64, s Signature, copyOf int64) {
 		article: article, original: orig, shingles: s.Shingles, mins: s.Mins,
 		para: x.paras.Add(paras...), nparas: uint16(len(paras)),
 	})
-	x.pos[article] = p
+	x.pos.Put(article, p)
 	for b := range bands {
 		x.buckets[b].add(bandKey(&s.Mins, b), p, 0, x.bandKeyOf(b))
 	}

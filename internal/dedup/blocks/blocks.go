@@ -1,7 +1,8 @@
-// Package blocks holds an append-only list kept in fixed-size blocks:
-// growing it never copies what it holds, so a list of hundreds of
-// megabytes (a million articles' signatures or vectors) never needs room
-// for itself twice, as a slice does while append moves it.
+// Package blocks holds an append-only list, and a table by id, kept in
+// fixed-size blocks: growing them never copies what they hold, so hundreds
+// of megabytes (a million articles' signatures or vectors) never need room
+// for themselves twice, as a slice does while append moves it, or a map
+// while it grows.
 package blocks
 
 // Len is the number of elements of a block: tens of kilobytes for small
