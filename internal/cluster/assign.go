@@ -507,13 +507,7 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features, vecs *art
 	// its vectors are scaled to unit IDF-weighted length.
 	scale(q.rawTerms, q.tn)
 	scale(q.rawEnt, q.en)
-	// Only the heaviest entries are kept for a later move: what a move
-	// cannot subtract is a trace too light to matter, and gone when the
-	// index is next rebuilt from the store.
-	keptT := slices.Clone(q.rawTerms).top(arenaTerms)
-	keptE := slices.Clone(q.rawEnt).top(arenaEntities)
-	art := article{story: sid, off: c.arena.Add(append(keptT, keptE...)...), nt: uint8(len(keptT)), ne: uint8(len(keptE))}
-	c.articles.Put(articleID, art)
+	c.articles.Put(articleID, article{story: sid, counted: true})
 	c.addVectors(s, q.rawTerms, q.rawEnt, 1, c.lookupIDs(q))
 	s.count(q.rawTerms, q.rawEnt, 1)
 	s.cast = s.cast.plus(q.cast, 1)
@@ -557,17 +551,27 @@ func (c *Clusterer) queryOf(terms, ents vec) *query {
 	return q
 }
 
-// vectors returns an article's raw vectors from the arena.
-func (c *Clusterer) vectors(a article) (terms, ents vec) {
-	v := c.arena.Run(a.off, int(a.nt)+int(a.ne))
-	return v[:a.nt], v[a.nt:]
+// unitVectors returns the vectors an article of features f adds to its
+// story, weighed by today's IDFs. A move takes an article's vectors out of
+// its story from these: keeping every article's own, for the rare move by
+// a person, cost a tenth of the index at a million articles, and the IDFs
+// of its day differ by a trace, gone when the index is next rebuilt.
+func (c *Clusterer) unitVectors(f *Features) (terms, ents vec) {
+	q := c.prepare(f, nil, false)
+	defer q.release()
+	scale(q.rawTerms, q.tn)
+	scale(q.rawEnt, q.en)
+	return slices.Clone(q.rawTerms), slices.Clone(q.rawEnt)
 }
 
 // Apply makes a person's correction: a merge folds Story into Target; a
 // move or split puts Article into Target (created when new) and keeps it
-// apart from the story it left. Unknown stories or articles are errors and
-// change nothing.
-func (c *Clusterer) Apply(cor model.Correction) error {
+// apart from the story it left. f is the moved article's features, whose
+// vectors leave one story for the other; nil for a merge, and for a
+// correction replayed on an index rebuilt from the store, whose articles
+// are in place already. Unknown stories or articles are errors and change
+// nothing.
+func (c *Clusterer) Apply(cor model.Correction, f *Features) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch cor.Kind {
@@ -601,7 +605,11 @@ func (c *Clusterer) Apply(cor model.Correction) error {
 			if from != nil {
 				c.exclude(from, cor.Article)
 			}
-			c.relocate(cor.Article, art, from, to, nil, nil)
+			var terms, ents vec
+			if art.counted && f != nil {
+				terms, ents = c.unitVectors(f)
+			}
+			c.relocate(cor.Article, art, from, to, terms, ents)
 		}
 		// Replayed at start, a move finds the article already where the
 		// store put it; the story it left (cor.Story) must still keep it out.

@@ -155,22 +155,12 @@ type Assignment struct {
 	vectors *articleVectors
 }
 
-// arenaTerms and arenaEntities bound what is kept of each article's
-// vectors, used only to take a moved article out of its story: at a million
-// articles every entry costs 8 MB, and an article's unit vector has most of
-// its weight in its first few entries.
-const (
-	arenaTerms    = 8
-	arenaEntities = 4
-)
-
 // article is what the clusterer keeps of one article.
 type article struct {
 	story int64
-	// off, nt, ne locate the article's raw term and entity vectors in the
-	// arena; copies and empty articles have none.
-	off    uint32
-	nt, ne uint8
+	// counted: its vectors are in its story's centroid (a copy's and an
+	// empty article's are not).
+	counted bool
 	// pinned: a person moved the article, and only a person moves it again.
 	pinned bool
 }
@@ -188,9 +178,8 @@ type Clusterer struct {
 	langs    map[string]string // the stories' languages, interned
 	alias    map[int64]int64   // merged story -> the story it went into
 	articles blocks.Table[article]
-	arena    blocks.List[wt] // raw article vectors, terms then entities
-	postings postings        // per term and entity id: document frequency, stories
-	recent   window          // the latest articles, for Regroup
+	postings postings // per term and entity id: document frequency, stories
+	recent   window   // the latest articles, for Regroup
 
 	work work
 }

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"strings"
 	"sync"
@@ -171,7 +172,7 @@ func TestCorrections(t *testing.T) {
 			if got[0].Story != got[1].Story {
 				t.Fatalf("seeds split before any correction")
 			}
-			err := c.Apply(tc.cor)
+			err := c.Apply(tc.cor, features(&b)) // article 2's, for the move
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("Apply = %v, want %v", err, tc.wantErr)
 			}
@@ -204,7 +205,7 @@ func TestManualMergeStays(t *testing.T) {
 	if got[0].Story == got[1].Story {
 		t.Fatal("unrelated articles share a story before the merge")
 	}
-	if err := c.Apply(model.Correction{Kind: "merge", Story: got[1].Story, Target: got[0].Story}); err != nil {
+	if err := c.Apply(model.Correction{Kind: "merge", Story: got[1].Story, Target: got[0].Story}, nil); err != nil {
 		t.Fatal(err)
 	}
 	b := *seeds[1]
@@ -351,7 +352,7 @@ func TestReplayedMove(t *testing.T) {
 	c := New(DefaultConfig(), nil)
 	c.Restore(1, 10, 0, features(&a))
 	c.Restore(2, 20, 0, features(&b)) // moved by a person from 10 to 20
-	if err := c.Apply(model.Correction{Kind: "move", Article: 2, Story: 10, Target: 20}); err != nil {
+	if err := c.Apply(model.Correction{Kind: "move", Article: 2, Story: 10, Target: 20}, nil); err != nil {
 		t.Fatal(err)
 	}
 	third := a
@@ -359,6 +360,39 @@ func TestReplayedMove(t *testing.T) {
 	asg := ingest(c, &third)[0]
 	if len(asg.Merges) > 0 || c.StoryOf(1) == c.StoryOf(2) {
 		t.Errorf("after a replayed move, a later article merged the stories: %+v", asg)
+	}
+}
+
+// TestMoveTakesVectorsOut: a person's move takes the article's vectors out
+// of the story it leaves, which is left with the other article's alone.
+func TestMoveTakesVectorsOut(t *testing.T) {
+	seeds := seedArticles(t)
+	a, b := *seeds[0], *seeds[1]
+	a.ID, b.ID = 1, 2
+	c := New(DefaultConfig(), nil)
+	got := ingest(c, &a, &b)
+	if got[0].Story != got[1].Story {
+		t.Fatal("seeds split before any correction")
+	}
+	if err := c.Apply(model.Correction{Kind: "move", Article: 2, Story: got[1].Story, Target: 500}, features(&b)); err != nil {
+		t.Fatal(err)
+	}
+	left := c.stories[c.StoryOf(1)]
+	if left.nt != 1 || left.size != 1 {
+		t.Fatalf("story left: %d articles, %d counted, want 1 and 1", left.size, left.nt)
+	}
+	// What article 1 added, as a story of its own; the story left may
+	// lack entries the two articles' sum lost to the centroid's cut.
+	alone := New(DefaultConfig(), nil)
+	ingest(alone, &a)
+	weight := map[uint32]float32{}
+	for _, e := range alone.stories[alone.StoryOf(1)].terms {
+		weight[e.id] = e.w
+	}
+	for _, e := range left.terms {
+		if d := float64(e.w - weight[e.id]); math.Abs(d) > 1e-4 {
+			t.Errorf("term %d weighs %v in the story left, %v in its remaining article", e.id, e.w, weight[e.id])
+		}
 	}
 }
 

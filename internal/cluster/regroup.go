@@ -448,13 +448,11 @@ func (rg *regrouping) move(m, to int, reason string, score float64) {
 }
 
 // relocate moves a stored article from one story to another: its vectors
-// (terms, ents; when nil, what the arena kept of them) leave one centroid
-// for the other, and a story left empty is dropped.
+// (terms, ents; none for a copy, an empty article, or a move replayed
+// where the article is in place already) leave one centroid for the
+// other, and a story left empty is dropped.
 func (c *Clusterer) relocate(id int64, art article, from, to *story, terms, ents vec) {
-	if terms == nil && ents == nil {
-		terms, ents = c.vectors(art)
-	}
-	if art.nt+art.ne > 0 || len(terms)+len(ents) > 0 {
+	if len(terms)+len(ents) > 0 {
 		if from != nil {
 			c.addVectors(from, terms, ents, -1, nil)
 			from.count(terms, ents, -1)

@@ -105,7 +105,7 @@ func TestRegroup(t *testing.T) {
 			build: func(c *Clusterer) []int64 {
 				place(c, 1, 1, quake[:3]...)
 				place(c, 2, 4, heist...)
-				if err := c.Apply(model.Correction{Kind: "merge", Story: 2, Target: 1}); err != nil {
+				if err := c.Apply(model.Correction{Kind: "merge", Story: 2, Target: 1}, nil); err != nil {
 					t.Fatal(err)
 				}
 				return []int64{1}
@@ -119,7 +119,7 @@ func TestRegroup(t *testing.T) {
 				place(c, 4, 3, quake[2], quake[3])
 				// Alone in a story of its own, by hand: not to be joined
 				// to the other quake story, nor that story to it.
-				if err := c.Apply(model.Correction{Kind: "move", Article: 2, Story: 1, Target: 3}); err != nil {
+				if err := c.Apply(model.Correction{Kind: "move", Article: 2, Story: 1, Target: 3}, features(quake[1])); err != nil {
 					t.Fatal(err)
 				}
 				return []int64{3, 4}

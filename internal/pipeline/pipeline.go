@@ -205,7 +205,7 @@ func (p *Pipeline) loadIndex(ctx context.Context) error {
 		return fmt.Errorf("load corrections: %w", err)
 	}
 	for _, c := range corrections {
-		if err := cl.Apply(c); err != nil {
+		if err := cl.Apply(c, nil); err != nil { // the articles are in place
 			p.log.Warn("correction no longer applies", "correction", c.ID, "err", err)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/parallax-news/parallax/internal/cluster"
 	"github.com/parallax-news/parallax/internal/compare"
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/source"
@@ -103,7 +104,7 @@ func (p *Pipeline) Merge(ctx context.Context, from, into int64, reason string) (
 	if err != nil {
 		return c, fmt.Errorf("merge story %d into %d: %w", from, into, err)
 	}
-	if err := p.cl.Apply(c); err != nil {
+	if err := p.cl.Apply(c, nil); err != nil {
 		return c, fmt.Errorf("merge story %d into %d: %w", from, into, err)
 	}
 	return c, nil
@@ -114,11 +115,24 @@ func (p *Pipeline) Merge(ctx context.Context, from, into int64, reason string) (
 func (p *Pipeline) Move(ctx context.Context, article, to int64, reason string) (model.Correction, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	// The article's vectors leave its story's centroid: read before
+	// anything changes, so a failure changes nothing.
+	var f *cluster.Features
+	data, err := p.st.Features(ctx, article)
+	if err != nil {
+		return model.Correction{}, fmt.Errorf("move article %d: %w", article, err)
+	}
+	if data != nil {
+		f = new(cluster.Features)
+		if err := f.UnmarshalBinary(data); err != nil {
+			return model.Correction{}, fmt.Errorf("move article %d: features: %w", article, err)
+		}
+	}
 	c, err := p.st.MoveArticle(ctx, article, to, reason)
 	if err != nil {
 		return c, fmt.Errorf("move article %d: %w", article, err)
 	}
-	if err := p.cl.Apply(c); err != nil {
+	if err := p.cl.Apply(c, f); err != nil {
 		return c, fmt.Errorf("move article %d: %w", article, err)
 	}
 	return c, nil

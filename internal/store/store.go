@@ -200,6 +200,9 @@ type Store interface {
 
 	// ClusterRows calls fn for every stored article in id order.
 	ClusterRows(ctx context.Context, fn func(ClusterRow) error) error
+	// Features returns the clusterer's features of one article (nil when
+	// none were stored), or ErrNotFound.
+	Features(ctx context.Context, article int64) ([]byte, error)
 
 	// MergeStories moves every article of from into into, records the
 	// correction and returns it. Unknown stories are ErrNotFound, from ==

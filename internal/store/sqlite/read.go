@@ -573,6 +573,20 @@ func (s *Store) ClusterRows(ctx context.Context, fn func(store.ClusterRow) error
 	}
 }
 
+// Features returns the clusterer's features of one article.
+func (s *Store) Features(ctx context.Context, article int64) ([]byte, error) {
+	var data []byte
+	err := s.read.QueryRowContext(ctx, `SELECT f.data FROM articles a LEFT JOIN article_features f ON f.article = a.id
+		WHERE a.id = ?`, article).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("features of article %d: %w", article, err)
+	}
+	return data, nil
+}
+
 func (s *Store) clusterPage(ctx context.Context, after int64, out []store.ClusterRow) ([]store.ClusterRow, error) {
 	// INDEXED BY: the planner would walk the wide table rows by id instead.
 	rows, err := s.read.QueryContext(ctx, `SELECT a.id, a.story, a.copy_of, a.published, f.data
