@@ -184,8 +184,8 @@ var (
 	creditSource = regexp.MustCompile(`(?i)\b(?:photos?|photograph|getty images|shutterstock|istock(?:photo)?|afp via|via reuters|reuters/|ap photo|epa-efe)\b|/\s*(?:getty images|afp|ap|reuters|epa)\b`)
 
 	bullet    = regexp.MustCompile(`^[•·*▪►|–—-]+\s*`)
-	dateLabel = regexp.MustCompile(`(?i)^(?:first published|last updated|last modified|published|updated|posted|date)(?:\s+on)?\s*:?\s*`)
-	zoneTail  = regexp.MustCompile(`(?i)\s+(?:ET|EST|EDT|CT|CST|CDT|PT|PST|PDT|GMT|UTC|BST|CET|CEST)$`)
+	dateLabel = regexp.MustCompile(`(?i)^(?:article\s+)?(?:first published|last updated|last modified|published|updated|posted|date)(?:\s+on)?\s*:?\s*`)
+	zoneTail  = regexp.MustCompile(`(?i)\s+(?:` + strings.Join(zones, "|") + `)$`)
 	// timeOnly is what is left of "Updated at 1:23 p.m." once labelled.
 	timeOnly = regexp.MustCompile(`(?i)^(?:at\s+)?\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?)?$`)
 )
@@ -393,6 +393,13 @@ var (
 	speech = regexp.MustCompile(`[,.!?…]["”’']`)
 )
 
+// zones are the time zones a date line may end with, by abbreviation: of
+// North America and Europe, and of the outlets of India, East Asia and
+// Oceania. Those that are English words ("cat", "eat", "west") are left out.
+var zones = []string{"ET", "EST", "EDT", "CT", "CST", "CDT", "MT", "MST", "MDT", "PT", "PST", "PDT",
+	"AKST", "AKDT", "HST", "GMT", "UTC", "BST", "WET", "CET", "CEST", "EET", "EEST", "MSK",
+	"IST", "PKT", "SGT", "HKT", "JST", "KST", "WIB", "AEST", "AEDT", "ACST", "AWST", "NZST", "NZDT"}
+
 // dateWords are the words a written date or time may hold.
 var dateWords = func() map[string]bool {
 	m := map[string]bool{"at": true, "am": true, "pm": true, "a": true, "p": true, "m": true, "of": true,
@@ -400,8 +407,8 @@ var dateWords = func() map[string]bool {
 		// the labels of a date line, wherever in the line they stand
 		"on": true, "posted": true, "published": true, "updated": true, "modified": true, "last": true,
 		"first": true, "article": true, "date": true}
-	for _, z := range []string{"et", "est", "edt", "ct", "cst", "cdt", "pt", "pst", "pdt", "bst", "cet", "cest"} {
-		m[z] = true
+	for _, z := range zones {
+		m[strings.ToLower(z)] = true
 	}
 	for mo := time.January; mo <= time.December; mo++ {
 		n := strings.ToLower(mo.String())
