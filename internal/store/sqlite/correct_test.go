@@ -81,6 +81,17 @@ func corrected(t *testing.T) (*Store, []int64) {
 	return s, ids
 }
 
+// wantMerged checks that story id reads as merged into story into, and
+// as not found for callers with nowhere to send a reader.
+func wantMerged(t *testing.T, s *Store, id, into int64) {
+	t.Helper()
+	var merged *store.MergedError
+	_, err := s.Story(t.Context(), id)
+	if !errors.As(err, &merged) || merged.Story != id || merged.Into != into || !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("story %d: err = %v, want merged into %d, and not found", id, err, into)
+	}
+}
+
 func TestMergeStories(t *testing.T) {
 	ctx := context.Background()
 	s, ids := corrected(t)
@@ -103,10 +114,8 @@ func TestMergeStories(t *testing.T) {
 	if v2, _ := s.StoryVersion(ctx, 1); v2 <= v1 {
 		t.Errorf("version %d -> %d, want bumped", v1, v2)
 	}
+	wantMerged(t, s, 2, 1)
 	var merged *store.MergedError
-	if _, err := s.Story(ctx, 2); !errors.As(err, &merged) || merged.Story != 2 || merged.Into != 1 || !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("merged-away story: err = %v, want story 2 merged into 1, and not found", err)
-	}
 	if _, err := s.Story(ctx, 99); !errors.Is(err, store.ErrNotFound) || errors.As(err, &merged) {
 		t.Errorf("unknown story: err = %v, want not found and not merged", err)
 	}
@@ -142,12 +151,8 @@ func TestStoryMergedTwice(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, id := range []int64{1, 2} {
-		var merged *store.MergedError
-		if _, err := s.Story(ctx, id); !errors.As(err, &merged) || merged.Into != 3 {
-			t.Errorf("story %d: err = %v, want merged into 3", id, err)
-		}
-	}
+	wantMerged(t, s, 1, 3)
+	wantMerged(t, s, 2, 3)
 	if sum, err := s.Story(ctx, 3); err != nil || sum.Articles != 4 {
 		t.Errorf("story 3 = %+v, %v; want all 4 articles", sum, err)
 	}
@@ -191,10 +196,7 @@ func TestMoveArticle(t *testing.T) {
 		t.Errorf("stories = %d, want 3 (story 1 is empty now)", n)
 	}
 	// Story 1 lost its last article: it leads to where that went.
-	var merged *store.MergedError
-	if _, err := s.Story(ctx, 1); !errors.As(err, &merged) || merged.Into != c.Target {
-		t.Errorf("emptied story 1: err = %v, want merged into %d", err, c.Target)
-	}
+	wantMerged(t, s, 1, c.Target)
 	ds, _ := s.Decisions(ctx, c.Target)
 	if last := ds[len(ds)-1]; last.Kind != model.DecisionManual || last.Article != ids[1] {
 		t.Errorf("decisions of the new story = %+v", ds)
@@ -326,12 +328,8 @@ func TestRegroupEmptiesStory(t *testing.T) {
 		{From: 2, Story: 1, Decision: model.Decision{Kind: model.DecisionMerge, Reason: "converged"}},
 	}
 	mustSave(t, s, rec)
-	for _, id := range []int64{2, 3} {
-		var merged *store.MergedError
-		if _, err := s.Story(ctx, id); !errors.As(err, &merged) || merged.Into != 1 {
-			t.Errorf("story %d: err = %v, want merged into 1", id, err)
-		}
-	}
+	wantMerged(t, s, 2, 1)
+	wantMerged(t, s, 3, 1)
 	if sum, err := s.Story(ctx, 1); err != nil || sum.Articles != 5 {
 		t.Errorf("story 1 = %+v, %v; want all 5 articles", sum, err)
 	}
