@@ -44,6 +44,9 @@ type clusterReport struct {
 	// Orders, with --orders N: B-cubed F1 over N arrival orders in which
 	// the records of one date are shuffled.
 	Orders *eval.OrderSpread `json:"orders,omitempty"`
+	// Ceiling, with --ceiling: the whole file clustered at once by average
+	// link over the clusterer's pair scores, cut at several thresholds.
+	Ceiling []eval.CeilingPoint `json:"ceiling,omitempty"`
 }
 
 type strayArticle struct {
@@ -62,12 +65,13 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 	fs := flag.NewFlagSet("eval cluster", flag.ContinueOnError)
 	withErrors := fs.Bool("errors", false, "list the gold stories split and the stories mixed, with the decisions behind them")
 	orders := fs.Int("orders", 0, "also score `N` arrival orders with the records of one date shuffled (an undated file's all), without a store")
+	ceiling := fs.Bool("ceiling", false, "also cluster the whole file at once, by average link over every pair, to measure the similarity apart from the stream")
 	rest, err := app.parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) != 1 || *orders < 0 {
-		return fmt.Errorf("%w: parallax eval cluster FILE.jsonl [--errors] [--orders N] [--json]", errUsage)
+		return fmt.Errorf("%w: parallax eval cluster FILE.jsonl [--errors] [--orders N] [--ceiling] [--json]", errUsage)
 	}
 	file := rest[0]
 	labeled, err := eval.ReadLabeled(file)
@@ -139,13 +143,18 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 			return err
 		}
 	}
-	if *orders > 0 {
+	if *orders > 0 || *ceiling {
 		feats, err := eval.Prepare(ctx, file, labeled)
 		if err != nil {
 			return err
 		}
-		spread := eval.ScoreOrders(labeled, feats, cluster.DefaultConfig(), *orders)
-		report.Orders = &spread
+		if *orders > 0 {
+			spread := eval.ScoreOrders(labeled, feats, cluster.DefaultConfig(), *orders)
+			report.Orders = &spread
+		}
+		if *ceiling {
+			report.Ceiling = eval.Ceiling(labeled, feats, cluster.DefaultConfig(), eval.CeilingThresholds)
+		}
 	}
 	if app.JSON {
 		return app.writeJSON(report)
@@ -159,6 +168,13 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 	if o := report.Orders; o != nil {
 		fmt.Fprintf(app.Stdout, "B-cubed F1 over %d arrival orders (records of one date shuffled): median %.4f, min %.4f, max %.4f\n",
 			o.Orders, o.Median, o.Min, o.Max)
+	}
+	if len(report.Ceiling) > 0 {
+		fmt.Fprintln(app.Stdout, "The whole file at once (average link over every pair of articles, no stream):")
+		fmt.Fprintln(app.Stdout, "  link at least  stories  B-cubed P  B-cubed R  B-cubed F1")
+		for _, c := range report.Ceiling {
+			fmt.Fprintf(app.Stdout, "  %13.3f  %7d  %9.4f  %9.4f  %10.4f\n", c.Threshold, c.Stories, c.B3P, c.B3R, c.B3F1)
+		}
 	}
 	if report.Errors != nil {
 		printSpreads(app, "Gold stories split across stories", "stories", report.Errors.Split)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parallax-news/parallax/internal/cluster"
+	"github.com/parallax-news/parallax/internal/eval"
 	"github.com/parallax-news/parallax/internal/testutil"
 )
 
@@ -114,5 +116,38 @@ func TestEvalClusterOrders(t *testing.T) {
 	}
 	if _, _, code := parallax(t, db, "eval", "cluster", "--orders", "-1", path); code != 2 {
 		t.Errorf("--orders -1: exit %d, want 2", code)
+	}
+}
+
+// TestEvalClusterCeiling clusters the labeled seeds all at once: at the
+// clusterer's join threshold the two seeds, one story, join, and the two
+// unrelated articles stay apart; fewer stories are found as the threshold
+// falls.
+func TestEvalClusterCeiling(t *testing.T) {
+	path := labeledSeeds(t)
+	db := filepath.Join(t.TempDir(), "unused.db")
+	var rep clusterReport
+	mustJSON(t, db, &rep, "eval", "cluster", "--ceiling", path)
+	if len(rep.Ceiling) != len(eval.CeilingThresholds) {
+		t.Fatalf("%d ceiling points, want %d", len(rep.Ceiling), len(eval.CeilingThresholds))
+	}
+	join := cluster.DefaultConfig().JoinThreshold
+	for i, c := range rep.Ceiling {
+		if c.Threshold != eval.CeilingThresholds[i] {
+			t.Errorf("point %d at %.3f, want %.3f", i, c.Threshold, eval.CeilingThresholds[i])
+		}
+		if i > 0 && c.Stories < rep.Ceiling[i-1].Stories {
+			t.Errorf("%d stories at %.3f, %d at the lower %.3f", c.Stories, c.Threshold, rep.Ceiling[i-1].Stories, rep.Ceiling[i-1].Threshold)
+		}
+		// The seeds are labeled as two stories, the town articles as one:
+		// with the seeds joined and the town articles apart, each seed has
+		// B-cubed precision 1/2 and recall 1, each town article 1 and 1/2.
+		if c.Threshold == join && (c.Stories != 3 || c.B3P != 0.75 || c.B3R != 0.75) {
+			t.Errorf("at the join threshold: %d stories, B-cubed P %.3f R %.3f; want 3, 0.75 and 0.75", c.Stories, c.B3P, c.B3R)
+		}
+	}
+	out, _, code := parallax(t, db, "eval", "cluster", "--ceiling", path)
+	if code != 0 || !strings.Contains(out, "The whole file at once") {
+		t.Errorf("exit %d, output without the whole-file table:\n%s", code, out)
 	}
 }

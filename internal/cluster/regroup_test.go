@@ -198,3 +198,39 @@ func TestRegroupChangesReplay(t *testing.T) {
 		}
 	}
 }
+
+func TestPairScores(t *testing.T) {
+	arts := append(slices.Clone(quake), heist...)
+	arts = append(arts, &model.Article{Title: "Notice", Text: "Closed."})
+	feats := make([]*Features, len(arts))
+	for i, a := range arts {
+		feats[i] = features(a)
+	}
+	scores := PairScores(DefaultConfig(), feats)
+	event := func(i int) int { return min(i/len(quake), 1) } // 0: quake, 1: heist
+	empty := len(arts) - 1
+	lowestSame, highestOther := 1.0, 0.0
+	for i := range empty {
+		for j := range empty {
+			if scores[i][j] != scores[j][i] {
+				t.Fatalf("scores[%d][%d] = %v, scores[%d][%d] = %v", i, j, scores[i][j], j, i, scores[j][i])
+			}
+			switch {
+			case i == j:
+			case event(i) == event(j):
+				lowestSame = min(lowestSame, scores[i][j])
+			default:
+				highestOther = max(highestOther, scores[i][j])
+			}
+		}
+		if scores[i][empty] != 0 {
+			t.Errorf("article %d scores %v with an empty article, want 0", i, scores[i][empty])
+		}
+	}
+	if lowestSame <= highestOther {
+		t.Errorf("reports of one event score down to %.3f, of two events up to %.3f", lowestSame, highestOther)
+	}
+	if cfg := DefaultConfig(); lowestSame < cfg.JoinThreshold {
+		t.Errorf("reports of one event score down to %.3f, below the join threshold %.3f", lowestSame, cfg.JoinThreshold)
+	}
+}

@@ -1,0 +1,99 @@
+package eval
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+
+	"github.com/parallax-news/parallax/internal/cluster"
+)
+
+// CeilingPoint is the whole-file clustering cut at one threshold.
+type CeilingPoint struct {
+	// Threshold is the average link two groups need to be joined.
+	Threshold float64 `json:"threshold"`
+	ClusterScores
+}
+
+// CeilingThresholds are the thresholds Ceiling cuts at by default: around
+// the clusterer's join threshold, on both sides.
+var CeilingThresholds = []float64{0.05, 0.075, 0.1, 0.125, 0.15, 0.175, 0.2, 0.25, 0.3}
+
+// Ceiling clusters all records at once by average-link agglomeration over
+// the clusterer's pair scores (cluster.PairScores) and scores the stories
+// it makes at each threshold. No stream can do this: each decision sees
+// every article, in no order. It measures what the similarity can tell
+// apart, so that a change to the similarity is judged apart from the
+// stream's decisions. Records in a file are a few thousand at most, so the
+// simple cubic agglomeration is written here rather than taken from a
+// library.
+func Ceiling(recs []Labeled, feats []*cluster.Features, cfg cluster.Config, thresholds []float64) []CeilingPoint {
+	gold := make([]string, len(recs))
+	for i, r := range recs {
+		gold[i] = r.Story
+	}
+	cuts := slices.Clone(thresholds)
+	slices.Sort(cuts)
+	slices.Reverse(cuts) // highest first, as the groups grow
+	points := make([]CeilingPoint, 0, len(cuts))
+	agglomerate(cluster.PairScores(cfg, feats), func(best float64, group []int) bool {
+		for len(cuts) > 0 && best < cuts[0] {
+			pred := make([]string, len(group))
+			for i, g := range group {
+				pred[i] = strconv.Itoa(g)
+			}
+			points = append(points, CeilingPoint{Threshold: cuts[0], ClusterScores: Score(gold, pred)})
+			cuts = cuts[1:]
+		}
+		return len(cuts) > 0
+	})
+	slices.SortFunc(points, func(a, b CeilingPoint) int { return cmp.Compare(a.Threshold, b.Threshold) })
+	return points
+}
+
+// agglomerate joins the two groups of highest average link, again and
+// again, starting from one group per item. Before each join, and once no
+// two groups are left, it calls cut with that link (-1 when none is left)
+// and each item's group; agglomeration stops when cut returns false.
+func agglomerate(sim [][]float64, cut func(best float64, group []int) bool) {
+	n := len(sim)
+	sum := make([][]float64, n) // sum[i][j]: total link between groups i and j
+	for i := range sum {
+		sum[i] = slices.Clone(sim[i])
+	}
+	size := make([]int, n)
+	group := make([]int, n)
+	for i := range n {
+		size[i], group[i] = 1, i
+	}
+	for {
+		bi, bj, best := -1, -1, -1.0
+		for i := range n {
+			if size[i] == 0 {
+				continue
+			}
+			for j := i + 1; j < n; j++ {
+				if size[j] == 0 {
+					continue
+				}
+				if v := sum[i][j] / float64(size[i]*size[j]); v > best {
+					bi, bj, best = i, j, v
+				}
+			}
+		}
+		if !cut(best, group) || bi < 0 {
+			return
+		}
+		for k := range n {
+			sum[bi][k] += sum[bj][k]
+			sum[k][bi] = sum[bi][k]
+		}
+		size[bi] += size[bj]
+		size[bj] = 0
+		for k, g := range group {
+			if g == bj {
+				group[k] = bi
+			}
+		}
+	}
+}
