@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -116,7 +117,9 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 		return err
 	}
 	storyOf := make(map[int64]int64, len(arts))
+	titleOf := make(map[int64]string, len(arts))
 	for _, a := range arts {
+		titleOf[a.ID] = a.Title
 		if a.Story != nil {
 			storyOf[a.ID] = *a.Story
 		}
@@ -139,7 +142,7 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 		for i, idx := range order {
 			records[i] = labeled[idx]
 		}
-		if report.Errors, err = explainErrors(ctx, st, eval.Disagreements(goldLabels, predicted), records, articleOf, storyOf); err != nil {
+		if report.Errors, err = explainErrors(ctx, st, eval.Disagreements(goldLabels, predicted), records, articleOf, storyOf, titleOf); err != nil {
 			return err
 		}
 	}
@@ -184,10 +187,11 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 }
 
 // explainErrors names the articles of d (records, articleOf and the labels
-// are by position in the order clustered) and finds the decision of each
-// stray one.
+// are by position in the order clustered), by the headline extraction
+// found (titleOf, by article) or else the record's, and finds the decision
+// of each stray one.
 func explainErrors(ctx context.Context, st *sqlite.Store, d eval.Disagreement[int], records []eval.Labeled,
-	articleOf []int64, storyOf map[int64]int64) (*eval.Disagreement[strayArticle], error) {
+	articleOf []int64, storyOf map[int64]int64, titleOf map[int64]string) (*eval.Disagreement[strayArticle], error) {
 	decisions := map[int64]*model.Decision{} // by article
 	read := map[int64]bool{}                 // stories whose decisions are in
 	decisionOf := func(article int64) (*model.Decision, error) {
@@ -211,7 +215,7 @@ func explainErrors(ctx context.Context, st *sqlite.Store, d eval.Disagreement[in
 		return decisions[article], nil
 	}
 	named, err := eval.Convert(d, func(i int, stray bool) (strayArticle, error) {
-		a := strayArticle{ID: records[i].ID, Article: articleOf[i], Title: headlineOf(records[i])}
+		a := strayArticle{ID: records[i].ID, Article: articleOf[i], Title: cmp.Or(titleOf[articleOf[i]], headlineOf(records[i]))}
 		if stray {
 			dec, err := decisionOf(articleOf[i])
 			if err != nil {
@@ -224,7 +228,8 @@ func explainErrors(ctx context.Context, st *sqlite.Store, d eval.Disagreement[in
 	return &named, err
 }
 
-// headlineOf is a record's title, or else its first line.
+// headlineOf is a record's title, or else its first line: the name of a
+// record that failed.
 func headlineOf(r eval.Labeled) string {
 	if r.Title != "" {
 		return r.Title

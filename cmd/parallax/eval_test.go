@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,6 +88,14 @@ func TestEvalClusterErrors(t *testing.T) {
 	stray := mixed.Parts[1].Articles[0]
 	if !strings.HasPrefix(stray.ID, "seed-") || stray.Decision == nil || stray.Decision.Kind != "join" || stray.Decision.Article != stray.Article {
 		t.Errorf("mixed stray = %+v, want a seed joined by a decision of its own", stray)
+	}
+	// Articles are named by the headline extraction found: the first line
+	// of the Fox News seed is its date.
+	headlines := []string{"US Officials Are Quietly Talking About The Ukraine Problem", "Ex-US officials held secrets talks with Russians on Ukraine War: report"}
+	for _, p := range mixed.Parts {
+		if a := p.Articles[0]; !slices.Contains(headlines, a.Title) {
+			t.Errorf("seed %s named %q, want its headline", a.ID, a.Title)
+		}
 	}
 	if first := mixed.Parts[0].Articles[0]; first.Decision != nil {
 		t.Errorf("the biggest part's article carries a decision: %+v", first)
