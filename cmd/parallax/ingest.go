@@ -69,6 +69,7 @@ func runIngest(ctx context.Context, app *App, args []string) error {
 		)
 	}
 	var sum ingestSummary
+	var listed []pipeline.Result // with -v, the stored articles as listed
 	p.Ingest(ctx, inputs, func(r pipeline.Result) {
 		sum.add(r)
 		if bar != nil {
@@ -82,10 +83,19 @@ func runIngest(ctx context.Context, app *App, args []string) error {
 			fmt.Fprintf(app.Stderr, "error: %v\n", r.Err)
 		case *verbose:
 			fmt.Fprintf(app.Stdout, "%s\t%d\tstory %d\t%s\n", r.Status, r.Article, r.Story, r.Input)
+			listed = append(listed, r)
 		}
 	})
 	if bar != nil {
 		bar.Finish()
+	}
+	// Articles arriving later regroup the stories they touch: an article
+	// listed above may have moved since, and its line would send a reader
+	// to the wrong story.
+	for _, r := range listed {
+		if now := p.StoryOf(r.Article); now != 0 && now != r.Story {
+			fmt.Fprintf(app.Stdout, "moved\t%d\tstory %d\t%s (stored in story %d; regrouped by later articles)\n", r.Article, now, r.Input, r.Story)
+		}
 	}
 	if app.JSON {
 		if err := app.writeJSON(sum); err != nil {

@@ -217,6 +217,15 @@ func (p *Pipeline) loadIndex(ctx context.Context) error {
 // Store returns the pipeline's store.
 func (p *Pipeline) Store() store.Store { return p.st }
 
+// StoryOf returns the story an article is in now: a later arrival may have
+// moved it since it was stored, or merged its story into another. It is 0
+// for an article the pipeline does not know.
+func (p *Pipeline) StoryOf(article int64) int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cl.StoryOf(article)
+}
+
 // prepared is an item after the parallel stages.
 type prepared struct {
 	input    string
