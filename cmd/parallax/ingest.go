@@ -92,8 +92,10 @@ func runIngest(ctx context.Context, app *App, args []string) error {
 	// Articles arriving later regroup the stories they touch: an article
 	// listed above may have moved since, and its line would send a reader
 	// to the wrong story.
+	moved := map[int64]bool{} // an article listed twice, as new and as known, moves once
 	for _, r := range listed {
-		if now := p.StoryOf(r.Article); now != 0 && now != r.Story {
+		if now := p.StoryOf(r.Article); now != 0 && now != r.Story && !moved[r.Article] {
+			moved[r.Article] = true
 			fmt.Fprintf(app.Stdout, "moved\t%d\tstory %d\t%s (stored in story %d; regrouped by later articles)\n", r.Article, now, r.Input, r.Story)
 		}
 	}
