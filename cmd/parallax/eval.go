@@ -173,10 +173,12 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 			o.Orders, o.Median, o.Min, o.Max)
 	}
 	if len(report.Ceiling) > 0 {
-		fmt.Fprintln(app.Stdout, "The whole file at once (average link over every pair of articles, no stream):")
-		fmt.Fprintln(app.Stdout, "  link at least  stories  B-cubed P  B-cubed R  B-cubed F1")
+		fmt.Fprintln(app.Stdout, "The whole file at once (average link over every pair of articles, no stream);")
+		fmt.Fprintf(app.Stdout, "then counting the neighbours two articles share (each one's %d closest):\n", eval.CeilingNeighbours)
+		fmt.Fprintln(app.Stdout, "  link at least  stories  B-cubed P  B-cubed R  B-cubed F1  |  stories  B-cubed F1")
 		for _, c := range report.Ceiling {
-			fmt.Fprintf(app.Stdout, "  %13.3f  %7d  %9.4f  %9.4f  %10.4f\n", c.Threshold, c.Stories, c.B3P, c.B3R, c.B3F1)
+			fmt.Fprintf(app.Stdout, "  %13.3f  %7d  %9.4f  %9.4f  %10.4f  |  %7d  %10.4f\n",
+				c.Threshold, c.Stories, c.B3P, c.B3R, c.B3F1, c.Shared.Stories, c.Shared.B3F1)
 		}
 	}
 	if report.Errors != nil {

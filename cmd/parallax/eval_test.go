@@ -131,7 +131,7 @@ func TestEvalClusterOrders(t *testing.T) {
 // TestEvalClusterCeiling clusters the labeled seeds all at once: at the
 // clusterer's join threshold the two seeds, one story, join, and the two
 // unrelated articles stay apart; fewer stories are found as the threshold
-// falls.
+// falls; with so few articles, shared neighbours change nothing.
 func TestEvalClusterCeiling(t *testing.T) {
 	path := labeledSeeds(t)
 	db := filepath.Join(t.TempDir(), "unused.db")
@@ -153,6 +153,11 @@ func TestEvalClusterCeiling(t *testing.T) {
 		// B-cubed precision 1/2 and recall 1, each town article 1 and 1/2.
 		if c.Threshold == join && (c.Stories != 3 || c.B3P != 0.75 || c.B3R != 0.75) {
 			t.Errorf("at the join threshold: %d stories, B-cubed P %.3f R %.3f; want 3, 0.75 and 0.75", c.Stories, c.B3P, c.B3R)
+		}
+		// Four articles are fewer than an article's neighbours: each holds
+		// all the others it links, and counting them changes nothing.
+		if c.Shared != c.ClusterScores {
+			t.Errorf("at %.3f: counting shared neighbours gives %+v, without %+v", c.Threshold, c.Shared, c.ClusterScores)
 		}
 	}
 	out, _, code := parallax(t, db, "eval", "cluster", "--ceiling", path)

@@ -13,15 +13,23 @@ type CeilingPoint struct {
 	// Threshold is the average link two groups need to be joined.
 	Threshold float64 `json:"threshold"`
 	ClusterScores
+	// Shared is the same cut with pair scores lowered where two articles
+	// share few of their closest neighbours (see sharedNeighbours).
+	Shared ClusterScores `json:"shared_neighbours"`
 }
+
+// CeilingNeighbours is how many of its closest articles make an article's
+// neighbourhood for Ceiling's shared-neighbour scores.
+const CeilingNeighbours = 6
 
 // CeilingThresholds are the thresholds Ceiling cuts at by default: around
 // the clusterer's join threshold, on both sides.
 var CeilingThresholds = []float64{0.05, 0.075, 0.1, 0.125, 0.15, 0.175, 0.2, 0.25, 0.3}
 
 // Ceiling clusters all records at once by average-link agglomeration over
-// the clusterer's pair scores (cluster.PairScores) and scores the stories
-// it makes at each threshold. No stream can do this: each decision sees
+// the clusterer's pair scores (cluster.PairScores), then over the same
+// scores counting shared neighbours, and scores the stories each makes at
+// each threshold, in rising order. No stream can do this: each decision sees
 // every article, in no order. It measures what the similarity can tell
 // apart, so that a change to the similarity is judged apart from the
 // stream's decisions. Records in a file are a few thousand at most, so the
@@ -32,23 +40,32 @@ func Ceiling(recs []Labeled, feats []*cluster.Features, cfg cluster.Config, thre
 	for i, r := range recs {
 		gold[i] = r.Story
 	}
-	cuts := slices.Clone(thresholds)
-	slices.Sort(cuts)
-	slices.Reverse(cuts) // highest first, as the groups grow
-	points := make([]CeilingPoint, 0, len(cuts))
-	agglomerate(cluster.PairScores(cfg, feats), func(best float64, group []int) bool {
-		for len(cuts) > 0 && best < cuts[0] {
+	points := make([]CeilingPoint, len(thresholds))
+	for i, th := range thresholds {
+		points[i].Threshold = th
+	}
+	slices.SortFunc(points, func(a, b CeilingPoint) int { return cmp.Compare(a.Threshold, b.Threshold) })
+	sim := cluster.PairScores(cfg, feats)
+	cut(sim, gold, points, func(p *CeilingPoint) *ClusterScores { return &p.ClusterScores })
+	cut(sharedNeighbours(sim, CeilingNeighbours), gold, points, func(p *CeilingPoint) *ClusterScores { return &p.Shared })
+	return points
+}
+
+// cut agglomerates over sim and scores, into the field of each point that
+// field picks, the groups at the point's threshold. Points are in rising
+// order of threshold.
+func cut(sim [][]float64, gold []string, points []CeilingPoint, field func(*CeilingPoint) *ClusterScores) {
+	next := len(points) - 1 // highest first, as the groups grow
+	agglomerate(sim, func(best float64, group []int) bool {
+		for ; next >= 0 && best < points[next].Threshold; next-- {
 			pred := make([]string, len(group))
 			for i, g := range group {
 				pred[i] = strconv.Itoa(g)
 			}
-			points = append(points, CeilingPoint{Threshold: cuts[0], ClusterScores: Score(gold, pred)})
-			cuts = cuts[1:]
+			*field(&points[next]) = Score(gold, pred)
 		}
-		return len(cuts) > 0
+		return next >= 0
 	})
-	slices.SortFunc(points, func(a, b CeilingPoint) int { return cmp.Compare(a.Threshold, b.Threshold) })
-	return points
 }
 
 // agglomerate joins the two groups of highest average link, again and

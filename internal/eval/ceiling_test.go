@@ -8,24 +8,17 @@ import (
 func TestAgglomerate(t *testing.T) {
 	// Three events: 0-2 link 0.6 among themselves, 3-4 0.4, and 5 alone;
 	// the first two link 0.2, everything else 0.05.
-	event := []int{0, 0, 0, 1, 1, 2}
-	sim := make([][]float64, len(event))
-	for i := range sim {
-		sim[i] = make([]float64, len(event))
-		for j := range sim[i] {
-			switch {
-			case i == j:
-			case event[i] == event[j] && event[i] == 0:
-				sim[i][j] = 0.6
-			case event[i] == event[j]:
-				sim[i][j] = 0.4
-			case event[i]+event[j] == 1:
-				sim[i][j] = 0.2
-			default:
-				sim[i][j] = 0.05
-			}
+	sim := groupSim(func(g, h int) float64 {
+		switch {
+		case g == h && g == 0:
+			return 0.6
+		case g == h:
+			return 0.4
+		case g+h == 1:
+			return 0.2
 		}
-	}
+		return 0.05
+	}, 3, 2, 1)
 	tests := []struct {
 		name string
 		// stop: agglomeration stops at the first link below it.
