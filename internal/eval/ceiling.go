@@ -70,9 +70,10 @@ func cut(sim [][]float64, gold []string, points []CeilingPoint, field func(*Ceil
 
 // agglomerate joins the two groups of highest average link, again and
 // again, starting from one group per item. Before each join, and once no
-// two groups are left, it calls cut with that link (-1 when none is left)
-// and each item's group; agglomeration stops when cut returns false.
-func agglomerate(sim [][]float64, cut func(best float64, group []int) bool) {
+// two groups are left, it calls visit with that link (-1 when none is
+// left) and each item's group; agglomeration stops when visit returns
+// false.
+func agglomerate(sim [][]float64, visit func(best float64, group []int) bool) {
 	n := len(sim)
 	sum := make([][]float64, n) // sum[i][j]: total link between groups i and j
 	for i := range sum {
@@ -98,7 +99,7 @@ func agglomerate(sim [][]float64, cut func(best float64, group []int) bool) {
 				}
 			}
 		}
-		if !cut(best, group) || bi < 0 {
+		if !visit(best, group) || bi < 0 {
 			return
 		}
 		for k := range n {
