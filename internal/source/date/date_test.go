@@ -2,6 +2,7 @@ package date
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -24,6 +25,11 @@ func TestParse(t *testing.T) {
 		{name: "dotted is day first", in: "03.05.2012", want: utc(2012, 5, 3, 0, 0)},
 		{name: "compact digits", in: "20120503", want: utc(2012, 5, 3, 0, 0)},
 		{name: "date and minutes", in: "2024-11-25 14:30", want: utc(2024, 11, 25, 14, 30)},
+		{name: "clock after a bar", in: "AUGUST 2, 2013 | 08:06AM", want: utc(2013, 8, 2, 8, 6)},
+		{name: "clock with seconds", in: "November 15, 2011 6:07:15 PM", want: time.Date(2011, 11, 15, 18, 7, 15, 0, time.UTC)},
+		{name: "dotted year first with clock", in: "2012.08.08 09:01 AM", want: utc(2012, 8, 8, 9, 1)},
+		{name: "day month year with clock", in: "12 January 2010 09:29 pm", want: utc(2010, 1, 12, 21, 29)},
+		{name: "clock of a dotted am", in: "May 3, 2012 8:41 p.m.", want: utc(2012, 5, 3, 20, 41)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -49,6 +55,8 @@ func TestParseUnknown(t *testing.T) {
 		{name: "a year alone is not a publication date", in: "2012"},
 		{name: "relative", in: "1 hour ago"},
 		{name: "implausible year", in: "0001-01-01"},
+		{name: "a clock alone", in: "08:06AM"},
+		{name: "a clock out of range", in: "May 3, 2012 25:10"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -74,6 +82,37 @@ func FuzzParse(f *testing.F) {
 		}
 		if y := got.Year(); y < minYear || y > maxYear {
 			t.Fatalf("Parse(%q) = %v, outside the plausible years", s, got)
+		}
+	})
+}
+
+// FuzzParseWritten writes a date and time in the forms date lines use and
+// checks that Parse reads back that date and time.
+func FuzzParseWritten(f *testing.F) {
+	f.Add(uint16(2013), uint8(8), uint8(2), uint8(8), uint8(6), uint8(0))
+	f.Add(uint16(2011), uint8(11), uint8(15), uint8(18), uint8(7), uint8(3))
+	f.Fuzz(func(t *testing.T, year uint16, month, day, hour, minute, form uint8) {
+		forms := []struct {
+			layout string
+			upper  bool
+		}{
+			{layout: "January 2, 2006 3:04 PM"}, {layout: "Jan 2, 2006, 15:04"}, {layout: "2 January 2006 3:04 pm"},
+			{layout: "January 2, 2006 | 03:04PM", upper: true}, {layout: "2006.01.02 15:04"},
+			{layout: "Monday, January 2, 2006 3:04:05 PM"}, {layout: "2006-01-02 15:04"},
+		}
+		want := time.Date(minYear+int(year)%(maxYear-minYear), time.Month(1+month%12), 1+int(day)%28,
+			int(hour)%24, int(minute)%60, 0, 0, time.UTC)
+		fm := forms[int(form)%len(forms)]
+		s := want.Format(fm.layout)
+		if fm.upper {
+			s = strings.ToUpper(s)
+		}
+		got, err := Parse(s)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", s, err)
+		}
+		if !got.Equal(want) {
+			t.Fatalf("Parse(%q) = %v, want %v", s, got, want)
 		}
 	})
 }
