@@ -422,15 +422,30 @@ var dateWords = func() map[string]bool {
 	return m
 }()
 
-// isDateLine reports a date line, or a labelled time without a date
-// ("Updated at 1:23 p.m."), page furniture that dates nothing.
+// isDateLine reports a date line, or page furniture that dates nothing: a
+// labelled time without a date ("Updated at 1:23 p.m."), a live blog's
+// clock standing alone ("8:24am:"), or a day of the month without its year
+// ("APR 28", "Dec. 24 4:33 AM EST").
 func isDateLine(p string) bool {
 	if _, ok := DateLine(p); ok {
+		return true
+	}
+	if len(p) > 40 {
+		return false
+	}
+	s := zoneTail.ReplaceAllString(strings.TrimRight(joinNumbers(p), " :|-–—"), "")
+	if timeOnly.MatchString(s) && strings.Contains(s, ":") || yearlessDate.MatchString(s) {
 		return true
 	}
 	label := dateLabel.FindString(p)
 	return label != "" && timeOnly.MatchString(zoneTail.ReplaceAllString(p[len(label):], ""))
 }
+
+// yearlessDate is a month's day, after an optional weekday and before an
+// optional clock, with no year.
+var yearlessDate = regexp.MustCompile(`(?i)^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?` +
+	`(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?` +
+	`(?:\s+(?:at\s+)?\d{1,2}(?::\d\d)?\s*(?:[ap]\.?\s?m\.?)?)?$`)
 
 // isPromo reports an inline promo headline: a standalone line in
 // capitals inside the body, the headline of another story. What is not

@@ -69,7 +69,13 @@ func TestParagraphsRules(t *testing.T) {
 		{name: "bullet date line", para: "• 11/25/2024", wantKind: model.RemovalDateLine},
 		{name: "updated line", para: "Updated: November 25, 2024 5:01pm ET", wantKind: model.RemovalDateLine},
 		{name: "updated time only", para: "Updated at 1:23 p.m.", wantKind: model.RemovalDateLine},
+		{name: "month and day without a year", para: "APR 28", wantKind: model.RemovalDateLine},
+		{name: "month, day and clock without a year", para: "Dec. 24 4: 33 AM EST", wantKind: model.RemovalDateLine},
+		{name: "live blog clock", para: "8: 24am:", wantKind: model.RemovalDateLine},
 		{name: "keep sentence with a date", para: "On November 25, 2024 the ministry published the figures.", wantKind: ""},
+		{name: "keep a month's name as a word", para: "May 28 be the day?", wantKind: ""},
+		{name: "keep a score", para: "Final: 20-13", wantKind: ""},
+		{name: "keep a bare number", para: "2008", wantKind: ""},
 		{name: "keep date among words", para: "2018.04.05 ~ OPEN RUN", wantKind: ""},
 	}
 	for _, tc := range tests {
