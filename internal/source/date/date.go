@@ -60,8 +60,8 @@ var (
 	// weekday leads many date lines; the general parser reads it only in
 	// the forms of RFC 1123.
 	weekday = regexp.MustCompile(`(?i)^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+`)
-	numbers    = regexp.MustCompile(`\d+`)
-	words      = regexp.MustCompile(`\pL+`)
+	numbers = regexp.MustCompile(`\d+`)
+	words   = regexp.MustCompile(`\pL+`)
 )
 
 func parse(s string) (time.Time, error) {
