@@ -48,6 +48,9 @@ type clusterReport struct {
 	// Ceiling, with --ceiling: the whole file clustered at once by average
 	// link over the clusterer's pair scores, cut at several thresholds.
 	Ceiling []eval.CeilingPoint `json:"ceiling,omitempty"`
+	// Baseline, with --baseline: the reference clusterer's scores on the
+	// same file (see eval.Baseline).
+	Baseline *eval.ClusterScores `json:"baseline,omitempty"`
 }
 
 type strayArticle struct {
@@ -67,12 +70,13 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 	withErrors := fs.Bool("errors", false, "list the gold stories split and the stories mixed, with the decisions behind them")
 	orders := fs.Int("orders", 0, "also score `N` arrival orders with the records of one date shuffled (an undated file's all), without a store")
 	ceiling := fs.Bool("ceiling", false, "also cluster the whole file at once, by average link over every pair, to measure the similarity apart from the stream")
+	baseline := fs.Bool("baseline", false, "also score the reference: a plain TF-IDF single-pass clusterer (cosine to story centroids, one threshold)")
 	rest, err := app.parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) != 1 || *orders < 0 {
-		return fmt.Errorf("%w: parallax eval cluster FILE.jsonl [--errors] [--orders N] [--ceiling] [--json]", errUsage)
+		return fmt.Errorf("%w: parallax eval cluster FILE.jsonl [--errors] [--orders N] [--ceiling] [--baseline] [--json]", errUsage)
 	}
 	file := rest[0]
 	labeled, err := eval.ReadLabeled(file)
@@ -146,7 +150,7 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 			return err
 		}
 	}
-	if *orders > 0 || *ceiling {
+	if *orders > 0 || *ceiling || *baseline {
 		feats, err := eval.Prepare(ctx, file, labeled)
 		if err != nil {
 			return err
@@ -157,6 +161,10 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 		}
 		if *ceiling {
 			report.Ceiling = eval.Ceiling(labeled, feats, cluster.DefaultConfig(), eval.CeilingThresholds)
+		}
+		if *baseline {
+			b := eval.Baseline(labeled, feats, eval.BaselineThreshold)
+			report.Baseline = &b
 		}
 	}
 	if app.JSON {
@@ -171,6 +179,10 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 	if o := report.Orders; o != nil {
 		fmt.Fprintf(app.Stdout, "B-cubed F1 over %d arrival orders (records of one date shuffled): median %.4f, min %.4f, max %.4f\n",
 			o.Orders, o.Median, o.Min, o.Max)
+	}
+	if b := report.Baseline; b != nil {
+		fmt.Fprintf(app.Stdout, "reference (plain TF-IDF, single pass, cosine to centroids at least %.2f): %d stories, B-cubed P %.4f  R %.4f  F1 %.4f\n",
+			eval.BaselineThreshold, b.Stories, b.B3P, b.B3R, b.B3F1)
 	}
 	if len(report.Ceiling) > 0 {
 		fmt.Fprintln(app.Stdout, "The whole file at once (average link over every pair of articles, no stream);")

@@ -165,3 +165,31 @@ func TestEvalClusterCeiling(t *testing.T) {
 		t.Errorf("exit %d, output without the whole-file table:\n%s", code, out)
 	}
 }
+
+// TestEvalClusterBaseline checks that --baseline reports the reference
+// clusterer's scores on the same file, in JSON and in text, beside
+// Parallax's own.
+func TestEvalClusterBaseline(t *testing.T) {
+	path := labeledSeeds(t)
+	db := filepath.Join(t.TempDir(), "unused.db")
+	var rep clusterReport
+	mustJSON(t, db, &rep, "eval", "cluster", "--baseline", path)
+	b := rep.Baseline
+	if b == nil {
+		t.Fatal("no baseline in the JSON report")
+	}
+	// The seeds are labeled as two stories, the town articles as one. The
+	// reference joins the seeds, whose words agree, and keeps the town
+	// articles apart, which share none: B-cubed P and R 0.75, as in
+	// TestEvalClusterCeiling.
+	if b.Articles != 4 || b.GoldStories != 3 || b.Stories != 3 || b.B3P != 0.75 || b.B3R != 0.75 {
+		t.Errorf("baseline %+v: want 4 articles in 3 gold stories, 3 stories, B-cubed P and R 0.75", *b)
+	}
+	if rep.Stories != 3 {
+		t.Errorf("Parallax found %d stories, want 3", rep.Stories)
+	}
+	out, _, code := parallax(t, db, "eval", "cluster", "--baseline", path)
+	if code != 0 || !strings.Contains(out, "reference (plain TF-IDF") {
+		t.Errorf("exit %d, output without the reference's line:\n%s", code, out)
+	}
+}
