@@ -21,6 +21,9 @@ var ErrUnknown = errors.New("not a recognised date")
 const (
 	minYear = 1800
 	maxYear = 2200
+	// maxLen bounds a date string: a longer one is a page of text in a
+	// date field, and is not read at all.
+	maxLen = 100
 )
 
 var (
@@ -32,7 +35,7 @@ var (
 // Parse reads s as a date or a date and time.
 func Parse(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	if s == "" || (digitsOnly.MatchString(s) && len(s) != 8) {
+	if s == "" || len(s) > maxLen || (digitsOnly.MatchString(s) && len(s) != 8) {
 		return time.Time{}, fmt.Errorf("%q: %w", s, ErrUnknown)
 	}
 	t, err := parse(s)

@@ -56,6 +56,7 @@ func TestParseUnknown(t *testing.T) {
 		{name: "relative", in: "1 hour ago"},
 		{name: "implausible year", in: "0001-01-01"},
 		{name: "a clock alone", in: "08:06AM"},
+		{name: "a page of text holding a date", in: "May 3, 2012 " + strings.Repeat("and then the council met again ", 10)},
 		{name: "a clock out of range", in: "May 3, 2012 25:10"},
 	}
 	for _, tc := range tests {
