@@ -48,6 +48,9 @@ type clusterReport struct {
 	// Ceiling, with --ceiling: the whole file clustered at once by average
 	// link over the clusterer's pair scores, cut at several thresholds.
 	Ceiling []eval.CeilingPoint `json:"ceiling,omitempty"`
+	// Neighbours, with --ceiling, is how many closest articles made an
+	// article's neighbourhood for the shared-neighbour scores.
+	Neighbours int `json:"ceiling_neighbours,omitempty"`
 	// Baseline, with --baseline: the reference clusterer's scores on the
 	// same file (see eval.Baseline).
 	Baseline *eval.ClusterScores `json:"baseline,omitempty"`
@@ -70,13 +73,14 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 	withErrors := fs.Bool("errors", false, "list the gold stories split and the stories mixed, with the decisions behind them")
 	orders := fs.Int("orders", 0, "also score `N` arrival orders with the records of one date shuffled (an undated file's all), without a store")
 	ceiling := fs.Bool("ceiling", false, "also cluster the whole file at once, by average link over every pair, to measure the similarity apart from the stream")
+	neighbours := fs.Int("neighbours", eval.CeilingNeighbours, "with --ceiling, how many of its closest articles make an article's neighbourhood")
 	baseline := fs.Bool("baseline", false, "also score the reference: a plain TF-IDF single-pass clusterer (cosine to story centroids, one threshold)")
 	rest, err := app.parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(rest) != 1 || *orders < 0 {
-		return fmt.Errorf("%w: parallax eval cluster FILE.jsonl [--errors] [--orders N] [--ceiling] [--baseline] [--json]", errUsage)
+	if len(rest) != 1 || *orders < 0 || *neighbours < 1 {
+		return fmt.Errorf("%w: parallax eval cluster FILE.jsonl [--errors] [--orders N] [--ceiling [--neighbours K]] [--baseline] [--json]", errUsage)
 	}
 	file := rest[0]
 	labeled, err := eval.ReadLabeled(file)
@@ -160,7 +164,8 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 			report.Orders = &spread
 		}
 		if *ceiling {
-			report.Ceiling = eval.Ceiling(labeled, feats, cluster.DefaultConfig(), eval.CeilingThresholds)
+			report.Ceiling = eval.Ceiling(labeled, feats, cluster.DefaultConfig(), eval.CeilingThresholds, *neighbours)
+			report.Neighbours = *neighbours
 		}
 		if *baseline {
 			b := eval.Baseline(labeled, feats, eval.BaselineThreshold)
@@ -186,7 +191,7 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 	}
 	if len(report.Ceiling) > 0 {
 		fmt.Fprintln(app.Stdout, "The whole file at once (average link over every pair of articles, no stream);")
-		fmt.Fprintf(app.Stdout, "then counting the neighbours two articles share (each one's %d closest):\n", eval.CeilingNeighbours)
+		fmt.Fprintf(app.Stdout, "then counting the neighbours two articles share (each one's %d closest):\n", report.Neighbours)
 		fmt.Fprintln(app.Stdout, "  link at least  stories  B-cubed P  B-cubed R  B-cubed F1  |  stories  B-cubed F1")
 		for _, c := range report.Ceiling {
 			fmt.Fprintf(app.Stdout, "  %13.3f  %7d  %9.4f  %9.4f  %10.4f  |  %7d  %10.4f\n",

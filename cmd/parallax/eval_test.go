@@ -160,9 +160,15 @@ func TestEvalClusterCeiling(t *testing.T) {
 			t.Errorf("at %.3f: counting shared neighbours gives %+v, without %+v", c.Threshold, c.Shared, c.ClusterScores)
 		}
 	}
-	out, _, code := parallax(t, db, "eval", "cluster", "--ceiling", path)
-	if code != 0 || !strings.Contains(out, "The whole file at once") {
-		t.Errorf("exit %d, output without the whole-file table:\n%s", code, out)
+	if rep.Neighbours != eval.CeilingNeighbours {
+		t.Errorf("neighbourhoods of %d, want %d by default", rep.Neighbours, eval.CeilingNeighbours)
+	}
+	out, _, code := parallax(t, db, "eval", "cluster", "--ceiling", "--neighbours", "2", path)
+	if code != 0 || !strings.Contains(out, "The whole file at once") || !strings.Contains(out, "each one's 2 closest") {
+		t.Errorf("exit %d, output without the whole-file table of neighbourhoods of 2:\n%s", code, out)
+	}
+	if _, stderr, code := parallax(t, db, "eval", "cluster", "--ceiling", "--neighbours", "0", path); code == 0 || !strings.Contains(stderr, "usage") {
+		t.Errorf("--neighbours 0: exit %d, stderr %q; want a usage error", code, stderr)
 	}
 }
 

@@ -19,7 +19,7 @@ type CeilingPoint struct {
 }
 
 // CeilingNeighbours is how many of its closest articles make an article's
-// neighbourhood for Ceiling's shared-neighbour scores.
+// neighbourhood for Ceiling's shared-neighbour scores, unless told.
 const CeilingNeighbours = 6
 
 // CeilingThresholds are the thresholds Ceiling cuts at by default: around
@@ -29,13 +29,14 @@ var CeilingThresholds = []float64{0.05, 0.075, 0.1, 0.125, 0.15, 0.175, 0.2, 0.2
 // Ceiling clusters all records at once by average-link agglomeration over
 // the clusterer's pair scores (cluster.PairScores), then over the same
 // scores counting shared neighbours, and scores the stories each makes at
-// each threshold, in rising order. No stream can do this: each decision sees
+// each threshold, in rising order. An article's neighbourhood for the second
+// is its neighbours closest articles. No stream can do this: each decision sees
 // every article, in no order. It measures what the similarity can tell
 // apart, so that a change to the similarity is judged apart from the
 // stream's decisions. Records in a file are a few thousand at most, so the
 // simple cubic agglomeration is written here rather than taken from a
 // library.
-func Ceiling(recs []Labeled, feats []*cluster.Features, cfg cluster.Config, thresholds []float64) []CeilingPoint {
+func Ceiling(recs []Labeled, feats []*cluster.Features, cfg cluster.Config, thresholds []float64, neighbours int) []CeilingPoint {
 	gold := make([]string, len(recs))
 	for i, r := range recs {
 		gold[i] = r.Story
@@ -47,7 +48,7 @@ func Ceiling(recs []Labeled, feats []*cluster.Features, cfg cluster.Config, thre
 	slices.SortFunc(points, func(a, b CeilingPoint) int { return cmp.Compare(a.Threshold, b.Threshold) })
 	sim := cluster.PairScores(cfg, feats)
 	cut(sim, gold, points, func(p *CeilingPoint) *ClusterScores { return &p.ClusterScores })
-	cut(sharedNeighbours(sim, CeilingNeighbours), gold, points, func(p *CeilingPoint) *ClusterScores { return &p.Shared })
+	cut(sharedNeighbours(sim, neighbours), gold, points, func(p *CeilingPoint) *ClusterScores { return &p.Shared })
 	return points
 }
 
