@@ -183,3 +183,70 @@ func TestReingestKnown(t *testing.T) {
 		})
 	}
 }
+
+// reserveFails is a store whose first ID reservations fail.
+type reserveFails struct {
+	store.Store
+	fails atomic.Int64
+}
+
+func (s *reserveFails) ReserveIDs(ctx context.Context, articles, stories int) (int64, int64, error) {
+	if s.fails.Add(-1) >= 0 {
+		return 0, 0, errors.New("disk full")
+	}
+	return s.Store.ReserveIDs(ctx, articles, stories)
+}
+
+// TestRunRepeats: an article a worker's run holds twice is analysed once;
+// the repeat is the first arrival's, known as its article and story. When
+// the first arrival fails to be stored, the repeat is analysed then and
+// stored in its place.
+func TestRunRepeats(t *testing.T) {
+	tests := []struct {
+		name string
+		// fails: the ID reservations that fail, failing the first arrival.
+		fails                 int64
+		firstStatus, repeated string
+	}{
+		{"first arrival stored", 0, StatusNew, StatusKnown},
+		{"first arrival failed", 1, StatusFailed, StatusNew},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, real := newPipeline(t)
+			st := &reserveFails{Store: real}
+			p := newPipelineOn(t, st)
+			st.fails.Store(tt.fails)
+			items := []source.Item{item(1, "budget"), item(2, "bridge"), item(1, "budget")}
+			var jobs []job
+			for _, it := range items {
+				jobs = append(jobs, job{item: it, out: make(chan prepared, 1)})
+			}
+			p.prepareRun(t.Context(), jobs)
+			var prs []prepared
+			for i, j := range jobs {
+				pr := j.wait()
+				if repeat := i == 2; pr.deferred != repeat || (pr.features == nil) != repeat {
+					t.Errorf("item %d: deferred %t, analysed %t; want the repeat alone deferred and not analysed", i, pr.deferred, pr.features != nil)
+				}
+				prs = append(prs, pr)
+			}
+			res := p.commitBatch(t.Context(), prs)
+			if res[0].Status != tt.firstStatus || res[1].Status != StatusNew || res[2].Status != tt.repeated {
+				t.Fatalf("statuses %s, %s, %s (%v); want %s, new, %s", res[0].Status, res[1].Status, res[2].Status, res[0].Err, tt.firstStatus, tt.repeated)
+			}
+			stored := res[2]
+			if tt.firstStatus == StatusNew {
+				if stored.Article != res[0].Article || stored.Story != res[0].Story {
+					t.Errorf("repeat known as article %d in %d, want %d in %d", stored.Article, stored.Story, res[0].Article, res[0].Story)
+				}
+			}
+			if n, err := real.CountArticles(t.Context()); err != nil || n != 2 {
+				t.Errorf("%d articles stored (%v), want 2", n, err)
+			}
+			if b, err := real.Features(t.Context(), stored.Article); err != nil || len(b) == 0 {
+				t.Errorf("article %d: %d bytes of features (%v), want its analysis stored", stored.Article, len(b), err)
+			}
+		})
+	}
+}

@@ -239,7 +239,11 @@ type prepared struct {
 	known    int64
 	// checkedAt is settled as it was before the known check.
 	checkedAt uint64
-	err       error
+	// deferred: the article repeats an earlier new one of its run (by URL
+	// or content), so its analysis is left out; it is decided as that
+	// one's second arrival, or analysed then if that one failed.
+	deferred bool
+	err      error
 }
 
 // prepare runs the stages that need no shared state on one item:
@@ -337,8 +341,21 @@ func (p *Pipeline) prepareRun(ctx context.Context, run []job) {
 		runtime.Gosched()
 	}
 	p.check(ctx, prs)
+	// A file or feed holding an article twice would otherwise have it
+	// analysed twice, the costliest stage, for a copy that is dropped.
+	seen := map[string]bool{}
 	for i, j := range run {
-		p.analyse(&prs[i])
+		pr := &prs[i]
+		if pr.err == nil && pr.known == 0 {
+			keys := inflightKeys(pr.article)
+			pr.deferred = slices.ContainsFunc(keys, func(k string) bool { return seen[k] })
+			for _, k := range keys {
+				seen[k] = true
+			}
+		}
+		if !pr.deferred {
+			p.analyse(pr)
+		}
 		j.out <- prs[i]
 		runtime.Gosched()
 	}
@@ -427,6 +444,14 @@ func (p *Pipeline) decideLocked(ctx context.Context, prs []prepared) *decided {
 		if first, ok := p.inflightOf(a); ok {
 			d.results[i].Status, d.results[i].Article, d.results[i].Story = StatusKnown, first.id, first.story
 			continue
+		}
+		if pr.deferred { // the arrival it repeats failed
+			p.analyse(&pr)
+			if pr.err != nil {
+				d.results[i].Status, d.results[i].Err = StatusFailed, pr.err
+				continue
+			}
+			prs[i] = pr
 		}
 		rec, err := p.decide(ctx, pr, len(prs)-i)
 		if err != nil {
