@@ -48,11 +48,15 @@ func Parse(s string) (time.Time, error) {
 	return t, nil
 }
 
-// exact lists layouts tried before the general parser: the two forms of the
-// project's own data, the compact form, and dotted numeric dates, which are
-// written day first wherever they are used (year first when the year leads)
-// while the general parser reads them month first.
-var exact = []string{time.DateOnly, time.RFC3339, "20060102", "2.1.2006", "2.1.06", "2006.1.2"}
+// exact lists layouts tried before the general parser: the forms of ISO 8601
+// (the project's own data, feeds and page metadata), the compact form, and
+// dotted numeric dates, which are written day first wherever they are used
+// (year first when the year leads) while the general parser reads them
+// month first.
+var exact = []string{
+	time.DateOnly, time.RFC3339, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05", "2006-01-02T15:04Z07:00", "2006-01-02T15:04",
+	"20060102", "2.1.2006", "2.1.06", "2006.1.2",
+}
 
 var (
 	// clock is a time of day as date lines write it: "6:07:15 PM",
@@ -61,13 +65,22 @@ var (
 	// separators set a clock apart from its date ("August 2, 2013 | 08:06AM").
 	separators = regexp.MustCompile(`\s*[|@•]\s*`)
 	// weekday leads many date lines; the general parser reads it only in
-	// the forms of RFC 1123.
+	// the forms of RFC 1123, so a date it fails is read again without.
 	weekday = regexp.MustCompile(`(?i)^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+`)
 	numbers = regexp.MustCompile(`\d+`)
 	words   = regexp.MustCompile(`\pL+`)
 )
 
 func parse(s string) (time.Time, error) {
+	t, err := parseOnce(s)
+	if rest := weekday.ReplaceAllString(s, ""); err != nil && rest != s {
+		return parseOnce(rest)
+	}
+	return t, err
+}
+
+// parseOnce reads s as it is.
+func parseOnce(s string) (time.Time, error) {
 	if t, ok := parseExact(s); ok {
 		return t, nil
 	}
@@ -106,7 +119,6 @@ func dateThenClock(s string, general bool) (time.Time, error) {
 		return time.Time{}, ErrUnknown
 	}
 	rest := strings.Trim(separators.ReplaceAllString(s[:loc[0]]+" "+s[loc[1]:], " "), " ,")
-	rest = weekday.ReplaceAllString(rest, "")
 	d, ok := parseExact(rest)
 	if !ok {
 		if !general {

@@ -25,6 +25,10 @@ func TestParse(t *testing.T) {
 		{name: "dotted is day first", in: "03.05.2012", want: utc(2012, 5, 3, 0, 0)},
 		{name: "compact digits", in: "20120503", want: utc(2012, 5, 3, 0, 0)},
 		{name: "date and minutes", in: "2024-11-25 14:30", want: utc(2024, 11, 25, 14, 30)},
+		{name: "iso without a zone", in: "2021-06-01T12:00:00", want: utc(2021, 6, 1, 12, 0)},
+		{name: "iso with fractions and no zone", in: "2021-06-01T12:00:00.123", want: time.Date(2021, 6, 1, 12, 0, 0, 123e6, time.UTC)},
+		{name: "iso with a compact offset", in: "2006-01-02T15:04:05+0100", want: time.Date(2006, 1, 2, 14, 4, 5, 0, time.UTC)},
+		{name: "weekday and written date", in: "Monday, January 2, 2006", want: utc(2006, 1, 2, 0, 0)},
 		{name: "clock after a bar", in: "AUGUST 2, 2013 | 08:06AM", want: utc(2013, 8, 2, 8, 6)},
 		{name: "clock with seconds", in: "November 15, 2011 6:07:15 PM", want: time.Date(2011, 11, 15, 18, 7, 15, 0, time.UTC)},
 		{name: "dotted year first with clock", in: "2012.08.08 09:01 AM", want: utc(2012, 8, 8, 9, 1)},
@@ -100,6 +104,7 @@ func FuzzParseWritten(f *testing.F) {
 			{layout: "January 2, 2006 3:04 PM"}, {layout: "Jan 2, 2006, 15:04"}, {layout: "2 January 2006 3:04 pm"},
 			{layout: "January 2, 2006 | 03:04PM", upper: true}, {layout: "2006.01.02 15:04"},
 			{layout: "Monday, January 2, 2006 3:04:05 PM"}, {layout: "2006-01-02 15:04"},
+			{layout: "2006-01-02T15:04:05"}, {layout: "Mon, 02 Jan 2006 15:04:05 GMT"}, {layout: "1/2/2006 3:04 PM"},
 		}
 		want := time.Date(minYear+int(year)%(maxYear-minYear), time.Month(1+month%12), 1+int(day)%28,
 			int(hour)%24, int(minute)%60, 0, 0, time.UTC)
