@@ -29,9 +29,9 @@ var CeilingThresholds = []float64{0.05, 0.075, 0.1, 0.125, 0.15, 0.175, 0.2, 0.2
 // Ceiling clusters all records at once by average-link agglomeration over
 // the clusterer's pair scores (cluster.PairScores), then over the same
 // scores counting shared neighbours, and scores the stories each makes at
-// each threshold, in rising order. An article's neighbourhood for the second
-// is its neighbours closest articles. No stream can do this: each decision sees
-// every article, in no order. It measures what the similarity can tell
+// each threshold, in rising order. For the second, an article's
+// neighbourhood is its closest articles, as many as neighbours says. No
+// stream can do this: each decision sees every article, in no order. It measures what the similarity can tell
 // apart, so that a change to the similarity is judged apart from the
 // stream's decisions. Records in a file are a few thousand at most, so the
 // simple cubic agglomeration is written here rather than taken from a
