@@ -161,6 +161,7 @@ func TestCorrections(t *testing.T) {
 		wantApart bool
 	}{
 		{name: "move out keeps the article out", cor: model.Correction{Kind: "move", Article: 2, Target: 500}, wantApart: true},
+		{name: "split keeps the article out", cor: model.Correction{Kind: "split", Article: 2, Target: 500}, wantApart: true},
 		{name: "unknown article", cor: model.Correction{Kind: "move", Article: 99, Target: 500}, wantErr: ErrUnknownArticle},
 		{name: "unknown story", cor: model.Correction{Kind: "merge", Story: 98, Target: 99}, wantErr: ErrUnknownStory},
 		{name: "unknown kind", cor: model.Correction{Kind: "shuffle"}, wantErr: ErrCorrection},

@@ -139,6 +139,8 @@ func TestCorrectionsErrorsChangeNothing(t *testing.T) {
 		{"merge into unknown story", func() error { _, err := p.Merge(ctx, r.Story, 999, "test"); return err }},
 		{"move unknown article", func() error { _, err := p.Move(ctx, 999, r.Story, "test"); return err }},
 		{"move to unknown story", func() error { _, err := p.Move(ctx, r.Article, 999, "test"); return err }},
+		{"split unknown story", func() error { _, err := p.Split(ctx, 999, []int64{r.Article}, "test"); return err }},
+		{"split unknown article", func() error { _, err := p.Split(ctx, r.Story, []int64{999}, "test"); return err }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -152,6 +154,75 @@ func TestCorrectionsErrorsChangeNothing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSplitRespected: articles a person split off a story stay apart from
+// it as more coverage arrives, and after a restart.
+func TestSplitRespected(t *testing.T) {
+	ctx := context.Background()
+	p, st := newPipeline(t)
+	var ids []int64
+	for n := range 4 {
+		r, err := p.IngestItem(ctx, item(n, "budget"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.Article)
+	}
+	story := storyOf(t, st, ids[0])
+	for _, id := range ids[1:] {
+		if got := storyOf(t, st, id); got != story {
+			t.Fatalf("article %d in story %d, want all in story %d before the split", id, got, story)
+		}
+	}
+	cs, err := p.Split(ctx, story, ids[2:], "two meetings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	split := cs[0].Target
+	check := func(when string, more ...int64) {
+		t.Helper()
+		for i, id := range ids {
+			want := story
+			if i >= 2 {
+				want = split
+			}
+			if got := storyOf(t, st, id); got != want {
+				t.Errorf("%s: article %d in story %d, want %d", when, id, got, want)
+			}
+			// The index, which decides later arrivals, agrees with the store.
+			if got := p.cl.StoryOf(id); got != want {
+				t.Errorf("%s: the index has article %d in story %d, want %d", when, id, got, want)
+			}
+		}
+		for _, id := range more {
+			if got := storyOf(t, st, id); got != story && got != split {
+				t.Errorf("%s: new article %d started story %d, want it in %d or %d", when, id, got, story, split)
+			}
+		}
+	}
+	r, err := p.IngestItem(ctx, item(4, "budget"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("after the split", r.Article)
+
+	// A restart rebuilds the index from the store and replays the split.
+	p = newPipelineOn(t, st)
+	r2, err := p.IngestItem(ctx, item(5, "budget"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("after a restart", r.Article, r2.Article)
+}
+
+func storyOf(t *testing.T, st store.Store, article int64) int64 {
+	t.Helper()
+	a, err := st.Article(context.Background(), article)
+	if err != nil || a.Story == nil {
+		t.Fatalf("article %d: %+v, %v", article, a, err)
+	}
+	return *a.Story
 }
 
 // TestConcurrentAskersShareComparison: many readers of one story at once

@@ -117,16 +117,9 @@ func (p *Pipeline) Move(ctx context.Context, article, to int64, reason string) (
 	defer p.mu.Unlock()
 	// The article's vectors leave its story's centroid: read before
 	// anything changes, so a failure changes nothing.
-	var f *cluster.Features
-	data, err := p.st.Features(ctx, article)
+	f, err := p.features(ctx, article)
 	if err != nil {
 		return model.Correction{}, fmt.Errorf("move article %d: %w", article, err)
-	}
-	if data != nil {
-		f = new(cluster.Features)
-		if err := f.UnmarshalBinary(data); err != nil {
-			return model.Correction{}, fmt.Errorf("move article %d: features: %w", article, err)
-		}
 	}
 	c, err := p.st.MoveArticle(ctx, article, to, reason)
 	if err != nil {
@@ -136,6 +129,45 @@ func (p *Pipeline) Move(ctx context.Context, article, to int64, reason string) (
 		return c, fmt.Errorf("move article %d: %w", article, err)
 	}
 	return c, nil
+}
+
+// Split moves articles of story together into a new story, as a person
+// asked; later assignments keep them apart from the story they left.
+func (p *Pipeline) Split(ctx context.Context, story int64, articles []int64, reason string) ([]model.Correction, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	feats := make([]*cluster.Features, len(articles))
+	for i, a := range articles {
+		f, err := p.features(ctx, a)
+		if err != nil {
+			return nil, fmt.Errorf("split story %d: article %d: %w", story, a, err)
+		}
+		feats[i] = f
+	}
+	cs, err := p.st.SplitStory(ctx, story, articles, reason)
+	if err != nil {
+		return nil, err // the store's error names the story
+	}
+	for i, c := range cs {
+		if err := p.cl.Apply(c, feats[i]); err != nil {
+			return cs, fmt.Errorf("split story %d: %w", story, err)
+		}
+	}
+	return cs, nil
+}
+
+// features reads an article's stored clusterer features: nil when none
+// were stored (a copy, an empty article).
+func (p *Pipeline) features(ctx context.Context, article int64) (*cluster.Features, error) {
+	data, err := p.st.Features(ctx, article)
+	if err != nil || data == nil {
+		return nil, err
+	}
+	f := new(cluster.Features)
+	if err := f.UnmarshalBinary(data); err != nil {
+		return nil, fmt.Errorf("features: %w", err)
+	}
+	return f, nil
 }
 
 // IngestURL fetches one URL (a page or a feed) and ingests what it holds,

@@ -29,6 +29,10 @@ var ErrBadSort = errors.New("unknown sort")
 // ErrSameStory is returned for a merge of a story into itself.
 var ErrSameStory = errors.New("same story")
 
+// ErrBadSplit is returned for a split that names no article, an article
+// twice or outside the story, or every article of the story.
+var ErrBadSplit = errors.New("bad split")
+
 // DuplicateError says which stored row a new one duplicates, so a caller can
 // report "already known" without a second, racy look-up.
 type DuplicateError struct {
@@ -212,6 +216,13 @@ type Store interface {
 	// the correction with the target story. An unknown article or story is
 	// ErrNotFound and changes nothing.
 	MoveArticle(ctx context.Context, article, to int64, reason string) (model.Correction, error)
+	// SplitStory moves articles of story, with the copies of them it
+	// holds, together into a new story, and returns a correction of kind
+	// split per article moved. An unknown story or article is ErrNotFound;
+	// a split that names no article, one twice or one outside the story,
+	// or would leave the story empty, is ErrBadSplit; either changes
+	// nothing.
+	SplitStory(ctx context.Context, story int64, articles []int64, reason string) ([]model.Correction, error)
 	Corrections(ctx context.Context) ([]model.Correction, error)
 
 	// Comparison returns the cached comparison of a story at version, or ErrNotFound.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/parallax-news/parallax/internal/model"
@@ -15,6 +16,7 @@ import (
 const (
 	correctionMerge = "merge"
 	correctionMove  = "move"
+	correctionSplit = "split"
 )
 
 // liveStory fails with store.ErrNotFound unless story id exists, and with
@@ -148,6 +150,114 @@ func (s *Store) MoveArticle(ctx context.Context, article, to int64, reason strin
 		return model.Correction{}, fmt.Errorf("move article %d to story %d: %w", article, to, err)
 	}
 	return c, nil
+}
+
+// SplitStory moves articles of story, and the copies of them the story
+// holds, together into a new story titled after the first, in one
+// transaction, and records a split correction and a manual decision per
+// article moved.
+func (s *Store) SplitStory(ctx context.Context, story int64, articles []int64, reason string) ([]model.Correction, error) {
+	now := s.now()
+	var out []model.Correction
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		moving, err := checkSplit(ctx, tx, story, articles)
+		if err != nil {
+			return err
+		}
+		to, err := nextStoryID(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, a := range moving {
+			if _, err := relocate(ctx, tx, a, to, now); err != nil {
+				return err
+			}
+			c := model.Correction{Kind: correctionSplit, Article: a, Story: story, Target: to, Reason: reason, At: now.UTC()}
+			if err := s.record(ctx, tx, &c, model.Decision{Article: a, Story: to, Kind: model.DecisionManual,
+				Compared: story, Reason: fmt.Sprintf("split from story %d by hand: %s", story, reason)}); err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		for _, id := range []int64{to, story} {
+			if err := refreshStory(ctx, tx, id, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("split story %d: %w", story, err)
+	}
+	return out, nil
+}
+
+// checkSplit fails unless story is live and articles are some of its
+// articles, each named once, and returns them followed by the copies of
+// them the story holds: a copy carries its original's story, so it goes
+// where the original goes. At least one article must stay.
+func checkSplit(ctx context.Context, tx *sql.Tx, story int64, articles []int64) ([]int64, error) {
+	if err := liveStory(ctx, tx, story); err != nil {
+		return nil, err
+	}
+	if len(articles) == 0 {
+		return nil, fmt.Errorf("no article named: %w", store.ErrBadSplit)
+	}
+	moving := slices.Clone(articles)
+	for i, a := range articles {
+		if slices.Contains(articles[:i], a) {
+			return nil, fmt.Errorf("article %d named twice: %w", a, store.ErrBadSplit)
+		}
+		var in sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT story FROM articles WHERE id = ?`, a).Scan(&in)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return nil, fmt.Errorf("article %d: %w", a, store.ErrNotFound)
+		case err != nil:
+			return nil, fmt.Errorf("article %d: %w", a, err)
+		case in.Int64 != story:
+			return nil, fmt.Errorf("article %d is not in story %d: %w", a, story, store.ErrBadSplit)
+		}
+		copies, err := copiesIn(ctx, tx, a, story)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range copies {
+			if !slices.Contains(moving, c) {
+				moving = append(moving, c)
+			}
+		}
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM articles WHERE story = ?`, story).Scan(&n); err != nil {
+		return nil, fmt.Errorf("story %d: %w", story, err)
+	}
+	if n == len(moving) {
+		return nil, fmt.Errorf("the articles named and their copies are all %d of story %d; a split leaves at least one: %w", n, story, store.ErrBadSplit)
+	}
+	return moving, nil
+}
+
+// copiesIn lists the copies of article that story holds, by id.
+func copiesIn(ctx context.Context, tx *sql.Tx, article, story int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM articles WHERE copy_of = ? AND story = ? ORDER BY id`, article, story)
+	if err != nil {
+		return nil, fmt.Errorf("copies of article %d: %w", article, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("copies of article %d: %w", article, err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("copies of article %d: %w", article, err)
+	}
+	return out, nil
 }
 
 // moveArticle moves article to story to, which it creates, titled after

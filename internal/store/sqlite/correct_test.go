@@ -203,6 +203,59 @@ func TestMoveArticle(t *testing.T) {
 	}
 }
 
+func TestSplitStory(t *testing.T) {
+	ctx := context.Background()
+	s, ids := corrected(t)
+	// Story 1 gains a third article, so that two can leave together, and
+	// a copy of article a, which leaves with it.
+	cp := article("copy", "Reuters", 1, day(2))
+	cp.Article.CopyOf = &ids[0]
+	added := mustSave(t, s, article("e", "BBC", 1, day(9)), cp)
+	extra := added[0]
+	v1, _ := s.StoryVersion(ctx, 1)
+	cs, err := s.SplitStory(ctx, 1, []int64{extra, ids[0]}, "two events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 3 {
+		t.Fatalf("corrections = %+v, want one per article moved", cs)
+	}
+	to := cs[0].Target
+	for i, want := range []int64{extra, ids[0], added[1]} {
+		c := cs[i]
+		if c.ID == 0 || c.Kind != "split" || c.Article != want || c.Story != 1 || c.Target != to || c.Reason != "two events" {
+			t.Errorf("correction %d = %+v", i, c)
+		}
+	}
+	if next, _ := s.NextStoryID(ctx); to <= 3 || next <= to {
+		t.Errorf("new story %d, NextStoryID %d", to, next)
+	}
+	left, _ := s.Story(ctx, 1)
+	if left.Articles != 1 || !reflect.DeepEqual(left.Outlets, []string{"CNN"}) || !left.FirstPublished.Equal(*day(3)) {
+		t.Errorf("story left = %+v", left)
+	}
+	if v2, _ := s.StoryVersion(ctx, 1); v2 == v1 {
+		t.Error("the story left kept its version: its cached comparison would be shown")
+	}
+	// The new story is titled after the first article named.
+	split, err := s.Story(ctx, to)
+	if err != nil || split.Title != "Title e" || split.Articles != 3 || !reflect.DeepEqual(split.Outlets, []string{"AP", "BBC", "Reuters"}) ||
+		!split.FirstPublished.Equal(*day(1)) || !split.LastPublished.Equal(*day(9)) {
+		t.Errorf("new story = %+v, %v", split, err)
+	}
+	if got, _ := s.Stories(ctx, store.StoryQuery{Entity: "Sergey Lavrov"}); len(got) != 1 || got[0].ID != to {
+		t.Errorf("entity follows the article: %+v", got)
+	}
+	ds, _ := s.Decisions(ctx, to)
+	if len(ds) < 3 || ds[len(ds)-1].Kind != model.DecisionManual || ds[len(ds)-1].Article != added[1] ||
+		!strings.Contains(ds[len(ds)-1].Reason, "split from story 1 by hand: two events") {
+		t.Errorf("decisions of the new story = %+v", ds)
+	}
+	if all, _ := s.Corrections(ctx); !reflect.DeepEqual(all, cs) {
+		t.Errorf("stored corrections = %+v, want %+v", all, cs)
+	}
+}
+
 func TestCorrectionsUnknownChangeNothing(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
@@ -222,16 +275,43 @@ func TestCorrectionsUnknownChangeNothing(t *testing.T) {
 		}, store.ErrNotFound},
 		{"move unknown article", func(s *Store, _ []int64) error { _, err := s.MoveArticle(ctx, 99, 1, "x"); return err }, store.ErrNotFound},
 		{"move to unknown story", func(s *Store, ids []int64) error { _, err := s.MoveArticle(ctx, ids[0], 99, "x"); return err }, store.ErrNotFound},
+		{"split unknown story", func(s *Store, ids []int64) error { _, err := s.SplitStory(ctx, 99, ids[:1], "x"); return err }, store.ErrNotFound},
+		{"split unknown article", func(s *Store, ids []int64) error { _, err := s.SplitStory(ctx, 1, []int64{99}, "x"); return err }, store.ErrNotFound},
+		{"split no article", func(s *Store, _ []int64) error { _, err := s.SplitStory(ctx, 1, nil, "x"); return err }, store.ErrBadSplit},
+		{"split article twice", func(s *Store, ids []int64) error {
+			_, err := s.SplitStory(ctx, 1, []int64{ids[0], ids[0]}, "x")
+			return err
+		}, store.ErrBadSplit},
+		{"split article of another story", func(s *Store, ids []int64) error {
+			_, err := s.SplitStory(ctx, 1, []int64{ids[0], ids[2]}, "x")
+			return err
+		}, store.ErrBadSplit},
+		{"split every article", func(s *Store, ids []int64) error { _, err := s.SplitStory(ctx, 1, ids[:2], "x"); return err }, store.ErrBadSplit},
+		{"split an article whose copy is the rest", func(s *Store, ids []int64) error {
+			_, err := s.SplitStory(ctx, 2, ids[2:3], "x")
+			return err
+		}, store.ErrBadSplit},
+		{"split merged-away story", func(s *Store, ids []int64) error {
+			if _, err := s.MergeStories(ctx, 3, 2, "x"); err != nil {
+				return err
+			}
+			_, err := s.SplitStory(ctx, 3, ids[3:], "again")
+			return err
+		}, store.ErrNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, ids := corrected(t)
+			// Story 2 also holds a copy of its article c.
+			cp := article("copy", "Reuters", 2, day(6))
+			cp.Article.CopyOf = &ids[2]
+			mustSave(t, s, cp)
 			before := snapshot(t, s)
 			err := tc.call(s, ids)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
 			after := snapshot(t, s)
-			if tc.name == "merge merged-away story" {
+			if strings.HasSuffix(tc.name, "merged-away story") {
 				// Only the first, valid merge may have changed anything.
 				before = after
 				if cs, _ := s.Corrections(ctx); len(cs) != 1 {
