@@ -236,8 +236,9 @@ func removedHas(removed []model.Removal, s string) bool {
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 
-// TestCorrections moves a seed out of its story and merges it back through
-// the command line; unknown ids are errors that change nothing.
+// TestCorrections moves a seed out of its story, merges it back and splits
+// it out again through the command line; unknown ids and impossible splits
+// are errors that change nothing.
 func TestCorrections(t *testing.T) {
 	db, arts := ingestSeeds(t)
 	story := *arts[0].Story
@@ -262,14 +263,32 @@ func TestCorrections(t *testing.T) {
 		!strings.Contains(errOut, fmt.Sprintf("story %d was merged into story %d", moved, story)) {
 		t.Errorf("parallax story %d (merged): exit %d, story %d, stderr %q; want story %d and a note", moved, code, shown.ID, errOut, story)
 	}
-	for _, args := range [][]string{
-		{"story", "merge", "9999", itoa(story)},
-		{"article", "move", "9999", "--to", itoa(story)},
-		{"article", "move", itoa(arts[0].ID), "--to", "9999"},
+	// Split the second seed out again, in one correction.
+	out, errOut, code = parallax(t, db, "story", "split", itoa(story), itoa(arts[1].ID), "--reason", "another event")
+	if code != 0 || !strings.HasPrefix(out, fmt.Sprintf("moved 1 article out of story %d into the new story ", story)) {
+		t.Fatalf("parallax story split: exit %d, %q, %q", code, out, errOut)
+	}
+	mustJSON(t, db, &after, "articles")
+	for _, a := range after {
+		if (a.ID == arts[1].ID) == (*a.Story == story) {
+			t.Errorf("article %d in story %d after splitting article %d out of story %d", a.ID, *a.Story, arts[1].ID, story)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"story", "merge", "9999", itoa(story)}, "9999"},
+		{[]string{"article", "move", "9999", "--to", itoa(story)}, "9999"},
+		{[]string{"article", "move", itoa(arts[0].ID), "--to", "9999"}, "9999"},
+		{[]string{"story", "split", "9999", itoa(arts[0].ID)}, "9999"},
+		{[]string{"story", "split", itoa(story), "9999"}, "9999"},
+		{[]string{"story", "split", itoa(story), itoa(arts[0].ID)}, "a split leaves at least one"},
+		{[]string{"story", "split", itoa(story), itoa(arts[1].ID)}, fmt.Sprintf("article %d is not in story %d", arts[1].ID, story)},
 	} {
-		_, errOut, code := parallax(t, db, args...)
-		if code != 1 || !strings.Contains(errOut, "9999") {
-			t.Errorf("parallax %v: exit %d, %q; want 1 and an error naming 9999", args, code, errOut)
+		_, errOut, code := parallax(t, db, tc.args...)
+		if code != 1 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("parallax %v: exit %d, %q; want 1 and an error saying %q", tc.args, code, errOut, tc.want)
 		}
 	}
 	var again []model.Article

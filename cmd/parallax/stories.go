@@ -70,16 +70,18 @@ func runStories(ctx context.Context, app *App, args []string) error {
 func runStory(ctx context.Context, app *App, args []string) error {
 	fs := flag.NewFlagSet("story", flag.ContinueOnError)
 	markdown := fs.Bool("markdown", false, "write a Markdown report")
-	reason := fs.String("reason", "", "why (for merge)")
+	reason := fs.String("reason", "", "why (for merge and split)")
 	rest, err := app.parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(rest) == 3 && rest[0] == "merge" {
+	switch {
+	case len(rest) == 3 && rest[0] == "merge":
 		return runStoryMerge(ctx, app, rest[1], rest[2], *reason)
-	}
-	if len(rest) != 1 {
-		return fmt.Errorf("%w: parallax story ID [--json|--markdown] | parallax story merge A B [--reason TEXT]", errUsage)
+	case len(rest) >= 3 && rest[0] == "split":
+		return runStorySplit(ctx, app, rest[1], rest[2:], *reason)
+	case len(rest) != 1:
+		return fmt.Errorf("%w: parallax story ID [--json|--markdown] | parallax story merge A B [--reason TEXT] | parallax story split STORY ARTICLE... [--reason TEXT]", errUsage)
 	}
 	id, err := parseID("story", rest[0])
 	if err != nil {
@@ -122,6 +124,36 @@ func runStoryMerge(ctx context.Context, app *App, a, b, reason string) error {
 	return app.withPipeline(ctx, func(p *pipeline.Pipeline) error {
 		c, err := p.Merge(ctx, from, into, reason)
 		return app.reportCorrection(c, err, fmt.Sprintf("merged story %d into story %d", from, into))
+	})
+}
+
+// runStorySplit moves the articles named, and their copies, out of a story
+// into a new one.
+func runStorySplit(ctx context.Context, app *App, storyArg string, articleArgs []string, reason string) error {
+	story, err := parseID("story", storyArg)
+	if err != nil {
+		return err
+	}
+	articles := make([]int64, len(articleArgs))
+	for i, a := range articleArgs {
+		if articles[i], err = parseID("article", a); err != nil {
+			return err
+		}
+	}
+	return app.withPipeline(ctx, func(p *pipeline.Pipeline) error {
+		cs, err := p.Split(ctx, story, articles, reason)
+		switch {
+		case err != nil:
+			return err
+		case app.JSON:
+			return app.writeJSON(cs)
+		}
+		moved := "articles"
+		if len(cs) == 1 {
+			moved = "article"
+		}
+		fmt.Fprintf(app.Stdout, "moved %d %s out of story %d into the new story %d\n", len(cs), moved, story, cs[0].Target)
+		return nil
 	})
 }
 

@@ -199,7 +199,8 @@ type Decision struct {
 // assignment respects it.
 type Correction struct {
 	ID int64 `json:"id"`
-	// Kind: merge (Story into Target), move (Article to Target), split.
+	// Kind: merge (Story into Target), move (Article to Target), split
+	// (Article out of Story into the new story Target, one per article).
 	Kind    string    `json:"kind"`
 	Article int64     `json:"article,omitempty"`
 	Story   int64     `json:"story,omitempty"`

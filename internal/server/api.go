@@ -31,8 +31,9 @@ func (s *Server) apiRoutes() []route {
 		{"GET /api/v1/articles/{id}", http.HandlerFunc(s.apiArticle)},
 		{"GET /api/v1/search", http.HandlerFunc(s.apiSearch)},
 		{"POST /api/v1/articles", s.requireToken(s.apiPostArticle)},
-		{"POST /api/v1/stories/{id}/merge", s.requireToken(s.apiMerge)},
-		{"POST /api/v1/articles/{id}/move", s.requireToken(s.apiMove)},
+		{"POST /api/v1/stories/{id}/merge", s.requireToken(s.apiCorrection(s.apiMerge))},
+		{"POST /api/v1/stories/{id}/split", s.requireToken(s.apiCorrection(s.apiSplit))},
+		{"POST /api/v1/articles/{id}/move", s.requireToken(s.apiCorrection(s.apiMove))},
 		{"GET /api/v1/feeds", http.HandlerFunc(s.apiFeeds)},
 		{"POST /api/v1/feeds", s.requireToken(s.apiAddFeed)},
 		{"DELETE /api/v1/feeds/{id}", s.requireToken(s.apiRemoveFeed)},
@@ -200,11 +201,12 @@ func (in postedArticle) item(raw []byte) (source.Item, error) {
 	}, nil
 }
 
-// correctionRequest is the body of merge and move.
+// correctionRequest is the body of merge, move and split.
 type correctionRequest struct {
-	Into   *int64 `json:"into"`
-	To     *int64 `json:"to"`
-	Reason string `json:"reason"`
+	Into     *int64  `json:"into"`
+	To       *int64  `json:"to"`
+	Articles []int64 `json:"articles"`
+	Reason   string  `json:"reason"`
 }
 
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
@@ -216,50 +218,49 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
-func (s *Server) apiMerge(w http.ResponseWriter, r *http.Request) {
-	from, err := pathID(r, "id")
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
+// apiCorrection serves a person's correction of the story or article its
+// path names: correct checks the body and makes it, and its answer is
+// written as JSON. The pipeline's errors name the stories and articles.
+func (s *Server) apiCorrection(correct func(ctx context.Context, id int64, req correctionRequest) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		var req correctionRequest
+		if err := decodeBody(w, r, &req); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		out, err := correct(r.Context(), id, req)
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, out)
 	}
-	var req correctionRequest
-	if err := decodeBody(w, r, &req); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	if req.Into == nil || *req.Into <= 0 {
-		s.apiFail(w, r, fmt.Errorf(`merge needs "into", the story to merge into: %w`, errBadRequest))
-		return
-	}
-	c, err := s.p.Merge(r.Context(), from, *req.Into, req.Reason) // its errors name both stories
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
 }
 
-func (s *Server) apiMove(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
+func (s *Server) apiMerge(ctx context.Context, from int64, req correctionRequest) (any, error) {
+	if req.Into == nil || *req.Into <= 0 {
+		return nil, fmt.Errorf(`merge needs "into", the story to merge into: %w`, errBadRequest)
 	}
-	var req correctionRequest
-	if err := decodeBody(w, r, &req); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
+	return s.p.Merge(ctx, from, *req.Into, req.Reason)
+}
+
+func (s *Server) apiMove(ctx context.Context, article int64, req correctionRequest) (any, error) {
 	if req.To == nil || *req.To < 0 {
-		s.apiFail(w, r, fmt.Errorf(`move needs "to", a story id or 0 for a new story: %w`, errBadRequest))
-		return
+		return nil, fmt.Errorf(`move needs "to", a story id or 0 for a new story: %w`, errBadRequest)
 	}
-	c, err := s.p.Move(r.Context(), id, *req.To, req.Reason) // its errors name the article
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
+	return s.p.Move(ctx, article, *req.To, req.Reason)
+}
+
+func (s *Server) apiSplit(ctx context.Context, story int64, req correctionRequest) (any, error) {
+	if len(req.Articles) == 0 {
+		return nil, fmt.Errorf(`split needs "articles", the ids of the articles to move to a new story: %w`, errBadRequest)
 	}
-	writeJSON(w, http.StatusOK, c)
+	return s.p.Split(ctx, story, req.Articles, req.Reason)
 }
 
 func (s *Server) apiFeeds(w http.ResponseWriter, r *http.Request) {

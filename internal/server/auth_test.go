@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/store"
 )
 
@@ -22,6 +23,7 @@ func TestAPIWrites(t *testing.T) {
 		{method: http.MethodPost, path: "/api/v1/articles", body: article},
 		{method: http.MethodPost, path: fmt.Sprintf("/api/v1/stories/%d/merge", f.other), body: fmt.Sprintf(`{"into":%d}`, f.story)},
 		{method: http.MethodPost, path: fmt.Sprintf("/api/v1/articles/%d/move", f.beta), body: `{"to":0}`},
+		{method: http.MethodPost, path: fmt.Sprintf("/api/v1/stories/%d/split", f.story), body: fmt.Sprintf(`{"articles":[%d]}`, f.alpha)},
 		{method: http.MethodPost, path: "/api/v1/feeds", body: `{"url":"https://feeds.example/rss"}`},
 		{method: http.MethodDelete, path: "/api/v1/feeds/1"},
 	}
@@ -73,6 +75,16 @@ func TestAPIWrites(t *testing.T) {
 		{name: "merge unknown field", rq: request{method: http.MethodPost, path: fmt.Sprintf("/api/v1/stories/%d/merge", f.story), body: `{"onto":1}`}, code: 400},
 		{name: "move to new story", rq: request{method: http.MethodPost, path: fmt.Sprintf("/api/v1/articles/%d/move", f.beta), body: `{"to":0,"reason":"different event"}`}, code: 200, contains: `"kind": "move"`},
 		{name: "move without to", rq: request{method: http.MethodPost, path: fmt.Sprintf("/api/v1/articles/%d/move", f.beta), body: `{}`}, code: 400},
+		// The story now holds Alpha News's article, its copy and the other story's.
+		{name: "split without articles", rq: request{method: http.MethodPost, path: fmt.Sprintf("/api/v1/stories/%d/split", f.story), body: `{"articles":[]}`}, code: 400, contains: "articles"},
+		{name: "split unknown story", rq: request{method: http.MethodPost, path: "/api/v1/stories/9999/split", body: fmt.Sprintf(`{"articles":[%d]}`, f.alpha)}, code: 404, contains: "9999"},
+		{name: "split article of another story", rq: request{method: http.MethodPost, path: fmt.Sprintf("/api/v1/stories/%d/split", f.story), body: fmt.Sprintf(`{"articles":[%d]}`, f.beta)},
+			code: 409, contains: fmt.Sprintf("article %d is not in story %d", f.beta, f.story)},
+		{name: "split every article", rq: request{method: http.MethodPost, path: fmt.Sprintf("/api/v1/stories/%d/split", f.story), body: fmt.Sprintf(`{"articles":[%d,%d]}`, f.alpha, f.otherID)},
+			code: 409, contains: "leaves at least one"},
+		{name: "split with the copy", rq: request{method: http.MethodPost, path: fmt.Sprintf("/api/v1/stories/%d/split", f.story), body: fmt.Sprintf(`{"articles":[%d],"reason":"another event"}`, f.alpha)},
+			code: 200, contains: fmt.Sprintf(`"article": %d,
+    "story": %d`, f.copyID, f.story)},
 		{name: "add feed", rq: request{method: http.MethodPost, path: "/api/v1/feeds", body: `{"url":"https://feeds.example/rss","outlet":"Feeds Example"}`}, code: 201, contains: `"id": 2`},
 		{name: "add feed again", rq: request{method: http.MethodPost, path: "/api/v1/feeds", body: `{"url":"https://feeds.example/rss"}`}, code: 409},
 		{name: "add feed not http", rq: request{method: http.MethodPost, path: "/api/v1/feeds", body: `{"url":"file:///etc/passwd"}`}, code: 400},
@@ -117,6 +129,13 @@ func TestPageWrites(t *testing.T) {
 		return request{method: http.MethodPost, path: articlePath(f.beta) + "/move", form: url.Values{"to": {to}, "csrf": {token}, "reason": {"test"}}}
 	}
 
+	// The split below makes the only new story, after the id this takes.
+	taken, err := f.st.NextStoryID(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	split := taken + 1
+
 	anon := noRedirect(newJar(t))
 	anonCSRF := f.csrfFrom(t, anon, "/signin")
 	otherBrowser := noRedirect(newJar(t))
@@ -138,6 +157,12 @@ func TestPageWrites(t *testing.T) {
 		{name: "move to the other story", c: signed, rq: move(fmt.Sprint(f.other), csrf), code: 303, location: storyPath(f.other)},
 		{name: "merge back", c: signed, rq: request{method: http.MethodPost, path: storyPath(f.other) + "/merge",
 			form: url.Values{"into": {fmt.Sprint(f.story)}, "csrf": {csrf}}}, code: 303, location: storyPath(f.story)},
+		{name: "split nothing ticked", c: signed, rq: request{method: http.MethodPost, path: storyPath(f.story) + "/split",
+			form: url.Values{"csrf": {csrf}}}, code: 400, contains: "tick the articles"},
+		{name: "split not a number", c: signed, rq: request{method: http.MethodPost, path: storyPath(f.story) + "/split",
+			form: url.Values{"article": {"first"}, "csrf": {csrf}}}, code: 400, contains: "not an article number"},
+		{name: "split ticked", c: signed, rq: request{method: http.MethodPost, path: storyPath(f.story) + "/split",
+			form: url.Values{"article": {fmt.Sprint(f.alpha), fmt.Sprint(f.beta)}, "csrf": {csrf}, "reason": {"test"}}}, code: 303, location: storyPath(split)},
 		{name: "sign out", c: signed, rq: request{method: http.MethodPost, path: "/signout", form: url.Values{"csrf": {csrf}}}, code: 303, location: "/"},
 		{name: "signed out", c: signed, rq: move("0", csrf), code: 403, contains: "sign in"},
 	}
@@ -155,16 +180,26 @@ func TestPageWrites(t *testing.T) {
 			}
 		})
 	}
-	// The move and the merge happened: Beta Post is back in the story, and the
-	// corrections are kept.
-	a, err := f.st.Article(t.Context(), f.beta)
-	if err != nil || a.Story == nil || *a.Story != f.story {
-		t.Errorf("Beta Post's article after move and merge: %+v, %v; want in story %d", a, err, f.story)
+	// The move, the merge and the split happened: Beta Post went and came
+	// back, then left with Alpha News and its copy; the corrections are kept.
+	for _, id := range []int64{f.alpha, f.beta, f.copyID} {
+		a, err := f.st.Article(t.Context(), id)
+		if err != nil || a.Story == nil || *a.Story != split {
+			t.Errorf("article %d after the corrections: %+v, %v; want in story %d", id, a, err, split)
+		}
 	}
 	cs, err := f.st.Corrections(t.Context())
-	if err != nil || len(cs) != 2 {
-		t.Errorf("corrections: %+v, %v; want a move and a merge", cs, err)
+	if kinds := correctionKinds(cs); err != nil || kinds != "move merge split split split" {
+		t.Errorf("corrections: %s, %v; want a move, a merge and three splits", kinds, err)
 	}
+}
+
+func correctionKinds(cs []model.Correction) string {
+	kinds := make([]string, len(cs))
+	for i, c := range cs {
+		kinds[i] = c.Kind
+	}
+	return strings.Join(kinds, " ")
 }
 
 func TestSignIn(t *testing.T) {
@@ -238,7 +273,9 @@ func TestSignedInControls(t *testing.T) {
 	f := newFixture(t, testToken)
 	signed := f.signIn(t, testToken)
 	r := f.do(t, signed, request{path: storyPath(f.story)})
-	for _, want := range []string{fmt.Sprintf(`action="/stories/%d/merge"`, f.story), fmt.Sprintf(`action="/articles/%d/move"`, f.beta), "Split out", "Sign out"} {
+	for _, want := range []string{fmt.Sprintf(`action="/stories/%d/merge"`, f.story), fmt.Sprintf(`action="/articles/%d/move"`, f.beta),
+		fmt.Sprintf(`id="split" method="post" action="/stories/%d/split"`, f.story), fmt.Sprintf(`name="article" value="%d" form="split"`, f.beta),
+		"Split out", "Sign out"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("signed-in story page lacks %q", want)
 		}

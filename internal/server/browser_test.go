@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -254,5 +256,70 @@ func TestBrowser(t *testing.T) {
 	}
 	if overflow {
 		t.Error("the story page scrolls sideways on a phone")
+	}
+
+	// Signed in, a person ticks one seed article in the coverage table and
+	// splits it out with the form below, which the checkbox names from
+	// outside; the page asks first.
+	err = chromedp.Do(ctx,
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(ts.URL+"/signin?next="+url.QueryEscape(seed.Value)),
+		chromedp.WaitVisible(chromedp.CSS(`#token`)),
+		chromedp.SendKeys(chromedp.CSS(`#token`), testToken+"\n"),
+		chromedp.WaitVisible(chromedp.CSS(`form#split`)),
+	)
+	if err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	ticked, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		window.confirm = (message) => { sessionStorage.setItem("asked", message); return true; };
+		return document.querySelector('#coverage input[type=checkbox][form="split"]').value;
+	})()`))
+	if err != nil {
+		t.Fatalf("coverage checkboxes: %v", err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#coverage input[value="`+ticked+`"][form="split"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#split-reason`), "two events"),
+		chromedp.Click(chromedp.CSS(`form#split button`)),
+	)
+	if err != nil {
+		t.Fatalf("split: %v", err)
+	}
+	// The form posts and the browser follows the redirect to the new story;
+	// the page is asked where it is until it has left the seed story.
+	for {
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		if u, perr := url.Parse(loc); err == nil && perr == nil && u.Path != seed.Value {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("after the split, the browser stayed on %q: %v", loc, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`body[data-page="story"] #coverage`)), shot("5-split-story")); err != nil {
+		t.Fatalf("the new story page: %v", err)
+	}
+	shownAfter := func(what string) []string {
+		t.Helper()
+		links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#coverage tbody tr td:nth-child(2) a")].map(a => a.getAttribute("href"))`))
+		if err != nil {
+			t.Fatalf("%s: coverage: %v", what, err)
+		}
+		return links
+	}
+	article := "/articles/" + ticked
+	if links := shownAfter("new story"); !slices.Equal(links, []string{article}) {
+		t.Errorf("the new story covers %q, want only the ticked %s", links, article)
+	}
+	if asked, err := chromedp.Run(ctx, chromedp.Evaluate[string](`sessionStorage.getItem("asked")`)); err != nil || !strings.Contains(asked, "Split the ticked articles") {
+		t.Errorf("the page asked %q (%v) before splitting", asked, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+seed.Value), chromedp.WaitVisible(chromedp.CSS(`#coverage`)), shot("6-seed-story-after-split")); err != nil {
+		t.Fatalf("seed story after the split: %v", err)
+	}
+	if links := shownAfter("seed story"); len(links) != 1 || links[0] == article {
+		t.Errorf("the seed story covers %q after the split, want the other seed article only", links)
 	}
 }

@@ -111,6 +111,10 @@ func (p *fakePipeline) Move(ctx context.Context, article, to int64, reason strin
 	return c, nil
 }
 
+func (p *fakePipeline) Split(ctx context.Context, story int64, articles []int64, reason string) ([]model.Correction, error) {
+	return p.st.SplitStory(ctx, story, articles, reason) // its errors name the story
+}
+
 // fixture is a server over a real SQLite store holding one compared story
 // (two outlets and a copy, with hostile text) and a second plain story.
 type fixture struct {

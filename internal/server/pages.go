@@ -34,6 +34,7 @@ func (s *Server) pageRoutes() []route {
 		{"POST /signin", http.HandlerFunc(s.signin)},
 		{"POST /signout", s.form(s.signout)},
 		{"POST /stories/{id}/merge", s.form(s.mergeForm)},
+		{"POST /stories/{id}/split", s.form(s.splitForm)},
 		{"POST /articles/{id}/move", s.form(s.moveForm)},
 	}
 }
@@ -328,6 +329,34 @@ func (s *Server) moveForm(w http.ResponseWriter, r *http.Request) error {
 		return err // it names the article
 	}
 	http.Redirect(w, r, fmt.Sprintf("/stories/%d", c.Target), http.StatusSeeOther)
+	return nil
+}
+
+// splitForm moves the articles ticked on a story page, with their copies,
+// to a new story, and shows it.
+func (s *Server) splitForm(w http.ResponseWriter, r *http.Request) error {
+	story, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return fmt.Errorf("form: %v: %w", err, errBadRequest)
+	}
+	values := r.PostForm["article"]
+	if len(values) == 0 {
+		return fmt.Errorf("tick the articles to split out of story %d: %w", story, errBadRequest)
+	}
+	articles := make([]int64, len(values))
+	for i, v := range values {
+		if articles[i], err = strconv.ParseInt(v, 10, 64); err != nil || articles[i] <= 0 {
+			return fmt.Errorf("article %q is not an article number: %w", v, errBadRequest)
+		}
+	}
+	cs, err := s.p.Split(r.Context(), story, articles, r.PostFormValue("reason"))
+	if err != nil {
+		return err // it names the story
+	}
+	http.Redirect(w, r, fmt.Sprintf("/stories/%d", cs[0].Target), http.StatusSeeOther)
 	return nil
 }
 

@@ -61,7 +61,7 @@ func status(err error) int {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound
-	case errors.Is(err, store.ErrDuplicate):
+	case errors.Is(err, store.ErrDuplicate), errors.Is(err, store.ErrBadSplit):
 		return http.StatusConflict
 	case errors.Is(err, errBadRequest):
 		return http.StatusBadRequest

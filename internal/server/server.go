@@ -26,6 +26,7 @@ type Pipeline interface {
 	Story(ctx context.Context, id int64) (*model.Story, error)
 	Merge(ctx context.Context, from, into int64, reason string) (model.Correction, error)
 	Move(ctx context.Context, article, to int64, reason string) (model.Correction, error)
+	Split(ctx context.Context, story int64, articles []int64, reason string) ([]model.Correction, error)
 }
 
 // Config is what the server is told at start.
