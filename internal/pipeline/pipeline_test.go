@@ -156,28 +156,64 @@ func TestCorrectionsErrorsChangeNothing(t *testing.T) {
 	}
 }
 
-// TestSplitRespected: articles a person split off a story stay apart from
-// it as more coverage arrives, and after a restart.
+// councilReports are six write-ups of one council meeting by different
+// outlets: alike in topic and names, none a copy of another.
+var councilReports = []string{
+	"The Exampleton town council voted on Tuesday to delay the Harbour Road budget after Mayor Alice Verdun warned that costs had doubled since the spring.",
+	"Exampleton councillors put off a decision on the Harbour Road budget, Mayor Alice Verdun said, because contractors now quote twice the spring estimate.",
+	"A row over spending on Harbour Road ended with the Exampleton council postponing its budget vote; Alice Verdun, the mayor, blamed rising contractor prices.",
+	"Mayor Alice Verdun asked Exampleton's council for more time on the Harbour Road budget, and members agreed on Tuesday to wait until the autumn session.",
+	"The Harbour Road budget will wait: Exampleton council members backed Mayor Alice Verdun's call for a delay after costs climbed sharply this year.",
+	"Costs for Harbour Road have doubled, Exampleton's mayor Alice Verdun told the town council, which then deferred its budget decision to the autumn.",
+}
+
+func councilReport(n int, body string) source.Item {
+	return source.Item{
+		Input:  fmt.Sprintf("council:%d", n),
+		Kind:   source.KindJSONL,
+		Format: source.FormatText,
+		Body:   []byte(body),
+		Raw:    model.Raw{ContentType: "application/json", Bytes: []byte(body)},
+		Hint:   source.Hint{ExternalID: fmt.Sprint(n), Outlet: fmt.Sprintf("Outlet %d", n), Title: fmt.Sprintf("Exampleton council delays Harbour Road budget (%d)", n)},
+	}
+}
+
+// TestSplitRespected: articles a person split off a story, with a copy of
+// one, stay apart from it as more coverage arrives, and after a restart.
 func TestSplitRespected(t *testing.T) {
 	ctx := context.Background()
 	p, st := newPipeline(t)
 	var ids []int64
-	for n := range 4 {
-		r, err := p.IngestItem(ctx, item(n, "budget"))
+	for n, body := range councilReports[:4] {
+		r, err := p.IngestItem(ctx, councilReport(n, body))
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, r.Article)
 	}
-	story := storyOf(t, st, ids[0])
-	for _, id := range ids[1:] {
-		if got := storyOf(t, st, id); got != story {
-			t.Fatalf("article %d in story %d, want all in story %d before the split", id, got, story)
-		}
-	}
-	cs, err := p.Split(ctx, story, ids[2:], "two meetings")
+	// A copy of article 2, which the split takes along.
+	cp := councilReport(10, councilReports[2]+" Reporting by the Exampleton Herald.")
+	r, err := p.IngestItem(ctx, cp)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if a, err := st.Article(ctx, r.Article); err != nil || a.CopyOf == nil || *a.CopyOf != ids[2] {
+		t.Fatalf("copy of article %d stored as a copy of %v: %v", ids[2], ptrValue(a.CopyOf), err)
+	}
+	ids = append(ids, r.Article)
+	story := storyOf(t, st, ids[0])
+	for _, id := range ids {
+		a, err := st.Article(ctx, id)
+		if err != nil || *a.Story != story || id != ids[4] && a.CopyOf != nil {
+			t.Fatalf("article %d before the split: %+v, %v; want all in story %d, and only the last a copy", id, a, err, story)
+		}
+	}
+	cs, err := p.Split(ctx, story, ids[2:4], "two meetings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 3 {
+		t.Fatalf("split made %d corrections, want 3 (two articles and a copy): %+v", len(cs), cs)
 	}
 	split := cs[0].Target
 	check := func(when string, more ...int64) {
@@ -201,7 +237,7 @@ func TestSplitRespected(t *testing.T) {
 			}
 		}
 	}
-	r, err := p.IngestItem(ctx, item(4, "budget"))
+	r, err = p.IngestItem(ctx, councilReport(4, councilReports[4]))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +245,7 @@ func TestSplitRespected(t *testing.T) {
 
 	// A restart rebuilds the index from the store and replays the split.
 	p = newPipelineOn(t, st)
-	r2, err := p.IngestItem(ctx, item(5, "budget"))
+	r2, err := p.IngestItem(ctx, councilReport(5, councilReports[5]))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,4 +464,11 @@ func TestStoppedCheckWarnsNot(t *testing.T) {
 	if len(w.msgs) != 1 {
 		t.Errorf("a failed look-up gave warnings %q, want one", w.msgs)
 	}
+}
+
+func ptrValue(p *int64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }

@@ -136,20 +136,22 @@ func (p *Pipeline) Move(ctx context.Context, article, to int64, reason string) (
 func (p *Pipeline) Split(ctx context.Context, story int64, articles []int64, reason string) ([]model.Correction, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	feats := make([]*cluster.Features, len(articles))
-	for i, a := range articles {
+	feats := make(map[int64]*cluster.Features, len(articles))
+	for _, a := range articles {
 		f, err := p.features(ctx, a)
 		if err != nil {
 			return nil, fmt.Errorf("split story %d: article %d: %w", story, a, err)
 		}
-		feats[i] = f
+		feats[a] = f
 	}
 	cs, err := p.st.SplitStory(ctx, story, articles, reason)
 	if err != nil {
 		return nil, err // the store's error names the story
 	}
-	for i, c := range cs {
-		if err := p.cl.Apply(c, feats[i]); err != nil {
+	// The copies the store moved along have no features: they add no
+	// words to a story.
+	for _, c := range cs {
+		if err := p.cl.Apply(c, feats[c.Article]); err != nil {
 			return cs, fmt.Errorf("split story %d: %w", story, err)
 		}
 	}
