@@ -567,9 +567,8 @@ func (c *Clusterer) unitVectors(f *Features) (terms, ents vec) {
 // Apply makes a person's correction: a merge folds Story into Target; a
 // move or split puts Article into Target (created when new) and keeps it
 // apart from the story it left. f is the moved article's features, whose
-// vectors leave one story for the other; nil for a merge, and for a
-// correction replayed on an index rebuilt from the store, whose articles
-// are in place already. Unknown stories or articles are errors and change
+// vectors leave one story for the other; nil for a merge, a copy or an
+// empty article. Unknown stories or articles are errors and change
 // nothing.
 func (c *Clusterer) Apply(cor model.Correction, f *Features) error {
 	c.mu.Lock()
@@ -599,26 +598,67 @@ func (c *Clusterer) Apply(cor model.Correction, f *Features) error {
 			to = &story{id: cor.Target}
 			c.stories[cor.Target] = to
 		}
-		art.pinned = true
-		c.articles.Put(cor.Article, art)
 		if from != to {
-			if from != nil {
-				c.exclude(from, cor.Article)
-			}
 			var terms, ents vec
 			if art.counted && f != nil {
 				terms, ents = c.unitVectors(f)
 			}
 			c.relocate(cor.Article, art, from, to, terms, ents)
 		}
-		// Replayed at start, a move finds the article already where the
-		// store put it; the story it left (cor.Story) must still keep it out.
-		if left := c.stories[c.resolve(cor.Story)]; left != nil && left != to {
-			c.exclude(left, cor.Article)
-		}
+		c.pin(cor.Article, from)
 		return nil
 	}
 	return fmt.Errorf("correction %d of kind %q: %w", cor.ID, cor.Kind, ErrCorrection)
+}
+
+// pin marks an article as placed by a person where it now is: regrouping
+// leaves it there, and the story it left keeps it out.
+func (c *Clusterer) pin(id int64, left *story) {
+	art, _ := c.articles.Get(id)
+	art.pinned = true
+	c.articles.Put(id, art)
+	if left != nil && left.id != art.story {
+		c.exclude(left, id)
+	}
+}
+
+// Replay restores what a correction binds on an index rebuilt from the
+// store, where its articles are already where it, and all that came after
+// it, put them: a story a person merged is never split, and an article a
+// person moved or split out stays where it is and apart from the story it
+// left. Nothing moves: the story a correction named may be gone since,
+// merged into another (see RestoreMerged), and recreating it would put the
+// index at odds with the store.
+func (c *Clusterer) Replay(cor model.Correction) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch cor.Kind {
+	case "merge":
+		into := c.stories[c.resolve(cor.Target)]
+		if into == nil {
+			return fmt.Errorf("merge story %d into %d: %w", cor.Story, cor.Target, ErrUnknownStory)
+		}
+		into.manual = true
+		return nil
+	case "move", "split":
+		if _, ok := c.articles.Get(cor.Article); !ok {
+			return fmt.Errorf("move article %d: %w", cor.Article, ErrUnknownArticle)
+		}
+		c.pin(cor.Article, c.stories[c.resolve(cor.Story)])
+		return nil
+	}
+	return fmt.Errorf("correction %d of kind %q: %w", cor.ID, cor.Kind, ErrCorrection)
+}
+
+// RestoreMerged records, on an index rebuilt from the store, that story
+// from was merged into story into, so that corrections naming from reach
+// into when replayed.
+func (c *Clusterer) RestoreMerged(from, into int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, live := c.stories[from]; !live && from != into {
+		c.alias[from] = into
+	}
 }
 
 // linkNorm is the norm a story's summed vector (of n articles, IDF-weighted

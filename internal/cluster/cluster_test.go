@@ -343,24 +343,71 @@ func TestConcurrent(t *testing.T) {
 	}
 }
 
-// TestReplayedMove rebuilds an index as the pipeline does at start: the
-// store already holds the moved article in its new story, and replaying
-// the correction must still keep the two stories apart.
-func TestReplayedMove(t *testing.T) {
+// TestReplay rebuilds an index as the pipeline does at start: the store
+// already holds every article where corrections and later merges put it,
+// and replaying a correction must keep the stories it separated apart
+// without moving anything, even when the story it named was merged away.
+func TestReplay(t *testing.T) {
 	seeds := seedArticles(t)
 	a, b := *seeds[0], *seeds[1]
 	a.ID, b.ID = 1, 2
+	for _, tc := range []struct {
+		name   string
+		at     int64           // the story the store holds article 2 in
+		merged map[int64]int64 // stories merged away, as the store lists them
+		cor    model.Correction
+	}{
+		{name: "move", at: 20, cor: model.Correction{Kind: "move", Article: 2, Story: 10, Target: 20}},
+		{name: "split", at: 20, cor: model.Correction{Kind: "split", Article: 2, Story: 10, Target: 20}},
+		{name: "split whose new story was merged since", at: 30, merged: map[int64]int64{20: 30},
+			cor: model.Correction{Kind: "split", Article: 2, Story: 10, Target: 20}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := New(DefaultConfig(), nil)
+			c.Restore(1, 10, 0, features(&a))
+			c.Restore(2, tc.at, 0, features(&b))
+			for from, into := range tc.merged {
+				c.RestoreMerged(from, into)
+			}
+			if err := c.Replay(tc.cor); err != nil {
+				t.Fatal(err)
+			}
+			if got := c.StoryOf(2); got != tc.at {
+				t.Fatalf("replay moved article 2 to story %d; the store holds it in %d", got, tc.at)
+			}
+			if n := len(c.stories); n != 2 {
+				t.Errorf("%d stories after the replay, want the 2 the store holds", n)
+			}
+			// An article close to both would merge them, were they not kept apart.
+			third := a
+			third.ID, third.Text = 3, strings.Join(strings.Split(a.Text, "\n\n")[:4], "\n\n")+"\n\n"+strings.Join(strings.Split(b.Text, "\n\n")[4:], "\n\n")
+			asg := ingest(c, &third)[0]
+			if len(asg.Merges) > 0 || c.StoryOf(1) == c.StoryOf(2) {
+				t.Errorf("after a replayed %s, a later article merged the stories: %+v", tc.cor.Kind, asg)
+			}
+		})
+	}
+}
+
+// TestReplayMergeBindsLiveStory: a person's merge, replayed after the story
+// it went into was merged into a third, still marks the live story as
+// merged by hand, which regrouping never splits.
+func TestReplayMergeBindsLiveStory(t *testing.T) {
+	seeds := seedArticles(t)
+	a := *seeds[0]
+	a.ID = 1
 	c := New(DefaultConfig(), nil)
-	c.Restore(1, 10, 0, features(&a))
-	c.Restore(2, 20, 0, features(&b)) // moved by a person from 10 to 20
-	if err := c.Apply(model.Correction{Kind: "move", Article: 2, Story: 10, Target: 20}, nil); err != nil {
+	c.Restore(1, 30, 0, features(&a))
+	c.RestoreMerged(10, 20)
+	c.RestoreMerged(20, 30)
+	if err := c.Replay(model.Correction{Kind: "merge", Story: 10, Target: 20}); err != nil {
 		t.Fatal(err)
 	}
-	third := a
-	third.ID, third.Text = 3, strings.Join(strings.Split(a.Text, "\n\n")[:4], "\n\n")+"\n\n"+strings.Join(strings.Split(b.Text, "\n\n")[4:], "\n\n")
-	asg := ingest(c, &third)[0]
-	if len(asg.Merges) > 0 || c.StoryOf(1) == c.StoryOf(2) {
-		t.Errorf("after a replayed move, a later article merged the stories: %+v", asg)
+	if s := c.stories[30]; s == nil || !s.manual {
+		t.Errorf("story 30 = %+v, want it marked merged by hand", s)
+	}
+	if err := c.Replay(model.Correction{Kind: "merge", Story: 1, Target: 99}); !errors.Is(err, ErrUnknownStory) {
+		t.Errorf("replayed merge into an unknown story: %v, want ErrUnknownStory", err)
 	}
 }
 

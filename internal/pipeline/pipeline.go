@@ -185,8 +185,9 @@ func New(ctx context.Context, st store.Store, opt Options, log *slog.Logger) (*P
 }
 
 // loadIndex builds the clusterer's index from the store: every stored
-// article's features, then people's corrections in the order they were
-// made. The caller holds p.mu, or owns p alone.
+// article's features, the stories merged away, then what people's
+// corrections bind, in the order they were made. The caller holds p.mu,
+// or owns p alone.
 func (p *Pipeline) loadIndex(ctx context.Context) error {
 	cl := cluster.New(p.cfg, p.log)
 	err := p.st.ClusterRows(ctx, func(r store.ClusterRow) error {
@@ -200,12 +201,19 @@ func (p *Pipeline) loadIndex(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("rebuild story index: %w", err)
 	}
+	merged, err := p.st.MergedStories(ctx)
+	if err != nil {
+		return fmt.Errorf("rebuild story index: %w", err)
+	}
+	for from, into := range merged {
+		cl.RestoreMerged(from, into)
+	}
 	corrections, err := p.st.Corrections(ctx)
 	if err != nil {
 		return fmt.Errorf("load corrections: %w", err)
 	}
 	for _, c := range corrections {
-		if err := cl.Apply(c, nil); err != nil { // the articles are in place
+		if err := cl.Replay(c); err != nil {
 			p.log.Warn("correction no longer applies", "correction", c.ID, "err", err)
 		}
 	}

@@ -156,7 +156,7 @@ func TestCorrectionsErrorsChangeNothing(t *testing.T) {
 	}
 }
 
-// councilReports are six write-ups of one council meeting by different
+// councilReports are seven write-ups of one council meeting by different
 // outlets: alike in topic and names, none a copy of another.
 var councilReports = []string{
 	"The Exampleton town council voted on Tuesday to delay the Harbour Road budget after Mayor Alice Verdun warned that costs had doubled since the spring.",
@@ -165,6 +165,7 @@ var councilReports = []string{
 	"Mayor Alice Verdun asked Exampleton's council for more time on the Harbour Road budget, and members agreed on Tuesday to wait until the autumn session.",
 	"The Harbour Road budget will wait: Exampleton council members backed Mayor Alice Verdun's call for a delay after costs climbed sharply this year.",
 	"Costs for Harbour Road have doubled, Exampleton's mayor Alice Verdun told the town council, which then deferred its budget decision to the autumn.",
+	"Exampleton will not settle the Harbour Road budget before autumn: the council sided with Mayor Alice Verdun, who cited contractor costs twice last spring's.",
 }
 
 func councilReport(n int, body string) source.Item {
@@ -250,6 +251,61 @@ func TestSplitRespected(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after a restart", r.Article, r2.Article)
+
+	// Once the story split off is merged into another, a restart must find
+	// its articles where the store has them, not in the story the split
+	// made, and still keep them apart from the story they left.
+	other, err := p.IngestItem(ctx, item(0, "parking"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Merge(ctx, split, other.Story, "one file"); err != nil {
+		t.Fatal(err)
+	}
+	split = other.Story
+	p = newPipelineOn(t, st)
+	r3, err := p.IngestItem(ctx, councilReport(6, councilReports[6]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("after a merge and a restart", r.Article, r2.Article, r3.Article)
+}
+
+// TestCorrectionRebuildsIndex: a correction the store makes but the index
+// cannot (it names an article another process stored) is kept, and the
+// index is rebuilt from the store to agree with it.
+func TestCorrectionRebuildsIndex(t *testing.T) {
+	ctx := context.Background()
+	p, st := newPipeline(t)
+	var ids []int64
+	for n, body := range councilReports[:2] {
+		r, err := p.IngestItem(ctx, councilReport(n, body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.Article)
+	}
+	story := storyOf(t, st, ids[0])
+	// Another process on the same database stores a third report.
+	r, err := newPipelineOn(t, st).IngestItem(ctx, councilReport(2, councilReports[2]))
+	if err != nil || storyOf(t, st, r.Article) != story {
+		t.Fatalf("the other process stored %+v, %v; want it in story %d", r, err, story)
+	}
+	if got := p.cl.StoryOf(r.Article); got != 0 {
+		t.Fatalf("this index already knows article %d, in story %d", r.Article, got)
+	}
+	cs, err := p.Split(ctx, story, []int64{ids[1], r.Article}, "two meetings")
+	if err != nil {
+		t.Fatalf("split: %v", err)
+	}
+	for _, id := range append(ids, r.Article) {
+		if want, got := storyOf(t, st, id), p.cl.StoryOf(id); got != want {
+			t.Errorf("after the split: the index has article %d in story %d, the store in %d", id, got, want)
+		}
+	}
+	if got := storyOf(t, st, r.Article); got != cs[0].Target {
+		t.Errorf("article %d in story %d, want the new story %d", r.Article, got, cs[0].Target)
+	}
 }
 
 func storyOf(t *testing.T, st store.Store, article int64) int64 {

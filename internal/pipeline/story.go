@@ -104,10 +104,7 @@ func (p *Pipeline) Merge(ctx context.Context, from, into int64, reason string) (
 	if err != nil {
 		return c, fmt.Errorf("merge story %d into %d: %w", from, into, err)
 	}
-	if err := p.cl.Apply(c, nil); err != nil {
-		return c, fmt.Errorf("merge story %d into %d: %w", from, into, err)
-	}
-	return c, nil
+	return c, p.applied(ctx, []model.Correction{c}, nil)
 }
 
 // Move puts an article into story to, or a new story when to is 0, as a
@@ -125,10 +122,7 @@ func (p *Pipeline) Move(ctx context.Context, article, to int64, reason string) (
 	if err != nil {
 		return c, fmt.Errorf("move article %d: %w", article, err)
 	}
-	if err := p.cl.Apply(c, f); err != nil {
-		return c, fmt.Errorf("move article %d: %w", article, err)
-	}
-	return c, nil
+	return c, p.applied(ctx, []model.Correction{c}, map[int64]*cluster.Features{article: f})
 }
 
 // Split moves articles of story together into a new story, as a person
@@ -136,11 +130,13 @@ func (p *Pipeline) Move(ctx context.Context, article, to int64, reason string) (
 func (p *Pipeline) Split(ctx context.Context, story int64, articles []int64, reason string) ([]model.Correction, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	// The copies the store moves along have no features: they add no
+	// words to a story.
 	feats := make(map[int64]*cluster.Features, len(articles))
 	for _, a := range articles {
 		f, err := p.features(ctx, a)
 		if err != nil {
-			return nil, fmt.Errorf("split story %d: article %d: %w", story, a, err)
+			return nil, fmt.Errorf("split story %d: %w", story, err) // it names the article
 		}
 		feats[a] = f
 	}
@@ -148,14 +144,24 @@ func (p *Pipeline) Split(ctx context.Context, story int64, articles []int64, rea
 	if err != nil {
 		return nil, err // the store's error names the story
 	}
-	// The copies the store moved along have no features: they add no
-	// words to a story.
+	return cs, p.applied(ctx, cs, feats)
+}
+
+// applied makes in the index the corrections the store has made, with the
+// features of the articles they move. Should the index refuse one (it has
+// not seen an article another process stored, say), it is rebuilt from the
+// store, which is the truth: the correction is made either way.
+func (p *Pipeline) applied(ctx context.Context, cs []model.Correction, feats map[int64]*cluster.Features) error {
 	for _, c := range cs {
 		if err := p.cl.Apply(c, feats[c.Article]); err != nil {
-			return cs, fmt.Errorf("split story %d: %w", story, err)
+			p.log.Warn("the index refused a stored correction; rebuilding it from the store", "correction", c.ID, "err", err)
+			if err := p.loadIndex(ctx); err != nil {
+				return fmt.Errorf("correction %d is stored, but the index could not be rebuilt: %w", c.ID, err)
+			}
+			return nil
 		}
 	}
-	return cs, nil
+	return nil
 }
 
 // features reads an article's stored clusterer features: nil when none

@@ -204,6 +204,9 @@ type Store interface {
 
 	// ClusterRows calls fn for every stored article in id order.
 	ClusterRows(ctx context.Context, fn func(ClusterRow) error) error
+	// MergedStories maps every story merged away to the live story it
+	// went into.
+	MergedStories(ctx context.Context) (map[int64]int64, error)
 	// Features returns the clusterer's features of one article (nil when
 	// none were stored), or ErrNotFound.
 	Features(ctx context.Context, article int64) ([]byte, error)

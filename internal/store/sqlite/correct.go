@@ -196,7 +196,8 @@ func (s *Store) SplitStory(ctx context.Context, story int64, articles []int64, r
 // checkSplit fails unless story is live and articles are some of its
 // articles, each named once, and returns them followed by the copies of
 // them the story holds: a copy carries its original's story, so it goes
-// where the original goes. At least one article must stay.
+// where the original goes, and does not leave it behind. At least one
+// article must stay.
 func checkSplit(ctx context.Context, tx *sql.Tx, story int64, articles []int64) ([]int64, error) {
 	if err := liveStory(ctx, tx, story); err != nil {
 		return nil, err
@@ -209,8 +210,9 @@ func checkSplit(ctx context.Context, tx *sql.Tx, story int64, articles []int64) 
 		if slices.Contains(articles[:i], a) {
 			return nil, fmt.Errorf("article %d named twice: %w", a, store.ErrBadSplit)
 		}
-		var in sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT story FROM articles WHERE id = ?`, a).Scan(&in)
+		var in, original, originalIn sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT a.story, a.copy_of, o.story FROM articles a
+			LEFT JOIN articles o ON o.id = a.copy_of WHERE a.id = ?`, a).Scan(&in, &original, &originalIn)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return nil, fmt.Errorf("article %d: %w", a, store.ErrNotFound)
@@ -218,6 +220,9 @@ func checkSplit(ctx context.Context, tx *sql.Tx, story int64, articles []int64) 
 			return nil, fmt.Errorf("article %d: %w", a, err)
 		case in.Int64 != story:
 			return nil, fmt.Errorf("article %d is not in story %d: %w", a, story, store.ErrBadSplit)
+		case original.Valid && originalIn.Int64 == story && !slices.Contains(articles, original.Int64):
+			return nil, fmt.Errorf("article %d is a copy of article %d, which stays in story %d: name both to split them out together, or move the copy alone: %w",
+				a, original.Int64, story, store.ErrBadSplit)
 		}
 		copies, err := copiesIn(ctx, tx, a, story)
 		if err != nil {

@@ -287,6 +287,10 @@ func TestCorrectionsUnknownChangeNothing(t *testing.T) {
 			return err
 		}, store.ErrBadSplit},
 		{"split every article", func(s *Store, ids []int64) error { _, err := s.SplitStory(ctx, 1, ids[:2], "x"); return err }, store.ErrBadSplit},
+		{"split a copy from its original", func(s *Store, ids []int64) error {
+			_, err := s.SplitStory(ctx, 2, ids[4:5], "x")
+			return err
+		}, store.ErrBadSplit},
 		{"split an article whose copy is the rest", func(s *Store, ids []int64) error {
 			_, err := s.SplitStory(ctx, 2, ids[2:3], "x")
 			return err
@@ -301,10 +305,10 @@ func TestCorrectionsUnknownChangeNothing(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, ids := corrected(t)
-			// Story 2 also holds a copy of its article c.
+			// Story 2 also holds a copy of its article c, ids[4].
 			cp := article("copy", "Reuters", 2, day(6))
 			cp.Article.CopyOf = &ids[2]
-			mustSave(t, s, cp)
+			ids = append(ids, mustSave(t, s, cp)...)
 			before := snapshot(t, s)
 			err := tc.call(s, ids)
 			if !errors.Is(err, tc.want) {

@@ -553,6 +553,28 @@ const clusterPage = 1000
 
 // ClusterRows calls fn for every article in id order, reading a page at a
 // time. fn may use the store.
+// MergedStories maps every story merged away to the live story it went
+// into: merges keep merged_into one hop from a live story.
+func (s *Store) MergedStories(ctx context.Context) (map[int64]int64, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, merged_into FROM stories WHERE merged_into IS NOT NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("merged stories: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64]int64)
+	for rows.Next() {
+		var from, into int64
+		if err := rows.Scan(&from, &into); err != nil {
+			return nil, fmt.Errorf("merged stories: %w", err)
+		}
+		out[from] = into
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("merged stories: %w", err)
+	}
+	return out, nil
+}
+
 func (s *Store) ClusterRows(ctx context.Context, fn func(store.ClusterRow) error) error {
 	var after int64
 	rows := make([]store.ClusterRow, 0, clusterPage)
