@@ -70,13 +70,17 @@ func merge(ctx context.Context, tx *sql.Tx, from, into int64, now time.Time) err
 
 // refreshStory recounts a story from its articles after a merge or move:
 // the cost is the story's size, and these are rare next to saves, which
-// count incrementally.
+// count incrementally. A story whose title was the headline of an article
+// that has left takes the headline of its first article left, so that a
+// story split in two is not shown as two of the same name.
 func refreshStory(ctx context.Context, tx *sql.Tx, id int64, now time.Time) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE stories SET
-		articles = (SELECT count(*) FROM articles WHERE story = ?),
-		first_published = (SELECT min(published) FROM articles WHERE story = ?),
-		last_published = (SELECT max(published) FROM articles WHERE story = ?),
-		version = version + 1, updated = ? WHERE id = ?`, id, id, id, now.UnixNano(), id); err != nil {
+		articles = (SELECT count(*) FROM articles WHERE story = ?1),
+		first_published = (SELECT min(published) FROM articles WHERE story = ?1),
+		last_published = (SELECT max(published) FROM articles WHERE story = ?1),
+		title = CASE WHEN EXISTS (SELECT 1 FROM articles WHERE story = ?1 AND title = stories.title) THEN title
+			ELSE coalesce((SELECT title FROM articles WHERE story = ?1 ORDER BY id LIMIT 1), title) END,
+		version = version + 1, updated = ?2 WHERE id = ?1`, id, now.UnixNano()); err != nil {
 		return fmt.Errorf("recount story %d: %w", id, err)
 	}
 	for _, step := range []struct {

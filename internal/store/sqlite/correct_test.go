@@ -108,8 +108,8 @@ func TestMergeStories(t *testing.T) {
 		t.Fatal(err)
 	}
 	if sum.Articles != 3 || !reflect.DeepEqual(sum.Outlets, []string{"AP", "BBC", "CNN"}) ||
-		!sum.FirstPublished.Equal(*day(1)) || !sum.LastPublished.Equal(*day(5)) {
-		t.Errorf("merged story = %+v", sum)
+		!sum.FirstPublished.Equal(*day(1)) || !sum.LastPublished.Equal(*day(5)) || sum.Title != "Title a" {
+		t.Errorf("merged story = %+v; want it to keep its title", sum)
 	}
 	if v2, _ := s.StoryVersion(ctx, 1); v2 <= v1 {
 		t.Errorf("version %d -> %d, want bumped", v1, v2)
@@ -173,7 +173,8 @@ func TestMoveArticle(t *testing.T) {
 	if one.Articles != 1 || !reflect.DeepEqual(one.Outlets, []string{"CNN"}) || !one.FirstPublished.Equal(*day(3)) {
 		t.Errorf("story left = %+v", one)
 	}
-	if two.Articles != 2 || !reflect.DeepEqual(two.Outlets, []string{"AP", "BBC"}) || !two.FirstPublished.Equal(*day(1)) {
+	// The story joined keeps its title, though the article is older.
+	if two.Articles != 2 || !reflect.DeepEqual(two.Outlets, []string{"AP", "BBC"}) || !two.FirstPublished.Equal(*day(1)) || two.Title != "Title c" {
 		t.Errorf("story joined = %+v", two)
 	}
 	if got, _ := s.Stories(ctx, store.StoryQuery{Entity: "Sergey Lavrov"}); len(got) != 1 || got[0].ID != 2 {
@@ -230,8 +231,10 @@ func TestSplitStory(t *testing.T) {
 	if next, _ := s.NextStoryID(ctx); to <= 3 || next <= to {
 		t.Errorf("new story %d, NextStoryID %d", to, next)
 	}
+	// The story left, titled after article a, which went, is retitled
+	// after the article it keeps.
 	left, _ := s.Story(ctx, 1)
-	if left.Articles != 1 || !reflect.DeepEqual(left.Outlets, []string{"CNN"}) || !left.FirstPublished.Equal(*day(3)) {
+	if left.Articles != 1 || !reflect.DeepEqual(left.Outlets, []string{"CNN"}) || !left.FirstPublished.Equal(*day(3)) || left.Title != "Title b" {
 		t.Errorf("story left = %+v", left)
 	}
 	if v2, _ := s.StoryVersion(ctx, 1); v2 == v1 {

@@ -54,7 +54,7 @@ func article(name, outlet string, story int64, published *time.Time, entities ..
 	rec := &store.Record{Article: a, Entities: entities, Raw: model.Raw{ContentType: "text/plain", Bytes: []byte(a.Text)}}
 	if story != 0 {
 		a.Story = ptr(story)
-		rec.StoryTitle = "Story of " + name
+		rec.StoryTitle = a.Title // as the pipeline names a story
 		rec.Decision = model.Decision{Kind: model.DecisionJoin, Score: 0.5, Reason: "test"}
 	}
 	return rec

@@ -98,7 +98,7 @@ func testStories(t *testing.T, s *Store) {
 	t.Run("summary", func(t *testing.T) {
 		got, _ := s.Stories(ctx, store.StoryQuery{Limit: 1})
 		one := got[0]
-		if one.Title != "Story of a" || one.Articles != 3 || !reflect.DeepEqual(one.Outlets, []string{"AP", "CNN"}) ||
+		if one.Title != "Title a" || one.Articles != 3 || !reflect.DeepEqual(one.Outlets, []string{"AP", "CNN"}) ||
 			!one.FirstPublished.Equal(*day(1)) || !one.LastPublished.Equal(*day(9)) || one.Updated.IsZero() {
 			t.Errorf("summary = %+v", one)
 		}

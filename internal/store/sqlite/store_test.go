@@ -151,7 +151,7 @@ func TestSaveRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Title != "Story of orig" || sum.Articles != 2 || !reflect.DeepEqual(sum.Outlets, []string{"Fox News", "NBC News"}) ||
+	if sum.Title != "Title orig" || sum.Articles != 2 || !reflect.DeepEqual(sum.Outlets, []string{"Fox News", "NBC News"}) ||
 		!sum.FirstPublished.Equal(*day(2)) || !sum.LastPublished.Equal(*day(25)) {
 		t.Errorf("story = %+v", sum)
 	}
