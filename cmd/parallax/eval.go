@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -54,6 +55,66 @@ type clusterReport struct {
 	// Baseline, with --baseline: the reference clusterer's scores on the
 	// same file (see eval.Baseline).
 	Baseline *eval.ClusterScores `json:"baseline,omitempty"`
+	// Files, for several files clustered as one stream: each file's
+	// articles scored on their own within it; AcrossFiles counts the
+	// stories holding articles of more than one file.
+	Files       []fileScores `json:"files,omitempty"`
+	AcrossFiles *int         `json:"stories_across_files,omitempty"`
+}
+
+// fileScores is one file's share of a stream of several.
+type fileScores struct {
+	File string `json:"file"`
+	eval.ClusterScores
+}
+
+// labeledFiles is the records of the files given, in one list, file after
+// file: span[f] is where file f's records start and end.
+type labeledFiles struct {
+	files   []string
+	records []eval.Labeled
+	span    [][2]int
+}
+
+// readLabeledFiles reads the files given. With more than one, each record's
+// id and gold label gain its file's name in front, so that two files'
+// labels never meet.
+func readLabeledFiles(files []string) (labeledFiles, error) {
+	in := labeledFiles{files: files}
+	for _, file := range files {
+		recs, err := eval.ReadLabeled(file)
+		if err != nil {
+			return in, err
+		}
+		if len(files) > 1 {
+			prefix := filepath.Base(file) + ":"
+			for i := range recs {
+				recs[i].ID, recs[i].Story = prefix+recs[i].ID, prefix+recs[i].Story
+			}
+		}
+		in.span = append(in.span, [2]int{len(in.records), len(in.records) + len(recs)})
+		in.records = append(in.records, recs...)
+	}
+	return in, nil
+}
+
+// fileOf returns the file record i was read from.
+func (in labeledFiles) fileOf(i int) int {
+	f, _ := slices.BinarySearchFunc(in.span, i, func(sp [2]int, i int) int { return cmp.Compare(sp[1], i+1) })
+	return f
+}
+
+// prepare extracts the clusterer's features of every record, file by file.
+func (in labeledFiles) prepare(ctx context.Context) ([]*cluster.Features, error) {
+	var feats []*cluster.Features
+	for f, file := range in.files {
+		fs, err := eval.Prepare(ctx, file, in.records[in.span[f][0]:in.span[f][1]])
+		if err != nil {
+			return nil, err
+		}
+		feats = append(feats, fs...)
+	}
+	return feats, nil
 }
 
 type strayArticle struct {
@@ -79,18 +140,18 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(rest) != 1 || *orders < 0 || *neighbours < 1 {
-		return fmt.Errorf("%w: parallax eval cluster FILE.jsonl [--errors] [--orders N] [--ceiling [--neighbours K]] [--baseline] [--json]", errUsage)
+	if len(rest) == 0 || *orders < 0 || *neighbours < 1 {
+		return fmt.Errorf("%w: parallax eval cluster FILE.jsonl... [--errors] [--orders N] [--ceiling [--neighbours K]] [--baseline] [--json]", errUsage)
 	}
-	file := rest[0]
-	labeled, err := eval.ReadLabeled(file)
+	in, err := readLabeledFiles(rest)
 	if err != nil {
 		return err
 	}
+	labeled := in.records
 	order := eval.PublicationOrder(labeled)
 	items := make([]source.Item, len(order))
 	for i, idx := range order {
-		items[i] = labeled[idx].Item(file)
+		items[i] = labeled[idx].Item(in.files[in.fileOf(idx)])
 	}
 
 	dir, err := os.MkdirTemp("", "parallax-eval-")
@@ -107,7 +168,7 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 	if err != nil {
 		return err
 	}
-	report := clusterReport{File: file, Articles: len(items)}
+	report := clusterReport{File: strings.Join(in.files, ", "), Articles: len(items)}
 	articleOf := make([]int64, 0, len(items)) // by position in items; 0 when it failed
 	p.IngestItems(ctx, items, func(r pipeline.Result) {
 		if r.Err != nil {
@@ -145,6 +206,9 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 		}
 	}
 	report.ClusterScores = eval.Score(goldLabels, predicted)
+	if len(in.files) > 1 {
+		report.Files, report.AcrossFiles = in.scoreEach(order, goldLabels, predicted)
+	}
 	if *withErrors {
 		records := make([]eval.Labeled, len(order))
 		for i, idx := range order {
@@ -155,7 +219,7 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 		}
 	}
 	if *orders > 0 || *ceiling || *baseline {
-		feats, err := eval.Prepare(ctx, file, labeled)
+		feats, err := in.prepare(ctx)
 		if err != nil {
 			return err
 		}
@@ -177,10 +241,17 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 	}
 	s := report.ClusterScores
 	fmt.Fprintf(app.Stdout, "%s: %d articles, %d gold stories, %d stories found, %d copies, %d failed\n",
-		file, report.Articles, s.GoldStories, s.Stories, report.Copies, report.Failed)
+		report.File, report.Articles, s.GoldStories, s.Stories, report.Copies, report.Failed)
 	fmt.Fprintf(app.Stdout, "B-cubed   P %.4f  R %.4f  F1 %.4f\n", s.B3P, s.B3R, s.B3F1)
 	fmt.Fprintf(app.Stdout, "pairwise  P %.4f  R %.4f  F1 %.4f\n", s.PairP, s.PairR, s.PairF1)
 	fmt.Fprintf(app.Stdout, "ARI       %.4f\n", s.ARI)
+	if report.AcrossFiles != nil {
+		fmt.Fprintf(app.Stdout, "As one stream, %d stories hold articles of more than one file; each file's articles on their own:\n", *report.AcrossFiles)
+		for _, f := range report.Files {
+			fmt.Fprintf(app.Stdout, "  %s: %d articles, %d gold stories in %d stories, B-cubed P %.4f  R %.4f  F1 %.4f\n",
+				f.File, f.Articles, f.GoldStories, f.Stories, f.B3P, f.B3R, f.B3F1)
+		}
+	}
 	if o := report.Orders; o != nil {
 		fmt.Fprintf(app.Stdout, "B-cubed F1 over %d arrival orders (records of one date shuffled): median %.4f, min %.4f, max %.4f\n",
 			o.Orders, o.Median, o.Min, o.Max)
@@ -203,6 +274,34 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 		printSpreads(app, "Stories holding more than one gold story", "gold stories", report.Errors.Mixed)
 	}
 	return nil
+}
+
+// scoreEach scores each file's records on their own within a stream of
+// several (the labels are by position in order), and counts the stories
+// found holding records of more than one file.
+func (in labeledFiles) scoreEach(order []int, gold, predicted []string) ([]fileScores, *int) {
+	byFile := make([]struct{ gold, predicted []string }, len(in.files))
+	filesOf := map[string]map[int]bool{} // predicted story: the files of its records
+	for i, idx := range order {
+		f := in.fileOf(idx)
+		byFile[f].gold = append(byFile[f].gold, gold[i])
+		byFile[f].predicted = append(byFile[f].predicted, predicted[i])
+		if filesOf[predicted[i]] == nil {
+			filesOf[predicted[i]] = map[int]bool{}
+		}
+		filesOf[predicted[i]][f] = true
+	}
+	out := make([]fileScores, len(in.files))
+	for f, file := range in.files {
+		out[f] = fileScores{File: file, ClusterScores: eval.Score(byFile[f].gold, byFile[f].predicted)}
+	}
+	across := 0
+	for _, fs := range filesOf {
+		if len(fs) > 1 {
+			across++
+		}
+	}
+	return out, &across
 }
 
 // explainErrors names the articles of d (records, articleOf and the labels

@@ -199,3 +199,43 @@ func TestEvalClusterBaseline(t *testing.T) {
 		t.Errorf("exit %d, output without the reference's line:\n%s", code, out)
 	}
 }
+
+// TestEvalClusterFiles clusters two labeled files as one stream. Both use
+// the gold label "gold-town", for different events: each file's labels
+// stay its own, each file is scored on its own too, and the seed file's
+// stories are those it gets alone.
+func TestEvalClusterFiles(t *testing.T) {
+	seeds := labeledSeeds(t)
+	bridge := filepath.Join(t.TempDir(), "bridge.jsonl")
+	lines := `{"id":"b1","title":"Kessel bridge closed after crack found","story":"gold-town","text":"Engineers closed the Kessel river bridge in Altmark on Tuesday after finding a crack in its central span, the county roads office said.\nTraffic was diverted through Norden for at least two weeks."}
+{"id":"b2","title":"Altmark shuts Kessel bridge over crack","story":"gold-town","text":"The Kessel river bridge in Altmark was shut on Tuesday when county engineers found a crack in the central span.\nDrivers face a diversion through Norden for two weeks or more, the roads office said."}
+`
+	if err := os.WriteFile(bridge, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "unused.db")
+	var alone, both clusterReport
+	mustJSON(t, db, &alone, "eval", "cluster", seeds)
+	mustJSON(t, db, &both, "eval", "cluster", seeds, bridge)
+	if both.Articles != 6 || both.GoldStories != alone.GoldStories+1 {
+		t.Errorf("both files: %d articles in %d gold stories, want 6 in %d", both.Articles, both.GoldStories, alone.GoldStories+1)
+	}
+	if both.AcrossFiles == nil || *both.AcrossFiles != 0 || len(both.Files) != 2 {
+		t.Fatalf("both files: %d file scores, %v stories across files; want 2 and 0", len(both.Files), both.AcrossFiles)
+	}
+	want := alone.ClusterScores
+	want.Articles = alone.Articles // the report's own count stands for it in JSON
+	if got := both.Files[0]; got.File != seeds || got.ClusterScores != want {
+		t.Errorf("the seed file within the stream scored %+v, alone %+v", got, want)
+	}
+	if got := both.Files[1]; got.File != bridge || got.Articles != 2 || got.Stories != 1 || got.B3F1 != 1 {
+		t.Errorf("the bridge file within the stream scored %+v, want its 2 articles in its 1 story", got)
+	}
+	if alone.Files != nil || alone.AcrossFiles != nil {
+		t.Errorf("one file: file scores %+v, %v; want none", alone.Files, alone.AcrossFiles)
+	}
+	out, _, code := parallax(t, db, "eval", "cluster", seeds, bridge)
+	if code != 0 || !strings.Contains(out, "As one stream, 0 stories hold articles of more than one file") {
+		t.Errorf("exit %d, output without the stream's line:\n%s", code, out)
+	}
+}
