@@ -31,13 +31,18 @@ func newPipeline(t *testing.T) (*Pipeline, store.Store) {
 func item(n int, topic string) source.Item {
 	body := fmt.Sprintf("%s: the council of the town of Exampleton number %d met on Tuesday to debate %s.\n"+
 		"Members said the %s plan for district %d would cost more than expected and voted to delay it.", topic, n, topic, topic, n)
+	return textItem(fmt.Sprintf("test:%d", n), source.Hint{ExternalID: fmt.Sprint(n), Title: fmt.Sprintf("%s in district %d", topic, n)}, body)
+}
+
+// textItem is a JSONL-like record of body from input, described by hint.
+func textItem(input string, hint source.Hint, body string) source.Item {
 	return source.Item{
-		Input:  fmt.Sprintf("test:%d", n),
+		Input:  input,
 		Kind:   source.KindJSONL,
 		Format: source.FormatText,
 		Body:   []byte(body),
 		Raw:    model.Raw{ContentType: "application/json", Bytes: []byte(body)},
-		Hint:   source.Hint{ExternalID: fmt.Sprint(n), Title: fmt.Sprintf("%s in district %d", topic, n)},
+		Hint:   hint,
 	}
 }
 
@@ -169,14 +174,23 @@ var councilReports = []string{
 }
 
 func councilReport(n int, body string) source.Item {
-	return source.Item{
-		Input:  fmt.Sprintf("council:%d", n),
-		Kind:   source.KindJSONL,
-		Format: source.FormatText,
-		Body:   []byte(body),
-		Raw:    model.Raw{ContentType: "application/json", Bytes: []byte(body)},
-		Hint:   source.Hint{ExternalID: fmt.Sprint(n), Outlet: fmt.Sprintf("Outlet %d", n), Title: fmt.Sprintf("Exampleton council delays Harbour Road budget (%d)", n)},
+	return textItem(fmt.Sprintf("council:%d", n), source.Hint{ExternalID: fmt.Sprint(n), Outlet: fmt.Sprintf("Outlet %d", n),
+		Title: fmt.Sprintf("Exampleton council delays Harbour Road budget (%d)", n)}, body)
+}
+
+// ingestCouncil ingests the first n council reports and returns their
+// article ids.
+func ingestCouncil(t *testing.T, p *Pipeline, n int) []int64 {
+	t.Helper()
+	var ids []int64
+	for i, body := range councilReports[:n] {
+		r, err := p.IngestItem(context.Background(), councilReport(i, body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.Article)
 	}
+	return ids
 }
 
 // TestSplitRespected: articles a person split off a story, with a copy of
@@ -184,14 +198,7 @@ func councilReport(n int, body string) source.Item {
 func TestSplitRespected(t *testing.T) {
 	ctx := context.Background()
 	p, st := newPipeline(t)
-	var ids []int64
-	for n, body := range councilReports[:4] {
-		r, err := p.IngestItem(ctx, councilReport(n, body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, r.Article)
-	}
+	ids := ingestCouncil(t, p, 4)
 	// A copy of article 2, which the split takes along.
 	cp := councilReport(10, councilReports[2]+" Reporting by the Exampleton Herald.")
 	r, err := p.IngestItem(ctx, cp)
@@ -277,14 +284,7 @@ func TestSplitRespected(t *testing.T) {
 func TestCorrectionRebuildsIndex(t *testing.T) {
 	ctx := context.Background()
 	p, st := newPipeline(t)
-	var ids []int64
-	for n, body := range councilReports[:2] {
-		r, err := p.IngestItem(ctx, councilReport(n, body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, r.Article)
-	}
+	ids := ingestCouncil(t, p, 2)
 	story := storyOf(t, st, ids[0])
 	// Another process on the same database stores a third report.
 	r, err := newPipelineOn(t, st).IngestItem(ctx, councilReport(2, councilReports[2]))
