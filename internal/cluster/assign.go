@@ -275,7 +275,7 @@ func (c *Clusterer) score(q *query, s *story, explain bool) candidate {
 		cosE = dot(q.ents, s.ents, q.eidf, visitE) / (q.en * en)
 	}
 	cd.conflict = conflict(q.cast, s.cast)
-	cd.score = c.combine(cosT, cosE, q.en > 0 && en > 0, s.gap(q.f.When()), cd.conflict)
+	cd.score = c.combine(cosT, cosE, q.en > 0 && en > 0, s.gapFrom(q.f), cd.conflict)
 	for _, list := range [2]*[]contrib{&ts, &es} {
 		slices.SortFunc(*list, func(a, b contrib) int { return cmp.Compare(b.c, a.c) })
 	}
@@ -512,7 +512,7 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features, vecs *art
 	s.count(q.rawTerms, q.rawEnt, 1)
 	s.cast = s.cast.plus(q.cast, 1)
 	c.remember(recent{id: articleID, terms: slices.Clone(q.rawTerms), ents: slices.Clone(q.rawEnt),
-		wterms: slices.Clone(q.terms), wents: slices.Clone(q.ents), tn: q.tn, en: q.en, cast: q.cast, when: f.When()}, sid)
+		wterms: slices.Clone(q.terms), wents: slices.Clone(q.ents), tn: q.tn, en: q.en, cast: q.cast, when: f.When(), stated: f.Stated}, sid)
 }
 
 // intern returns the one copy of a language name the clusterer keeps.

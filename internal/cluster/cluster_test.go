@@ -2,9 +2,11 @@ package cluster
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -249,6 +251,7 @@ func TestFeaturesBinary(t *testing.T) {
 		{name: "seed", f: features(seeds[0])},
 		{name: "empty", f: &Features{}},
 		{name: "dated", f: &Features{Published: -86400, TextDate: 1700000000, Language: "en", Terms: []Term{{Stem: "talk", Form: "talks", Title: 1, Lead: 2, Body: 3}}}},
+		{name: "stated dates", f: &Features{Published: 1700000000, Stated: []Span{{1299110400, 1299196799}, {-86400, -1}}}},
 		{name: "entity flags", f: &Features{Entities: []Entity{
 			{Key: "a", Name: "A", Kind: "person", Count: 1, Title: true},
 			{Key: "b", Name: "B", Kind: "place", Count: 2, Lead: true},
@@ -266,7 +269,7 @@ func TestFeaturesBinary(t *testing.T) {
 				t.Fatal(err)
 			}
 			b2, _ := g.MarshalBinary()
-			if string(b) != string(b2) || g.Published != tc.f.Published || len(g.Terms) != len(tc.f.Terms) || len(g.Entities) != len(tc.f.Entities) {
+			if string(b) != string(b2) || g.Published != tc.f.Published || !slices.Equal(g.Stated, tc.f.Stated) || len(g.Terms) != len(tc.f.Terms) || len(g.Entities) != len(tc.f.Entities) {
 				t.Errorf("round trip changed the features")
 			}
 			for _, cut := range []int{0, 1, len(b) / 2, len(b) - 1} {
@@ -275,6 +278,36 @@ func TestFeaturesBinary(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFeaturesVersion1 decodes the layout stored before stated dates, so
+// that a store written then still loads.
+func TestFeaturesVersion1(t *testing.T) {
+	f := features(seedArticles(t)[0])
+	f.Stated = nil
+	b, err := f.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Version 1 is version 2 without the count of stated dates, which
+	// follows the two times.
+	at := 1 + len(binary.AppendVarint(nil, f.Published)) + len(binary.AppendVarint(nil, f.TextDate))
+	if b[at] != 0 {
+		t.Fatalf("byte %d is %d, want the count 0", at, b[at])
+	}
+	v1 := append([]byte{1}, b[1:at]...)
+	v1 = append(v1, b[at+1:]...)
+	var g Features
+	if err := g.UnmarshalBinary(v1); err != nil {
+		t.Fatalf("decode version 1: %v", err)
+	}
+	again, _ := g.MarshalBinary()
+	if string(again) != string(b) {
+		t.Errorf("version 1 decoded to other features")
+	}
+	if err := new(Features).UnmarshalBinary(append([]byte{featuresVersion + 1}, b[1:]...)); !errors.Is(err, ErrFeatures) {
+		t.Errorf("a later version decoded: %v", err)
 	}
 }
 
@@ -302,7 +335,7 @@ func FuzzFeaturesUnmarshal(f *testing.F) {
 		if err := h.UnmarshalBinary(again); err != nil {
 			t.Fatalf("re-decoding our own encoding: %v", err)
 		}
-		if h.Published != g.Published || h.TextDate != g.TextDate || h.Language != g.Language || len(h.Terms) != len(g.Terms) || len(h.Entities) != len(g.Entities) {
+		if h.Published != g.Published || h.TextDate != g.TextDate || !slices.Equal(h.Stated, g.Stated) || h.Language != g.Language || len(h.Terms) != len(g.Terms) || len(h.Entities) != len(g.Entities) {
 			t.Fatalf("round trip changed decoded features")
 		}
 	})

@@ -32,8 +32,11 @@ const (
 	// leadSentences: an entity named in the first sentences is one the
 	// event is about (the victim, the place), not background.
 	leadSentences = 3
-	// featuresVersion leads the encoding so a later layout can be told apart.
-	featuresVersion = 1
+	// maxStated bounds the dates kept of one article's text.
+	maxStated = 8
+	// featuresVersion leads the encoding so a later layout can be told
+	// apart; version 1 had no stated dates.
+	featuresVersion = 2
 )
 
 // Features is what the clusterer knows of one article. It is computed once
@@ -47,6 +50,11 @@ type Features struct {
 	// July 7, 2012"), in Unix seconds, 0 when none: the event's time when
 	// the publication time is unknown.
 	TextDate int64
+	// Stated are the days and months the body names with their year,
+	// anywhere in it: a follow-up states the date of the event it follows
+	// ("the shooting on March 3, 2011"), however much later it runs, so
+	// time counts from the nearest of them as well (see story.gapFrom).
+	Stated   []Span
 	Language string
 	// Terms are the article's content stems, with counts in the title,
 	// the lead and the whole body.
@@ -55,6 +63,10 @@ type Features struct {
 	Entities  []Entity
 	Signature dedup.Signature
 }
+
+// Span is a stretch of time stated in a text, in Unix seconds, From to To
+// inclusive: a day, or a month named with its year.
+type Span struct{ From, To int64 }
 
 // Term is one stem of an article.
 type Term struct {
@@ -83,6 +95,30 @@ type Entity struct {
 // When is the article's time: its publication time, or else the date its
 // text states; 0 when neither is known.
 func (f *Features) When() int64 { return cmp.Or(f.Published, f.TextDate) }
+
+// statedSpans returns the distinct days and months, each with its year,
+// among a text's time expressions, the first maxStated of them. A day or
+// month without its year is left out: which year it means is a guess.
+func statedSpans(times []text.Time) []Span {
+	var out []Span
+	for _, tm := range times {
+		if tm.Year == 0 || tm.Month < 1 || tm.Month > 12 || len(out) == maxStated {
+			continue
+		}
+		var sp Span
+		if tm.Day > 0 {
+			day := time.Date(tm.Year, time.Month(tm.Month), tm.Day, 0, 0, 0, 0, time.UTC)
+			sp = Span{day.Unix(), day.AddDate(0, 0, 1).Unix() - 1}
+		} else {
+			month := time.Date(tm.Year, time.Month(tm.Month), 1, 0, 0, 0, 0, time.UTC)
+			sp = Span{month.Unix(), month.AddDate(0, 1, 0).Unix() - 1}
+		}
+		if !slices.Contains(out, sp) {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
 
 // minBodyTerms is the fewest distinct content words a body needs to be
 // clustered: a headline alone, a single word or a line of boilerplate is
@@ -121,6 +157,7 @@ func Extract(a *model.Article, doc *text.Doc) *Features {
 			break
 		}
 	}
+	f.Stated = statedSpans(doc.Times)
 	sc := scratchPool.Get().(*termScratch)
 	defer sc.put()
 	index, terms := sc.index, sc.terms
@@ -276,6 +313,11 @@ func (f *Features) MarshalBinary() ([]byte, error) {
 	b = append(b, featuresVersion)
 	b = binary.AppendVarint(b, f.Published)
 	b = binary.AppendVarint(b, f.TextDate)
+	b = binary.AppendUvarint(b, uint64(len(f.Stated)))
+	for _, sp := range f.Stated {
+		b = binary.AppendVarint(b, sp.From)
+		b = binary.AppendVarint(b, sp.To-sp.From)
+	}
 	b = appendString(b, f.Language)
 	b = binary.AppendUvarint(b, uint64(len(f.Terms)))
 	for _, t := range f.Terms {
@@ -303,10 +345,19 @@ func (f *Features) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes what MarshalBinary wrote.
 func (f *Features) UnmarshalBinary(b []byte) error {
 	d := decoder{b: b}
-	if v := d.byte(); v != featuresVersion {
+	v := d.byte()
+	if v < 1 || v > featuresVersion {
 		return fmt.Errorf("decode features version %d: %w", v, ErrFeatures)
 	}
-	g := Features{Published: d.varint(), TextDate: d.varint(), Language: d.string()}
+	g := Features{Published: d.varint(), TextDate: d.varint()}
+	if v >= 2 {
+		n := d.count(2)
+		for range n {
+			from := d.varint()
+			g.Stated = append(g.Stated, Span{from, from + d.varint()})
+		}
+	}
+	g.Language = d.string()
 	n := d.count(4)
 	g.Terms = make([]Term, 0, n)
 	for range n {

@@ -21,7 +21,7 @@ func PairScores(cfg Config, feats []*Features) [][]float64 {
 			continue
 		}
 		q := c.prepare(f, nil, false)
-		rs[i] = recent{wterms: slices.Clone(q.terms), wents: slices.Clone(q.ents), tn: q.tn, en: q.en, cast: q.cast, when: f.When()}
+		rs[i] = recent{wterms: slices.Clone(q.terms), wents: slices.Clone(q.ents), tn: q.tn, en: q.en, cast: q.cast, when: f.When(), stated: f.Stated}
 		q.release()
 	}
 	scores := make([][]float64, len(feats))

@@ -49,6 +49,7 @@ type recent struct {
 	tn, en        float64
 	cast          cast
 	when          int64
+	stated        []Span
 }
 
 // window is a ring of the latest articles, indexed by story: a regrouping
@@ -258,7 +259,9 @@ func (c *Clusterer) pairSim(a, b *recent) float64 {
 	}
 	gap := int64(-1)
 	if a.when != 0 && b.when != 0 {
-		gap = max(a.when-b.when, b.when-a.when)
+		// Either's stated dates count as in story.gapFrom.
+		gap = distance(a.when, a.when, b.when, b.when)
+		gap = nearer(nearer(gap, a.stated, b.when, b.when), b.stated, a.when, a.when)
 	}
 	return c.combine(cosT, cosE, both, gap, conflict(a.cast, b.cast))
 }

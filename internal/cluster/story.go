@@ -55,16 +55,36 @@ func (s *story) widen(t int64) {
 // gap is the distance in seconds from t to the story's time range, or -1
 // when either is unknown.
 func (s *story) gap(t int64) int64 {
-	switch {
-	case t == 0 || s.first == 0:
+	if t == 0 || s.first == 0 {
 		return -1
-	case t < s.first:
-		return s.first - t
-	case t > s.last:
-		return t - s.last
 	}
-	return 0
+	return distance(t, t, s.first, s.last)
 }
+
+// gapFrom is the distance in seconds from an article to the story's time
+// range: from its time (see gap), or from a date its text states where
+// that is nearer. A stated date never dates an undated article: it may be
+// any background.
+func (s *story) gapFrom(f *Features) int64 {
+	g := s.gap(f.When())
+	if g <= 0 {
+		return g
+	}
+	return nearer(g, f.Stated, s.first, s.last)
+}
+
+// nearer lowers gap to the distance from the nearest of spans to the range
+// first..last.
+func nearer(gap int64, spans []Span, first, last int64) int64 {
+	for _, sp := range spans {
+		gap = min(gap, distance(sp.From, sp.To, first, last))
+	}
+	return gap
+}
+
+// distance is the distance between the ranges a0..a1 and b0..b1, 0 where
+// they overlap.
+func distance(a0, a1, b0, b1 int64) int64 { return max(0, b0-a1, a0-b1) }
 
 // rangeGap is the distance in seconds between two stories' time ranges, or
 // -1 when either is unknown.
@@ -72,7 +92,7 @@ func rangeGap(a, b *story) int64 {
 	if a.first == 0 || b.first == 0 {
 		return -1
 	}
-	return max(0, b.first-a.last, a.first-b.last)
+	return distance(a.first, a.last, b.first, b.last)
 }
 
 // addVectors adds (scale 1) or removes (scale -1) raw vectors to a story,
