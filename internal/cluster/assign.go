@@ -60,6 +60,9 @@ type candidate struct {
 	terms, ents []uint32
 	// conflict: the article and the story lead with different participants.
 	conflict bool
+	// gap is the distance in time that lowered the score (see
+	// story.gapFrom), dated its distance from the article's own date.
+	gap, dated int64
 }
 
 // prepare makes an article's query from its raw vectors, computed here
@@ -275,7 +278,8 @@ func (c *Clusterer) score(q *query, s *story, explain bool) candidate {
 		cosE = dot(q.ents, s.ents, q.eidf, visitE) / (q.en * en)
 	}
 	cd.conflict = conflict(q.cast, s.cast)
-	cd.score = c.combine(cosT, cosE, q.en > 0 && en > 0, s.gapFrom(q.f), cd.conflict)
+	cd.gap, cd.dated = s.gapFrom(q.f), s.gap(q.f.When())
+	cd.score = c.combine(cosT, cosE, q.en > 0 && en > 0, cd.gap, cd.conflict)
 	for _, list := range [2]*[]contrib{&ts, &es} {
 		slices.SortFunc(*list, func(a, b contrib) int { return cmp.Compare(b.c, a.c) })
 	}
@@ -295,14 +299,20 @@ func (c *Clusterer) combine(cosT, cosE float64, withEntities bool, gap int64, co
 	if withEntities {
 		s = (cosT + c.cfg.EntityWeight*cosE) / (1 + c.cfg.EntityWeight)
 	}
-	if gap > 0 && c.cfg.TimeScale > 0 {
-		d := float64(gap) / c.cfg.TimeScale.Seconds()
-		s *= 1 - c.cfg.TimeWeight*(1-math.Exp(-d))
-	}
+	s *= 1 - c.timeCut(gap)
 	if conflicted {
 		s *= 1 - c.cfg.ConflictPenalty
 	}
 	return s
+}
+
+// timeCut is the share of a score taken away for a distance in time of
+// gap seconds (-1 unknown).
+func (c *Clusterer) timeCut(gap int64) float64 {
+	if gap <= 0 || c.cfg.TimeScale <= 0 {
+		return 0
+	}
+	return c.cfg.TimeWeight * (1 - math.Exp(-float64(gap)/c.cfg.TimeScale.Seconds()))
 }
 
 // storySim is the average-link similarity of two stories, a grown by the
@@ -365,7 +375,7 @@ func (c *Clusterer) Assign(f *Features) Assignment {
 			best := cands[0]
 			d.Score, d.Compared = best.score, best.s.id
 			d.Terms, d.Entities = c.names(f, best.terms), c.names(f, best.ents)
-			d.Reason = fmt.Sprintf("closest story %d scored %.3f, below %.3f%s: a new story", best.s.id, best.score, c.cfg.JoinThreshold, c.conflictNote(best))
+			d.Reason = fmt.Sprintf("closest story %d scored %.3f, below %.3f%s: a new story", best.s.id, best.score, c.cfg.JoinThreshold, c.notes(best))
 		}
 		return Assignment{Decision: d, vectors: vectorsOf(q)}
 	}
@@ -375,7 +385,7 @@ func (c *Clusterer) Assign(f *Features) Assignment {
 		Kind: model.DecisionJoin, Story: best.s.id, Score: best.score, Compared: best.s.id, At: now,
 		Terms: c.names(f, best.terms), Entities: c.names(f, best.ents),
 	}}
-	asg.Decision.Reason = fmt.Sprintf("joined story %d: score %.3f >= %.3f%s%s", best.s.id, best.score, c.cfg.JoinThreshold, c.conflictNote(best), because(asg.Decision))
+	asg.Decision.Reason = fmt.Sprintf("joined story %d: score %.3f >= %.3f%s%s", best.s.id, best.score, c.cfg.JoinThreshold, c.notes(best), because(asg.Decision))
 
 	// Stories the article also matches well and whose centroids, with the
 	// article, come close are one story: merge them into the biggest.
@@ -411,12 +421,55 @@ func (c *Clusterer) Assign(f *Features) Assignment {
 	return asg
 }
 
-// conflictNote says when a score was lowered for conflicting participants.
-func (c *Clusterer) conflictNote(cd candidate) string {
-	if !cd.conflict {
+// notes says what lowered a candidate's score, or what did not though it
+// might have: distance in time, and participants in conflict.
+func (c *Clusterer) notes(cd candidate) string {
+	var parts []string
+	if t := c.timeNote(cd); t != "" {
+		parts = append(parts, t)
+	}
+	if cd.conflict {
+		parts = append(parts, fmt.Sprintf("lowered by %.0f%%: the leads name different people or places", 100*c.cfg.ConflictPenalty))
+	}
+	if len(parts) == 0 {
 		return ""
 	}
-	return fmt.Sprintf(" (lowered by %.0f%%: the leads name different people or places)", 100*c.cfg.ConflictPenalty)
+	return " (" + strings.Join(parts, "; ") + ")"
+}
+
+// timeNote says how far in time the article is from the story, where that
+// counted: when it lowered the score, and when a date the text states
+// brought a later or earlier article near.
+func (c *Clusterer) timeNote(cd candidate) string {
+	switch cut := c.timeCut(cd.gap); {
+	case cd.dated <= 0:
+		return ""
+	case cd.gap < cd.dated && cut < 0.005:
+		return fmt.Sprintf("dated %s from the story, but its text states a date within it", span(cd.dated))
+	case cd.gap < cd.dated:
+		return fmt.Sprintf("lowered by %.0f%%: dated %s from the story, %s by a date its text states", 100*cut, span(cd.dated), span(cd.gap))
+	case cut >= 0.005:
+		return fmt.Sprintf("lowered by %.0f%%: %s from the story", 100*cut, span(cd.gap))
+	}
+	return ""
+}
+
+// span renders a distance in time in seconds in the largest unit it holds
+// enough of: "36 hours" before "2 days", "45 days" before "2 months".
+func span(sec int64) string {
+	n, unit := float64(sec)/60, "minute"
+	for _, u := range []struct {
+		name       string
+		secs, from float64
+	}{{"hour", 3600, 3600}, {"day", 86400, 2 * 86400}, {"month", 30.44 * 86400, 61 * 86400}} {
+		if float64(sec) >= u.from {
+			n, unit = float64(sec)/u.secs, u.name
+		}
+	}
+	if n = math.Round(n); n != 1 {
+		unit += "s"
+	}
+	return fmt.Sprintf("%.0f %s", n, unit)
 }
 
 // because renders the shared entities and terms of a decision.

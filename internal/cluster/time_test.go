@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,10 +63,13 @@ func TestStatedDateBridgesTime(t *testing.T) {
 		name   string
 		stated string
 		joins  bool
+		// reason is what the decision's explanation says of time.
+		reason string
 	}{
-		{name: "the event's date", stated: "March 6, 2011", joins: true},
-		{name: "the event's month", stated: "March 2011", joins: true},
-		{name: "another date", stated: "March 6, 2005", joins: false},
+		{name: "the event's date", stated: "March 6, 2011", joins: true, reason: " (dated 18 months from the story, but its text states a date within it)"},
+		{name: "the event's month", stated: "March 2011", joins: true, reason: " (dated 18 months from the story, but its text states a date within it)"},
+		{name: "a date near the event's", stated: "February 20, 2011", joins: false, reason: " (lowered by 70%: dated 18 months from the story, 13 days by a date its text states)"},
+		{name: "another date", stated: "March 6, 2005", joins: false, reason: " (lowered by 70%: 18 months from the story)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -79,6 +83,31 @@ func TestStatedDateBridgesTime(t *testing.T) {
 			asg := c.Assign(features(followUp(tc.stated)))
 			if joined := asg.Story == 1; joined != tc.joins {
 				t.Errorf("joined the quake's story: %v, want %v (%s)", joined, tc.joins, asg.Decision.Reason)
+			}
+			if !strings.Contains(asg.Decision.Reason, tc.reason) {
+				t.Errorf("reason %q does not say %q", asg.Decision.Reason, tc.reason)
+			}
+		})
+	}
+}
+
+func TestSpan(t *testing.T) {
+	tests := []struct {
+		name string
+		sec  int64
+		want string
+	}{
+		{"minutes", 20 * 60, "20 minutes"},
+		{"one hour", 3600, "1 hour"},
+		{"a day and a half in hours", 36 * 3600, "36 hours"},
+		{"days", 9 * 86400, "9 days"},
+		{"seven weeks in days", 49 * 86400, "49 days"},
+		{"months", 548 * 86400, "18 months"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := span(tc.sec); got != tc.want {
+				t.Errorf("span(%d) = %q, want %q", tc.sec, got, tc.want)
 			}
 		})
 	}
