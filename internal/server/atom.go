@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/xml"
 	"fmt"
 	"log/slog"
@@ -143,11 +144,6 @@ func (s *Server) storyFeed(w http.ResponseWriter, r *http.Request) {
 		s.feedFail(w, r, fmt.Errorf("articles of story %d: %w", id, err))
 		return
 	}
-	// Newest coverage first.
-	slices.SortStableFunc(arts, func(a, b model.Article) int { return articleUpdated(b).Compare(articleUpdated(a)) })
-	if len(arts) > feedEntries {
-		arts = arts[:feedEntries]
-	}
 	base := s.base(r)
 	feed := atomFeed{
 		ID:     s.tag("story", id),
@@ -158,14 +154,11 @@ func (s *Server) storyFeed(w http.ResponseWriter, r *http.Request) {
 			{Href: fmt.Sprintf("%s/stories/%d", base, id), Rel: "alternate", Type: "text/html"},
 		},
 	}
-	var newest time.Time
+	var entries []datedEntry
 	for _, a := range arts {
-		updated := orNow(articleUpdated(a))
-		newest = later(newest, updated)
 		e := atomEntry{
 			ID:      s.tag("article", a.ID),
 			Title:   a.Outlet + ": " + a.Title,
-			Updated: atomTime(updated),
 			Author:  &atomPerson{Name: a.Outlet},
 			Links:   []atomLink{{Href: fmt.Sprintf("%s/articles/%d", base, a.ID), Rel: "alternate", Type: "text/html"}},
 			Summary: atomText{Type: "text", Body: shorten(summaryRunes, strings.Join(strings.Fields(a.Text), " "))},
@@ -176,10 +169,57 @@ func (s *Server) storyFeed(w http.ResponseWriter, r *http.Request) {
 		if a.URL != "" {
 			e.Links = append(e.Links, atomLink{Href: a.URL, Rel: "related", Type: "text/html"})
 		}
-		feed.Entries = append(feed.Entries, e)
+		entries = append(entries, datedEntry{orNow(articleUpdated(a)), e})
+	}
+	left, err := s.departures(r.Context(), base, id, arts)
+	if err != nil {
+		s.feedFail(w, r, err)
+		return
+	}
+	entries = append(entries, left...)
+	// Newest first.
+	slices.SortStableFunc(entries, func(a, b datedEntry) int { return b.at.Compare(a.at) })
+	var newest time.Time
+	for _, e := range entries[:min(len(entries), feedEntries)] {
+		newest = later(newest, e.at)
+		e.entry.Updated = atomTime(e.at)
+		feed.Entries = append(feed.Entries, e.entry)
 	}
 	feed.Updated = atomTime(orNow(later(newest, storyUpdated(*sum))))
 	s.writeFeed(w, r, feed)
+}
+
+// datedEntry is a feed entry with the time that orders it.
+type datedEntry struct {
+	at    time.Time
+	entry atomEntry
+}
+
+// departures are the story feed's entries for the articles that left the
+// story, on regrouping or by a person's hand: a reader following a story
+// learns where its coverage went, not only that it is gone.
+func (s *Server) departures(ctx context.Context, base string, id int64, arts []model.Article) ([]datedEntry, error) {
+	ds, err := s.st.Decisions(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("decisions of story %d: %w", id, err)
+	}
+	var out []datedEntry
+	for _, d := range ds {
+		if d.Article == 0 || d.Story == id || inStory(arts, d.Article) {
+			continue
+		}
+		title := fmt.Sprintf("article %d", d.Article)
+		if a, err := s.st.Article(ctx, d.Article); err == nil {
+			title = a.Outlet + ": " + a.Title
+		}
+		out = append(out, datedEntry{at: orNow(d.At), entry: atomEntry{
+			ID:      fmt.Sprintf("%s/left/%d/%d", s.tag("story", id), d.Article, d.At.UnixNano()),
+			Title:   fmt.Sprintf("Left for story %d: %s", d.Story, title),
+			Links:   []atomLink{{Href: fmt.Sprintf("%s/stories/%d", base, d.Story), Rel: "alternate", Type: "text/html"}},
+			Summary: atomText{Type: "text", Body: d.Reason},
+		}})
+	}
+	return out, nil
 }
 
 func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, feed atomFeed) {

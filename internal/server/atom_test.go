@@ -80,3 +80,44 @@ func TestAtomNewestCoverageFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestAtomDepartures: a story's feed tells its readers where the articles
+// split out of it went, and why.
+func TestAtomDepartures(t *testing.T) {
+	f := newFixture(t, "")
+	cs, err := f.st.SplitStory(t.Context(), f.story, []int64{f.alpha}, "another event")
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := cs[0].Target
+	r := f.do(t, nil, request{path: fmt.Sprintf("/stories/%d.atom", f.story)})
+	feed, err := gofeed.NewParser().ParseString(r.body)
+	if err != nil {
+		t.Fatalf("gofeed: %v\n%s", err, r.body)
+	}
+	var left []*gofeed.Item
+	for _, it := range feed.Items {
+		if strings.HasPrefix(it.Title, fmt.Sprintf("Left for story %d: ", to)) {
+			left = append(left, it)
+		}
+		if it.GUID == fmt.Sprintf("tag:parallax.localhost,2026:article/%d", f.alpha) {
+			t.Errorf("the article split out is still an entry of the story's feed")
+		}
+	}
+	// The article and its copy left.
+	if len(left) != 2 {
+		t.Fatalf("%d entries say an article left for story %d, want 2: %d entries", len(left), to, len(feed.Items))
+	}
+	for _, it := range left {
+		if it.Link != fmt.Sprintf("%s/stories/%d", f.ts.URL, to) || !strings.HasPrefix(it.GUID, fmt.Sprintf("tag:parallax.localhost,2026:story/%d/left/", f.story)) ||
+			!strings.Contains(it.Description, fmt.Sprintf("split from story %d by hand: another event", f.story)) {
+			t.Errorf("entry %q: link %q, id %q, summary %q", it.Title, it.Link, it.GUID, it.Description)
+		}
+	}
+	if !strings.Contains(left[0].Title+left[1].Title, "Alpha News: Talks") {
+		t.Errorf("no departure names Alpha News's article: %q, %q", left[0].Title, left[1].Title)
+	}
+	if left[0].GUID == left[1].GUID {
+		t.Errorf("two departures share the id %q", left[0].GUID)
+	}
+}

@@ -109,6 +109,15 @@ func TestAPIWrites(t *testing.T) {
 	if cp, err := f.st.Article(t.Context(), f.copyID); err != nil || *alpha.Story == f.story || *cp.Story != *alpha.Story {
 		t.Errorf("after the split, Alpha News's article is in story %d and its copy in %v (%v); want both in a new story", *alpha.Story, cp, err)
 	}
+	// The story left says where the article went, and why.
+	page := f.do(t, nil, request{method: http.MethodGet, path: storyPath(f.story)})
+	for _, want := range []string{
+		fmt.Sprintf(`split from story %d by hand: another event <span class="muted">(left for <a href="/stories/%d">story %d</a>)`, f.story, *alpha.Story, *alpha.Story),
+	} {
+		if page.code != 200 || !strings.Contains(page.body, want) {
+			t.Errorf("story %d page: status %d, does not hold %q", f.story, page.code, want)
+		}
+	}
 
 	// The posted article is stored with what it said about itself.
 	hits, err := f.st.Search(t.Context(), "Moscow", store.ArticleQuery{})

@@ -185,6 +185,9 @@ type column struct {
 type explanation struct {
 	Article  model.Article
 	Decision model.Decision
+	// Left: the decision took the article out of this story, to
+	// Decision.Story.
+	Left bool
 }
 
 func (s *Server) storyPage(ctx context.Context, id int64) (*storyView, error) {
@@ -270,7 +273,8 @@ func (s *Server) storyPage(ctx context.Context, id int64) (*storyView, error) {
 		byArticle[a.ID] = a
 	}
 	for _, d := range st.Explanations {
-		v.Decided = append(v.Decided, explanation{Article: byArticle[d.Article], Decision: d})
+		a, here := byArticle[d.Article]
+		v.Decided = append(v.Decided, explanation{Article: a, Decision: d, Left: d.Article != 0 && !here && d.Story != id})
 	}
 	return v, nil
 }

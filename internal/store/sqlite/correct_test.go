@@ -254,6 +254,17 @@ func TestSplitStory(t *testing.T) {
 		!strings.Contains(ds[len(ds)-1].Reason, "split from story 1 by hand: two events") {
 		t.Errorf("decisions of the new story = %+v", ds)
 	}
+	// The story left says where its articles went.
+	var gone []int64
+	ds, _ = s.Decisions(ctx, 1)
+	for _, d := range ds {
+		if d.Kind == model.DecisionManual && d.Compared == 1 && d.Story == to {
+			gone = append(gone, d.Article)
+		}
+	}
+	if want := []int64{extra, ids[0], added[1]}; !slices.Equal(gone, want) {
+		t.Errorf("the story left lists the articles split out as %v, want %v", gone, want)
+	}
 	if all, _ := s.Corrections(ctx); !reflect.DeepEqual(all, cs) {
 		t.Errorf("stored corrections = %+v, want %+v", all, cs)
 	}

@@ -140,3 +140,26 @@ func (g *generator) record() *store.Record {
 		Entities:   []string{fmt.Sprintf("Entity %d", i%500), "Sergey Lavrov"},
 	}
 }
+
+// queryPlan returns SQLite's plan for query, its steps joined by "; ".
+func queryPlan(t testing.TB, s *Store, query string, args ...any) string {
+	t.Helper()
+	rows, err := s.read.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(plan, "; ")
+}

@@ -63,24 +63,18 @@ func TestKnownMany(t *testing.T) {
 // TestKnownManyUsesIndexes: the look-up must seek, not scan the articles,
 // or a batch's check grows with the store.
 func TestKnownManyUsesIndexes(t *testing.T) {
-	s := newTest(t)
-	rows, err := s.read.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+sqlKnownMany, `["x"]`, `["y"]`)
-	if err != nil {
-		t.Fatal(err)
+	plan := queryPlan(t, newTest(t), sqlKnownMany, `["x"]`, `["y"]`)
+	if strings.Count(plan, "SEARCH a USING COVERING INDEX") != 2 || strings.Contains(plan, "SCAN a") {
+		t.Errorf("plan %q: want both arms to search an index of articles", plan)
 	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	joined := strings.Join(plan, "; ")
-	if strings.Count(joined, "SEARCH a USING COVERING INDEX") != 2 || strings.Contains(joined, "SCAN a") {
-		t.Errorf("plan %q: want both arms to search an index of articles", joined)
+}
+
+// TestDecisionsUseIndexes: a story's decisions are found through indexes,
+// or every story read grows with the decisions stored.
+func TestDecisionsUseIndexes(t *testing.T) {
+	plan := queryPlan(t, newTest(t), sqlDecisions, 1)
+	if strings.Contains(plan, "SCAN decisions") || !strings.Contains(plan, "INDEX decisions_compared") {
+		t.Errorf("plan %q: want every arm to search an index of decisions, one of them decisions_compared", plan)
 	}
 }
 

@@ -270,6 +270,15 @@ var migrations = []migration{
 			`INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 16)`,
 		},
 	},
+	{
+		why: "a story lists the decisions that took articles out of it, by regrouping or by hand " +
+			"(Decisions): found by the story they were compared with, which no index held, so " +
+			"every story read scanned every decision. The index holds only those two kinds, a " +
+			"few in a hundred decisions, so saves barely write it",
+		stmts: []string{
+			`CREATE INDEX decisions_compared ON decisions (compared) WHERE kind IN ('regroup', 'manual')`,
+		},
+	},
 }
 
 // SchemaVersion is the schema this code writes: the number of migrations.

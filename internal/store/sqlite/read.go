@@ -507,16 +507,23 @@ func (s *Store) StoryVersion(ctx context.Context, id int64) (int64, error) {
 	return v, nil
 }
 
+// sqlDecisions selects the decisions that explain story ?1: about the
+// articles it holds, merges and manual changes made to it, and those that
+// took an article out of it (compared with it). The last condition is the
+// decisions_compared index's, word for word: SQLite uses a partial index
+// only for a query that states its condition.
+const sqlDecisions = `SELECT ` + decisionCols + ` FROM decisions WHERE article IN (SELECT id FROM articles WHERE story = ?1)
+	UNION SELECT ` + decisionCols + ` FROM decisions WHERE story = ?1 AND kind IN ('` + model.DecisionMerge + `', '` + model.DecisionManual + `')
+	UNION SELECT ` + decisionCols + ` FROM decisions WHERE compared = ?1 AND kind IN ('` + model.DecisionRegroup + `', '` + model.DecisionManual + `')
+	ORDER BY at, id`
+
+const decisionCols = `id, article, story, kind, score, compared, entities, terms, reason, at`
+
 // Decisions explains a story: the decisions about the articles it now
-// holds, the articles regrouping took out of it, and the merges and manual
-// changes made to it, in time order.
+// holds, the articles regrouping or a person took out of it, and the
+// merges and manual changes made to it, in time order.
 func (s *Store) Decisions(ctx context.Context, story int64) ([]model.Decision, error) {
-	const cols = `id, article, story, kind, score, compared, entities, terms, reason, at`
-	rows, err := s.read.QueryContext(ctx,
-		`SELECT `+cols+` FROM decisions WHERE article IN (SELECT id FROM articles WHERE story = ?)
-		UNION SELECT `+cols+` FROM decisions WHERE story = ? AND kind IN (?, ?)
-		UNION SELECT `+cols+` FROM decisions WHERE compared = ? AND kind = ?
-		ORDER BY at, id`, story, story, model.DecisionMerge, model.DecisionManual, story, model.DecisionRegroup)
+	rows, err := s.read.QueryContext(ctx, sqlDecisions, story)
 	if err != nil {
 		return nil, fmt.Errorf("decisions of story %d: %w", story, err)
 	}
