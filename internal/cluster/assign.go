@@ -60,8 +60,8 @@ type candidate struct {
 	terms, ents []uint32
 	// conflict: the article and the story lead with different participants.
 	conflict bool
-	// gap is the distance in time that lowered the score (see
-	// story.gapFrom), dated its distance from the article's own date.
+	// gap is the distance in time that lowered the score, dated the
+	// distance from the article's own date (see story.gapFrom).
 	gap, dated int64
 }
 
@@ -278,7 +278,7 @@ func (c *Clusterer) score(q *query, s *story, explain bool) candidate {
 		cosE = dot(q.ents, s.ents, q.eidf, visitE) / (q.en * en)
 	}
 	cd.conflict = conflict(q.cast, s.cast)
-	cd.gap, cd.dated = s.gapFrom(q.f), s.gap(q.f.When())
+	cd.gap, cd.dated = s.gapFrom(q.f)
 	cd.score = c.combine(cosT, cosE, q.en > 0 && en > 0, cd.gap, cd.conflict)
 	for _, list := range [2]*[]contrib{&ts, &es} {
 		slices.SortFunc(*list, func(a, b contrib) int { return cmp.Compare(b.c, a.c) })

@@ -62,15 +62,15 @@ func (s *story) gap(t int64) int64 {
 }
 
 // gapFrom is the distance in seconds from an article to the story's time
-// range: from its time (see gap), or from a date its text states where
-// that is nearer. A stated date never dates an undated article: it may be
-// any background.
-func (s *story) gapFrom(f *Features) int64 {
-	g := s.gap(f.When())
-	if g <= 0 {
-		return g
+// range: from its time (dated, see gap), or from a date its text states
+// where that is nearer. A stated date never dates an undated article: it
+// may be any background.
+func (s *story) gapFrom(f *Features) (gap, dated int64) {
+	dated = s.gap(f.When())
+	if dated <= 0 {
+		return dated, dated
 	}
-	return nearer(g, f.Stated, s.first, s.last)
+	return nearer(dated, f.Stated, s.first, s.last), dated
 }
 
 // nearer lowers gap to the distance from the nearest of spans to the range
