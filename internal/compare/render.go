@@ -18,13 +18,15 @@ type section struct {
 
 // sections lays a story out in reading order: coverage, what all outlets
 // say, what some say, what only one says, quotes, citations, entities,
-// discrepancies.
+// discrepancies, and why the articles are in the story.
 func sections(st *model.Story) []section {
 	var out []section
 	cov := section{title: "Coverage", head: []string{"Outlet", "Title", "Published", "Note"}}
 	ids := map[int64]string{}
+	byID := map[int64]*model.Article{}
 	for i, a := range st.Articles {
 		ids[a.ID] = OutletName(&a, i)
+		byID[a.ID] = &st.Articles[i]
 	}
 	for i, a := range st.Articles {
 		pub := "unknown"
@@ -98,6 +100,24 @@ func sections(st *model.Story) []section {
 		s := section{title: "Discrepancies"}
 		for _, d := range st.Discrepancies {
 			s.rows = append(s.rows, []string{d.Kind, d.Description})
+		}
+		out = append(out, s)
+	}
+	if len(st.Explanations) > 0 {
+		s := section{title: "Why these articles are in this story", head: []string{"Article", "Decision", "Reason"}}
+		for _, d := range st.Explanations {
+			// A merge of two stories names no article.
+			var art string
+			if d.Article != 0 {
+				art = fmt.Sprintf("article %d", d.Article)
+			}
+			if a, ok := byID[d.Article]; ok {
+				if a.Outlet != "" {
+					art += ", " + a.Outlet
+				}
+				art += ": " + a.Title
+			}
+			s.rows = append(s.rows, []string{art, d.Kind, d.Reason})
 		}
 		out = append(out, s)
 	}

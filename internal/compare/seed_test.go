@@ -230,6 +230,13 @@ func sorted(s []string) []string {
 // regenerate with go test -run TestSeedGolden -update.
 func TestSeedGolden(t *testing.T) {
 	st := seedStory(t)
+	st.Explanations = []model.Decision{
+		{Article: 1, Story: 1, Kind: model.DecisionNew, Reason: "no candidate story shares its rare terms or entities: a new story"},
+		{Article: 2, Story: 1, Kind: model.DecisionJoin, Score: 0.62, Compared: 1,
+			Reason: "joined story 1: score 0.620 >= 0.150; shares Sergey Lavrov, NBC News; terms lavrov, talks"},
+		{Story: 1, Kind: model.DecisionMerge, Compared: 7, Reason: "story 7 merged into story 1: the new article matches both (0.410, 0.380)"},
+		{Article: 9, Story: 4, Kind: model.DecisionManual, Compared: 1, Reason: "split from story 1 by hand: another event"},
+	}
 	for _, tc := range []struct {
 		name  string
 		write func(*bytes.Buffer, *model.Story) error
