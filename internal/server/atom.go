@@ -154,8 +154,15 @@ func (s *Server) storyFeed(w http.ResponseWriter, r *http.Request) {
 			{Href: fmt.Sprintf("%s/stories/%d", base, id), Rel: "alternate", Type: "text/html"},
 		},
 	}
-	var entries []datedEntry
-	for _, a := range arts {
+	left, err := s.departures(r.Context(), base, id, arts)
+	if err != nil {
+		s.feedFail(w, r, err)
+		return
+	}
+	// Newest coverage first; only the entries shown are built.
+	slices.SortStableFunc(arts, func(a, b model.Article) int { return articleUpdated(b).Compare(articleUpdated(a)) })
+	entries := left
+	for _, a := range arts[:min(len(arts), feedEntries)] {
 		e := atomEntry{
 			ID:      s.tag("article", a.ID),
 			Title:   a.Outlet + ": " + a.Title,
@@ -171,13 +178,6 @@ func (s *Server) storyFeed(w http.ResponseWriter, r *http.Request) {
 		}
 		entries = append(entries, datedEntry{orNow(articleUpdated(a)), e})
 	}
-	left, err := s.departures(r.Context(), base, id, arts)
-	if err != nil {
-		s.feedFail(w, r, err)
-		return
-	}
-	entries = append(entries, left...)
-	// Newest first.
 	slices.SortStableFunc(entries, func(a, b datedEntry) int { return b.at.Compare(a.at) })
 	var newest time.Time
 	for _, e := range entries[:min(len(entries), feedEntries)] {
@@ -203,9 +203,13 @@ func (s *Server) departures(ctx context.Context, base string, id int64, arts []m
 	if err != nil {
 		return nil, fmt.Errorf("decisions of story %d: %w", id, err)
 	}
+	here := make(map[int64]bool, len(arts))
+	for _, a := range arts {
+		here[a.ID] = true
+	}
 	var out []datedEntry
 	for _, d := range ds {
-		if d.Article == 0 || d.Story == id || inStory(arts, d.Article) {
+		if d.Article == 0 || d.Story == id || here[d.Article] {
 			continue
 		}
 		title := fmt.Sprintf("article %d", d.Article)
