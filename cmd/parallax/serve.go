@@ -102,11 +102,21 @@ func runServe(ctx context.Context, app *App, args []string) error {
 	}
 	fmt.Fprintf(app.Stderr, "parallax serve: http://%s/ (database %s)\n", ln.Addr(), app.DB)
 
-	// The poller stops with the server, and is waited for before the store closes.
+	// Beside the server, which answers readers at once, the story index is
+	// built (arrivals wait for it), then feeds are polled. Both stop with
+	// the server, and are waited for before the store closes.
 	pollCtx, stopPolling := context.WithCancel(ctx)
 	pollDone := make(chan struct{})
 	go func() {
 		defer close(pollDone)
+		began := time.Now()
+		if err := p.LoadIndex(pollCtx); err != nil {
+			if pollCtx.Err() == nil {
+				app.Log.Error("story index not built: each arrival will try again", "err", err)
+			}
+		} else {
+			app.Log.Info("story index built", "took", time.Since(began).Round(time.Millisecond))
+		}
 		if poller != nil {
 			poller.Run(pollCtx)
 		}

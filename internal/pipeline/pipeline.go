@@ -159,8 +159,10 @@ func (t *turns) finish(n uint64) {
 	t.mu.Unlock()
 }
 
-// New opens a pipeline on st, rebuilding the clusterer's index from what is
-// stored and re-applying people's corrections.
+// New opens a pipeline on st. The clusterer's index is rebuilt from what is
+// stored, people's corrections re-applied, on the first use that needs it
+// (see index), not here: reading a story needs none, and the rebuild reads
+// every stored article's features, seconds at 100,000 articles.
 func New(ctx context.Context, st store.Store, opt Options, log *slog.Logger) (*Pipeline, error) {
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.NumCPU()
@@ -177,11 +179,27 @@ func New(ctx context.Context, st store.Store, opt Options, log *slog.Logger) (*P
 	if opt.Cluster != nil {
 		cfg = *opt.Cluster
 	}
-	p := &Pipeline{st: st, cfg: cfg, log: log, opt: opt, articleIDs: idPool{article: true}, inflight: map[string]arrival{}}
-	if err := p.loadIndex(ctx); err != nil {
-		return nil, err
+	return &Pipeline{st: st, cfg: cfg, log: log, opt: opt, articleIDs: idPool{article: true}, inflight: map[string]arrival{}}, nil
+}
+
+// LoadIndex builds the clusterer's index now if it is not built yet, so
+// that a server's first arrival does not wait for it.
+func (p *Pipeline) LoadIndex(ctx context.Context) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, err := p.index(ctx)
+	return err
+}
+
+// index returns the clusterer's index, built from the store on first use.
+// The caller holds p.mu.
+func (p *Pipeline) index(ctx context.Context) (*cluster.Clusterer, error) {
+	if p.cl == nil {
+		if err := p.loadIndex(ctx); err != nil {
+			return nil, err
+		}
 	}
-	return p, nil
+	return p.cl, nil
 }
 
 // loadIndex builds the clusterer's index from the store: every stored
@@ -193,7 +211,12 @@ func (p *Pipeline) loadIndex(ctx context.Context) error {
 	err := p.st.ClusterRows(ctx, func(r store.ClusterRow) error {
 		var f cluster.Features
 		if err := f.UnmarshalBinary(r.Features); err != nil {
-			return fmt.Errorf("article %d: features: %w", r.Article, err)
+			// The index is derived from the store: one damaged row must not
+			// stop every arrival. The article keeps its story, as an empty
+			// one does, and takes no part in comparisons.
+			p.log.Warn("stored features unreadable: the article stays in its story, left out of comparisons; ingest it again to mend it",
+				"article", r.Article, "err", err)
+			f = cluster.Features{}
 		}
 		cl.Restore(r.Article, r.Story, r.CopyOf, &f)
 		return nil
@@ -217,8 +240,10 @@ func (p *Pipeline) loadIndex(ctx context.Context) error {
 			p.log.Warn("correction no longer applies", "correction", c.ID, "err", err)
 		}
 	}
+	if p.cl != nil {
+		p.gen++ // a rebuild: batches decided in the old index are stale
+	}
 	p.cl = cl
-	p.gen++
 	return nil
 }
 
@@ -227,10 +252,14 @@ func (p *Pipeline) Store() store.Store { return p.st }
 
 // StoryOf returns the story an article is in now: a later arrival may have
 // moved it since it was stored, or merged its story into another. It is 0
-// for an article the pipeline does not know.
+// for an article the pipeline does not know, and for any article before the
+// index is built.
 func (p *Pipeline) StoryOf(article int64) int64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.cl == nil {
+		return 0
+	}
 	return p.cl.StoryOf(article)
 }
 
@@ -720,8 +749,12 @@ func (p *Pipeline) saveAlone(ctx context.Context, d *decided) Result {
 func (p *Pipeline) decide(ctx context.Context, pr prepared, left int) (*store.Record, error) {
 	// The clusterer's time is Assign and Commit, not the id reservations
 	// between them, which may wait for the write connection.
+	cl, err := p.index(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", pr.input, err)
+	}
 	began := time.Now()
-	asg := p.cl.Assign(pr.features)
+	asg := cl.Assign(pr.features)
 	assigning := time.Since(began)
 	storyID := asg.Story
 	if storyID == 0 {
@@ -755,7 +788,7 @@ func (p *Pipeline) decide(ctx context.Context, pr prepared, left int) (*store.Re
 		rec.Merges = append(rec.Merges, store.Merge{From: m.From, Into: m.Into, Decision: m.Decision})
 	}
 	began = time.Now()
-	p.cl.Commit(articleID, storyID, pr.features, asg)
+	cl.Commit(articleID, storyID, pr.features, asg)
 	p.stats.assignNanos.Add(int64(assigning + time.Since(began)))
 	p.stats.assigned.Add(1)
 	if hood := asg.Hood(storyID); hood != nil {

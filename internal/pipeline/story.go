@@ -102,7 +102,7 @@ func (p *Pipeline) Merge(ctx context.Context, from, into int64, reason string) (
 	defer p.mu.Unlock()
 	c, err := p.st.MergeStories(ctx, from, into, reason)
 	if err != nil {
-		return c, fmt.Errorf("merge story %d into %d: %w", from, into, err)
+		return c, err // the store's error names both stories
 	}
 	return c, p.applied(ctx, []model.Correction{c}, nil)
 }
@@ -120,7 +120,7 @@ func (p *Pipeline) Move(ctx context.Context, article, to int64, reason string) (
 	}
 	c, err := p.st.MoveArticle(ctx, article, to, reason)
 	if err != nil {
-		return c, fmt.Errorf("move article %d: %w", article, err)
+		return c, err // the store's error names the article and the story
 	}
 	return c, p.applied(ctx, []model.Correction{c}, map[int64]*cluster.Features{article: f})
 }
@@ -152,6 +152,9 @@ func (p *Pipeline) Split(ctx context.Context, story int64, articles []int64, rea
 // not seen an article another process stored, say), it is rebuilt from the
 // store, which is the truth: the correction is made either way.
 func (p *Pipeline) applied(ctx context.Context, cs []model.Correction, feats map[int64]*cluster.Features) error {
+	if p.cl == nil {
+		return nil // not built yet: it will replay the corrections from the store
+	}
 	for _, c := range cs {
 		if err := p.cl.Apply(c, feats[c.Article]); err != nil {
 			p.log.Warn("the index refused a stored correction; rebuilding it from the store", "correction", c.ID, "err", err)
