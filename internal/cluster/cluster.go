@@ -94,6 +94,12 @@ type Config struct {
 	// stories merge when their articles link MergeThreshold on average.
 	SplitThreshold float64
 	MoveMargin     float64
+	// SplitNeighbours is how many closest articles make an article's
+	// neighbourhood when a story's parts are told apart (see
+	// spectralBisect); SplitCrossing the largest share of them that may lie
+	// in the other part for the parts to split.
+	SplitNeighbours int
+	SplitCrossing   float64
 	// RegroupWindow is how many of the latest articles can be regrouped,
 	// RegroupMembers how many of a story's, the latest, take part.
 	RegroupWindow  int
@@ -126,6 +132,8 @@ func DefaultConfig() Config {
 		Copy:            dedup.DefaultRule(),
 		SplitThreshold:  0.2,
 		MoveMargin:      0.05,
+		SplitNeighbours: 3,
+		SplitCrossing:   0.05,
 		RegroupWindow:   4096,
 		RegroupMembers:  32,
 		NearStories:     3,

@@ -19,8 +19,9 @@ import (
 // so it is written here: after arrivals, the stories they joined and the
 // stories they nearly joined are compared article by article, with the
 // same similarity, and
-//   - a story whose recent articles fall into two groups that link weakly
-//     is split;
+//   - a story whose recent articles fall into two groups that link weakly,
+//     and whose articles' closest articles are in their own group, is
+//     split;
 //   - two of these stories whose articles link well are merged;
 //   - an article that links better to another of these stories moves.
 // Only articles still in the window of recent ones take part, so the cost
@@ -140,6 +141,11 @@ type regrouping struct {
 	c       *Clusterer
 	members []member
 	sim     [][]float64
+	// words holds the similarities without time, which the neighbourhoods
+	// of a split are found by: near in time is not near in content, and a
+	// long story's articles would each find their neighbours among those of
+	// their day, which a cut between days leaves apart.
+	words   [][]float64
 	groups  []*group
 	changes []Change
 	now     time.Time
@@ -235,12 +241,16 @@ func (rg *regrouping) gather(stories []*story) bool {
 	if len(rg.members) < 2 || len(stories) == 1 && len(rg.members) < 4 {
 		return false
 	}
-	rg.sim = make([][]float64, len(rg.members))
+	n := len(rg.members)
+	rg.sim, rg.words = make([][]float64, n), make([][]float64, n)
 	for i := range rg.members {
-		rg.sim[i] = make([]float64, len(rg.members))
+		rg.sim[i], rg.words[i] = make([]float64, n), make([]float64, n)
 		for j := range i {
-			v := c.pairSim(rg.members[i].r, rg.members[j].r)
+			a, b := rg.members[i].r, rg.members[j].r
+			w := c.wordSim(a, b)
+			v := w * (1 - c.timeCut(pairGap(a, b)))
 			rg.sim[i][j], rg.sim[j][i] = v, v
+			rg.words[i][j], rg.words[j][i] = w, w
 		}
 	}
 	return true
@@ -249,6 +259,11 @@ func (rg *regrouping) gather(stories []*story) bool {
 // pairSim is the similarity of two articles, scored as an article against
 // a story of one.
 func (c *Clusterer) pairSim(a, b *recent) float64 {
+	return c.wordSim(a, b) * (1 - c.timeCut(pairGap(a, b)))
+}
+
+// wordSim is pairSim without the time signal: what the two texts share.
+func (c *Clusterer) wordSim(a, b *recent) float64 {
 	var cosT, cosE float64
 	if a.tn > 0 && b.tn > 0 {
 		cosT = dot(a.wterms, b.wterms, unitWeights[:], nil) / (a.tn * b.tn)
@@ -257,13 +272,18 @@ func (c *Clusterer) pairSim(a, b *recent) float64 {
 	if both {
 		cosE = dot(a.wents, b.wents, unitWeights[:], nil) / (a.en * b.en)
 	}
-	gap := int64(-1)
-	if a.when != 0 && b.when != 0 {
-		// Either's stated dates count as in story.gapFrom.
-		gap = distance(a.when, a.when, b.when, b.when)
-		gap = nearer(nearer(gap, a.stated, b.when, b.when), b.stated, a.when, a.when)
+	return c.combine(cosT, cosE, both, -1, conflict(a.cast, b.cast))
+}
+
+// pairGap is the distance in seconds between two articles' times, or
+// between either's time and a date the other's text states where that is
+// nearer (as in story.gapFrom); -1 when either is undated.
+func pairGap(a, b *recent) int64 {
+	if a.when == 0 || b.when == 0 {
+		return -1
 	}
-	return c.combine(cosT, cosE, both, gap, conflict(a.cast, b.cast))
+	gap := distance(a.when, a.when, b.when, b.when)
+	return nearer(nearer(gap, a.stated, b.when, b.when), b.stated, a.when, a.when)
 }
 
 // unitWeights weighs every entry of an IDF-weighted vector by 1 in dot.
@@ -295,20 +315,42 @@ func (rg *regrouping) link(xs, ys []int) float64 {
 
 // split splits each story whose members fall into two groups linking
 // below SplitThreshold, each of at least two articles, again and again.
+// Where both groups are bigger than a neighbourhood (SplitNeighbours), the
+// groups are those of the cleanest cut of the members' neighbourhood graph,
+// and they split only where they keep to their own neighbours (see
+// bisect.go): two groups of one event that link weakly on average, as the
+// write-ups of a big story told many ways do, stay together.
 func (rg *regrouping) split(newStory func() (int64, error)) error {
 	c := rg.c
+	k := c.cfg.SplitNeighbours
 	for gi := 0; gi < len(rg.groups); gi++ {
 		g := rg.groups[gi]
 		if len(g.members) < 4 || g.story.manual {
 			continue
 		}
-		a, b := rg.bisect(g.members)
+		var a, b []int
+		if len(g.members) > 2*k+1 {
+			a, b = rg.spectralBisect(g.members, k)
+		}
+		if min(len(a), len(b)) <= k {
+			a, b = rg.bisect(g.members)
+		}
 		if len(a) < 2 || len(b) < 2 {
 			continue
 		}
 		l := rg.link(a, b)
 		if l >= c.cfg.SplitThreshold {
 			continue
+		}
+		why := fmt.Sprintf("its recent articles fall into two groups, of %d and %d, that link %.3f on average, below %.3f",
+			len(a), len(b), l, c.cfg.SplitThreshold)
+		if min(len(a), len(b)) > k {
+			across := rg.crossing(a, b, k)
+			if across > c.cfg.SplitCrossing {
+				continue
+			}
+			why += fmt.Sprintf(", and keep to themselves: %.0f%% of their articles' %d closest are in the other group, at most %.0f%%",
+				100*across, k, 100*c.cfg.SplitCrossing)
 		}
 		// The bigger part stays; on a tie, the part the story began with.
 		// Members are listed newest first.
@@ -325,8 +367,7 @@ func (rg *regrouping) split(newStory func() (int64, error)) error {
 		rg.groups = append(rg.groups, part)
 		g.members = a
 		for _, m := range b {
-			rg.move(m, len(rg.groups)-1, fmt.Sprintf("split from story %d: its recent articles fall into two groups, of %d and %d, that link %.3f on average, below %.3f; this is the group of %d",
-				g.story.id, len(a), len(b), l, c.cfg.SplitThreshold, len(b)), l)
+			rg.move(m, len(rg.groups)-1, fmt.Sprintf("split from story %d: %s; this is the group of %d", g.story.id, why, len(b)), l)
 		}
 		gi-- // the part that stayed may split again
 	}

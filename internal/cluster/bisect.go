@@ -1,0 +1,179 @@
+package cluster
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// Two look-alike events in one story share so many words that their
+// articles link about as well across the events as within each: the
+// average link cannot tell them apart. Their nearest neighbours can: each
+// article's closest few are nearly always of its own event (on ECB+, 96% of
+// the closest and 94% of the three closest), while in a story of one event
+// the closest few are spread across it. So a story is cut where its graph
+// of nearest neighbours is cut most cleanly (spectral bisection: Shi and
+// Malik 2000; von Luxburg 2007), and the cut is judged by how few of each
+// article's closest articles lie across it. No Go library does this on a
+// similarity matrix of a few dozen rows, so it is written here.
+
+// neighbourhood is the symmetric graph of members' nearest neighbours: an
+// edge joins two members when either is among the other's k most similar.
+type neighbourhood struct {
+	// adj lists each member's neighbours (as positions in members) with
+	// their similarity.
+	adj [][]edge
+	deg []float64
+}
+
+type edge struct {
+	to int
+	w  float64
+}
+
+// nearest returns the positions in members of member i's k most similar
+// others, most similar first; ties go to the earlier position.
+func (rg *regrouping) nearest(members []int, i, k int) []int {
+	order := make([]int, 0, len(members)-1)
+	for j := range members {
+		if j != i {
+			order = append(order, j)
+		}
+	}
+	row := rg.words[members[i]]
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(row[members[b]], row[members[a]]) })
+	return order[:min(k, len(order))]
+}
+
+func (rg *regrouping) neighbourhood(members []int, k int) neighbourhood {
+	n := len(members)
+	g := neighbourhood{adj: make([][]edge, n), deg: make([]float64, n)}
+	link := func(i, j int) {
+		if slices.ContainsFunc(g.adj[i], func(e edge) bool { return e.to == j }) {
+			return
+		}
+		// A floor keeps an edge of a zero similarity in the graph.
+		w := max(rg.words[members[i]][members[j]], 1e-6)
+		g.adj[i] = append(g.adj[i], edge{j, w})
+		g.adj[j] = append(g.adj[j], edge{i, w})
+		g.deg[i] += w
+		g.deg[j] += w
+	}
+	for i := range n {
+		for _, j := range rg.nearest(members, i, k) {
+			link(i, j)
+		}
+	}
+	return g
+}
+
+// fiedlerRounds bounds the power iteration: where two events are apart the
+// spectral gap is wide and it converges in a few dozen; where they are not,
+// the cut found is judged weak anyway.
+const fiedlerRounds = 100
+
+// spectralBisect divides members into two groups, each of at least two, at
+// the smallest normalised cut along the second eigenvector of the
+// neighbourhood graph's normalised adjacency. Groups are listed by member
+// index, lowest first.
+func (rg *regrouping) spectralBisect(members []int, k int) (a, b []int) {
+	n := len(members)
+	g := rg.neighbourhood(members, k)
+	// The top eigenvector of D^-1/2 W D^-1/2 is sqrt(deg); iterate
+	// (I + D^-1/2 W D^-1/2)/2, whose eigenvalues are all non-negative,
+	// orthogonal to it.
+	top, x, y := make([]float64, n), make([]float64, n), make([]float64, n)
+	var vol float64
+	for i, d := range g.deg {
+		top[i] = math.Sqrt(d)
+		vol += d
+	}
+	for i := range top {
+		top[i] /= math.Sqrt(vol)
+		// Members are listed newest first: a start along arrival order
+		// leans towards the split of an older event from a newer one.
+		x[i] = float64(i) - float64(n-1)/2 + 0.01*float64(i%3)
+	}
+	for range fiedlerRounds {
+		var along float64
+		for i := range x {
+			along += x[i] * top[i]
+		}
+		var norm float64
+		for i := range x {
+			x[i] -= along * top[i]
+		}
+		for i, es := range g.adj {
+			s := x[i]
+			for _, e := range es {
+				s += e.w / math.Sqrt(g.deg[i]*g.deg[e.to]) * x[e.to]
+			}
+			y[i] = s / 2
+			norm += y[i] * y[i]
+		}
+		if norm == 0 {
+			break
+		}
+		norm = math.Sqrt(norm)
+		for i := range y {
+			x[i] = y[i] / norm
+		}
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+		x[i] /= math.Sqrt(g.deg[i])
+	}
+	slices.SortStableFunc(order, func(p, q int) int { return cmp.Compare(x[p], x[q]) })
+	// Sweep the order for the smallest normalised cut.
+	in := make([]bool, n)
+	var volA, cut float64
+	best, at := math.Inf(1), -1
+	for p := 0; p < n-1; p++ {
+		i := order[p]
+		in[i] = true
+		volA += g.deg[i]
+		for _, e := range g.adj[i] {
+			if in[e.to] {
+				cut -= e.w
+			} else {
+				cut += e.w
+			}
+		}
+		if p+1 < 2 || n-p-1 < 2 {
+			continue
+		}
+		if nc := cut/volA + cut/(vol-volA); nc < best {
+			best, at = nc, p
+		}
+	}
+	for p, i := range order {
+		if p <= at {
+			a = append(a, members[i])
+		} else {
+			b = append(b, members[i])
+		}
+	}
+	slices.Sort(a)
+	slices.Sort(b)
+	return a, b
+}
+
+// crossing is the share of the k closest articles of each member of a and
+// b, among a and b, that lie in the other group.
+func (rg *regrouping) crossing(a, b []int, k int) float64 {
+	members := append(slices.Clone(a), b...)
+	across, all := 0, 0
+	for i := range members {
+		for _, j := range rg.nearest(members, i, k) {
+			all++
+			if i < len(a) != (j < len(a)) {
+				across++
+			}
+		}
+	}
+	if all == 0 {
+		return 1
+	}
+	return float64(across) / float64(all)
+}

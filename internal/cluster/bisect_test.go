@@ -1,0 +1,161 @@
+package cluster
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/parallax-news/parallax/internal/model"
+)
+
+// matrix returns a regrouping over n members whose similarities (with time
+// and without) are sim(i, j).
+func matrix(n int, sim func(i, j int) float64) *regrouping {
+	rg := &regrouping{c: New(DefaultConfig(), nil), words: make([][]float64, n)}
+	for i := range n {
+		rg.words[i] = make([]float64, n)
+		for j := range n {
+			if i != j {
+				rg.words[i][j] = sim(min(i, j), max(i, j))
+			}
+		}
+	}
+	rg.sim = rg.words
+	return rg
+}
+
+// jitter is a fixed small variation per pair, so no two scores tie.
+func jitter(i, j int) float64 { return float64((i*31+j*17)%13) / 1000 }
+
+func TestSpectralBisect(t *testing.T) {
+	evens := func(n int) []int {
+		var out []int
+		for i := 0; i < n; i += 2 {
+			out = append(out, i)
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		n    int
+		sim  func(i, j int) float64
+		// want is one of the two groups; nil when only the crossing is
+		// checked.
+		want []int
+		// apart: the groups found keep to their own neighbours.
+		apart bool
+	}{
+		{
+			// Articles of two look-alike events, arrived in turn, link
+			// nearly as well across the events as within each.
+			name:  "two events interleaved",
+			n:     12,
+			sim:   func(i, j int) float64 { return 0.3 + 0.1*float64(1-(i+j)%2) + jitter(i, j) },
+			want:  evens(12),
+			apart: true,
+		},
+		{
+			// An article that links to nothing is no group of its own:
+			// average link would split it off alone.
+			name: "two events and an outlier",
+			n:    11,
+			sim: func(i, j int) float64 {
+				if j == 10 {
+					return 0.01
+				}
+				return 0.3 + 0.1*float64(1-(i+j)%2) + jitter(i, j)
+			},
+			apart: true,
+		},
+		{
+			// A story whose reports each follow on from the ones before:
+			// its neighbourhoods overlap all along, wherever it is cut.
+			name: "one story told as a chain",
+			n:    12,
+			sim: func(i, j int) float64 {
+				return max(0, 0.4-0.1*float64(j-i)) + jitter(i, j)
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rg := matrix(tc.n, tc.sim)
+			members := make([]int, tc.n)
+			for i := range members {
+				members[i] = i
+			}
+			a, b := rg.spectralBisect(members, 3)
+			if len(a) < 2 || len(b) < 2 || len(a)+len(b) != tc.n {
+				t.Fatalf("groups %v and %v, want two of at least two holding all %d", a, b, tc.n)
+			}
+			if tc.want != nil && !slices.Equal(a, tc.want) && !slices.Equal(b, tc.want) {
+				t.Errorf("groups %v and %v, want %v as one of them", a, b, tc.want)
+			}
+			across := rg.crossing(a, b, 3)
+			if apart := across <= DefaultConfig().SplitCrossing; apart != tc.apart {
+				t.Errorf("groups %v and %v: %.2f of the closest across, apart %v, want %v", a, b, across, apart, tc.apart)
+			}
+		})
+	}
+}
+
+// chainReports are reports of one developing story, each following on from
+// the one before: report i shares two of its three subjects with report
+// i+1 and one with report i+2, and nothing with the rest.
+func chainReports(n int) []*model.Article {
+	subjects := []string{"reservoir", "turbines", "spillway", "floodgates", "engineers", "inspectors", "pumps",
+		"sediment", "cracks", "concrete", "evacuation", "sirens", "levees", "barges", "generators", "pylons"}
+	out := make([]*model.Article, n)
+	for i := range out {
+		s := subjects[i : i+3]
+		out[i] = &model.Article{
+			Title: fmt.Sprintf("The %s, the %s and the %s", s[0], s[1], s[2]),
+			Text:  fmt.Sprintf("The %s, the %s and the %s.\n\nAgain the %s, the %s and the %s.", s[0], s[1], s[2], s[0], s[1], s[2]),
+		}
+	}
+	return out
+}
+
+// TestSplitKeepsNeighbours: a story whose two halves link weakly on average
+// stays whole when each report's closest reports lie across the cut, and
+// splits when that is not asked; two events of five reports each split,
+// saying that they keep to themselves.
+func TestSplitKeepsNeighbours(t *testing.T) {
+	events := func(c *Clusterer) {
+		place(c, 1, 1, quake...)
+		place(c, 1, 5, heist...)
+		place(c, 1, 8, quake[0], heist[0])
+	}
+	tests := []struct {
+		name     string
+		crossing float64
+		build    func(c *Clusterer)
+		split    bool
+		reason   string
+	}{
+		{"a chain of reports stays whole", DefaultConfig().SplitCrossing, func(c *Clusterer) { place(c, 1, 1, chainReports(12)...) }, false, ""},
+		{"a chain of reports splits on average link alone", 1, func(c *Clusterer) { place(c, 1, 1, chainReports(12)...) }, true, "keep to themselves"},
+		{"two events split", DefaultConfig().SplitCrossing, events, true, "0% of their articles' 3 closest are in the other group"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.SplitCrossing = tc.crossing
+			c := New(cfg, nil)
+			tc.build(c)
+			changes, err := c.Regroup([]int64{1}, numbering())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if split := len(changes) > 0; split != tc.split {
+				t.Fatalf("changes %+v, want a split: %v", changes, tc.split)
+			}
+			for _, ch := range changes {
+				if !strings.Contains(ch.Decision.Reason, tc.reason) {
+					t.Errorf("reason %q does not say %q", ch.Decision.Reason, tc.reason)
+				}
+			}
+		})
+	}
+}
