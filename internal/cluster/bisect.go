@@ -32,17 +32,30 @@ type edge struct {
 }
 
 // nearest returns the positions in members of member i's k most similar
-// others, most similar first; ties go to the earlier position.
+// others, most similar first; ties go to the earlier position. It keeps
+// the best k in one pass: k is a handful, members a few dozen.
 func (rg *regrouping) nearest(members []int, i, k int) []int {
-	order := make([]int, 0, len(members)-1)
-	for j := range members {
-		if j != i {
-			order = append(order, j)
-		}
-	}
 	row := rg.words[members[i]]
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(row[members[b]], row[members[a]]) })
-	return order[:min(k, len(order))]
+	best := make([]int, 0, k)
+	for j := range members {
+		if j == i {
+			continue
+		}
+		v := row[members[j]]
+		at := len(best)
+		for at > 0 && row[members[best[at-1]]] < v {
+			at--
+		}
+		if at == k {
+			continue
+		}
+		if len(best) < k {
+			best = append(best, 0)
+		}
+		copy(best[at+1:], best[at:])
+		best[at] = j
+	}
+	return best
 }
 
 func (rg *regrouping) neighbourhood(members []int, k int) neighbourhood {
@@ -94,6 +107,14 @@ func (rg *regrouping) spectralBisect(members []int, k int) (a, b []int) {
 		// leans towards the split of an older event from a newer one.
 		x[i] = float64(i) - float64(n-1)/2 + 0.01*float64(i%3)
 	}
+	// The normalised weights, computed once for all rounds.
+	scaled := make([][]float64, n)
+	for i, es := range g.adj {
+		scaled[i] = make([]float64, len(es))
+		for j, e := range es {
+			scaled[i][j] = e.w / math.Sqrt(g.deg[i]*g.deg[e.to])
+		}
+	}
 	for range fiedlerRounds {
 		var along float64
 		for i := range x {
@@ -105,8 +126,8 @@ func (rg *regrouping) spectralBisect(members []int, k int) (a, b []int) {
 		}
 		for i, es := range g.adj {
 			s := x[i]
-			for _, e := range es {
-				s += e.w / math.Sqrt(g.deg[i]*g.deg[e.to]) * x[e.to]
+			for j, e := range es {
+				s += scaled[i][j] * x[e.to]
 			}
 			y[i] = s / 2
 			norm += y[i] * y[i]

@@ -127,21 +127,26 @@ func TestSplitKeepsNeighbours(t *testing.T) {
 		place(c, 1, 5, heist...)
 		place(c, 1, 8, quake[0], heist[0])
 	}
+	chain := func(c *Clusterer) { place(c, 1, 1, chainReports(12)...) }
+	noTest := func(cfg *Config) { cfg.SplitCrossing = 1 }
 	tests := []struct {
-		name     string
-		crossing float64
-		build    func(c *Clusterer)
-		split    bool
-		reason   string
+		name   string
+		tune   func(*Config)
+		build  func(c *Clusterer)
+		split  bool
+		reason string
 	}{
-		{"a chain of reports stays whole", DefaultConfig().SplitCrossing, func(c *Clusterer) { place(c, 1, 1, chainReports(12)...) }, false, ""},
-		{"a chain of reports splits on average link alone", 1, func(c *Clusterer) { place(c, 1, 1, chainReports(12)...) }, true, "keep to themselves"},
-		{"two events split", DefaultConfig().SplitCrossing, events, true, "0% of their articles' 3 closest are in the other group"},
+		{"a chain of reports stays whole", nil, chain, false, ""},
+		{"a chain of reports splits with any crossing allowed", noTest, chain, true, "keep to themselves"},
+		{"a chain of reports splits on average link alone", func(cfg *Config) { cfg.SplitNeighbours = 0 }, chain, true, "below 0.200; this is"},
+		{"two events split", nil, events, true, "0% of their articles' 3 closest are in the other group"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := DefaultConfig()
-			cfg.SplitCrossing = tc.crossing
+			if tc.tune != nil {
+				tc.tune(&cfg)
+			}
 			c := New(cfg, nil)
 			tc.build(c)
 			changes, err := c.Regroup([]int64{1}, numbering())
@@ -157,5 +162,20 @@ func TestSplitKeepsNeighbours(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkSplitTest is what telling a story's parts apart costs at the
+// most a regrouping compares: the latest 32 articles of a story.
+func BenchmarkSplitTest(b *testing.B) {
+	n := DefaultConfig().RegroupMembers
+	rg := matrix(n, func(i, j int) float64 { return 0.3 + 0.1*float64(1-(i+j)%2) + jitter(i, j) })
+	members := make([]int, n)
+	for i := range members {
+		members[i] = i
+	}
+	for b.Loop() {
+		a, c := rg.spectralBisect(members, 3)
+		rg.crossing(a, c, 3)
 	}
 }

@@ -329,7 +329,7 @@ func (rg *regrouping) split(newStory func() (int64, error)) error {
 			continue
 		}
 		var a, b []int
-		if len(g.members) > 2*k+1 {
+		if k > 0 && len(g.members) > 2*k+1 {
 			a, b = rg.spectralBisect(g.members, k)
 		}
 		if min(len(a), len(b)) <= k {
@@ -344,7 +344,7 @@ func (rg *regrouping) split(newStory func() (int64, error)) error {
 		}
 		why := fmt.Sprintf("its recent articles fall into two groups, of %d and %d, that link %.3f on average, below %.3f",
 			len(a), len(b), l, c.cfg.SplitThreshold)
-		if min(len(a), len(b)) > k {
+		if k > 0 && min(len(a), len(b)) > k {
 			across := rg.crossing(a, b, k)
 			if across > c.cfg.SplitCrossing {
 				continue
