@@ -14,8 +14,12 @@ import (
 // the closest few are spread across it. So a story is cut where its graph
 // of nearest neighbours is cut most cleanly (spectral bisection: Shi and
 // Malik 2000; von Luxburg 2007), and the cut is judged by how few of each
-// article's closest articles lie across it. No Go library does this on a
-// similarity matrix of a few dozen rows, so it is written here.
+// article's closest articles lie across it. No library has the graph, the
+// cut or the test. The one eigenvector needed is found by power iteration
+// here: gonum's full eigendecomposition gave the same stories on the
+// labeled sets at three times the cost of a split test (155 against about
+// 50 µs for 32 articles, BenchmarkSplitTest), and a split test runs after
+// most arrivals to a big story.
 
 // neighbourhood is the symmetric graph of members' nearest neighbours: an
 // edge joins two members when either is among the other's k most similar.
