@@ -35,34 +35,41 @@ type edge struct {
 	w  float64
 }
 
-// nearest returns the positions in members of member i's k most similar
-// others, most similar first; ties go to the earlier position. It keeps
-// the best k in one pass: k is a handful, members a few dozen.
-func (rg *regrouping) nearest(members []int, i, k int) []int {
-	row := rg.words[members[i]]
-	best := make([]int, 0, k)
-	for j := range members {
-		if j == i {
-			continue
+// nearestOf returns, for each of members by position, the positions of
+// its k most similar others, most similar first; ties go to the earlier
+// position. Each keeps its best k in one pass: k is a handful, members a
+// few dozen.
+func (rg *regrouping) nearestOf(members []int, k int) [][]int {
+	near := make([][]int, len(members))
+	for i, m := range members {
+		row := rg.words[m]
+		best := make([]int, 0, k)
+		for j := range members {
+			if j == i {
+				continue
+			}
+			v := row[members[j]]
+			at := len(best)
+			for at > 0 && row[members[best[at-1]]] < v {
+				at--
+			}
+			if at == k {
+				continue
+			}
+			if len(best) < k {
+				best = append(best, 0)
+			}
+			copy(best[at+1:], best[at:])
+			best[at] = j
 		}
-		v := row[members[j]]
-		at := len(best)
-		for at > 0 && row[members[best[at-1]]] < v {
-			at--
-		}
-		if at == k {
-			continue
-		}
-		if len(best) < k {
-			best = append(best, 0)
-		}
-		copy(best[at+1:], best[at:])
-		best[at] = j
+		near[i] = best
 	}
-	return best
+	return near
 }
 
-func (rg *regrouping) neighbourhood(members []int, k int) neighbourhood {
+// neighbourhood joins each member (by position) to its nearest, near as
+// nearestOf gives them.
+func (rg *regrouping) neighbourhood(members []int, near [][]int) neighbourhood {
 	n := len(members)
 	g := neighbourhood{adj: make([][]edge, n), deg: make([]float64, n)}
 	link := func(i, j int) {
@@ -76,8 +83,8 @@ func (rg *regrouping) neighbourhood(members []int, k int) neighbourhood {
 		g.deg[i] += w
 		g.deg[j] += w
 	}
-	for i := range n {
-		for _, j := range rg.nearest(members, i, k) {
+	for i, js := range near {
+		for _, j := range js {
 			link(i, j)
 		}
 	}
@@ -93,9 +100,9 @@ const fiedlerRounds = 100
 // the smallest normalised cut along the second eigenvector of the
 // neighbourhood graph's normalised adjacency. Groups are listed by member
 // index, lowest first.
-func (rg *regrouping) spectralBisect(members []int, k int) (a, b []int) {
+func (rg *regrouping) spectralBisect(members []int, near [][]int) (a, b []int) {
 	n := len(members)
-	g := rg.neighbourhood(members, k)
+	g := rg.neighbourhood(members, near)
 	// The top eigenvector of D^-1/2 W D^-1/2 is sqrt(deg); iterate
 	// (I + D^-1/2 W D^-1/2)/2, whose eigenvalues are all non-negative,
 	// orthogonal to it.
@@ -184,15 +191,14 @@ func (rg *regrouping) spectralBisect(members []int, k int) (a, b []int) {
 	return a, b
 }
 
-// crossing is the share of the k closest articles of each member of a and
-// b, among a and b, that lie in the other group.
-func (rg *regrouping) crossing(a, b []int, k int) float64 {
-	members := append(slices.Clone(a), b...)
+// crossing is the share of the members' nearest (near, as nearestOf gives
+// them) that lie on the other side of the cut, a being one side.
+func crossing(members []int, near [][]int, a []int) float64 {
 	across, all := 0, 0
-	for i := range members {
-		for _, j := range rg.nearest(members, i, k) {
+	for i, js := range near {
+		for _, j := range js {
 			all++
-			if i < len(a) != (j < len(a)) {
+			if slices.Contains(a, members[i]) != slices.Contains(a, members[j]) {
 				across++
 			}
 		}

@@ -85,14 +85,15 @@ func TestSpectralBisect(t *testing.T) {
 			for i := range members {
 				members[i] = i
 			}
-			a, b := rg.spectralBisect(members, 3)
+			near := rg.nearestOf(members, 3)
+			a, b := rg.spectralBisect(members, near)
 			if len(a) < 2 || len(b) < 2 || len(a)+len(b) != tc.n {
 				t.Fatalf("groups %v and %v, want two of at least two holding all %d", a, b, tc.n)
 			}
 			if tc.want != nil && !slices.Equal(a, tc.want) && !slices.Equal(b, tc.want) {
 				t.Errorf("groups %v and %v, want %v as one of them", a, b, tc.want)
 			}
-			across := rg.crossing(a, b, 3)
+			across := crossing(members, near, a)
 			if apart := across <= DefaultConfig().SplitCrossing; apart != tc.apart {
 				t.Errorf("groups %v and %v: %.2f of the closest across, apart %v, want %v", a, b, across, apart, tc.apart)
 			}
@@ -175,7 +176,8 @@ func BenchmarkSplitTest(b *testing.B) {
 		members[i] = i
 	}
 	for b.Loop() {
-		a, c := rg.spectralBisect(members, 3)
-		rg.crossing(a, c, 3)
+		near := rg.nearestOf(members, 3)
+		a, _ := rg.spectralBisect(members, near)
+		crossing(members, near, a)
 	}
 }

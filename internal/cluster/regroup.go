@@ -329,8 +329,10 @@ func (rg *regrouping) split(newStory func() (int64, error)) error {
 			continue
 		}
 		var a, b []int
+		var near [][]int
 		if k > 0 && len(g.members) > 2*k+1 {
-			a, b = rg.spectralBisect(g.members, k)
+			near = rg.nearestOf(g.members, k)
+			a, b = rg.spectralBisect(g.members, near)
 		}
 		if min(len(a), len(b)) <= k {
 			a, b = rg.bisect(g.members)
@@ -345,7 +347,7 @@ func (rg *regrouping) split(newStory func() (int64, error)) error {
 		why := fmt.Sprintf("its recent articles fall into two groups, of %d and %d, that link %.3f on average, below %.3f",
 			len(a), len(b), l, c.cfg.SplitThreshold)
 		if k > 0 && min(len(a), len(b)) > k {
-			across := rg.crossing(a, b, k)
+			across := crossing(g.members, near, a)
 			if across > c.cfg.SplitCrossing {
 				continue
 			}
