@@ -207,14 +207,27 @@ func (s *Server) departures(ctx context.Context, base string, id int64, arts []m
 	for _, a := range arts {
 		here[a.ID] = true
 	}
+	left := slices.DeleteFunc(ds, func(d model.Decision) bool { return d.Article == 0 || d.Story == id || here[d.Article] })
+	if len(left) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(left))
+	for i, d := range left {
+		ids[i] = d.Article
+	}
+	gone, err := s.st.Articles(ctx, store.ArticleQuery{IDs: ids})
+	if err != nil {
+		return nil, fmt.Errorf("articles that left story %d: %w", id, err)
+	}
+	titles := make(map[int64]string, len(gone))
+	for _, a := range gone {
+		titles[a.ID] = a.Outlet + ": " + a.Title
+	}
 	var out []datedEntry
-	for _, d := range ds {
-		if d.Article == 0 || d.Story == id || here[d.Article] {
-			continue
-		}
-		title := fmt.Sprintf("article %d", d.Article)
-		if a, err := s.st.Article(ctx, d.Article); err == nil {
-			title = a.Outlet + ": " + a.Title
+	for _, d := range left {
+		title, ok := titles[d.Article]
+		if !ok { // not stored: named by its id
+			title = fmt.Sprintf("article %d", d.Article)
 		}
 		out = append(out, datedEntry{at: orNow(d.At), entry: atomEntry{
 			ID:      fmt.Sprintf("%s/left/%d/%d", s.tag("story", id), d.Article, d.At.UnixNano()),

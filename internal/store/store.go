@@ -109,7 +109,10 @@ type ArticleQuery struct {
 	Story int64
 	// Stories asks for the articles of several stories in one query (a
 	// listing's timelines): an article of any of them, or of Story, matches.
-	Stories  []int64
+	Stories []int64
+	// IDs keeps only these articles: the ones a listing names, read in one
+	// query.
+	IDs      []int64
 	Outlet   string
 	Since    time.Time
 	Until    time.Time

@@ -155,6 +155,21 @@ func (w *where) add(cond string, args ...any) {
 	w.args = append(w.args, args...)
 }
 
+// in adds "col IN (ids)"; no ids add no condition.
+func (w *where) in(col string, ids []int64) {
+	switch len(ids) {
+	case 0:
+	case 1:
+		w.add(col+" = ?", ids[0])
+	default:
+		args := make([]any, len(ids))
+		for i, id := range ids {
+			args[i] = id
+		}
+		w.add(col+" IN ("+placeholders(len(ids))+")", args...)
+	}
+}
+
 func (w *where) sql() string {
 	if len(w.conds) == 0 {
 		return ""
@@ -169,17 +184,8 @@ func articleFilter(q store.ArticleQuery) *where {
 	if q.Story != 0 {
 		stories = append(slices.Clip(stories), q.Story)
 	}
-	switch len(stories) {
-	case 0:
-	case 1:
-		w.add("a.story = ?", stories[0])
-	default:
-		args := make([]any, len(stories))
-		for i, id := range stories {
-			args[i] = id
-		}
-		w.add("a.story IN ("+placeholders(len(stories))+")", args...)
-	}
+	w.in("a.story", stories)
+	w.in("a.id", q.IDs)
 	if q.Outlet != "" {
 		w.add("a.outlet = ?", q.Outlet)
 	}
@@ -367,13 +373,7 @@ func (s *Store) Stories(ctx context.Context, q store.StoryQuery) ([]model.StoryS
 	}
 	w := &where{}
 	w.add("s.merged_into IS NULL AND s.articles > 0")
-	if len(q.IDs) > 0 {
-		args := make([]any, len(q.IDs))
-		for i, id := range q.IDs {
-			args[i] = id
-		}
-		w.add("s.id IN ("+placeholders(len(q.IDs))+")", args...)
-	}
+	w.in("s.id", q.IDs)
 	if err := s.facetFilters(ctx, w, q); err != nil {
 		return nil, fmt.Errorf("stories: %w", err)
 	}
