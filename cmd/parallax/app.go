@@ -125,7 +125,7 @@ func (a *App) openPipeline(ctx context.Context, opt pipeline.Options) (*pipeline
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := pipeline.New(ctx, st, opt, a.Log)
+	p, err := pipeline.New(st, opt, a.Log)
 	if err != nil {
 		st.Close()
 		return nil, nil, err

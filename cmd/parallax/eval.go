@@ -164,7 +164,7 @@ func runEvalCluster(ctx context.Context, app *App, args []string) error {
 		return err
 	}
 	defer st.Close()
-	p, err := pipeline.New(ctx, st, pipeline.Options{}, app.Log)
+	p, err := pipeline.New(st, pipeline.Options{}, app.Log)
 	if err != nil {
 		return err
 	}

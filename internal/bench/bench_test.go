@@ -43,7 +43,7 @@ func open(tb testing.TB, path string) (*pipeline.Pipeline, store.Store) {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	p, err := pipeline.New(context.Background(), st, pipeline.Options{}, quiet)
+	p, err := pipeline.New(st, pipeline.Options{}, quiet)
 	if err != nil {
 		tb.Fatal(err)
 	}

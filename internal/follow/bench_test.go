@@ -45,7 +45,7 @@ func BenchmarkPollOnce(b *testing.B) {
 			}))
 			defer srv.Close()
 			fx := newFixture(b, Options{})
-			pl, err := pipeline.New(b.Context(), fx.st, pipeline.Options{}, fx.p.log)
+			pl, err := pipeline.New(fx.st, pipeline.Options{}, fx.p.log)
 			if err != nil {
 				b.Fatal(err)
 			}

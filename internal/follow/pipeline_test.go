@@ -64,7 +64,7 @@ func TestPipelineNoDuplicates(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	pl, err := pipeline.New(t.Context(), st, pipeline.Options{}, log)
+	pl, err := pipeline.New(st, pipeline.Options{}, log)
 	if err != nil {
 		t.Fatal(err)
 	}

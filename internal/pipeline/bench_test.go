@@ -45,7 +45,7 @@ func ingestAll(b *testing.B, items []source.Item) {
 		st.Close()
 		b.StartTimer()
 	}()
-	p, err := New(ctx, st, Options{}, log)
+	p, err := New(st, Options{}, log)
 	if err != nil {
 		b.Fatal(err)
 	}

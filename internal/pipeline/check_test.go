@@ -93,7 +93,7 @@ func TestCheckRun(t *testing.T) {
 			real, first := storeItems(t, stored)
 			st := &knownCalls{Store: real, manyErr: tt.manyErr}
 			var w warnings
-			p, err := New(t.Context(), st, Options{}, slog.New(&w))
+			p, err := New(st, Options{}, slog.New(&w))
 			if err != nil {
 				t.Fatal(err)
 			}

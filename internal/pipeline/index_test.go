@@ -80,7 +80,7 @@ func TestDamagedFeatures(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	p, err := New(ctx, st, Options{}, log)
+	p, err := New(st, Options{}, log)
 	if err != nil {
 		t.Fatal(err)
 	}

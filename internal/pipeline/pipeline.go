@@ -163,7 +163,7 @@ func (t *turns) finish(n uint64) {
 // stored, people's corrections re-applied, on the first use that needs it
 // (see index), not here: reading a story needs none, and the rebuild reads
 // every stored article's features, seconds at 100,000 articles.
-func New(ctx context.Context, st store.Store, opt Options, log *slog.Logger) (*Pipeline, error) {
+func New(st store.Store, opt Options, log *slog.Logger) (*Pipeline, error) {
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.NumCPU()
 	}

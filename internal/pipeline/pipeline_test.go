@@ -70,7 +70,7 @@ func TestSeedsAreOneStory(t *testing.T) {
 	}
 	// A second pipeline on the same store rebuilds the index: the seeds
 	// again are known, and the story is unchanged.
-	p2, err := New(context.Background(), st, Options{}, slog.New(slog.DiscardHandler))
+	p2, err := New(st, Options{}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestRefusedBatchFailsOnlyTheCulprit(t *testing.T) {
 
 func newPipelineOn(t *testing.T, st store.Store) *Pipeline {
 	t.Helper()
-	p, err := New(context.Background(), st, Options{}, slog.New(slog.DiscardHandler))
+	p, err := New(st, Options{}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -501,7 +501,7 @@ func (w *warnings) WithGroup(string) slog.Handler      { return w }
 func TestStoppedCheckWarnsNot(t *testing.T) {
 	_, st := newPipeline(t)
 	var w warnings
-	p, err := New(context.Background(), st, Options{}, slog.New(&w))
+	p, err := New(st, Options{}, slog.New(&w))
 	if err != nil {
 		t.Fatal(err)
 	}

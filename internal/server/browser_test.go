@@ -62,7 +62,7 @@ func demoServer(t *testing.T) *httptest.Server {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
-	p, err := pipeline.New(ctx, st, pipeline.Options{}, log)
+	p, err := pipeline.New(st, pipeline.Options{}, log)
 	if err != nil {
 		t.Fatalf("pipeline: %v", err)
 	}
