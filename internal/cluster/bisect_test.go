@@ -101,6 +101,63 @@ func TestSpectralBisect(t *testing.T) {
 	}
 }
 
+// TestCut: two look-alike events (even and odd articles) split when they
+// link below the split threshold and keep to their own neighbours, and,
+// when none of their articles' closest lies in the other event, up to the
+// merge threshold, above which the next arrival would merge them back.
+func TestCut(t *testing.T) {
+	// events links within an event at 0.4, across at x; with leaning,
+	// article 0's closest is article 1, of the other event (one of the 36
+	// closest of the 12 articles), while article 1's closest stay in its
+	// own event.
+	events := func(x float64, leaning bool) func(i, j int) float64 {
+		return func(i, j int) float64 {
+			switch {
+			case leaning && i == 0 && j == 1:
+				return 0.45
+			case leaning && (i == 1 || j == 1) && (i+j)%2 == 0:
+				return 0.5
+			case (i+j)%2 == 0:
+				return 0.4 + jitter(i, j)
+			}
+			return x + jitter(i, j)
+		}
+	}
+	tests := []struct {
+		name  string
+		sim   func(i, j int) float64
+		split bool
+		why   string
+	}{
+		{"weakly linked, apart", events(0.15, true), true, "below 0.200, and keep to themselves: 3% of"},
+		{"linked 0.21, none across", events(0.21, false), true, "below 0.250, and keep to themselves: 0% of"},
+		{"linked 0.21, one across", events(0.21, true), false, ""},
+		{"linked 0.26, none across", events(0.26, false), false, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rg := matrix(12, tc.sim)
+			members := make([]int, 12)
+			for i := range members {
+				members[i] = i
+			}
+			a, b, link, why, ok := rg.cut(members)
+			if ok != tc.split {
+				t.Fatalf("split %v (link %.3f), want %v", ok, link, tc.split)
+			}
+			if !ok {
+				return
+			}
+			if evens := []int{0, 2, 4, 6, 8, 10}; !slices.Equal(a, evens) && !slices.Equal(b, evens) {
+				t.Errorf("groups %v and %v, want the even articles as one", a, b)
+			}
+			if !strings.Contains(why, tc.why) {
+				t.Errorf("why %q does not say %q", why, tc.why)
+			}
+		})
+	}
+}
+
 // chainReports are reports of one developing story, each following on from
 // the one before: report i shares two of its three subjects with report
 // i+1 and one with report i+2, and nothing with the rest.

@@ -97,8 +97,9 @@ type Config struct {
 	// SplitNeighbours is how many closest articles make an article's
 	// neighbourhood when a story's parts are told apart (see
 	// spectralBisect); SplitCrossing the largest share of them that may lie
-	// in the other part for the parts to split. SplitNeighbours 0 leaves
-	// parts to average link alone.
+	// in the other part for the parts to split; parts with none there
+	// split below MergeThreshold instead of SplitThreshold (see cut).
+	// SplitNeighbours 0 leaves parts to average link alone.
 	SplitNeighbours int
 	SplitCrossing   float64
 	// RegroupWindow is how many of the latest articles can be regrouped,

@@ -313,46 +313,18 @@ func (rg *regrouping) link(xs, ys []int) float64 {
 	return sum / float64(n)
 }
 
-// split splits each story whose members fall into two groups linking
-// below SplitThreshold, each of at least two articles, again and again.
-// Where both groups are bigger than a neighbourhood (SplitNeighbours), the
-// groups are those of the cleanest cut of the members' neighbourhood graph,
-// and they split only where they keep to their own neighbours (see
-// bisect.go): two groups of one event that link weakly on average, as the
-// write-ups of a big story told many ways do, stay together.
+// split splits each story whose members fall into two groups that link
+// weakly (see cut), each of at least two articles, again and again.
 func (rg *regrouping) split(newStory func() (int64, error)) error {
 	c := rg.c
-	k := c.cfg.SplitNeighbours
 	for gi := 0; gi < len(rg.groups); gi++ {
 		g := rg.groups[gi]
 		if len(g.members) < 4 || g.story.manual {
 			continue
 		}
-		var a, b []int
-		var near [][]int
-		if k > 0 && len(g.members) > 2*k+1 {
-			near = rg.nearestOf(g.members, k)
-			a, b = rg.spectralBisect(g.members, near)
-		}
-		if min(len(a), len(b)) <= k {
-			a, b = rg.bisect(g.members)
-		}
-		if len(a) < 2 || len(b) < 2 {
+		a, b, l, why, ok := rg.cut(g.members)
+		if !ok {
 			continue
-		}
-		l := rg.link(a, b)
-		if l >= c.cfg.SplitThreshold {
-			continue
-		}
-		why := fmt.Sprintf("its recent articles fall into two groups, of %d and %d, that link %.3f on average, below %.3f",
-			len(a), len(b), l, c.cfg.SplitThreshold)
-		if k > 0 && min(len(a), len(b)) > k {
-			across := crossing(g.members, near, a)
-			if across > c.cfg.SplitCrossing {
-				continue
-			}
-			why += fmt.Sprintf(", and keep to themselves: %.0f%% of their articles' %d closest are in the other group, at most %.0f%%",
-				100*across, k, 100*c.cfg.SplitCrossing)
 		}
 		// The bigger part stays; on a tie, the part the story began with.
 		// Members are listed newest first.
@@ -374,6 +346,57 @@ func (rg *regrouping) split(newStory func() (int64, error)) error {
 		gi-- // the part that stayed may split again
 	}
 	return nil
+}
+
+// cut divides a story's members in two and reports whether the two groups
+// split, with their link (also when they do not) and why. Where both groups are bigger than a
+// neighbourhood (SplitNeighbours), they are those of the cleanest cut of
+// the members' neighbourhood graph, and they split only where they keep to
+// their own neighbours (see bisect.go): two groups of one event that link
+// weakly on average, as the write-ups of a big story told many ways do,
+// stay together. They split when they link below SplitThreshold; groups
+// that keep wholly to themselves, none of their articles' closest in the
+// other, split when they link below MergeThreshold: look-alike events
+// share their topic words, and the merge threshold is the most they may
+// link without merging back at the next arrival.
+func (rg *regrouping) cut(members []int) (a, b []int, link float64, why string, ok bool) {
+	c := rg.c
+	k := c.cfg.SplitNeighbours
+	var near [][]int
+	if k > 0 && len(members) > 2*k+1 {
+		near = rg.nearestOf(members, k)
+		a, b = rg.spectralBisect(members, near)
+	}
+	if min(len(a), len(b)) <= k {
+		a, b = rg.bisect(members)
+	}
+	if len(a) < 2 || len(b) < 2 {
+		return nil, nil, 0, "", false
+	}
+	link, limit := rg.link(a, b), c.cfg.SplitThreshold
+	across := -1.0 // not counted: a group is no bigger than a neighbourhood
+	if k > 0 && min(len(a), len(b)) > k {
+		across = crossing(members, near, a)
+		switch {
+		case across > c.cfg.SplitCrossing:
+			return nil, nil, link, "", false
+		case across == 0:
+			limit = max(limit, c.cfg.MergeThreshold)
+		}
+	}
+	if link >= limit {
+		return nil, nil, link, "", false
+	}
+	why = fmt.Sprintf("its recent articles fall into two groups, of %d and %d, that link %.3f on average, below %.3f",
+		len(a), len(b), link, limit)
+	if across >= 0 {
+		why += fmt.Sprintf(", and keep to themselves: %.0f%% of their articles' %d closest are in the other group, at most %.0f%%",
+			100*across, k, 100*c.cfg.SplitCrossing)
+	}
+	if limit > c.cfg.SplitThreshold {
+		why += fmt.Sprintf(" (with none, the groups may link up to the merge threshold, not only %.3f)", c.cfg.SplitThreshold)
+	}
+	return a, b, link, why, true
 }
 
 // bisect divides members into two groups by average-link agglomeration,
