@@ -349,12 +349,12 @@ func (rg *regrouping) split(newStory func() (int64, error)) error {
 }
 
 // cut divides a story's members in two and reports whether the two groups
-// split, with their link (also when they do not) and why. Where both groups are bigger than a
-// neighbourhood (SplitNeighbours), they are those of the cleanest cut of
-// the members' neighbourhood graph, and they split only where they keep to
-// their own neighbours (see bisect.go): two groups of one event that link
-// weakly on average, as the write-ups of a big story told many ways do,
-// stay together. They split when they link below SplitThreshold; groups
+// split, with their link (also when they do not) and why. Where both
+// groups are bigger than a neighbourhood (SplitNeighbours), they are those
+// of the cleanest cut of the members' neighbourhood graph, and they split
+// only where they keep to their own neighbours (see bisect.go): two groups
+// of one event that link weakly on average, as the write-ups of a big
+// story told many ways do, stay together. They split when they link below SplitThreshold; groups
 // that keep wholly to themselves, none of their articles' closest in the
 // other, split when they link below MergeThreshold: look-alike events
 // share their topic words, and the merge threshold is the most they may
