@@ -248,7 +248,7 @@ func (rg *regrouping) gather(stories []*story) bool {
 		for j := range i {
 			a, b := rg.members[i].r, rg.members[j].r
 			w := c.wordSim(a, b)
-			v := w * (1 - c.timeCut(pairGap(a, b)))
+			v := c.timed(w, a, b)
 			rg.sim[i][j], rg.sim[j][i] = v, v
 			rg.words[i][j], rg.words[j][i] = w, w
 		}
@@ -258,8 +258,12 @@ func (rg *regrouping) gather(stories []*story) bool {
 
 // pairSim is the similarity of two articles, scored as an article against
 // a story of one.
-func (c *Clusterer) pairSim(a, b *recent) float64 {
-	return c.wordSim(a, b) * (1 - c.timeCut(pairGap(a, b)))
+func (c *Clusterer) pairSim(a, b *recent) float64 { return c.timed(c.wordSim(a, b), a, b) }
+
+// timed lowers w, what two articles' texts share, for their distance in
+// time.
+func (c *Clusterer) timed(w float64, a, b *recent) float64 {
+	return w * (1 - c.timeCut(pairGap(a, b)))
 }
 
 // wordSim is pairSim without the time signal: what the two texts share.
@@ -354,11 +358,12 @@ func (rg *regrouping) split(newStory func() (int64, error)) error {
 // of the cleanest cut of the members' neighbourhood graph, and they split
 // only where they keep to their own neighbours (see bisect.go): two groups
 // of one event that link weakly on average, as the write-ups of a big
-// story told many ways do, stay together. They split when they link below SplitThreshold; groups
-// that keep wholly to themselves, none of their articles' closest in the
-// other, split when they link below MergeThreshold: look-alike events
-// share their topic words, and the merge threshold is the most they may
-// link without merging back at the next arrival.
+// story told many ways do, stay together. They split when they link below
+// SplitThreshold; groups that keep wholly to themselves, none of their
+// articles' closest in the other, split when they link below
+// MergeThreshold: look-alike events share their topic words, and the
+// merge threshold is the most they may link without merging back at the
+// next arrival.
 func (rg *regrouping) cut(members []int) (a, b []int, link float64, why string, ok bool) {
 	c := rg.c
 	k := c.cfg.SplitNeighbours
