@@ -28,15 +28,14 @@ type query struct {
 	cast       cast
 	// Buffers for the next article: the whole vectors before the cut and
 	// their statistics, and the candidate tallies.
-	whole  [2]vec
-	stats  [2][]stat
-	hits   map[int64]float64
-	ranked []hit
+	whole [2]vec
+	stats [2][]stat
+	tally tallies
 }
 
 // queries recycles queries: an assignment allocated about 25 KB an
 // article in them, for the collector to reclaim.
-var queries = sync.Pool{New: func() any { return &query{hits: make(map[int64]float64, 2048)} }}
+var queries = sync.Pool{New: func() any { return new(query) }}
 
 // newQuery returns an empty query for f.
 func newQuery(f *Features) *query {
@@ -48,7 +47,6 @@ func newQuery(f *Features) *query {
 // release recycles q.
 func (q *query) release() {
 	q.f, q.cast = nil, cast{}
-	clear(q.hits)
 	queries.Put(q)
 }
 
@@ -191,24 +189,22 @@ type hit struct {
 // first. Stories in another language than the article are never
 // candidates: their stems would match only by accident.
 func (c *Clusterer) candidates(q *query) []candidate {
-	hits := q.hits
+	t := &q.tally
+	t.reset()
 	visited := 0
 	for _, id := range c.lookupIDs(q) {
 		w := float64(q.weight(id))
 		for sid := range c.postings.of(id) {
-			hits[c.resolve(sid)] += w
+			t.add(sid, w, c.resolve)
 			visited++
 		}
 	}
 	// Rank the tallies and take the best of the stories that may be
 	// candidates. A lookup can touch thousands of stories, so the best are
 	// selected without sorting every hit, and only they are looked up: each
-	// look-up of a story is likely a cache miss.
-	ranked := q.ranked[:0]
-	for sid, w := range hits {
-		ranked = append(ranked, hit{sid, w})
-	}
-	q.ranked = ranked
+	// look-up of a story is likely a cache miss. Ranking reorders the
+	// tallies, which the table no longer needs.
+	ranked := t.hits
 	better := func(a, b hit) int {
 		// Plain comparisons, not cmp.Compare: tallies are never NaN, and
 		// this runs thousands of times an article.
@@ -242,7 +238,7 @@ func (c *Clusterer) candidates(q *query) []candidate {
 	for i := range out {
 		out[i] = c.score(q, out[i].s, false)
 	}
-	c.work.add(visited, len(hits), len(out))
+	c.work.add(visited, len(ranked), len(out))
 	slices.SortFunc(out, func(a, b candidate) int { return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.s.id, b.s.id)) })
 	return out
 }
