@@ -205,7 +205,8 @@ type Store interface {
 	StoryVersion(ctx context.Context, id int64) (int64, error)
 	Decisions(ctx context.Context, story int64) ([]model.Decision, error)
 
-	// ClusterRows calls fn for every stored article in id order.
+	// ClusterRows calls fn for every stored article in id order. A row's
+	// Features may be reused once fn returns: fn copies what it keeps.
 	ClusterRows(ctx context.Context, fn func(ClusterRow) error) error
 	// MergedStories maps every story merged away to the live story it
 	// went into.

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -24,6 +25,22 @@ func openTest(t testing.TB, path string) *Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// clusterRows returns every row ClusterRows gives, each with a copy of its
+// features, which ClusterRows reuses once fn returns.
+func clusterRows(t testing.TB, s *Store) []store.ClusterRow {
+	t.Helper()
+	var rows []store.ClusterRow
+	err := s.ClusterRows(context.Background(), func(r store.ClusterRow) error {
+		r.Features = bytes.Clone(r.Features)
+		rows = append(rows, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }
 
 func newTest(t testing.TB) *Store {

@@ -126,10 +126,7 @@ func TestSaveRoundTrip(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(raw, rec.Raw) {
 		t.Errorf("raw = %+v, %v; want %+v", raw, err, rec.Raw)
 	}
-	var rows []store.ClusterRow
-	if err := s.ClusterRows(ctx, func(r store.ClusterRow) error { rows = append(rows, r); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	rows := clusterRows(t, s)
 	if len(rows) != 2 || rows[1].Article != id || rows[1].Story != story || rows[1].CopyOf != orig ||
 		!rows[1].Published.Equal(*day(25)) || string(rows[1].Features) != string(rec.Features) {
 		t.Errorf("cluster rows = %+v", rows)
@@ -329,17 +326,13 @@ func TestPragmas(t *testing.T) {
 // TestMigrateFeaturesTable upgrades a version-2 file holding features in
 // the articles table and checks they survive the move to their own table.
 func TestMigrateFeaturesTable(t *testing.T) {
-	ctx := context.Background()
 	s := openTest(t, oldStore(t, 2,
 		`INSERT INTO stories (id, title, created, updated) VALUES (1, 's', 0, 0)`,
 		`INSERT INTO articles (id, story, ingested, title, features) VALUES (1, 1, 0, 'with', x'00ff'), (2, 1, 0, 'without', NULL)`))
 	if got := schemaVersion(t, s); got != SchemaVersion() {
 		t.Fatalf("version %d, want %d", got, SchemaVersion())
 	}
-	var rows []store.ClusterRow
-	if err := s.ClusterRows(ctx, func(r store.ClusterRow) error { rows = append(rows, r); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	rows := clusterRows(t, s)
 	if len(rows) != 2 || string(rows[0].Features) != "\x00\xff" || rows[1].Features != nil || rows[1].Story != 1 {
 		t.Errorf("cluster rows after migration = %+v", rows)
 	}
@@ -457,10 +450,7 @@ func TestMigrateRowidKeys(t *testing.T) {
 	if err != nil || raw.ContentType != "text/html" || string(raw.Bytes) != "<p>" {
 		t.Errorf("Raw(1) = %+v, %v; want the migrated raw", raw, err)
 	}
-	var rows []store.ClusterRow
-	if err := s.ClusterRows(ctx, func(r store.ClusterRow) error { rows = append(rows, r); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	rows := clusterRows(t, s)
 	if len(rows) != 2 || string(rows[0].Features) != "\x01" || string(rows[1].Features) != "\x02" {
 		t.Errorf("cluster rows after migration = %+v", rows)
 	}
