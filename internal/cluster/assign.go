@@ -523,7 +523,9 @@ func (c *Clusterer) Commit(articleID, storyID int64, f *Features, a Assignment) 
 	c.add(articleID, storyID, a.CopyOf, f, a.vectors)
 }
 
-// Restore adds a stored article while rebuilding the index at start.
+// Restore adds a stored article while rebuilding the index at start. It
+// keeps nothing of f but f.Stated: the next article may be decoded into f
+// (see Features.UnmarshalBinary).
 func (c *Clusterer) Restore(articleID, storyID, copyOf int64, f *Features) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

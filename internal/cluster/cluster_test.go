@@ -6,11 +6,13 @@ import (
 	"errors"
 	"math"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/parallax-news/parallax/internal/extract"
 	"github.com/parallax-news/parallax/internal/model"
@@ -278,6 +280,55 @@ func TestFeaturesBinary(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFeaturesDecodeReuse decodes articles one after another into one
+// Features, as the index rebuild does: each decodes as into a new one, in
+// the room of the one before, and the stated dates an earlier decode gave
+// stay as they were.
+func TestFeaturesDecodeReuse(t *testing.T) {
+	seeds := seedArticles(t)
+	sequence := []*Features{
+		features(seeds[0]),
+		{Published: 1700000000, Stated: []Span{{1299110400, 1299196799}}, Terms: []Term{{Stem: "talk", Form: "talks", Body: 1}}},
+		features(seeds[1]),
+		{},
+		{Stated: []Span{{-86400, -1}}, Entities: []Entity{{Key: "a", Name: "A", Kind: "person", Count: 1}}},
+	}
+	var g Features
+	var stated [][]Span
+	for i, f := range sequence {
+		b, err := f.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fresh Features
+		if err := fresh.UnmarshalBinary(b); err != nil {
+			t.Fatal(err)
+		}
+		room := cap(g.Terms)
+		before := unsafe.SliceData(g.Terms)
+		if err := g.UnmarshalBinary(b); err != nil {
+			t.Fatal(err)
+		}
+		// Empty and nil slices are alike here: an article without
+		// entities may keep the room of one with some.
+		same := g.Published == fresh.Published && g.TextDate == fresh.TextDate && g.Language == fresh.Language &&
+			slices.Equal(g.Stated, fresh.Stated) && slices.Equal(g.Terms, fresh.Terms) &&
+			slices.Equal(g.Entities, fresh.Entities) && reflect.DeepEqual(g.Signature, fresh.Signature)
+		if !same {
+			t.Fatalf("article %d decoded into the one before differs from a fresh decode", i)
+		}
+		if len(g.Terms) > 0 && len(g.Terms) <= room && unsafe.SliceData(g.Terms) != before {
+			t.Errorf("article %d: %d terms fit the %d of the one before, yet were given new room", i, len(g.Terms), room)
+		}
+		stated = append(stated, g.Stated)
+		for j, st := range stated {
+			if !slices.Equal(st, sequence[j].Stated) {
+				t.Fatalf("after article %d, article %d's stated dates are %v, want %v", i, j, st, sequence[j].Stated)
+			}
+		}
 	}
 }
 

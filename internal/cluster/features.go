@@ -342,7 +342,12 @@ func (f *Features) MarshalBinary() ([]byte, error) {
 	return f.Signature.AppendBinary(b)
 }
 
-// UnmarshalBinary decodes what MarshalBinary wrote.
+// UnmarshalBinary decodes what MarshalBinary wrote. Like encoding/json, it
+// reuses the room of f's Terms and Entities: rebuilding the index decodes
+// every stored article into one Features, and making new ones was a third
+// of what that rebuild gave the collector. Stated is always new, since the
+// clusterer keeps it. After an error f holds what it held, its Terms and
+// Entities perhaps overwritten.
 func (f *Features) UnmarshalBinary(b []byte) error {
 	d := decoder{b: b}
 	v := d.byte()
@@ -359,7 +364,7 @@ func (f *Features) UnmarshalBinary(b []byte) error {
 	}
 	g.Language = d.string()
 	n := d.count(4)
-	g.Terms = make([]Term, 0, n)
+	g.Terms = slices.Grow(f.Terms[:0], n)
 	for range n {
 		t := Term{Stem: d.string(), Form: d.string(), Title: d.u16(), Lead: d.u16(), Body: d.u16()}
 		if t.Form == "" {
@@ -368,7 +373,7 @@ func (f *Features) UnmarshalBinary(b []byte) error {
 		g.Terms = append(g.Terms, t)
 	}
 	n = d.count(4)
-	g.Entities = make([]Entity, 0, n)
+	g.Entities = slices.Grow(f.Entities[:0], n)
 	for range n {
 		e := Entity{Key: d.string(), Name: d.string(), Kind: d.string(), Count: d.u16()}
 		flags := d.byte()

@@ -208,8 +208,10 @@ func (p *Pipeline) index(ctx context.Context) (*cluster.Clusterer, error) {
 // or owns p alone.
 func (p *Pipeline) loadIndex(ctx context.Context) error {
 	cl := cluster.New(p.cfg, p.log)
+	// One Features for every row: decoding reuses its room, and Restore
+	// keeps none of it but the stated dates, which are new each time.
+	var f cluster.Features
 	err := p.st.ClusterRows(ctx, func(r store.ClusterRow) error {
-		var f cluster.Features
 		if err := f.UnmarshalBinary(r.Features); err != nil {
 			// The index is derived from the store: one damaged row must not
 			// stop every arrival. The article keeps its story, as an empty
