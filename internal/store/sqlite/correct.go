@@ -37,6 +37,13 @@ func liveStory(ctx context.Context, tx *sql.Tx, id int64) error {
 
 // merge moves every article of story from into story into and marks from as
 // merged, so later saves naming it land in into.
+// The statements of a merge that find rows by a story: each must seek an
+// index (TestMergeUsesIndexes), or every merge grows with the store.
+const (
+	sqlMoveArticles   = `UPDATE articles SET story = ? WHERE story = ?`
+	sqlRedirectMerged = `UPDATE stories SET merged_into = ? WHERE merged_into = ?`
+)
+
 func merge(ctx context.Context, tx *sql.Tx, from, into int64, now time.Time) error {
 	if from == into {
 		return fmt.Errorf("story %d into itself: %w", from, store.ErrSameStory)
@@ -50,9 +57,9 @@ func merge(ctx context.Context, tx *sql.Tx, from, into int64, now time.Time) err
 		what string
 		sql  string
 	}{
-		{"move articles", `UPDATE articles SET story = ? WHERE story = ?`},
+		{"move articles", sqlMoveArticles},
 		// Keep every merged_into one hop from a live story.
-		{"redirect merged stories", `UPDATE stories SET merged_into = ? WHERE merged_into = ?`},
+		{"redirect merged stories", sqlRedirectMerged},
 	} {
 		if _, err := tx.ExecContext(ctx, step.sql, into, from); err != nil {
 			return fmt.Errorf("%s: %w", step.what, err)

@@ -78,6 +78,27 @@ func TestDecisionsUseIndexes(t *testing.T) {
 	}
 }
 
+// TestMergeUsesIndexes: a merge, which the regrouping makes whenever it
+// empties a story, finds the articles and the stories it changes through
+// indexes, or it grows with the stories stored.
+func TestMergeUsesIndexes(t *testing.T) {
+	s := newTest(t)
+	tests := []struct {
+		name, query, index string
+	}{
+		{"articles moved", sqlMoveArticles, "articles_story"},
+		{"stories redirected", sqlRedirectMerged, "stories_merged_into"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			plan := queryPlan(t, s, tc.query, 2, 1)
+			if strings.Contains(plan, "SCAN") || !strings.Contains(plan, "INDEX "+tc.index) {
+				t.Errorf("plan %q: want a search of %s", plan, tc.index)
+			}
+		})
+	}
+}
+
 // TestStoriesOf reads the stories of articles in one look-up, in the order
 // asked, an article not stored giving 0.
 func TestStoriesOf(t *testing.T) {
