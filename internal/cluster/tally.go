@@ -48,7 +48,11 @@ func (t *tallies) add(sid int64, w float64, resolve func(int64) int64) {
 	s := t.slot(sid)
 	if s.gen != t.gen {
 		at := t.tallyOf(resolve(sid))
-		s = t.claim(sid, at) // tallyOf may have grown the table
+		// tallyOf may have grown the table, and has claimed sid's slot
+		// when sid is the story it now is.
+		if s = t.slot(sid); s.gen != t.gen {
+			s = t.claim(sid, at)
+		}
 	}
 	t.hits[s.at].w += w
 }

@@ -53,6 +53,15 @@ func TestTallies(t *testing.T) {
 				if !maps.Equal(got, want) {
 					t.Fatalf("article %d: %d tallies differ from the %d of a map", a, len(got), len(want))
 				}
+				claimed := 0
+				for _, s := range tl.slots {
+					if s.gen == tl.gen {
+						claimed++
+					}
+				}
+				if claimed != tl.used {
+					t.Fatalf("article %d: %d slots claimed, the table counts %d", a, claimed, tl.used)
+				}
 			}
 		})
 	}
