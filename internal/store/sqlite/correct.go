@@ -35,8 +35,6 @@ func liveStory(ctx context.Context, tx *sql.Tx, id int64) error {
 	return nil
 }
 
-// merge moves every article of story from into story into and marks from as
-// merged, so later saves naming it land in into.
 // The statements of a merge that find rows by a story: each must seek an
 // index (TestMergeUsesIndexes), or every merge grows with the store.
 const (
@@ -44,6 +42,8 @@ const (
 	sqlRedirectMerged = `UPDATE stories SET merged_into = ? WHERE merged_into = ?`
 )
 
+// merge moves every article of story from into story into and marks from as
+// merged, so later saves naming it land in into.
 func merge(ctx context.Context, tx *sql.Tx, from, into int64, now time.Time) error {
 	if from == into {
 		return fmt.Errorf("story %d into itself: %w", from, store.ErrSameStory)
