@@ -520,13 +520,26 @@ func (c *Clusterer) Commit(articleID, storyID int64, f *Features, a Assignment) 
 			c.log.Debug("stories merged", slog.Int64("from", m.From), slog.Int64("into", m.Into))
 		}
 	}
+	c.copies.Add(articleID, f.Signature, a.CopyOf)
 	c.add(articleID, storyID, a.CopyOf, f, a.vectors)
 }
 
-// Restore adds a stored article while rebuilding the index at start. It
-// keeps nothing of f but f.Stated: the next article may be decoded into f
-// (see Features.UnmarshalBinary).
-func (c *Clusterer) Restore(articleID, storyID, copyOf int64, f *Features) {
+// A stored article is restored, while the index is rebuilt at start, in
+// two parts: its signature (RestoreSignature) and its place in its story
+// (RestoreStory). They share no state, so a rebuild may make them on two
+// goroutines, each in the articles' order: on two cores the index of copies
+// is then built while the stories are. Neither keeps anything of f but
+// f.Stated: the next article may be decoded into f (see
+// Features.UnmarshalBinary).
+
+// RestoreSignature adds a stored article's signature to the index of
+// copies.
+func (c *Clusterer) RestoreSignature(articleID, copyOf int64, f *Features) {
+	c.copies.Add(articleID, f.Signature, copyOf)
+}
+
+// RestoreStory adds a stored article to its story.
+func (c *Clusterer) RestoreStory(articleID, storyID, copyOf int64, f *Features) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.add(articleID, storyID, copyOf, f, nil)
@@ -546,7 +559,6 @@ func (c *Clusterer) add(articleID, storyID, copyOf int64, f *Features, vecs *art
 	}
 	s.size++
 	s.widen(f.When())
-	c.copies.Add(articleID, f.Signature, copyOf)
 	if copyOf != 0 || f.Empty() {
 		c.articles.Put(articleID, article{story: sid})
 		c.remember(recent{id: articleID, copyOf: copyOf, when: f.When()}, sid)

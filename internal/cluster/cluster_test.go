@@ -40,6 +40,12 @@ func seedArticles(t testing.TB) []*model.Article {
 
 func features(a *model.Article) *Features { return Extract(a, nil) }
 
+// restore restores one stored article as a rebuild does, both parts.
+func restore(c *Clusterer, articleID, storyID, copyOf int64, f *Features) {
+	c.RestoreSignature(articleID, copyOf, f)
+	c.RestoreStory(articleID, storyID, copyOf, f)
+}
+
 // ingest assigns and commits articles in order, ids from 1, new stories
 // numbered from 100, and returns the assignments.
 func ingest(c *Clusterer, arts ...*model.Article) []Assignment {
@@ -236,7 +242,7 @@ func TestRestore(t *testing.T) {
 	if err := f.UnmarshalBinary(blob); err != nil {
 		t.Fatal(err)
 	}
-	rebuilt.Restore(1, live.StoryOf(1), 0, &f)
+	restore(rebuilt, 1, live.StoryOf(1), 0, &f)
 	fb := features(&b)
 	x, y := live.Assign(fb), rebuilt.Assign(fb)
 	if x.Story != y.Story || x.Decision.Kind != y.Decision.Kind || x.Decision.Score != y.Decision.Score {
@@ -448,8 +454,8 @@ func TestReplay(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := New(DefaultConfig(), nil)
-			c.Restore(1, 10, 0, features(&a))
-			c.Restore(2, tc.at, 0, features(&b))
+			restore(c, 1, 10, 0, features(&a))
+			restore(c, 2, tc.at, 0, features(&b))
 			for from, into := range tc.merged {
 				c.RestoreMerged(from, into)
 			}
@@ -481,7 +487,7 @@ func TestReplayMergeBindsLiveStory(t *testing.T) {
 	a := *seeds[0]
 	a.ID = 1
 	c := New(DefaultConfig(), nil)
-	c.Restore(1, 30, 0, features(&a))
+	restore(c, 1, 30, 0, features(&a))
 	c.RestoreMerged(10, 20)
 	c.RestoreMerged(20, 30)
 	if err := c.Replay(model.Correction{Kind: "merge", Story: 10, Target: 20}); err != nil {
@@ -535,8 +541,8 @@ func TestScoresBounded(t *testing.T) {
 	c := New(DefaultConfig(), nil)
 	a, b := *seeds[0], *seeds[1]
 	a.ID, b.ID = 1, 2
-	c.Restore(1, 10, 0, features(&a))
-	c.Restore(2, 20, 0, features(&b))
+	restore(c, 1, 10, 0, features(&a))
+	restore(c, 2, 20, 0, features(&b))
 	third := a
 	third.ID, third.Text = 3, strings.Join(strings.Split(a.Text, "\n\n")[:4], "\n\n")+"\n\n"+strings.Join(strings.Split(b.Text, "\n\n")[4:], "\n\n")
 	asg := c.Assign(features(&third))
