@@ -248,7 +248,7 @@ const restoreBatch, restoreBatches = 256, 4
 // restoreArticles adds every stored article to cl on two goroutines: this
 // one reads and decodes the rows and indexes their signatures, another adds
 // them to their stories, which is most of the work. On two cores the
-// rebuild of a million articles took about a third less time than on one
+// rebuild of a million articles took about 40% less time than on one
 // (see docs/performance.md).
 func (p *Pipeline) restoreArticles(ctx context.Context, cl *cluster.Clusterer) error {
 	free, full := make(chan []restoreRow, restoreBatches), make(chan []restoreRow, restoreBatches)
