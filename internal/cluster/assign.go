@@ -72,11 +72,8 @@ func (c *Clusterer) prepare(f *Features, vecs *articleVectors, count bool) *quer
 	if vecs != nil && vecs.f == f {
 		terms, ents, q.cast = vecs.terms, vecs.ents, vecs.cast
 	} else {
-		terms, ents = c.raw(f, q.whole[0][:0], q.whole[1][:0])
+		terms, ents, q.cast = c.rawVectors(f, q.whole[0][:0], q.whole[1][:0])
 		q.whole = [2]vec{terms, ents}
-		if len(f.Entities) > 0 {
-			q.cast = castOf(f)
-		}
 	}
 	ts, es := appendStats(q.stats[0][:0], terms), appendStats(q.stats[1][:0], ents)
 	q.stats = [2][]stat{ts, es}
@@ -97,6 +94,18 @@ type articleVectors struct {
 	f           *Features
 	terms, ents vec
 	cast        cast
+}
+
+// rawVectors returns raw's vectors, appended to terms and ents, and the
+// article's cast: all that an article's query takes of its features
+// without reading the index.
+func (c *Clusterer) rawVectors(f *Features, terms, ents vec) (vec, vec, cast) {
+	terms, ents = c.raw(f, terms, ents)
+	var k cast
+	if len(f.Entities) > 0 {
+		k = castOf(f)
+	}
+	return terms, ents, k
 }
 
 // vectorsOf copies q's raw vectors out of the recycled query.
@@ -528,9 +537,30 @@ func (c *Clusterer) Commit(articleID, storyID int64, f *Features, a Assignment) 
 // two parts: its signature (RestoreSignature) and its place in its story
 // (RestoreStory). They share no state, so a rebuild may make them on two
 // goroutines, each in the articles' order: on two cores the index of copies
-// is then built while the stories are. Neither keeps anything of f but
-// f.Stated: the next article may be decoded into f (see
-// Features.UnmarshalBinary).
+// is then built while the stories are, and so are the articles' decoding
+// and raw vectors (Decode), which need nothing of the index.
+
+// Stored is a stored article decoded for a rebuild: its features and the
+// raw vectors made of them. Decoding into the same Stored again reuses its
+// room; RestoreStory keeps nothing of it but the stated dates and the cast,
+// which are new each time.
+type Stored struct {
+	Features Features
+	vecs     articleVectors
+}
+
+// Decode decodes data, an article's stored features, into s and makes its
+// raw vectors. On an error s is an empty article, which joins no story.
+func (c *Clusterer) Decode(s *Stored, data []byte) error {
+	err := s.Features.UnmarshalBinary(data)
+	if err != nil {
+		s.Features = Features{}
+	}
+	v := &s.vecs
+	v.f = &s.Features
+	v.terms, v.ents, v.cast = c.rawVectors(&s.Features, v.terms[:0], v.ents[:0])
+	return err
+}
 
 // RestoreSignature adds a stored article's signature to the index of
 // copies.
@@ -538,11 +568,11 @@ func (c *Clusterer) RestoreSignature(articleID, copyOf int64, f *Features) {
 	c.copies.Add(articleID, f.Signature, copyOf)
 }
 
-// RestoreStory adds a stored article to its story.
-func (c *Clusterer) RestoreStory(articleID, storyID, copyOf int64, f *Features) {
+// RestoreStory adds a stored article, decoded by Decode, to its story.
+func (c *Clusterer) RestoreStory(articleID, storyID, copyOf int64, s *Stored) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.add(articleID, storyID, copyOf, f, nil)
+	c.add(articleID, storyID, copyOf, &s.Features, &s.vecs)
 }
 
 // add records an article in its story. Copies only count as carriers: their

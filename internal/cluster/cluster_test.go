@@ -40,10 +40,20 @@ func seedArticles(t testing.TB) []*model.Article {
 
 func features(a *model.Article) *Features { return Extract(a, nil) }
 
-// restore restores one stored article as a rebuild does, both parts.
-func restore(c *Clusterer, articleID, storyID, copyOf int64, f *Features) {
-	c.RestoreSignature(articleID, copyOf, f)
-	c.RestoreStory(articleID, storyID, copyOf, f)
+// restore restores one article as a rebuild does: its features stored,
+// read back, and both parts restored.
+func restore(t *testing.T, c *Clusterer, articleID, storyID, copyOf int64, f *Features) {
+	t.Helper()
+	blob, err := f.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Stored
+	if err := c.Decode(&s, blob); err != nil {
+		t.Fatal(err)
+	}
+	c.RestoreSignature(articleID, copyOf, &s.Features)
+	c.RestoreStory(articleID, storyID, copyOf, &s)
 }
 
 // ingest assigns and commits articles in order, ids from 1, new stories
@@ -234,15 +244,7 @@ func TestRestore(t *testing.T) {
 	live := New(DefaultConfig(), nil)
 	ingest(live, &a)
 	rebuilt := New(DefaultConfig(), nil)
-	blob, err := features(&a).MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f Features
-	if err := f.UnmarshalBinary(blob); err != nil {
-		t.Fatal(err)
-	}
-	restore(rebuilt, 1, live.StoryOf(1), 0, &f)
+	restore(t, rebuilt, 1, live.StoryOf(1), 0, features(&a))
 	fb := features(&b)
 	x, y := live.Assign(fb), rebuilt.Assign(fb)
 	if x.Story != y.Story || x.Decision.Kind != y.Decision.Kind || x.Decision.Score != y.Decision.Score {
@@ -454,8 +456,8 @@ func TestReplay(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := New(DefaultConfig(), nil)
-			restore(c, 1, 10, 0, features(&a))
-			restore(c, 2, tc.at, 0, features(&b))
+			restore(t, c, 1, 10, 0, features(&a))
+			restore(t, c, 2, tc.at, 0, features(&b))
 			for from, into := range tc.merged {
 				c.RestoreMerged(from, into)
 			}
@@ -487,7 +489,7 @@ func TestReplayMergeBindsLiveStory(t *testing.T) {
 	a := *seeds[0]
 	a.ID = 1
 	c := New(DefaultConfig(), nil)
-	restore(c, 1, 30, 0, features(&a))
+	restore(t, c, 1, 30, 0, features(&a))
 	c.RestoreMerged(10, 20)
 	c.RestoreMerged(20, 30)
 	if err := c.Replay(model.Correction{Kind: "merge", Story: 10, Target: 20}); err != nil {
@@ -541,8 +543,8 @@ func TestScoresBounded(t *testing.T) {
 	c := New(DefaultConfig(), nil)
 	a, b := *seeds[0], *seeds[1]
 	a.ID, b.ID = 1, 2
-	restore(c, 1, 10, 0, features(&a))
-	restore(c, 2, 20, 0, features(&b))
+	restore(t, c, 1, 10, 0, features(&a))
+	restore(t, c, 2, 20, 0, features(&b))
 	third := a
 	third.ID, third.Text = 3, strings.Join(strings.Split(a.Text, "\n\n")[:4], "\n\n")+"\n\n"+strings.Join(strings.Split(b.Text, "\n\n")[4:], "\n\n")
 	asg := c.Assign(features(&third))
