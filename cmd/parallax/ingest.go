@@ -51,12 +51,6 @@ func runIngest(ctx context.Context, app *App, args []string) error {
 	opt.Source.Outlet = opt.Extract.Outlet
 	opt.Source.Stdin = app.Stdin
 
-	p, st, err := app.openPipeline(ctx, opt)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-
 	var bar *progressbar.ProgressBar
 	if f, ok := app.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !*verbose {
 		bar = progressbar.NewOptions(-1,
@@ -67,7 +61,22 @@ func runIngest(ctx context.Context, app *App, args []string) error {
 			progressbar.OptionSetItsString("articles"),
 			progressbar.OptionClearOnFinish(),
 		)
+		// On a big store the first article waits for the story index to be
+		// rebuilt, a minute and more: the bar says so rather than stand still.
+		opt.Rebuilding = func(read int, done bool) {
+			if done {
+				bar.Describe("ingesting")
+				return
+			}
+			bar.Describe(fmt.Sprintf("building the story index: %d stored articles read", read))
+		}
 	}
+
+	p, st, err := app.openPipeline(ctx, opt)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	var sum ingestSummary
 	var listed []pipeline.Result // with -v, the stored articles as listed
 	p.Ingest(ctx, inputs, func(r pipeline.Result) {

@@ -533,17 +533,14 @@ func (c *Clusterer) Commit(articleID, storyID int64, f *Features, a Assignment) 
 	c.add(articleID, storyID, a.CopyOf, f, a.vectors)
 }
 
-// A stored article is restored, while the index is rebuilt at start, in
-// two parts: its signature (RestoreSignature) and its place in its story
-// (RestoreStory). They share no state, so a rebuild may make them on two
-// goroutines, each in the articles' order: on two cores the index of copies
-// is then built while the stories are, and so are the articles' decoding
-// and raw vectors (Decode), which need nothing of the index.
-
-// Stored is a stored article decoded for a rebuild: its features and the
-// raw vectors made of them. Decoding into the same Stored again reuses its
-// room; RestoreStory keeps nothing of it but the stated dates and the cast,
-// which are new each time.
+// Stored is a stored article decoded for a rebuild of the index at start:
+// its features and the raw vectors made of them (Decode). It is restored in
+// two parts, its signature (RestoreSignature) and its place in its story
+// (RestoreStory), which share no state: a rebuild may decode and restore
+// signatures on one goroutine and stories on another, each in the
+// articles' order. Decoding into the same Stored again reuses its room;
+// RestoreStory keeps nothing of it but the stated dates and the cast, which
+// are new each time.
 type Stored struct {
 	Features Features
 	vecs     articleVectors

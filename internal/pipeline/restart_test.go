@@ -165,3 +165,52 @@ func compareRuns(t *testing.T, once, restarted []string, want int) {
 		}
 	}
 }
+
+// TestRebuildingReports: a pipeline opened on a stored stream reports the
+// rebuild of its index as it reads the store, every batch of rows, then
+// once when the index is built, having read every stored article.
+func TestRebuildingReports(t *testing.T) {
+	ctx := context.Background()
+	p, st := newPipeline(t)
+	const stored = 2*restoreBatch + 40
+	items := make([]source.Item, stored)
+	for i := range items {
+		items[i] = item(i, "harbour")
+	}
+	p.IngestItems(ctx, items, func(r Result) {
+		if r.Err != nil {
+			t.Fatalf("%s: %v", r.Input, r.Err)
+		}
+	})
+	if n, err := st.CountArticles(ctx); err != nil || n != stored {
+		t.Fatalf("%d articles stored (%v), want %d", n, err, stored)
+	}
+
+	type report struct {
+		read int
+		done bool
+	}
+	var reports []report
+	restarted, err := New(st, Options{Rebuilding: func(read int, done bool) {
+		reports = append(reports, report{read, done})
+	}}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != 0 {
+		t.Fatalf("opening the pipeline reported %v: the index is built on first use", reports)
+	}
+	if err := restarted.LoadIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := []report{{restoreBatch, false}, {2 * restoreBatch, false}, {stored, true}}
+	if !slices.Equal(reports, want) {
+		t.Errorf("reports %v, want %v", reports, want)
+	}
+	if err := restarted.LoadIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != len(want) {
+		t.Errorf("a second LoadIndex reported again: %v", reports[len(want):])
+	}
+}
