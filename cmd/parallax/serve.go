@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/parallax-news/parallax/internal/follow"
@@ -64,7 +65,10 @@ func runServe(ctx context.Context, app *App, args []string) error {
 		defer cleanup()
 		app.DB = db
 	}
-	p, st, err := app.openPipeline(ctx, pipeline.Options{})
+	// How many stored articles the story index was built from, for the
+	// line that tells the operator arrivals no longer wait for it.
+	var indexed atomic.Int64
+	p, st, err := app.openPipeline(ctx, pipeline.Options{Rebuilding: func(read int, _ bool) { indexed.Store(int64(read)) }})
 	if err != nil {
 		return err
 	}
@@ -115,7 +119,12 @@ func runServe(ctx context.Context, app *App, args []string) error {
 				app.Log.Error("story index not built: each arrival will try again", "err", err)
 			}
 		} else {
-			app.Log.Info("story index built", "took", time.Since(began).Round(time.Millisecond))
+			from := ""
+			if n := indexed.Load(); n > 0 {
+				from = fmt.Sprintf(" (rebuilt from %d stored articles)", n)
+			}
+			fmt.Fprintf(app.Stderr, "parallax serve: story index ready in %s%s: arrivals no longer wait\n",
+				time.Since(began).Round(time.Millisecond), from)
 		}
 		if poller != nil {
 			poller.Run(pollCtx)
