@@ -292,6 +292,11 @@ func (p *Pipeline) restoreArticles(ctx context.Context, cl *cluster.Clusterer) (
 		}
 		cl.RestoreSignature(row.article, row.copyOf, &row.stored.Features)
 		if len(rows) == cap(rows) {
+			// A stop asked for ends the rebuild within a batch, not a
+			// page of the store's.
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			full <- rows
 			rows = <-free
 			if p.opt.Rebuilding != nil {

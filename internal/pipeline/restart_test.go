@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -171,20 +172,8 @@ func compareRuns(t *testing.T, once, restarted []string, want int) {
 // once when the index is built, having read every stored article.
 func TestRebuildingReports(t *testing.T) {
 	ctx := context.Background()
-	p, st := newPipeline(t)
 	const stored = 2*restoreBatch + 40
-	items := make([]source.Item, stored)
-	for i := range items {
-		items[i] = item(i, "harbour")
-	}
-	p.IngestItems(ctx, items, func(r Result) {
-		if r.Err != nil {
-			t.Fatalf("%s: %v", r.Input, r.Err)
-		}
-	})
-	if n, err := st.CountArticles(ctx); err != nil || n != stored {
-		t.Fatalf("%d articles stored (%v), want %d", n, err, stored)
-	}
+	st := storedItems(t, stored)
 
 	type report struct {
 		read int
@@ -213,4 +202,60 @@ func TestRebuildingReports(t *testing.T) {
 	if len(reports) != len(want) {
 		t.Errorf("a second LoadIndex reported again: %v", reports[len(want):])
 	}
+}
+
+// TestRebuildStops: a rebuild stopped half way ends with the context's
+// error, within a batch of rows, and leaves no index: the next use
+// rebuilds it whole.
+func TestRebuildStops(t *testing.T) {
+	const stored = 2*restoreBatch + 40
+	st := storedItems(t, stored)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var reads []int
+	p, err := New(st, Options{Rebuilding: func(read int, done bool) {
+		reads = append(reads, read)
+		cancel() // at the first batch handed over
+	}}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.LoadIndex(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("LoadIndex stopped half way = %v, want context.Canceled", err)
+	}
+	if !slices.Equal(reads, []int{restoreBatch}) {
+		t.Errorf("reports %v before the stop, want one at %d", reads, restoreBatch)
+	}
+	if story := p.StoryOf(1); story != 0 {
+		t.Errorf("a stopped rebuild left an index: article 1 in story %d", story)
+	}
+	reads = nil
+	if err := p.LoadIndex(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(reads) == 0 || reads[len(reads)-1] != stored {
+		t.Errorf("rebuilt again, reports %v, want the last at %d", reads, stored)
+	}
+	if p.StoryOf(1) == 0 {
+		t.Error("rebuilt again, article 1 is in no story")
+	}
+}
+
+// storedItems returns a store holding n distinct articles.
+func storedItems(t *testing.T, n int) store.Store {
+	t.Helper()
+	p, st := newPipeline(t)
+	items := make([]source.Item, n)
+	for i := range items {
+		items[i] = item(i, "harbour")
+	}
+	p.IngestItems(context.Background(), items, func(r Result) {
+		if r.Err != nil {
+			t.Fatalf("%s: %v", r.Input, r.Err)
+		}
+	})
+	if got, err := st.CountArticles(context.Background()); err != nil || got != int64(n) {
+		t.Fatalf("%d articles stored (%v), want %d", got, err, n)
+	}
+	return st
 }
