@@ -259,8 +259,9 @@ const restoreBatch, restoreBatches = 256, 4
 // restoreArticles adds every stored article to cl, and returns how many
 // it read, on two goroutines: this one reads the rows, decodes them, makes
 // their raw vectors and indexes their signatures; another adds them to
-// their stories, the rest of the work. On two cores the rebuild of a million articles took about 40% less
-// time than on one (see docs/performance.md).
+// their stories, the rest of the work. On two cores the rebuild of a
+// million articles took two thirds of the time it took on one (see
+// docs/performance.md).
 func (p *Pipeline) restoreArticles(ctx context.Context, cl *cluster.Clusterer) (int, error) {
 	free, full := make(chan []restoreRow, restoreBatches), make(chan []restoreRow, restoreBatches)
 	for range restoreBatches {
