@@ -292,7 +292,7 @@ func TestFeaturesBinary(t *testing.T) {
 }
 
 // TestFeaturesDecodeReuse decodes articles one after another into one
-// Features, as the index rebuild does: each decodes as into a new one, in
+// Features, as the index rebuild does with each of its few: each decodes as into a new one, in
 // the room of the one before, and the stated dates an earlier decode gave
 // stay as they were.
 func TestFeaturesDecodeReuse(t *testing.T) {

@@ -344,8 +344,8 @@ func (f *Features) MarshalBinary() ([]byte, error) {
 
 // UnmarshalBinary decodes what MarshalBinary wrote. Like encoding/json, it
 // reuses the room of f's Terms and Entities: rebuilding the index decodes
-// every stored article into one Features, and making new ones was a third
-// of what that rebuild gave the collector. Stated is always new, since the
+// every stored article into a few Features reused in turn, and making new
+// ones was a third of what that rebuild gave the collector. Stated is always new, since the
 // clusterer keeps it. After an error f holds what it held, its Terms and
 // Entities perhaps overwritten.
 func (f *Features) UnmarshalBinary(b []byte) error {
