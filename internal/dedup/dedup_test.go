@@ -211,28 +211,32 @@ func BenchmarkSign(b *testing.B) {
 	}
 }
 
+var textWords = strings.Fields("council vote harbour storm minister river budget school court rail clinic market festival bridge")
+
+// randomText returns 1 to 12 paragraphs of 8 to 27 words numbered at
+// random, so that two texts hardly share a shingle.
+func randomText(rng *rand.Rand) string {
+	var b strings.Builder
+	for p := range 1 + rng.IntN(12) {
+		if p > 0 {
+			b.WriteString("\n\n")
+		}
+		for range 8 + rng.IntN(20) {
+			fmt.Fprintf(&b, "%s%d ", textWords[rng.IntN(len(textWords))], rng.IntN(1000))
+		}
+	}
+	return b.String()
+}
+
 // TestIndexBlocks checks that articles stored beyond the first blocks of the
 // index are found as they were added.
 func TestIndexBlocks(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	words := strings.Fields("council vote harbour storm minister river budget school court rail clinic market festival bridge")
-	text := func() string {
-		var b strings.Builder
-		for p := range 1 + rng.IntN(12) {
-			if p > 0 {
-				b.WriteString("\n\n")
-			}
-			for range 8 + rng.IntN(20) {
-				fmt.Fprintf(&b, "%s%d ", words[rng.IntN(len(words))], rng.IntN(1000))
-			}
-		}
-		return b.String()
-	}
 	x := NewIndex(DefaultRule())
 	const n = 2*blocks.Len + 100
 	sigs := make([]Signature, n)
 	for i := range sigs {
-		sigs[i] = Sign(text())
+		sigs[i] = Sign(randomText(rng))
 		x.Add(int64(i+1), sigs[i], 0)
 	}
 	if x.Len() != n {

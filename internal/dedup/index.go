@@ -185,16 +185,32 @@ func (x *Index) Add(article int64, s Signature, copyOf int64) {
 	}
 	// Sign keeps at most maxParagraphs; a signature built otherwise is
 	// cut, as a block must hold its paragraphs.
-	paras := s.Paragraphs[:min(len(s.Paragraphs), maxParagraphs)]
-	p := x.entries.Add(entry{
-		article: article, original: orig, shingles: s.Shingles, mins: s.Mins,
-		para: x.paras.Add(paras...), nparas: uint16(len(paras)),
-	})
-	x.pos.Put(article, p)
+	s.Paragraphs = s.Paragraphs[:min(len(s.Paragraphs), maxParagraphs)]
+	p := x.append(article, orig, &s)
 	for b := range bands {
 		x.buckets[b].add(bandKey(&s.Mins, b), p, 0, x.bandKeyOf(b))
 	}
-	for i, para := range paras[:min(len(paras), leadParagraphs)] {
+	for i, para := range s.Paragraphs[:min(len(s.Paragraphs), leadParagraphs)] {
 		x.leads.add(para.Hash, p, uint8(i), x.leadKey)
 	}
+}
+
+// append stores an article's entry at the next position, and returns the
+// position; s has at most maxParagraphs.
+func (x *Index) append(article, original int64, s *Signature) uint32 {
+	p := x.entries.Add(entry{
+		article: article, original: original, shingles: s.Shingles, mins: s.Mins,
+		para: x.paras.Add(s.Paragraphs...), nparas: uint16(len(s.Paragraphs)),
+	})
+	x.pos.Put(article, p)
+	return p
+}
+
+// tables returns the bands' tables, in order, then the leads'.
+func (x *Index) tables() []*table {
+	ts := make([]*table, 0, bands+1)
+	for b := range x.buckets {
+		ts = append(ts, &x.buckets[b])
+	}
+	return append(ts, &x.leads)
 }

@@ -266,6 +266,18 @@ func (s Signature) AppendBinary(b []byte) ([]byte, error) {
 
 // UnmarshalBinary decodes what MarshalBinary wrote.
 func (s *Signature) UnmarshalBinary(b []byte) error {
+	var t Signature // s is left alone on an error
+	if err := t.unmarshalReusing(b); err != nil {
+		return err
+	}
+	*s = t
+	return nil
+}
+
+// unmarshalReusing is UnmarshalBinary decoding the paragraphs into the
+// array of s.Paragraphs where it has room, so that ReadIndex allocates
+// once for a million signatures, not once each.
+func (s *Signature) unmarshalReusing(b []byte) error {
 	if len(b) < headerSize {
 		return fmt.Errorf("decode signature of %d bytes: %w", len(b), ErrSignatureSize)
 	}
@@ -277,7 +289,10 @@ func (s *Signature) UnmarshalBinary(b []byte) error {
 	for i := range s.Mins {
 		s.Mins[i] = binary.LittleEndian.Uint16(b[4+2*i:])
 	}
-	s.Paragraphs = make([]Paragraph, n)
+	if s.Paragraphs == nil || cap(s.Paragraphs) < n {
+		s.Paragraphs = make([]Paragraph, n)
+	}
+	s.Paragraphs = s.Paragraphs[:n]
 	for i := range s.Paragraphs {
 		off := headerSize + 6*i
 		s.Paragraphs[i] = Paragraph{Hash: binary.LittleEndian.Uint32(b[off:]), Words: binary.LittleEndian.Uint16(b[off+4:])}

@@ -24,6 +24,26 @@ const tagLowBits = 2
 // tag's low bits.
 const _ = uint(1<<tagLowBits - leadParagraphs)
 
+// minTableSize is the number of slots a table starts with.
+const minTableSize = 64
+
+// overfull reports whether n keys are too many for size slots: at most 7/8
+// full, probes stay short, and there is always an empty slot to end them.
+func overfull(n, size int) bool { return 8*n > 7*size }
+
+// tableSize is the number of slots of a table that add filled with n keys:
+// it starts at minTableSize and doubles only when a key would overfill it.
+func tableSize(n int) int {
+	if n == 0 {
+		return 0
+	}
+	s := minTableSize
+	for overfull(n, s) {
+		s *= 2
+	}
+	return s
+}
+
 func slotHash(key uint32) (uint64, uint8) {
 	h := mix(uint64(key))
 	return h, uint8(h>>56) &^ (1<<tagLowBits - 1)
@@ -50,7 +70,7 @@ func (t *table) add(key, p uint32, low uint8, keyOf keyFunc) {
 	if _, ok := t.get(key, keyOf); ok {
 		return
 	}
-	if 8*(t.n+1) > 7*len(t.pos) {
+	if overfull(t.n+1, len(t.pos)) {
 		t.grow(keyOf)
 	}
 	t.put(key, p, low)
@@ -71,7 +91,7 @@ func (t *table) put(key, p uint32, low uint8) {
 // grow doubles the slots, placing every position again under its key.
 func (t *table) grow(keyOf keyFunc) {
 	pos, tag := t.pos, t.tag
-	size := max(64, 2*len(pos))
+	size := max(minTableSize, 2*len(pos))
 	t.pos, t.tag = make([]uint32, size), make([]uint8, size)
 	for i, p := range pos {
 		if p != 0 {

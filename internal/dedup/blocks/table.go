@@ -1,5 +1,12 @@
 package blocks
 
+import (
+	"iter"
+	"maps"
+	"math/bits"
+	"slices"
+)
+
 // denseIDs bounds the ids a Table keeps in blocks: a block's pointer is 8
 // bytes per Len ids up to the highest id, so ids past this (not a store's
 // row ids) go to a map instead of a slice of a billion pointers.
@@ -65,4 +72,38 @@ func (t *Table[T]) Put(id int64, v T) {
 		t.n++
 	}
 	blk.v[i] = v
+}
+
+// All yields the ids holding a value, in increasing order, with their values.
+func (t *Table[T]) All() iter.Seq2[int64, T] {
+	return func(yield func(int64, T) bool) {
+		// Sorted, so a caller writing a snapshot gets the same bytes for
+		// the same table; the negative ids come before the dense ones.
+		far := slices.Sorted(maps.Keys(t.far))
+		i := 0
+		for ; i < len(far) && far[i] < 0; i++ {
+			if !yield(far[i], t.far[far[i]]) {
+				return
+			}
+		}
+		for bi, blk := range t.b {
+			if blk == nil {
+				continue
+			}
+			for w, set := range blk.set {
+				for set != 0 {
+					j := w*64 + bits.TrailingZeros64(set)
+					set &= set - 1
+					if !yield(int64(bi)*Len+int64(j), blk.v[j]) {
+						return
+					}
+				}
+			}
+		}
+		for ; i < len(far); i++ {
+			if !yield(far[i], t.far[far[i]]) {
+				return
+			}
+		}
+	}
 }

@@ -3,6 +3,7 @@ package blocks
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -46,6 +47,45 @@ func TestTable(t *testing.T) {
 				if _, ok := tab.Get(id + 1); ok && want[id+1] == 0 {
 					t.Errorf("Get(%d): a value where none was put", id+1)
 				}
+			}
+		})
+	}
+}
+
+// TestTableAll checks that All yields every id with its value in increasing
+// order, the far ones included, and stops when the loop breaks.
+func TestTableAll(t *testing.T) {
+	tests := []struct {
+		name  string
+		ids   []int64 // put in this order, each with value id*3
+		stop  int     // break after this many ids; 0 for never
+		wantN int     // ids yielded
+	}{
+		{name: "empty"},
+		{name: "ids across blocks", ids: []int64{2*Len + 5, 1, Len - 1, Len, 0, 7*Len + 63, 7*Len + 64}, wantN: 7},
+		{name: "far ids, negative ones first", ids: []int64{5, -1, denseIDs, math.MinInt64, math.MaxInt64, -Len, Len + 3}, wantN: 7},
+		{name: "early break", ids: []int64{-3, -2, 1, 2, denseIDs + 1}, stop: 3, wantN: 3},
+		{name: "break in the far ids", ids: []int64{-3, -2, 1, 2}, stop: 1, wantN: 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var tab Table[int64]
+			for _, id := range tc.ids {
+				tab.Put(id, id*3)
+			}
+			want := slices.Sorted(slices.Values(tc.ids))[:tc.wantN]
+			var got []int64
+			for id, v := range tab.All() {
+				if v != id*3 {
+					t.Errorf("id %d: value %d, want %d", id, v, id*3)
+				}
+				got = append(got, id)
+				if len(got) == tc.stop {
+					break
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("All yielded %v, want %v", got, want)
 			}
 		})
 	}
