@@ -419,11 +419,14 @@ type decoder struct {
 	b   []byte
 	off int
 	err error
+	// bad is the error for malformed input: ErrFeatures when nil, so that
+	// the snapshot reader can share the decoder and say what it reads.
+	bad error
 }
 
 func (d *decoder) fail() {
 	if d.err == nil {
-		d.err = ErrFeatures
+		d.err = cmp.Or(d.bad, ErrFeatures)
 	}
 }
 
