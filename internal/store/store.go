@@ -160,6 +160,19 @@ type ClusterRow struct {
 	Features  []byte
 }
 
+// Generation tells one database from another and counts the changes to its
+// articles and stories. A story index kept in a file between runs (see
+// pipeline.Options.IndexFile) holds the generation it was saved at, and
+// only a store still at that generation may use it.
+type Generation struct {
+	// Store is drawn at random when the database is made: another database
+	// made later at the same path does not pass for this one.
+	Store int64
+	// Writes counts the transactions that stored articles or changed
+	// stories (Save, SaveBatch, MergeStories, MoveArticle, SplitStory).
+	Writes int64
+}
+
 // Store is what the pipeline, the commands and the server need of storage.
 type Store interface {
 	Close() error
@@ -208,6 +221,8 @@ type Store interface {
 	// ClusterRows calls fn for every stored article in id order. A row's
 	// Features may be reused once fn returns: fn copies what it keeps.
 	ClusterRows(ctx context.Context, fn func(ClusterRow) error) error
+	// Generation returns the store's generation (see Generation).
+	Generation(ctx context.Context) (Generation, error)
 	// MergedStories maps every story merged away to the live story it
 	// went into.
 	MergedStories(ctx context.Context) (map[int64]int64, error)

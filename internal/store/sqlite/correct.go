@@ -121,6 +121,9 @@ func (s *Store) MergeStories(ctx context.Context, from, into int64, reason strin
 	now := s.now()
 	c := model.Correction{Kind: correctionMerge, Story: from, Target: into, Reason: reason, At: now.UTC()}
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		if err := countWrite(ctx, tx); err != nil {
+			return err
+		}
 		if err := merge(ctx, tx, from, into, now); err != nil {
 			return err
 		}
@@ -140,6 +143,9 @@ func (s *Store) MoveArticle(ctx context.Context, article, to int64, reason strin
 	now := s.now()
 	c := model.Correction{Kind: correctionMove, Article: article, Target: to, Reason: reason, At: now.UTC()}
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		if err := countWrite(ctx, tx); err != nil {
+			return err
+		}
 		c.Target = to
 		if to == 0 {
 			var err error
@@ -171,6 +177,9 @@ func (s *Store) SplitStory(ctx context.Context, story int64, articles []int64, r
 	now := s.now()
 	var out []model.Correction
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		if err := countWrite(ctx, tx); err != nil {
+			return err
+		}
 		out = out[:0]
 		moving, err := checkSplit(ctx, tx, story, articles)
 		if err != nil {

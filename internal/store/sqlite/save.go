@@ -144,6 +144,9 @@ func (st *statements) bind(ctx context.Context, tx *sql.Tx) *txStatements {
 func (s *Store) Save(ctx context.Context, rec *store.Record) (int64, error) {
 	var id int64
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		if err := countWrite(ctx, tx); err != nil {
+			return err
+		}
 		st := s.stmts.bind(ctx, tx)
 		now := s.now()
 		counts := newTally()
@@ -174,6 +177,9 @@ func (s *Store) SaveBatch(ctx context.Context, recs []*store.Record) ([]int64, e
 		// checked between records instead, and cancelling it still rolls
 		// the transaction back.
 		sctx := context.WithoutCancel(ctx)
+		if err := countWrite(sctx, tx); err != nil {
+			return err
+		}
 		st := s.stmts.bind(sctx, tx)
 		now := s.now()
 		counts := newTally()
@@ -594,6 +600,28 @@ func insertDecision(ctx context.Context, stmt *sql.Stmt, d model.Decision, now t
 		return fmt.Errorf("insert %s decision for article %d: %w", d.Kind, d.Article, err)
 	}
 	return nil
+}
+
+// countWrite counts one more write of articles or stories in the store's
+// generation, in the writing transaction: a story index saved by one
+// process is then not taken for current by the next once another wrote.
+func countWrite(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE counters SET value = value + 1 WHERE name = 'writes'`); err != nil {
+		return fmt.Errorf("count the write: %w", err)
+	}
+	return nil
+}
+
+// Generation reads the store's identity and its count of writes.
+func (s *Store) Generation(ctx context.Context) (store.Generation, error) {
+	var g store.Generation
+	err := s.read.QueryRowContext(ctx, `SELECT
+		(SELECT value FROM counters WHERE name = 'store'),
+		(SELECT value FROM counters WHERE name = 'writes')`).Scan(&g.Store, &g.Writes)
+	if err != nil {
+		return store.Generation{}, fmt.Errorf("read the store's generation: %w", err)
+	}
+	return g, nil
 }
 
 // NextStoryID reserves a story id no other caller will get.
