@@ -168,6 +168,7 @@ func benchIngest(ctx context.Context, app *App, args []string) error {
 		return app.writeJSON(rep)
 	}
 	printIngest(app, rep)
+	printIndex(ctx, app, p)
 	if rep.Interrupted {
 		return fmt.Errorf("interrupted after %d articles: %w", rep.Articles, ctx.Err())
 	}
@@ -190,6 +191,25 @@ func writeHeapProfile(path string) error {
 		return fmt.Errorf("heap profile %s: %w", path, err)
 	}
 	return nil
+}
+
+// printIndex says how the story index was made at the run's first
+// article, which waited for it, and keeps it for the next run as a
+// command that ends does, saying how long that took: together, the cost of
+// a restart.
+func printIndex(ctx context.Context, app *App, p *pipeline.Pipeline) {
+	if o := p.IndexOrigin(); o.At.IsZero() {
+		fmt.Fprintf(app.Stdout, "story index %s\n", o)
+	} else {
+		fmt.Fprintf(app.Stdout, "story index %s in %.1f s\n", o, o.Took.Seconds())
+	}
+	if saved, took := app.saveIndex(ctx, p); saved {
+		size := ""
+		if fi, err := os.Stat(indexFileOf(app.DB)); err == nil {
+			size = fmt.Sprintf(", %.0f MB", mb(uint64(fi.Size())))
+		}
+		fmt.Fprintf(app.Stdout, "story index kept for the next run in %.1f s%s\n", took.Seconds(), size)
+	}
 }
 
 func printIngest(app *App, rep bench.IngestReport) {

@@ -98,6 +98,7 @@ func runIngest(ctx context.Context, app *App, args []string) error {
 	if bar != nil {
 		bar.Finish()
 	}
+	app.saveIndex(ctx, p)
 	// Articles arriving later regroup the stories they touch: an article
 	// listed above may have moved since, and its line would send a reader
 	// to the wrong story.

@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/parallax-news/parallax/internal/follow"
@@ -65,10 +64,7 @@ func runServe(ctx context.Context, app *App, args []string) error {
 		defer cleanup()
 		app.DB = db
 	}
-	// How many stored articles the story index was built from, for the
-	// line that tells the operator arrivals no longer wait for it.
-	var indexed atomic.Int64
-	p, st, err := app.openPipeline(ctx, pipeline.Options{Rebuilding: func(read int, _ bool) { indexed.Store(int64(read)) }})
+	p, st, err := app.openPipeline(ctx, pipeline.Options{})
 	if err != nil {
 		return err
 	}
@@ -119,12 +115,8 @@ func runServe(ctx context.Context, app *App, args []string) error {
 				app.Log.Error("story index not built: each arrival will try again", "err", err)
 			}
 		} else {
-			from := ""
-			if n := indexed.Load(); n > 0 {
-				from = fmt.Sprintf(" (rebuilt from %d stored articles)", n)
-			}
-			fmt.Fprintf(app.Stderr, "parallax serve: story index ready in %s%s: arrivals no longer wait\n",
-				time.Since(began).Round(time.Millisecond), from)
+			fmt.Fprintf(app.Stderr, "parallax serve: story index ready in %s (%s): arrivals no longer wait\n",
+				time.Since(began).Round(time.Millisecond), p.IndexOrigin())
 		}
 		if poller != nil {
 			poller.Run(pollCtx)
@@ -133,6 +125,9 @@ func runServe(ctx context.Context, app *App, args []string) error {
 	err = server.Serve(ctx, ln, srv, app.Log)
 	stopPolling()
 	<-pollDone
+	// The server stops on a signal, which ends ctx: the index is still
+	// kept, as a server's restart is when a rebuild is most in the way.
+	app.saveIndex(context.WithoutCancel(ctx), p)
 	return err
 }
 func envOr(name, def string) string {

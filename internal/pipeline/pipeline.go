@@ -64,6 +64,12 @@ type Options struct {
 	Cluster *cluster.Config
 	// Workers run extraction and analysis; 0 means one per CPU.
 	Workers int
+	// IndexFile, when set, is where the story index is kept between runs:
+	// SaveIndex writes it as a process ends, and the next process reads it
+	// instead of rebuilding the index from every stored article, when the
+	// store has not changed since (see indexfile.go). Beside a SQLite
+	// database, its name with ".index".
+	IndexFile string
 	// Rebuilding, when set, follows the rebuild of the clusterer's index
 	// from the store, which the first arrival waits for (a minute and more
 	// on a million articles): it is called with the number of stored
@@ -86,9 +92,17 @@ type Pipeline struct {
 
 	// mu serialises deciding and storing, and guards what follows: each
 	// decision must see the index exactly as the store has it.
-	mu                   sync.Mutex
-	cl                   *cluster.Clusterer
-	gen                  uint64 // counts rebuilds of cl
+	mu     sync.Mutex
+	cl     *cluster.Clusterer
+	gen    uint64 // counts rebuilds of cl
+	origin IndexOrigin
+	// builtAt is the store's generation cl was made from (builtAtKnown:
+	// read), and ownWrites the writes of this pipeline since: when the
+	// store is at their sum as the process ends, no one else wrote, and cl
+	// is what the store holds (SaveIndex).
+	builtAt              store.Generation
+	builtAtKnown         bool
+	ownWrites            int64
 	decidedBatches       uint64 // counts decideBatch's batches: their turns to be stored
 	articleIDs, storyIDs idPool
 	// inflight holds the articles decided and not yet stored, by canonical
@@ -209,40 +223,72 @@ func (p *Pipeline) index(ctx context.Context) (*cluster.Clusterer, error) {
 	return p.cl, nil
 }
 
-// loadIndex builds the clusterer's index from the store: every stored
-// article's features, the stories merged away, then what people's
-// corrections bind, in the order they were made. The caller holds p.mu,
-// or owns p alone.
+// loadIndex makes the clusterer's index: read from the index file when
+// it was saved from the store as it is, else rebuilt from the store. The
+// caller holds p.mu, or owns p alone.
 func (p *Pipeline) loadIndex(ctx context.Context) error {
-	cl := cluster.New(p.cfg, p.log)
-	read, err := p.restoreArticles(ctx, cl)
-	if err != nil {
-		return fmt.Errorf("rebuild story index: %w", err)
+	began := time.Now()
+	// Read before anything else: a write by another process from here on
+	// leaves the count behind what the store holds, and the index is not
+	// saved (SaveIndex).
+	gen, genErr := p.st.Generation(ctx)
+	if genErr != nil {
+		p.log.Warn("story index: the store's generation is unknown; rebuilding, and it will not be saved", "err", genErr)
 	}
-	merged, err := p.st.MergedStories(ctx)
-	if err != nil {
-		return fmt.Errorf("rebuild story index: %w", err)
+	var cl *cluster.Clusterer
+	var origin IndexOrigin
+	if genErr == nil {
+		if cl = p.loadIndexFile(gen); cl != nil {
+			origin.File = p.opt.IndexFile
+		}
 	}
-	for from, into := range merged {
-		cl.RestoreMerged(from, into)
-	}
-	corrections, err := p.st.Corrections(ctx)
-	if err != nil {
-		return fmt.Errorf("load corrections: %w", err)
-	}
-	for _, c := range corrections {
-		if err := cl.Replay(c); err != nil {
-			p.log.Warn("correction no longer applies", "correction", c.ID, "err", err)
+	if cl == nil {
+		var err error
+		if cl, origin.Articles, err = p.rebuildIndex(ctx); err != nil {
+			return err
 		}
 	}
 	if p.cl != nil {
 		p.gen++ // a rebuild: batches decided in the old index are stale
 	}
 	p.cl = cl
+	p.builtAt, p.builtAtKnown, p.ownWrites = gen, genErr == nil, 0
+	origin.At = time.Now()
+	origin.Took = origin.At.Sub(began)
+	p.origin = origin
 	if p.opt.Rebuilding != nil {
-		p.opt.Rebuilding(read, true)
+		p.opt.Rebuilding(origin.Articles, true)
 	}
 	return nil
+}
+
+// rebuildIndex builds the clusterer's index from the store: every stored
+// article's features, the stories merged away, then what people's
+// corrections bind, in the order they were made. It returns the index and
+// the number of stored articles read.
+func (p *Pipeline) rebuildIndex(ctx context.Context) (*cluster.Clusterer, int, error) {
+	cl := cluster.New(p.cfg, p.log)
+	read, err := p.restoreArticles(ctx, cl)
+	if err != nil {
+		return nil, 0, fmt.Errorf("rebuild story index: %w", err)
+	}
+	merged, err := p.st.MergedStories(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("rebuild story index: %w", err)
+	}
+	for from, into := range merged {
+		cl.RestoreMerged(from, into)
+	}
+	corrections, err := p.st.Corrections(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("load corrections: %w", err)
+	}
+	for _, c := range corrections {
+		if err := cl.Replay(c); err != nil {
+			p.log.Warn("correction no longer applies", "correction", c.ID, "err", err)
+		}
+	}
+	return cl, read, nil
 }
 
 // restoreRow is a stored article decoded for the index.
@@ -747,6 +793,8 @@ func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 		p.mu.Lock()
 		p.settle(d)
 		switch {
+		case err == nil && d.gen == p.gen:
+			p.ownWrites++
 		case err != nil:
 			p.log.Warn("store refused a batch: its articles are decided and stored again one by one", "articles", len(d.recs), "err", err)
 			rerr = p.loadIndex(ctx)
@@ -793,6 +841,7 @@ func (p *Pipeline) saveAlone(ctx context.Context, d *decided) Result {
 	_, err := p.st.SaveBatch(ctx, d.recs)
 	p.settle(d)
 	if err == nil {
+		p.ownWrites++
 		a := d.prs[0].article
 		res.Status, res.Article, res.Story = StatusNew, a.ID, d.storyOf(a)
 		return res

@@ -104,6 +104,7 @@ func (p *Pipeline) Merge(ctx context.Context, from, into int64, reason string) (
 	if err != nil {
 		return c, err // the store's error names both stories
 	}
+	p.ownWrites++
 	return c, p.applied(ctx, []model.Correction{c}, nil)
 }
 
@@ -122,6 +123,7 @@ func (p *Pipeline) Move(ctx context.Context, article, to int64, reason string) (
 	if err != nil {
 		return c, err // the store's error names the article and the story
 	}
+	p.ownWrites++
 	return c, p.applied(ctx, []model.Correction{c}, map[int64]*cluster.Features{article: f})
 }
 
@@ -144,6 +146,7 @@ func (p *Pipeline) Split(ctx context.Context, story int64, articles []int64, rea
 	if err != nil {
 		return nil, err // the store's error names the story
 	}
+	p.ownWrites++
 	return cs, p.applied(ctx, cs, feats)
 }
 

@@ -1,0 +1,176 @@
+package pipeline
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/parallax-news/parallax/internal/cluster"
+	"github.com/parallax-news/parallax/internal/source"
+	"github.com/parallax-news/parallax/internal/store"
+)
+
+// mustIngest ingests items through p, failing the test on any error.
+func mustIngest(t *testing.T, p *Pipeline, items []source.Item) {
+	t.Helper()
+	p.IngestItems(context.Background(), items, func(r Result) {
+		if r.Err != nil {
+			t.Errorf("%s: %v", r.Input, r.Err)
+		}
+	})
+}
+
+func newPipelineWith(t *testing.T, st store.Store, opt Options) *Pipeline {
+	t.Helper()
+	p, err := New(st, opt, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestIndexFileDecidesAlike: a run that keeps its story index in a file as
+// it ends, and a run that starts from the file, make the stories and
+// copies one run makes, and the second run did start from the file.
+func TestIndexFileDecidesAlike(t *testing.T) {
+	ctx := context.Background()
+	const first, rest = 700, 300
+	items := generatedItems(t, first+rest)
+	once := runsOf(t, func(st store.Store, _ int) { mustIngest(t, newPipelineOn(t, st), items) }, 1)
+
+	file := filepath.Join(t.TempDir(), "s.index")
+	var origins []IndexOrigin
+	groups := [][]source.Item{items[:first], items[first:]}
+	restarted := runsOf(t, func(st store.Store, group int) {
+		p := newPipelineWith(t, st, Options{IndexFile: file})
+		mustIngest(t, p, groups[group])
+		origins = append(origins, p.IndexOrigin())
+		if saved, err := p.SaveIndex(ctx); err != nil || !saved {
+			t.Fatalf("run %d: SaveIndex = %v, %v; want the index kept", group, saved, err)
+		}
+	}, len(groups))
+	compareRuns(t, once, restarted, 100)
+	if origins[0].File != "" || origins[1].File != file {
+		t.Errorf("index origins %+v: want the first rebuilt (from nothing) and the second read from %s", origins, file)
+	}
+}
+
+// TestIndexFileOnlyWhenCurrent: a story index kept in a file is used only
+// by the store it was saved from, unchanged since, by the same program
+// with the same configuration, and only when the file is whole; anything
+// else rebuilds the index, as without the file, and is no error.
+func TestIndexFileOnlyWhenCurrent(t *testing.T) {
+	ctx := context.Background()
+	other := cluster.DefaultConfig()
+	other.JoinThreshold += 0.01
+	cases := []struct {
+		name     string
+		change   func(t *testing.T, st store.Store, file string)
+		opt      Options // besides IndexFile
+		fromFile bool
+	}{
+		{name: "unchanged", change: func(*testing.T, store.Store, string) {}, fromFile: true},
+		{name: "absent", change: func(t *testing.T, _ store.Store, file string) {
+			if err := os.Remove(file); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{name: "another process stored an article", change: func(t *testing.T, st store.Store, _ string) {
+			mustIngest(t, newPipelineOn(t, st), []source.Item{item(100, "harbour")})
+		}},
+		{name: "another process moved an article", change: func(t *testing.T, st store.Store, _ string) {
+			if _, err := newPipelineOn(t, st).Move(ctx, 1, 0, "another event"); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{name: "damaged", change: func(t *testing.T, _ store.Store, file string) {
+			data := readFile(t, file)
+			data[len(data)/2] ^= 0x10
+			writeFile(t, file, data)
+		}},
+		{name: "truncated", change: func(t *testing.T, _ store.Store, file string) {
+			data := readFile(t, file)
+			writeFile(t, file, data[:len(data)*2/3])
+		}},
+		{name: "not an index", change: func(t *testing.T, _ store.Store, file string) {
+			writeFile(t, file, []byte("hello"))
+		}},
+		{name: "another configuration", change: func(*testing.T, store.Store, string) {}, opt: Options{Cluster: &other}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "s.index")
+			_, st := newPipeline(t)
+			var items []source.Item
+			for i := range 40 {
+				items = append(items, item(i, []string{"harbour", "budget", "school"}[i%3]))
+			}
+			p := newPipelineWith(t, st, Options{IndexFile: file})
+			mustIngest(t, p, items)
+			if saved, err := p.SaveIndex(ctx); err != nil || !saved {
+				t.Fatalf("SaveIndex = %v, %v; want the index kept", saved, err)
+			}
+			tc.change(t, st, file)
+
+			opt := tc.opt
+			opt.IndexFile = file
+			restarted := newPipelineWith(t, st, opt)
+			if err := restarted.LoadIndex(ctx); err != nil {
+				t.Fatalf("LoadIndex: %v", err)
+			}
+			o := restarted.IndexOrigin()
+			if got := o.File != ""; got != tc.fromFile {
+				t.Errorf("index origin %+v: read from the file = %v, want %v", o, got, tc.fromFile)
+			}
+			if !tc.fromFile && o.Articles == 0 {
+				t.Errorf("index origin %+v: want it rebuilt from the stored articles", o)
+			}
+		})
+	}
+}
+
+// TestSaveIndexOnlyWhatTheStoreHolds: a process another wrote beside keeps
+// no index, since its own lacks what the other stored; the next start
+// rebuilds.
+func TestSaveIndexOnlyWhatTheStoreHolds(t *testing.T) {
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "s.index")
+	_, st := newPipeline(t)
+	p := newPipelineWith(t, st, Options{IndexFile: file})
+	mustIngest(t, p, []source.Item{item(1, "harbour"), item(2, "budget")})
+	mustIngest(t, newPipelineOn(t, st), []source.Item{item(3, "harbour")}) // another process
+	if saved, err := p.SaveIndex(ctx); err != nil || saved {
+		t.Fatalf("SaveIndex = %v, %v; want nothing kept", saved, err)
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Errorf("index file: %v, want none", err)
+	}
+	// Its own corrections, stored and applied, leave its index current.
+	mustIngest(t, p, []source.Item{item(4, "school")})
+	q := newPipelineWith(t, st, Options{IndexFile: file})
+	mustIngest(t, q, []source.Item{item(5, "school")})
+	if _, err := q.Move(ctx, 1, 0, "apart"); err != nil {
+		t.Fatal(err)
+	}
+	if saved, err := q.SaveIndex(ctx); err != nil || !saved {
+		t.Fatalf("after its own writes only: SaveIndex = %v, %v; want the index kept", saved, err)
+	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func writeFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
