@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -149,15 +148,17 @@ func readIndexFile(path string, gen store.Generation, cfg cluster.Config, log *s
 }
 
 // writeIndexFile saves cl, made from the store at gen, in path: written
-// beside it under another name, synced, then renamed over it, so that a
-// process killed while writing leaves the old file or none, never half of
-// one.
+// beside it as path.tmp, synced, then renamed over it, so that a process
+// killed while writing leaves the old file or none, never half of one. The
+// one name bounds what killed writers leave behind to one file, which the
+// next save writes over; two processes saving at once could mix their
+// writes in it, which the checksum tells.
 func writeIndexFile(path string, gen store.Generation, cfg cluster.Config, cl *cluster.Clusterer) (err error) {
 	key := indexKey(cfg)
 	if key == 0 {
 		return errors.New("the program cannot be identified")
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	f, err := os.OpenFile(path+".tmp", os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o666)
 	if err != nil {
 		return err
 	}

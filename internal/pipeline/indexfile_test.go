@@ -147,7 +147,10 @@ func TestSaveIndexOnlyWhatTheStoreHolds(t *testing.T) {
 	if _, err := os.Stat(file); !os.IsNotExist(err) {
 		t.Errorf("index file: %v, want none", err)
 	}
-	// Its own corrections, stored and applied, leave its index current.
+	// Its own corrections, stored and applied, leave its index current; a
+	// file left half written by a process killed while saving is written
+	// over.
+	writeFile(t, file+".tmp", []byte("half an index"))
 	mustIngest(t, p, []source.Item{item(4, "school")})
 	q := newPipelineWith(t, st, Options{IndexFile: file})
 	mustIngest(t, q, []source.Item{item(5, "school")})
@@ -156,6 +159,13 @@ func TestSaveIndexOnlyWhatTheStoreHolds(t *testing.T) {
 	}
 	if saved, err := q.SaveIndex(ctx); err != nil || !saved {
 		t.Fatalf("after its own writes only: SaveIndex = %v, %v; want the index kept", saved, err)
+	}
+	if _, err := os.Stat(file + ".tmp"); !os.IsNotExist(err) {
+		t.Errorf("%s.tmp: %v, want none left", file, err)
+	}
+	restarted := newPipelineWith(t, st, Options{IndexFile: file})
+	if err := restarted.LoadIndex(ctx); err != nil || restarted.IndexOrigin().File != file {
+		t.Errorf("LoadIndex = %v, index %v; want it read from %s", err, restarted.IndexOrigin(), file)
 	}
 }
 
