@@ -94,8 +94,8 @@ type Pipeline struct {
 	// decision must see the index exactly as the store has it.
 	mu     sync.Mutex
 	cl     *cluster.Clusterer
-	gen    uint64 // counts rebuilds of cl
-	origin IndexOrigin
+	gen    uint64      // counts rebuilds of cl
+	origin IndexOrigin // how cl was made
 	// builtAt is the store's generation cl was made from (builtAtKnown:
 	// read), and ownWrites the writes of this pipeline since: when the
 	// store is at their sum as the process ends, no one else wrote, and cl
