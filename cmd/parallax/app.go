@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -25,8 +26,9 @@ type App struct {
 	Stderr io.Writer
 	Log    *slog.Logger
 
-	DB   string // --db, PARALLAX_DB
-	JSON bool   // --json
+	DB    string // --db, PARALLAX_DB
+	Index string // --index, PARALLAX_INDEX: see indexFile
+	JSON  bool   // --json
 }
 
 type command struct {
@@ -64,6 +66,8 @@ func (a *App) addGlobalFlags(fs *flag.FlagSet) {
 		def = "parallax.db"
 	}
 	fs.StringVar(&a.DB, "db", def, "database file (env PARALLAX_DB)")
+	fs.StringVar(&a.Index, "index", cmp.Or(a.Index, os.Getenv("PARALLAX_INDEX")),
+		`file the story index is kept in between runs (env PARALLAX_INDEX; default the database's name with ".index"; "off" for none)`)
 	fs.BoolVar(&a.JSON, "json", a.JSON, "print JSON")
 }
 
@@ -73,7 +77,7 @@ func (a *App) usage() {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	fmt.Fprintln(a.Stderr, "usage: parallax [--db PATH] [--json] COMMAND [ARGS]")
+	fmt.Fprintln(a.Stderr, "usage: parallax [--db PATH] [--index PATH|off] [--json] COMMAND [ARGS]")
 	for _, n := range names {
 		fmt.Fprintf(a.Stderr, "  %-10s %s\n", n, commands[n].summary)
 	}
@@ -129,7 +133,7 @@ func (a *App) openPipeline(ctx context.Context, opt pipeline.Options) (*pipeline
 		return nil, nil, err
 	}
 	if opt.IndexFile == "" {
-		opt.IndexFile = indexFileOf(a.DB)
+		opt.IndexFile = a.indexFile()
 	}
 	p, err := pipeline.New(st, opt, a.Log)
 	if err != nil {
@@ -139,9 +143,20 @@ func (a *App) openPipeline(ctx context.Context, opt pipeline.Options) (*pipeline
 	return p, st, nil
 }
 
-// indexFileOf names the file the story index of database db is kept in
-// between runs.
-func indexFileOf(db string) string { return db + ".index" }
+// indexFile names the file the story index is kept in between runs: by
+// default beside the database; "" when --index is off. A store written
+// every few minutes by a cron job rewrites the file each time (559 MB at a
+// million articles), which a disk may be spared, or the file may go to
+// another disk.
+func (a *App) indexFile() string {
+	switch a.Index {
+	case "":
+		return a.DB + ".index"
+	case "off":
+		return ""
+	}
+	return a.Index
+}
 
 // saveIndex keeps the story index p built for the next process on the
 // store, which then starts in seconds where a rebuild from every article

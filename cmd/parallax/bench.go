@@ -205,7 +205,7 @@ func printIndex(ctx context.Context, app *App, p *pipeline.Pipeline) {
 	}
 	if saved, took := app.saveIndex(ctx, p); saved {
 		size := ""
-		if fi, err := os.Stat(indexFileOf(app.DB)); err == nil {
+		if fi, err := os.Stat(app.indexFile()); err == nil {
 			size = fmt.Sprintf(", %.0f MB", mb(uint64(fi.Size())))
 		}
 		fmt.Fprintf(app.Stdout, "story index kept for the next run in %.1f s%s\n", took.Seconds(), size)

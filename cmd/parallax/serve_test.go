@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/parallax-news/parallax/internal/testutil"
 )
 
 // lockedBuffer is a buffer that serve's goroutines may write to while the
@@ -53,15 +56,42 @@ func TestServeSaysIndexReady(t *testing.T) {
 	}
 }
 
-// serveUntilReady serves db until it says its story index is ready, then
-// stops it, and returns the line's submatches: how the index was made.
-func serveUntilReady(t *testing.T, db string) []string {
+// TestIndexFlag: --index puts the story index where asked, or nowhere.
+func TestIndexFlag(t *testing.T) {
+	dir := t.TempDir()
+	db, elsewhere := filepath.Join(dir, "p.db"), filepath.Join(dir, "elsewhere", "story.index")
+	if err := os.Mkdir(filepath.Dir(elsewhere), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	seeds := testutil.Seeds(t)
+	if _, errOut, code := parallax(t, db, append([]string{"--index", "off", "ingest"}, seeds[0])...); code != 0 {
+		t.Fatalf("ingest --index off: exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(db + ".index"); !os.IsNotExist(err) {
+		t.Errorf("--index off: %s.index: %v, want no file", db, err)
+	}
+	if _, errOut, code := parallax(t, db, append([]string{"ingest", "--index", elsewhere}, seeds[1])...); code != 0 {
+		t.Fatalf("ingest --index %s: exit %d: %s", elsewhere, code, errOut)
+	}
+	if m := serveUntilReady(t, db, "--index", elsewhere); m[1] != "read from "+elsewhere {
+		t.Errorf("serve --index %s: story index %s, want it read from there", elsewhere, m[1])
+	}
+	if m := serveUntilReady(t, db, "--index", "off"); !strings.HasPrefix(m[1], "rebuilt from 2 ") {
+		t.Errorf("serve --index off: story index %s, want it rebuilt from the 2 stored articles", m[1])
+	}
+}
+
+// serveUntilReady serves db, with global flags, until it says its story
+// index is ready, then stops it, and returns the line's submatches: how
+// the index was made.
+func serveUntilReady(t *testing.T, db string, flags ...string) []string {
 	t.Helper()
 	var out, errOut lockedBuffer
 	app := newApp(strings.NewReader(""), &out, &errOut)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
-	go func() { done <- run(ctx, []string{"--db", db, "serve", "--addr", "127.0.0.1:0"}, app) }()
+	args := append([]string{"--db", db}, flags...)
+	go func() { done <- run(ctx, append(args, "serve", "--addr", "127.0.0.1:0"), app) }()
 
 	ready := regexp.MustCompile(`parallax serve: story index ready in \S+ \(([^)]*)\): arrivals no longer wait`)
 	deadline := time.Now().Add(30 * time.Second)
