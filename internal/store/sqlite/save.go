@@ -143,10 +143,7 @@ func (st *statements) bind(ctx context.Context, tx *sql.Tx) *txStatements {
 // per article.
 func (s *Store) Save(ctx context.Context, rec *store.Record) (int64, error) {
 	var id int64
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
-		if err := countWrite(ctx, tx); err != nil {
-			return err
-		}
+	err := s.inChange(ctx, func(tx *sql.Tx) error {
 		st := s.stmts.bind(ctx, tx)
 		now := s.now()
 		counts := newTally()
@@ -170,16 +167,13 @@ func (s *Store) Save(ctx context.Context, rec *store.Record) (int64, error) {
 // batch fail it too.
 func (s *Store) SaveBatch(ctx context.Context, recs []*store.Record) ([]int64, error) {
 	ids := make([]int64, len(recs))
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+	err := s.inChange(ctx, func(tx *sql.Tx) error {
 		// Statements run without the caller's cancellation: the driver
 		// starts a watcher goroutine per statement for a cancellable
 		// context, a fifth of the cost of a small insert. The context is
 		// checked between records instead, and cancelling it still rolls
 		// the transaction back.
 		sctx := context.WithoutCancel(ctx)
-		if err := countWrite(sctx, tx); err != nil {
-			return err
-		}
 		st := s.stmts.bind(sctx, tx)
 		now := s.now()
 		counts := newTally()
@@ -602,14 +596,18 @@ func insertDecision(ctx context.Context, stmt *sql.Stmt, d model.Decision, now t
 	return nil
 }
 
-// countWrite counts one more write of articles or stories in the store's
-// generation, in the writing transaction: a story index saved by one
-// process is then not taken for current by the next once another wrote.
-func countWrite(ctx context.Context, tx *sql.Tx) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE counters SET value = value + 1 WHERE name = 'writes'`); err != nil {
-		return fmt.Errorf("count the write: %w", err)
-	}
-	return nil
+// inChange is inWrite for a transaction that changes articles or stories:
+// it counts one more write of the store's generation in it, so that a
+// story index saved by one process is not taken for current by the next
+// once another wrote. The count runs without ctx's cancellation, as
+// SaveBatch's statements do: cancelling still rolls it back with the rest.
+func (s *Store) inChange(ctx context.Context, fn func(*sql.Tx) error) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(context.WithoutCancel(ctx), `UPDATE counters SET value = value + 1 WHERE name = 'writes'`); err != nil {
+			return fmt.Errorf("count the write: %w", err)
+		}
+		return fn(tx)
+	})
 }
 
 // Generation reads the store's identity and its count of writes.
