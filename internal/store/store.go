@@ -29,6 +29,11 @@ var ErrBadSort = errors.New("unknown sort")
 // ErrSameStory is returned for a merge of a story into itself.
 var ErrSameStory = errors.New("same story")
 
+// ErrChanged is returned by SaveBatchAt when another writer changed the
+// store's articles or stories since the count of writes the caller gave:
+// what the caller decided may not hold any more, and nothing is written.
+var ErrChanged = errors.New("the store was changed by another writer")
+
 // ErrBadSplit is returned for a split that names no article, an article
 // twice or outside the story, or every article of the story.
 var ErrBadSplit = errors.New("bad split")
@@ -195,6 +200,11 @@ type Store interface {
 	// and returns their ids in order. If any record fails, nothing of the
 	// batch is written and the error names the record.
 	SaveBatch(ctx context.Context, recs []*Record) ([]int64, error)
+	// SaveBatchAt is SaveBatch made only while the store's count of writes
+	// (Generation.Writes) is still at, whatever it is when at < 0; else
+	// nothing is written and the error matches ErrChanged. It returns the
+	// count with this write: at+1 when at held.
+	SaveBatchAt(ctx context.Context, at int64, recs []*Record) (ids []int64, writes int64, err error)
 	// NextStoryID reserves a fresh story id for the clusterer.
 	NextStoryID(ctx context.Context) (int64, error)
 	// ReserveIDs reserves runs of fresh article and story ids, returning the

@@ -90,3 +90,38 @@ func nilIfErr(err error) error {
 	}
 	return nil
 }
+
+// TestSaveBatchAt: a batch made for one count of writes is stored only
+// while the store is at that count. Another handle on the same file (as
+// another process would be) that wrote since makes it ErrChanged, with
+// nothing of the batch written; at the new count it is stored.
+func TestSaveBatchAt(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "parallax.db")
+	s, other := openTest(t, path), openTest(t, path)
+	mustSave(t, s, article("a", "AP", 1, day(1)))
+	at, err := s.Generation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	mustSave(t, other, article("b", "CNN", 1, day(2)))
+	_, writes, err := s.SaveBatchAt(ctx, at.Writes, []*store.Record{article("c", "BBC", 1, day(3))})
+	if !errors.Is(err, store.ErrChanged) || writes != 0 {
+		t.Fatalf("after another writer: SaveBatchAt = %d, %v; want ErrChanged", writes, err)
+	}
+	if n, err := s.CountArticles(ctx); err != nil || n != 2 {
+		t.Errorf("articles stored = %d, %v; want 2, the refused batch's not among them", n, err)
+	}
+	if now, err := s.Generation(ctx); err != nil || now.Writes != at.Writes+1 {
+		t.Errorf("generation %+v, %v; want %d writes, the refused batch not counted", now, err, at.Writes+1)
+	}
+
+	ids, writes, err := s.SaveBatchAt(ctx, at.Writes+1, []*store.Record{article("c", "BBC", 1, day(3))})
+	if err != nil || len(ids) != 1 || writes != at.Writes+2 {
+		t.Fatalf("at the current count: SaveBatchAt = %v, %d, %v; want one article stored, %d writes", ids, writes, err, at.Writes+2)
+	}
+	if _, writes, err := s.SaveBatchAt(ctx, -1, []*store.Record{article("d", "AP", 2, day(4))}); err != nil || writes != at.Writes+3 {
+		t.Errorf("at any count: SaveBatchAt = %d, %v; want stored, %d writes", writes, err, at.Writes+3)
+	}
+}

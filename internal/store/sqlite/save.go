@@ -143,7 +143,7 @@ func (st *statements) bind(ctx context.Context, tx *sql.Tx) *txStatements {
 // per article.
 func (s *Store) Save(ctx context.Context, rec *store.Record) (int64, error) {
 	var id int64
-	err := s.inChange(ctx, func(tx *sql.Tx) error {
+	_, err := s.inChange(ctx, anyCount, func(tx *sql.Tx) error {
 		st := s.stmts.bind(ctx, tx)
 		now := s.now()
 		counts := newTally()
@@ -166,8 +166,16 @@ func (s *Store) Save(ctx context.Context, rec *store.Record) (int64, error) {
 // none, with the error naming the failing record. Duplicates within the
 // batch fail it too.
 func (s *Store) SaveBatch(ctx context.Context, recs []*store.Record) ([]int64, error) {
+	ids, _, err := s.SaveBatchAt(ctx, anyCount, recs)
+	return ids, err
+}
+
+// SaveBatchAt is SaveBatch made only while the store's count of writes is
+// at (any count when at < 0), in the same transaction as the check: a
+// writer in another process cannot slip in between.
+func (s *Store) SaveBatchAt(ctx context.Context, at int64, recs []*store.Record) ([]int64, int64, error) {
 	ids := make([]int64, len(recs))
-	err := s.inChange(ctx, func(tx *sql.Tx) error {
+	writes, err := s.inChange(ctx, at, func(tx *sql.Tx) error {
 		// Statements run without the caller's cancellation: the driver
 		// starts a watcher goroutine per statement for a cancellable
 		// context, a fifth of the cost of a small insert. The context is
@@ -202,9 +210,9 @@ func (s *Store) SaveBatch(ctx context.Context, recs []*store.Record) ([]int64, e
 				rec.Article.ID = 0
 			}
 		}
-		return nil, fmt.Errorf("save batch of %d: %w", len(recs), err)
+		return nil, 0, fmt.Errorf("save batch of %d: %w", len(recs), err)
 	}
-	return ids, nil
+	return ids, writes, nil
 }
 
 // indexText adds the articles saved in this transaction to the full-text
@@ -596,18 +604,30 @@ func insertDecision(ctx context.Context, stmt *sql.Stmt, d model.Decision, now t
 	return nil
 }
 
+// anyCount, as inChange's at, makes the write whatever the count.
+const anyCount = -1
+
 // inChange is inWrite for a transaction that changes articles or stories:
 // it counts one more write of the store's generation in it, so that a
 // story index saved by one process is not taken for current by the next
-// once another wrote. The count runs without ctx's cancellation, as
+// once another wrote, and returns the count with it. When at >= 0 the
+// write is made only if the count was at, else the error is
+// store.ErrChanged. The count runs without ctx's cancellation, as
 // SaveBatch's statements do: cancelling still rolls it back with the rest.
-func (s *Store) inChange(ctx context.Context, fn func(*sql.Tx) error) error {
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(context.WithoutCancel(ctx), `UPDATE counters SET value = value + 1 WHERE name = 'writes'`); err != nil {
+func (s *Store) inChange(ctx context.Context, at int64, fn func(*sql.Tx) error) (int64, error) {
+	var writes int64
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(context.WithoutCancel(ctx),
+			`UPDATE counters SET value = value + 1 WHERE name = 'writes' RETURNING value`).Scan(&writes)
+		if err != nil {
 			return fmt.Errorf("count the write: %w", err)
+		}
+		if at >= 0 && writes-1 != at {
+			return fmt.Errorf("%w: at %d writes, not %d", store.ErrChanged, writes-1, at)
 		}
 		return fn(tx)
 	})
+	return writes, err
 }
 
 // Generation reads the store's identity and its count of writes.
