@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/testutil"
 )
 
@@ -86,26 +89,79 @@ func TestIndexFlag(t *testing.T) {
 // the index was made.
 func serveUntilReady(t *testing.T, db string, flags ...string) []string {
 	t.Helper()
+	_, m, stop := serving(t, db, flags, nil)
+	stop()
+	return m
+}
+
+// serving serves db, with global flags and serve's own, until it says its
+// story index is ready, and returns its address, the ready line's
+// submatches (how the index was made) and a stop function that fails the
+// test unless serve exits cleanly.
+func serving(t *testing.T, db string, flags, serveFlags []string) (base string, ready []string, stop func()) {
+	t.Helper()
 	var out, errOut lockedBuffer
 	app := newApp(strings.NewReader(""), &out, &errOut)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
-	args := append([]string{"--db", db}, flags...)
-	go func() { done <- run(ctx, append(args, "serve", "--addr", "127.0.0.1:0"), app) }()
+	args := append(append([]string{"--db", db}, flags...), "serve", "--addr", "127.0.0.1:0")
+	go func() { done <- run(ctx, append(args, serveFlags...), app) }()
+	stop = func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("serve exited %d: %s", code, errOut.String())
+		}
+	}
 
-	ready := regexp.MustCompile(`parallax serve: story index ready in \S+ \(([^)]*)\): arrivals no longer wait`)
+	addr := regexp.MustCompile(`parallax serve: (http://\S+/) `)
+	readyLine := regexp.MustCompile(`parallax serve: story index ready in \S+ \(([^)]*)\): arrivals no longer wait`)
 	deadline := time.Now().Add(30 * time.Second)
-	var m []string
-	for m == nil && time.Now().Before(deadline) {
+	for ready == nil && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
-		m = ready.FindStringSubmatch(errOut.String())
+		ready = readyLine.FindStringSubmatch(errOut.String())
 	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Errorf("serve exited %d: %s", code, errOut.String())
-	}
-	if m == nil {
+	if ready == nil {
+		stop()
 		t.Fatalf("no line saying the story index is ready in serve's output:\n%s", errOut.String())
 	}
-	return m
+	return addr.FindStringSubmatch(errOut.String())[1], ready, stop
+}
+
+// TestServeBesideIngest: an article posted to a running server joins the
+// story of one a `parallax ingest` beside it stored since the server
+// started: the seeds, one through each, are one story.
+func TestServeBesideIngest(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	seeds := testutil.Seeds(t)
+	base, _, stop := serving(t, db, nil, []string{"--token", "secret"})
+	defer stop()
+	if _, errOut, code := parallax(t, db, "ingest", seeds[0]); code != 0 {
+		t.Fatalf("ingest %s: exit %d: %s", seeds[0], code, errOut)
+	}
+	text, err := os.ReadFile(seeds[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := json.Marshal(map[string]string{"text": string(text)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, base+"api/v1/articles", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer secret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("POST %s: %s, want 201 Created", seeds[1], resp.Status)
+	}
+	var stories []model.StorySummary
+	mustJSON(t, db, &stories, "stories")
+	if len(stories) != 1 || stories[0].Articles != 2 {
+		t.Errorf("stories %+v: want one story of both seeds", stories)
+	}
 }

@@ -263,14 +263,13 @@ func (p *Pipeline) SaveIndex(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("save story index: %w", err)
 	}
-	want := p.builtAt
-	want.Writes += p.ownWrites
-	if !p.builtAtKnown || gen != want || len(p.inflight) > 0 {
+	writes := p.writes.current()
+	if !p.builtAtKnown || gen.Store != p.builtAt.Store || gen.Writes != writes || len(p.inflight) > 0 {
 		p.log.Info("story index not saved: the store changed beside this process; the next start rebuilds it",
 			"file", p.opt.IndexFile)
 		return false, nil
 	}
-	if p.origin.File == p.opt.IndexFile && p.ownWrites == 0 {
+	if p.origin.File == p.opt.IndexFile && writes == p.builtAt.Writes {
 		return true, nil // read from the file, and nothing changed since
 	}
 	if err := writeIndexFile(p.opt.IndexFile, gen, p.cfg, p.cl); err != nil {

@@ -97,12 +97,15 @@ type Pipeline struct {
 	gen    uint64      // counts rebuilds of cl
 	origin IndexOrigin // how cl was made
 	// builtAt is the store's generation cl was made from (builtAtKnown:
-	// read), and ownWrites the writes of this pipeline since: when the
-	// store is at their sum as the process ends, no one else wrote, and cl
-	// is what the store holds (SaveIndex).
-	builtAt              store.Generation
-	builtAtKnown         bool
-	ownWrites            int64
+	// read).
+	builtAt      store.Generation
+	builtAtKnown bool
+	// writes is the store's count of writes cl holds: builtAt's, and one
+	// more for each write of this pipeline since. A batch is stored only
+	// while the store is still at it (store.SaveBatchAt): one decided in an
+	// index that lacks another process's writes is decided again instead,
+	// so that an article joins the stories another process made.
+	writes               writeCount
 	decidedBatches       uint64 // counts decideBatch's batches: their turns to be stored
 	articleIDs, storyIDs idPool
 	// inflight holds the articles decided and not yet stored, by canonical
@@ -200,7 +203,8 @@ func New(st store.Store, opt Options, log *slog.Logger) (*Pipeline, error) {
 	if opt.Cluster != nil {
 		cfg = *opt.Cluster
 	}
-	return &Pipeline{st: st, cfg: cfg, log: log, opt: opt, articleIDs: idPool{article: true}, inflight: map[string]arrival{}}, nil
+	return &Pipeline{st: st, cfg: cfg, log: log, opt: opt, articleIDs: idPool{article: true}, inflight: map[string]arrival{},
+		writes: writeCount{at: -1}}, nil
 }
 
 // LoadIndex builds the clusterer's index now if it is not built yet, so
@@ -252,7 +256,8 @@ func (p *Pipeline) loadIndex(ctx context.Context) error {
 		p.gen++ // a rebuild: batches decided in the old index are stale
 	}
 	p.cl = cl
-	p.builtAt, p.builtAtKnown, p.ownWrites = gen, genErr == nil, 0
+	p.builtAt, p.builtAtKnown = gen, genErr == nil
+	p.writes.set(gen.Writes, genErr == nil)
 	origin.At = time.Now()
 	origin.Took = origin.At.Sub(began)
 	p.origin = origin
@@ -764,11 +769,13 @@ func (p *Pipeline) settle(d *decided) {
 }
 
 // save stores a decided batch in one transaction, in its turn. It runs
-// without p.mu, so the next batch can be decided meanwhile. If the store
-// refuses the batch, the index (which holds its decisions) is rebuilt from
-// the store and the articles are decided and stored again one by one, so
-// the one at fault fails alone; a batch decided in an index rebuilt since
-// is decided again the same way.
+// without p.mu, so the next batch can be decided meanwhile. A batch decided
+// in an index rebuilt since, or one the store refuses because another
+// process wrote since the index was made (the index is rebuilt to take
+// that in), is decided again as one batch. If the store refuses the batch
+// for a reason of its own, the index (which holds its decisions) is
+// rebuilt from the store and the articles are decided and stored again one
+// by one, so the one at fault fails alone.
 func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 	p.turns.wait(d.turn)
 	defer p.turns.finish(d.turn)
@@ -781,9 +788,10 @@ func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 		p.settle(d) // it will not be stored as decided
 	}
 	p.mu.Unlock()
+	var err error
 	if !stale {
 		began := time.Now()
-		_, err := p.st.SaveBatch(ctx, d.recs)
+		err = p.saveBatch(ctx, d.recs)
 		p.stats.storeNanos.Add(int64(time.Since(began)))
 		p.stats.stored.Add(int64(len(d.recs)))
 		// One hold of p.mu settles the batch and rebuilds the index when
@@ -793,8 +801,9 @@ func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 		p.mu.Lock()
 		p.settle(d)
 		switch {
-		case err == nil && d.gen == p.gen:
-			p.ownWrites++
+		case errors.Is(err, store.ErrChanged):
+			p.log.Info("another process wrote to the store: the story index takes it in, and the batch is decided again", "articles", len(d.recs))
+			rerr = p.loadIndex(ctx)
 		case err != nil:
 			p.log.Warn("store refused a batch: its articles are decided and stored again one by one", "articles", len(d.recs), "err", err)
 			rerr = p.loadIndex(ctx)
@@ -806,10 +815,7 @@ func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 		}
 		p.mu.Unlock()
 		if err == nil {
-			for _, i := range d.pending {
-				a := d.prs[i].article
-				d.results[i].Status, d.results[i].Article, d.results[i].Story = StatusNew, a.ID, d.storyOf(a)
-			}
+			d.stored()
 			return d.results
 		}
 		if rerr != nil {
@@ -819,16 +825,69 @@ func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 			return d.results
 		}
 	}
-	// One by one, holding p.mu throughout: a batch decided meanwhile would
-	// be in the index, not yet in the store, and an article decided again
-	// here could name one of its articles.
+	// Holding p.mu throughout: a batch decided meanwhile would be in the
+	// index, not yet in the store, and an article decided again here could
+	// name one of its articles.
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if (stale || errors.Is(err, store.ErrChanged)) && p.redecide(ctx, d) {
+		return d.results
+	}
 	for _, i := range d.pending {
 		d.prs[i].article.ID, d.prs[i].article.Story, d.prs[i].article.CopyOf = 0, nil, nil
 		d.results[i] = p.saveAlone(ctx, p.decideLocked(ctx, d.prs[i:i+1]))
 	}
 	return d.results
+}
+
+// stored gives the results of a batch the store holds.
+func (d *decided) stored() {
+	for _, i := range d.pending {
+		a := d.prs[i].article
+		d.results[i].Status, d.results[i].Article, d.results[i].Story = StatusNew, a.ID, d.storyOf(a)
+	}
+}
+
+// redecideTries bounds the rounds of redecide in which another process
+// writes again between the rebuild of the index and the batch's write.
+const redecideTries = 3
+
+// redecide decides d's articles again, as one batch, in the index as it is
+// now, and stores them, reporting whether it did; the caller holds p.mu.
+// When it did not, the index holds what the store holds, and the articles
+// are to be decided and stored one by one.
+func (p *Pipeline) redecide(ctx context.Context, d *decided) bool {
+	prs := make([]prepared, len(d.pending))
+	for j, i := range d.pending {
+		a := d.prs[i].article
+		a.ID, a.Story, a.CopyOf = 0, nil, nil
+		prs[j] = d.prs[i]
+	}
+	for try := 1; ; try++ {
+		again := p.decideLocked(ctx, prs)
+		var err error
+		if len(again.recs) > 0 {
+			err = p.saveBatch(ctx, again.recs)
+		}
+		p.settle(again)
+		if err == nil {
+			again.stored()
+			for j, i := range d.pending {
+				d.results[i] = again.results[j]
+			}
+			return true
+		}
+		p.log.Info("batch decided again not stored: rebuilding the story index", "articles", len(prs), "try", try, "err", err)
+		if rerr := p.loadIndex(ctx); rerr != nil {
+			p.log.Error("story index not rebuilt", "err", rerr)
+		}
+		if !errors.Is(err, store.ErrChanged) || try == redecideTries {
+			for _, pr := range prs {
+				pr.article.ID, pr.article.Story, pr.article.CopyOf = 0, nil, nil
+			}
+			return false
+		}
+	}
 }
 
 // saveAlone stores a batch of one article decided again by save; the
@@ -838,10 +897,9 @@ func (p *Pipeline) saveAlone(ctx context.Context, d *decided) Result {
 		return d.results[0]
 	}
 	res := d.results[0]
-	_, err := p.st.SaveBatch(ctx, d.recs)
+	err := p.saveBatch(ctx, d.recs)
 	p.settle(d)
 	if err == nil {
-		p.ownWrites++
 		a := d.prs[0].article
 		res.Status, res.Article, res.Story = StatusNew, a.ID, d.storyOf(a)
 		return res
@@ -856,6 +914,62 @@ func (p *Pipeline) saveAlone(ctx context.Context, d *decided) Result {
 	}
 	res.Status, res.Err = StatusFailed, fmt.Errorf("%s: store: %w", d.prs[0].input, err)
 	return res
+}
+
+// writeCount serialises a pipeline's writes that the store counts, and
+// holds the count its index holds (Pipeline.writes).
+type writeCount struct {
+	mu sync.Mutex
+	at int64 // -1 when unknown: writes are then made whatever the count
+}
+
+// set starts the count at writes, or unknown.
+func (w *writeCount) set(writes int64, known bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.at = -1
+	if known {
+		w.at = writes
+	}
+}
+
+// current returns the count, or -1 when unknown.
+func (w *writeCount) current() int64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.at
+}
+
+// saveBatch stores recs while the store is at the index's count of writes,
+// and counts the write; else the error matches store.ErrChanged.
+func (p *Pipeline) saveBatch(ctx context.Context, recs []*store.Record) error {
+	p.writes.mu.Lock()
+	defer p.writes.mu.Unlock()
+	_, writes, err := p.st.SaveBatchAt(ctx, p.writes.at, recs)
+	if err == nil && p.writes.at >= 0 {
+		p.writes.at = writes
+	}
+	return err
+}
+
+// correct makes a person's correction in the store with fn, and reports
+// whether the index holds every other write: when another process wrote
+// since the index was made (or while fn ran), it must be rebuilt from the
+// store, this correction with the rest. The caller holds p.mu.
+func (p *Pipeline) correct(ctx context.Context, fn func() error) (current bool, err error) {
+	p.writes.mu.Lock()
+	defer p.writes.mu.Unlock()
+	if err := fn(); err != nil {
+		return false, err
+	}
+	gen, err := p.st.Generation(ctx)
+	if err != nil || p.writes.at < 0 || gen.Writes != p.writes.at+1 {
+		// The count stays behind the store's: should the rebuild fail, the
+		// next batch is refused and rebuilds it.
+		return false, nil
+	}
+	p.writes.at = gen.Writes
+	return true, nil
 }
 
 // decide assigns a prepared article to a copy group and a story, gives it

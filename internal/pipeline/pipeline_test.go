@@ -359,14 +359,14 @@ type slowFirstSave struct {
 	release  chan struct{}
 }
 
-func (s *slowFirstSave) SaveBatch(ctx context.Context, recs []*store.Record) ([]int64, error) {
+func (s *slowFirstSave) SaveBatchAt(ctx context.Context, at int64, recs []*store.Record) ([]int64, int64, error) {
 	for _, r := range recs {
 		if r.Article.ExternalID == "original" {
 			close(s.deciding)
 			<-s.release
 		}
 	}
-	return s.Store.SaveBatch(ctx, recs)
+	return s.Store.SaveBatchAt(ctx, at, recs)
 }
 
 // TestLaterBatchWaitsItsTurn: a copy decided after its original, while the

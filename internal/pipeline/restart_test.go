@@ -123,6 +123,14 @@ func runsOf(t *testing.T, run func(st store.Store, i int), n int) []string {
 			t.Fatal(err)
 		}
 	}
+	return storiesIn(t, path)
+}
+
+// storiesIn lists the stories of the database at path, each as the sorted
+// external ids of its articles, a copy with the one it copies.
+func storiesIn(t *testing.T, path string) []string {
+	t.Helper()
+	ctx := context.Background()
 	st, err := sqlite.Open(ctx, path, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +169,7 @@ func compareRuns(t *testing.T, once, restarted []string, want int) {
 		t.Fatalf("%d stories: the test has nothing to compare", len(once))
 	}
 	if !slices.Equal(once, restarted) {
-		t.Errorf("one run made %d stories, a run restarted half way %d, and they differ", len(once), len(restarted))
+		t.Errorf("one run made %d stories, the runs compared with it %d, and they differ", len(once), len(restarted))
 		for _, s := range once {
 			if !slices.Contains(restarted, s) {
 				t.Logf("only in the run without restart: %s", s)

@@ -100,12 +100,15 @@ func (p *Pipeline) comparison(ctx context.Context, id, version int64) (*model.St
 func (p *Pipeline) Merge(ctx context.Context, from, into int64, reason string) (model.Correction, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	c, err := p.st.MergeStories(ctx, from, into, reason)
+	var c model.Correction
+	current, err := p.correct(ctx, func() (err error) {
+		c, err = p.st.MergeStories(ctx, from, into, reason)
+		return err
+	})
 	if err != nil {
 		return c, err // the store's error names both stories
 	}
-	p.ownWrites++
-	return c, p.applied(ctx, []model.Correction{c}, nil)
+	return c, p.applied(ctx, current, []model.Correction{c}, nil)
 }
 
 // Move puts an article into story to, or a new story when to is 0, as a
@@ -119,12 +122,15 @@ func (p *Pipeline) Move(ctx context.Context, article, to int64, reason string) (
 	if err != nil {
 		return model.Correction{}, fmt.Errorf("move article %d: %w", article, err)
 	}
-	c, err := p.st.MoveArticle(ctx, article, to, reason)
+	var c model.Correction
+	current, err := p.correct(ctx, func() (err error) {
+		c, err = p.st.MoveArticle(ctx, article, to, reason)
+		return err
+	})
 	if err != nil {
 		return c, err // the store's error names the article and the story
 	}
-	p.ownWrites++
-	return c, p.applied(ctx, []model.Correction{c}, map[int64]*cluster.Features{article: f})
+	return c, p.applied(ctx, current, []model.Correction{c}, map[int64]*cluster.Features{article: f})
 }
 
 // Split moves articles of story together into a new story, as a person
@@ -142,30 +148,43 @@ func (p *Pipeline) Split(ctx context.Context, story int64, articles []int64, rea
 		}
 		feats[a] = f
 	}
-	cs, err := p.st.SplitStory(ctx, story, articles, reason)
+	var cs []model.Correction
+	current, err := p.correct(ctx, func() (err error) {
+		cs, err = p.st.SplitStory(ctx, story, articles, reason)
+		return err
+	})
 	if err != nil {
 		return nil, err // the store's error names the story
 	}
-	p.ownWrites++
-	return cs, p.applied(ctx, cs, feats)
+	return cs, p.applied(ctx, current, cs, feats)
 }
 
 // applied makes in the index the corrections the store has made, with the
-// features of the articles they move. Should the index refuse one (it has
-// not seen an article another process stored, say), it is rebuilt from the
+// features of the articles they move. When the index is not current
+// (another process wrote since it was made), or refuses one (it has not
+// seen an article another process stored, say), it is rebuilt from the
 // store, which is the truth: the correction is made either way.
-func (p *Pipeline) applied(ctx context.Context, cs []model.Correction, feats map[int64]*cluster.Features) error {
+func (p *Pipeline) applied(ctx context.Context, current bool, cs []model.Correction, feats map[int64]*cluster.Features) error {
 	if p.cl == nil {
 		return nil // not built yet: it will replay the corrections from the store
+	}
+	if !current {
+		p.log.Info("another process wrote to the store: the story index is rebuilt to take it in")
+		return p.rebuiltFor(ctx, cs[0])
 	}
 	for _, c := range cs {
 		if err := p.cl.Apply(c, feats[c.Article]); err != nil {
 			p.log.Warn("the index refused a stored correction; rebuilding it from the store", "correction", c.ID, "err", err)
-			if err := p.loadIndex(ctx); err != nil {
-				return fmt.Errorf("correction %d is stored, but the index could not be rebuilt: %w", c.ID, err)
-			}
-			return nil
+			return p.rebuiltFor(ctx, c)
 		}
+	}
+	return nil
+}
+
+// rebuiltFor rebuilds the index after correction c was stored.
+func (p *Pipeline) rebuiltFor(ctx context.Context, c model.Correction) error {
+	if err := p.loadIndex(ctx); err != nil {
+		return fmt.Errorf("correction %d is stored, but the index could not be rebuilt: %w", c.ID, err)
 	}
 	return nil
 }
