@@ -682,23 +682,51 @@ func (c *Clusterer) Apply(cor model.Correction, f *Features) error {
 		if cor.Target == 0 {
 			return fmt.Errorf("move article %d to story 0: %w", cor.Article, ErrUnknownStory)
 		}
-		from := c.stories[c.resolve(art.story)]
-		to := c.stories[c.resolve(cor.Target)]
-		if to == nil {
-			to = &story{id: cor.Target}
-			c.stories[cor.Target] = to
-		}
-		if from != to {
-			var terms, ents vec
-			if art.counted && f != nil {
-				terms, ents = c.unitVectors(f)
-			}
-			c.relocate(cor.Article, art, from, to, terms, ents)
-		}
-		c.pin(cor.Article, from)
+		c.pin(cor.Article, c.moveTo(cor.Article, art, cor.Target, f))
 		return nil
 	}
 	return fmt.Errorf("correction %d of kind %q: %w", cor.ID, cor.Kind, ErrCorrection)
+}
+
+// moveTo moves a known article into story target, made when new, and
+// returns the story it left. f is the article's features, whose vectors
+// leave one story for the other; nil for a copy or an empty article.
+func (c *Clusterer) moveTo(id int64, art article, target int64, f *Features) (left *story) {
+	from := c.stories[c.resolve(art.story)]
+	to := c.stories[c.resolve(target)]
+	if to == nil {
+		to = &story{id: target}
+		c.stories[target] = to
+	}
+	if from != to {
+		var terms, ents vec
+		if art.counted && f != nil {
+			terms, ents = c.unitVectors(f)
+		}
+		c.relocate(id, art, from, to, terms, ents)
+	}
+	return from
+}
+
+// Follow makes the index hold a stored article where the store has it,
+// when another process wrote it: added to its story when the index lacks
+// it, moved there when the index has it elsewhere (another process's
+// regrouping or merge, or a person's correction through it, which Replay
+// then binds). s is the article as Decode made it. An index that follows
+// every article stored or moved since it was made holds what the store
+// holds, as a rebuild would, without reading every other article.
+func (c *Clusterer) Follow(articleID, storyID, copyOf int64, s *Stored) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	art, known := c.articles.Get(articleID)
+	if !known {
+		c.copies.Add(articleID, s.Features.Signature, copyOf)
+		c.add(articleID, storyID, copyOf, &s.Features, &s.vecs)
+		return
+	}
+	if c.resolve(art.story) != c.resolve(storyID) {
+		c.moveTo(articleID, art, storyID, &s.Features)
+	}
 }
 
 // pin marks an article as placed by a person where it now is: regrouping

@@ -562,3 +562,52 @@ func mergeDecisions(a Assignment) []model.Decision {
 	}
 	return out
 }
+
+// TestFollow: an index that follows what another process stored and moved
+// holds each article where the store has it, without binding any: an
+// article it lacks is added, with its signature, so a later copy finds
+// it; one the store has elsewhere is moved there, unpinned; one where the
+// store has it stays.
+func TestFollow(t *testing.T) {
+	seeds := seedArticles(t)
+	a, b := *seeds[0], *seeds[1]
+	a.ID, b.ID = 1, 2
+	stored := func(f *Features) *Stored {
+		blob, err := f.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s Stored
+		if err := New(DefaultConfig(), nil).Decode(&s, blob); err != nil {
+			t.Fatal(err)
+		}
+		return &s
+	}
+	c := New(DefaultConfig(), nil)
+	ingest(c, &a)
+	steps := []struct {
+		name           string
+		article, story int64
+		f              *Features
+		size           int // of the story after
+	}{
+		{"stored beside", 2, c.StoryOf(1), features(&b), 2},
+		{"stays", 2, c.StoryOf(1), features(&b), 2},
+		{"moved beside", 2, 700, features(&b), 1},
+	}
+	for _, st := range steps {
+		c.Follow(st.article, st.story, 0, stored(st.f))
+		if got := c.StoryOf(st.article); got != st.story {
+			t.Errorf("%s: article %d in story %d, want %d", st.name, st.article, got, st.story)
+		}
+		if got := c.stories[st.story].size; got != st.size {
+			t.Errorf("%s: story %d holds %d articles, want %d", st.name, st.story, got, st.size)
+		}
+		if c.pinned(st.article) {
+			t.Errorf("%s: article %d is pinned; only a correction replayed binds it", st.name, st.article)
+		}
+	}
+	if m, ok := c.copies.Find(features(&b).Signature); !ok || m.Article != 2 {
+		t.Errorf("the copy index finds %+v, %v for article 2's text; want article 2", m, ok)
+	}
+}

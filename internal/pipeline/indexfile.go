@@ -23,11 +23,12 @@ import (
 // A process that ends keeps its story index in a file (Options.IndexFile),
 // and the next one reads it back instead of rebuilding it from every
 // stored article: a minute and more at a million articles, against
-// seconds. The file is derived data, used only when it is exactly what a
-// rebuild would start from: saved from the same database at the same
-// generation (store.Generation: no write since), by the same program with
-// the same clusterer configuration, and whole (a checksum). Anything else
-// is a rebuild, as without the file.
+// seconds. The file is derived data, used only when it is what the store
+// held at a count of its writes: saved from the same database
+// (store.Generation) at that count or an earlier one, whose later writes
+// the index then follows (catchUp), by the same program with the same
+// clusterer configuration, and whole (a checksum). Anything else is a
+// rebuild, as without the file.
 
 // indexMagic begins an index file; the last byte is the layout of the
 // header, the clusterer's snapshot carrying its own version.
@@ -106,45 +107,47 @@ func indexKey(cfg cluster.Config) uint64 {
 var errIndexStale = errors.New("saved from another state of the store or another program")
 
 // readIndexFile reads the index saved in path, when it was saved from the
-// store at gen by this program with cfg. An absent file is an error
+// store at gen, or at an earlier count of its writes (the articles written
+// since are then to be followed: catchUp), by this program with cfg, and
+// returns it with the count it was saved at. An absent file is an error
 // matching fs.ErrNotExist, a stale one errIndexStale.
-func readIndexFile(path string, gen store.Generation, cfg cluster.Config, log *slog.Logger) (*cluster.Clusterer, error) {
+func readIndexFile(path string, gen store.Generation, cfg cluster.Config, log *slog.Logger) (*cluster.Clusterer, int64, error) {
 	key := indexKey(cfg)
 	if key == 0 {
-		return nil, fmt.Errorf("%w: the program cannot be identified", errIndexStale)
+		return nil, 0, fmt.Errorf("%w: the program cannot be identified", errIndexStale)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 1<<20)
 	var head [indexHeaderLen]byte
 	if _, err := io.ReadFull(r, head[:]); err != nil {
-		return nil, fmt.Errorf("read %s: header: %w", path, err)
+		return nil, 0, fmt.Errorf("read %s: header: %w", path, err)
 	}
 	h, err := decodeIndexHeader(head[:])
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, 0, fmt.Errorf("read %s: %w", path, err)
 	}
-	if h.gen != gen || h.key != key {
-		return nil, fmt.Errorf("%s: %w", path, errIndexStale)
+	if h.gen.Store != gen.Store || h.gen.Writes > gen.Writes || h.key != key {
+		return nil, 0, fmt.Errorf("%s: %w", path, errIndexStale)
 	}
 	sum := crc32.New(castagnoli)
 	body := io.TeeReader(r, sum)
 	cl, err := cluster.ReadSnapshot(body, cfg, log)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, 0, fmt.Errorf("read %s: %w", path, err)
 	}
 	// Whatever follows the snapshot is checked too: the sum covers all
 	// that was written after the header.
 	if _, err := io.Copy(io.Discard, body); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, 0, fmt.Errorf("read %s: %w", path, err)
 	}
 	if sum.Sum32() != h.crc {
-		return nil, fmt.Errorf("read %s: damaged: checksum %08x, saved as %08x", path, sum.Sum32(), h.crc)
+		return nil, 0, fmt.Errorf("read %s: damaged: checksum %08x, saved as %08x", path, sum.Sum32(), h.crc)
 	}
-	return cl, nil
+	return cl, h.gen.Writes, nil
 }
 
 // writeIndexFile saves cl, made from the store at gen, in path: written
@@ -203,6 +206,10 @@ type IndexOrigin struct {
 	File string
 	// Articles is the number of stored articles it was rebuilt from.
 	Articles int
+	// Followed is the number of articles stored or moved since the file
+	// was saved, by other processes or a process killed before it saved,
+	// that the index read from it took in (catchUp).
+	Followed int
 	// Took is the time it took.
 	Took time.Duration
 }
@@ -212,6 +219,8 @@ func (o IndexOrigin) String() string {
 	switch {
 	case o.At.IsZero():
 		return "not made: no new article needed it"
+	case o.File != "" && o.Followed > 0:
+		return fmt.Sprintf("read from %s, with %d articles stored or moved since", o.File, o.Followed)
 	case o.File != "":
 		return "read from " + o.File
 	}
@@ -227,23 +236,24 @@ func (p *Pipeline) IndexOrigin() IndexOrigin {
 }
 
 // loadIndexFile reads the index file when it was saved from the store at
-// gen, and says why not when it was not: a missing or stale file is
-// usual, a damaged one is worth a warning.
-func (p *Pipeline) loadIndexFile(gen store.Generation) *cluster.Clusterer {
+// gen or earlier, with the count of writes it was saved at, and says why
+// not when it was not: a missing or stale file is usual, a damaged one is
+// worth a warning.
+func (p *Pipeline) loadIndexFile(gen store.Generation) (*cluster.Clusterer, int64) {
 	if p.opt.IndexFile == "" {
-		return nil
+		return nil, 0
 	}
-	cl, err := readIndexFile(p.opt.IndexFile, gen, p.cfg, p.log)
+	cl, saved, err := readIndexFile(p.opt.IndexFile, gen, p.cfg, p.log)
 	switch {
 	case err == nil:
-		return cl
+		return cl, saved
 	case errors.Is(err, fs.ErrNotExist):
 	case errors.Is(err, errIndexStale):
 		p.log.Debug("story index file not used: rebuilding", "err", err)
 	default:
 		p.log.Warn("story index file not used: rebuilding", "err", err)
 	}
-	return nil
+	return nil, 0
 }
 
 // SaveIndex saves the story index in Options.IndexFile, for the next

@@ -57,10 +57,46 @@ func TestIndexFileDecidesAlike(t *testing.T) {
 	}
 }
 
+// TestIndexFileFollowsLaterWrites: a run that starts from a file saved
+// before another process wrote (one that was killed before it could save
+// its own, say) takes in those writes, and the three runs make the stories
+// one run makes.
+func TestIndexFileFollowsLaterWrites(t *testing.T) {
+	ctx := context.Background()
+	const first, second, rest = 500, 250, 250
+	items := generatedItems(t, first+second+rest)
+	once := runsOf(t, func(st store.Store, _ int) { mustIngest(t, newPipelineOn(t, st), items) }, 1)
+
+	file := filepath.Join(t.TempDir(), "s.index")
+	var last IndexOrigin
+	groups := [][]source.Item{items[:first], items[first : first+second], items[first+second:]}
+	runs := runsOf(t, func(st store.Store, group int) {
+		switch group {
+		case 0:
+			p := newPipelineWith(t, st, Options{IndexFile: file})
+			mustIngest(t, p, groups[group])
+			if saved, err := p.SaveIndex(ctx); err != nil || !saved {
+				t.Fatalf("SaveIndex = %v, %v; want the index kept", saved, err)
+			}
+		case 1: // no file of its own, and it ends without saving
+			mustIngest(t, newPipelineOn(t, st), groups[group])
+		case 2:
+			p := newPipelineWith(t, st, Options{IndexFile: file})
+			mustIngest(t, p, groups[group])
+			last = p.IndexOrigin()
+		}
+	}, len(groups))
+	compareRuns(t, once, runs, 100)
+	if last.File != file || last.Followed < second {
+		t.Errorf("last run's index: %v; want it read from %s, with the %d articles stored since and those moved", last, file, second)
+	}
+}
+
 // TestIndexFileOnlyWhenCurrent: a story index kept in a file is used only
-// by the store it was saved from, unchanged since, by the same program
-// with the same configuration, and only when the file is whole; anything
-// else rebuilds the index, as without the file, and is no error.
+// by the store it was saved from, unchanged since or changed by writes it
+// then follows, by the same program with the same configuration, and only
+// when the file is whole; anything else rebuilds the index, as without the
+// file, and is no error.
 func TestIndexFileOnlyWhenCurrent(t *testing.T) {
 	ctx := context.Background()
 	other := cluster.DefaultConfig()
@@ -70,6 +106,7 @@ func TestIndexFileOnlyWhenCurrent(t *testing.T) {
 		change   func(t *testing.T, st store.Store, file string)
 		opt      Options // besides IndexFile
 		fromFile bool
+		followed int // articles stored or moved since the file, taken in
 	}{
 		{name: "unchanged", change: func(*testing.T, store.Store, string) {}, fromFile: true},
 		{name: "absent", change: func(t *testing.T, _ store.Store, file string) {
@@ -79,12 +116,12 @@ func TestIndexFileOnlyWhenCurrent(t *testing.T) {
 		}},
 		{name: "another process stored an article", change: func(t *testing.T, st store.Store, _ string) {
 			mustIngest(t, newPipelineOn(t, st), []source.Item{item(100, "harbour")})
-		}},
+		}, fromFile: true, followed: 1},
 		{name: "another process moved an article", change: func(t *testing.T, st store.Store, _ string) {
 			if _, err := newPipelineOn(t, st).Move(ctx, 1, 0, "another event"); err != nil {
 				t.Fatal(err)
 			}
-		}},
+		}, fromFile: true, followed: 1},
 		{name: "damaged", change: func(t *testing.T, _ store.Store, file string) {
 			data := readFile(t, file)
 			data[len(data)/2] ^= 0x10
@@ -121,8 +158,8 @@ func TestIndexFileOnlyWhenCurrent(t *testing.T) {
 				t.Fatalf("LoadIndex: %v", err)
 			}
 			o := restarted.IndexOrigin()
-			if got := o.File != ""; got != tc.fromFile {
-				t.Errorf("index origin %+v: read from the file = %v, want %v", o, got, tc.fromFile)
+			if got := o.File != ""; got != tc.fromFile || o.Followed != tc.followed {
+				t.Errorf("index origin %+v: read from the file = %v, want %v, with %d articles written since", o, got, tc.fromFile, tc.followed)
 			}
 			if !tc.fromFile && o.Articles == 0 {
 				t.Errorf("index origin %+v: want it rebuilt from the stored articles", o)

@@ -242,8 +242,16 @@ func (p *Pipeline) loadIndex(ctx context.Context) error {
 	var cl *cluster.Clusterer
 	var origin IndexOrigin
 	if genErr == nil {
-		if cl = p.loadIndexFile(gen); cl != nil {
+		var saved int64
+		if cl, saved = p.loadIndexFile(gen); cl != nil {
 			origin.File = p.opt.IndexFile
+		}
+		if cl != nil && saved < gen.Writes {
+			var err error
+			if origin.Followed, err = p.catchUp(ctx, cl, saved); err != nil {
+				p.log.Warn("story index file not used: the writes since it was saved could not be followed; rebuilding", "err", err)
+				cl, origin = nil, IndexOrigin{}
+			}
 		}
 	}
 	if cl == nil {
@@ -267,6 +275,71 @@ func (p *Pipeline) loadIndex(ctx context.Context) error {
 	return nil
 }
 
+// catchUp takes into cl, the index as the store was at the count of writes
+// since, what was written after: the articles stored or moved (Follow),
+// the stories merged away, and people's corrections, as a rebuild does for
+// every article. It returns how many articles it followed. Other processes
+// wrote them, or this one before it was killed; cl must hold no batch
+// decided and not yet stored.
+func (p *Pipeline) catchUp(ctx context.Context, cl *cluster.Clusterer, since int64) (int, error) {
+	var stored cluster.Stored
+	followed := 0
+	err := p.st.ChangedRows(ctx, since, func(r store.ClusterRow) error {
+		followed++
+		if err := cl.Decode(&stored, r.Features); err != nil {
+			p.log.Warn("stored features unreadable: the article stays in its story, left out of comparisons; ingest it again to mend it",
+				"article", r.Article, "err", err)
+		}
+		cl.Follow(r.Article, r.Story, r.CopyOf, &stored)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("follow the articles written since write %d: %w", since, err)
+	}
+	merged, err := p.st.MergedStories(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("follow the writes since write %d: %w", since, err)
+	}
+	for from, into := range merged {
+		cl.RestoreMerged(from, into)
+	}
+	corrections, err := p.st.CorrectionsSince(ctx, since)
+	if err != nil {
+		return 0, fmt.Errorf("follow the corrections since write %d: %w", since, err)
+	}
+	replay(cl, corrections, p.log)
+	return followed, nil
+}
+
+// followOthers takes into the index what other processes wrote since it was
+// made, when it can, and reports whether the index now holds what the
+// store holds. It can when the index holds no batch decided and not yet
+// stored (nor being stored): it is then the store as it was at the count
+// of writes it holds. Otherwise, or should another process write between
+// this look and the next batch's write, the store refuses that batch and
+// the index is rebuilt (save). The caller holds p.mu.
+func (p *Pipeline) followOthers(ctx context.Context) bool {
+	since := p.writes.current()
+	if p.cl == nil || since < 0 || len(p.inflight) > 0 {
+		return false
+	}
+	gen, err := p.st.Generation(ctx)
+	if err != nil || gen.Store != p.builtAt.Store {
+		return false // unreadable, or another database: the write tells
+	}
+	if gen.Writes == since {
+		return true
+	}
+	followed, err := p.catchUp(ctx, p.cl, since)
+	if err != nil {
+		p.log.Warn("the writes of another process not followed: the story index will be rebuilt", "err", err)
+		return false
+	}
+	p.writes.set(gen.Writes, true)
+	p.log.Info("another process wrote to the store: the story index took it in", "articles", followed, "writes", gen.Writes-since)
+	return true
+}
+
 // rebuildIndex builds the clusterer's index from the store: every stored
 // article's features, the stories merged away, then what people's
 // corrections bind, in the order they were made. It returns the index and
@@ -288,12 +361,18 @@ func (p *Pipeline) rebuildIndex(ctx context.Context) (*cluster.Clusterer, int, e
 	if err != nil {
 		return nil, 0, fmt.Errorf("load corrections: %w", err)
 	}
+	replay(cl, corrections, p.log)
+	return cl, read, nil
+}
+
+// replay binds in cl what people's corrections bind, in the order they
+// were made.
+func replay(cl *cluster.Clusterer, corrections []model.Correction, log *slog.Logger) {
 	for _, c := range corrections {
 		if err := cl.Replay(c); err != nil {
-			p.log.Warn("correction no longer applies", "correction", c.ID, "err", err)
+			log.Warn("correction no longer applies", "correction", c.ID, "err", err)
 		}
 	}
-	return cl, read, nil
 }
 
 // restoreRow is a stored article decoded for the index.
@@ -574,6 +653,7 @@ func (p *Pipeline) decideBatch(ctx context.Context, prs []prepared) *decided {
 
 // decideLocked is decideBatch for a caller holding p.mu.
 func (p *Pipeline) decideLocked(ctx context.Context, prs []prepared) *decided {
+	p.followOthers(ctx)
 	d := &decided{prs: prs, results: make([]Result, len(prs)), gen: p.gen}
 	stored := p.storedSince(ctx, prs)
 	stories := p.knownStories(ctx, prs, stored)

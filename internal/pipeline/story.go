@@ -161,14 +161,19 @@ func (p *Pipeline) Split(ctx context.Context, story int64, articles []int64, rea
 
 // applied makes in the index the corrections the store has made, with the
 // features of the articles they move. When the index is not current
-// (another process wrote since it was made), or refuses one (it has not
-// seen an article another process stored, say), it is rebuilt from the
-// store, which is the truth: the correction is made either way.
+// (another process wrote since it was made), it follows the writes since,
+// these corrections among them; when it cannot, or refuses a correction
+// (it has not seen an article another process stored, say), it is rebuilt
+// from the store, which is the truth: the correction is made either way.
 func (p *Pipeline) applied(ctx context.Context, current bool, cs []model.Correction, feats map[int64]*cluster.Features) error {
 	if p.cl == nil {
 		return nil // not built yet: it will replay the corrections from the store
 	}
 	if !current {
+		// The correction is among the writes followed.
+		if p.followOthers(ctx) {
+			return nil
+		}
 		p.log.Info("another process wrote to the store: the story index is rebuilt to take it in")
 		return p.rebuiltFor(ctx, cs[0])
 	}

@@ -93,3 +93,50 @@ func TestCorrectionByAnotherWriter(t *testing.T) {
 		t.Errorf("server: SaveIndex = %v, %v; want its index kept, current after the move", saved, err)
 	}
 }
+
+// writesBeside is a store on which another process writes, by before,
+// just ahead of this one's first batch: between its decision and its write.
+type writesBeside struct {
+	store.Store
+	before func()
+}
+
+func (s *writesBeside) SaveBatchAt(ctx context.Context, at int64, recs []*store.Record) ([]int64, int64, error) {
+	if s.before != nil {
+		before := s.before
+		s.before = nil
+		before()
+	}
+	return s.Store.SaveBatchAt(ctx, at, recs)
+}
+
+// TestBatchDecidedBeforeAnotherWrite: a batch decided before another
+// process stored an article of the same story, and refused for it, is
+// decided again with that article in the index: it joins its story.
+func TestBatchDecidedBeforeAnotherWrite(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "s.db")
+	other := newPipelineOn(t, openPath(t, path))
+	var theirs Result
+	st := &writesBeside{Store: openPath(t, path)}
+	st.before = func() {
+		var err error
+		if theirs, err = other.IngestItem(ctx, item(1, "harbour")); err != nil {
+			t.Error(err)
+		}
+	}
+	p := newPipelineOn(t, st)
+	if err := p.LoadIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ours, err := p.IngestItem(ctx, item(2, "harbour"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ours.Status != StatusNew || ours.Story != theirs.Story {
+		t.Errorf("ours: %+v; want it new, in story %d with the article stored beside it", ours, theirs.Story)
+	}
+	if origin := p.IndexOrigin(); origin.Articles != 1 {
+		t.Errorf("index %v: want it rebuilt from the 1 article stored beside", origin)
+	}
+}

@@ -163,6 +163,9 @@ type ClusterRow struct {
 	CopyOf    int64
 	Published *time.Time
 	Features  []byte
+	// Changed is the count of writes that stored the article or last moved
+	// it to another story (ChangedRows only).
+	Changed int64
 }
 
 // Generation tells one database from another and counts the changes to its
@@ -231,6 +234,10 @@ type Store interface {
 	// ClusterRows calls fn for every stored article in id order. A row's
 	// Features may be reused once fn returns: fn copies what it keeps.
 	ClusterRows(ctx context.Context, fn func(ClusterRow) error) error
+	// ChangedRows is ClusterRows for the articles stored, or moved to
+	// another story, by the writes after the count since (Generation.Writes),
+	// in the order of those writes.
+	ChangedRows(ctx context.Context, since int64, fn func(ClusterRow) error) error
 	// Generation returns the store's generation (see Generation).
 	Generation(ctx context.Context) (Generation, error)
 	// MergedStories maps every story merged away to the live story it
@@ -256,6 +263,9 @@ type Store interface {
 	// nothing.
 	SplitStory(ctx context.Context, story int64, articles []int64, reason string) ([]model.Correction, error)
 	Corrections(ctx context.Context) ([]model.Correction, error)
+	// CorrectionsSince lists the corrections made by the writes after the
+	// count since, in the order they were made.
+	CorrectionsSince(ctx context.Context, since int64) ([]model.Correction, error)
 
 	// Comparison returns the cached comparison of a story at version, or ErrNotFound.
 	Comparison(ctx context.Context, story, version int64) ([]byte, error)

@@ -38,7 +38,7 @@ func liveStory(ctx context.Context, tx *sql.Tx, id int64) error {
 // The statements of a merge that find rows by a story: each must seek an
 // index (TestMergeUsesIndexes), or every merge grows with the store.
 const (
-	sqlMoveArticles   = `UPDATE articles SET story = ? WHERE story = ?`
+	sqlMoveArticles   = `UPDATE articles SET story = ?, changed = ` + sqlThisWrite + ` WHERE story = ?`
 	sqlRedirectMerged = `UPDATE stories SET merged_into = ? WHERE merged_into = ?`
 )
 
@@ -346,7 +346,7 @@ func relocate(ctx context.Context, tx *sql.Tx, article, to int64, now time.Time)
 	if err := liveStory(ctx, tx, to); err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE articles SET story = ? WHERE id = ?`, to, article); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE articles SET story = ?, changed = `+sqlThisWrite+` WHERE id = ?`, to, article); err != nil {
 		return 0, fmt.Errorf("move article %d: %w", article, err)
 	}
 	return from.Int64, nil
@@ -354,8 +354,8 @@ func relocate(ctx context.Context, tx *sql.Tx, article, to int64, now time.Time)
 
 // record writes a correction and the manual decision that goes with it.
 func (s *Store) record(ctx context.Context, tx *sql.Tx, c *model.Correction, d model.Decision) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO corrections (kind, article, story, target, reason, at)
-		VALUES (?, ?, ?, ?, ?, ?)`, c.Kind, c.Article, c.Story, c.Target, c.Reason, c.At.UnixNano())
+	res, err := tx.ExecContext(ctx, `INSERT INTO corrections (kind, article, story, target, reason, at, changed)
+		VALUES (?, ?, ?, ?, ?, ?, `+sqlThisWrite+`)`, c.Kind, c.Article, c.Story, c.Target, c.Reason, c.At.UnixNano())
 	if err != nil {
 		return fmt.Errorf("record correction: %w", err)
 	}
@@ -368,8 +368,14 @@ func (s *Store) record(ctx context.Context, tx *sql.Tx, c *model.Correction, d m
 
 // Corrections lists every correction in the order they were made.
 func (s *Store) Corrections(ctx context.Context) ([]model.Correction, error) {
+	return s.CorrectionsSince(ctx, anyCount)
+}
+
+// CorrectionsSince lists the corrections made by writes after the count
+// since (every one when since < 0), in the order they were made.
+func (s *Store) CorrectionsSince(ctx context.Context, since int64) ([]model.Correction, error) {
 	rows, err := s.read.QueryContext(ctx,
-		`SELECT id, kind, article, story, target, reason, at FROM corrections ORDER BY id`)
+		`SELECT id, kind, article, story, target, reason, at FROM corrections WHERE changed > ? ORDER BY id`, since)
 	if err != nil {
 		return nil, fmt.Errorf("corrections: %w", err)
 	}

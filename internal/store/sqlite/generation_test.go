@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/parallax-news/parallax/internal/model"
@@ -123,5 +125,100 @@ func TestSaveBatchAt(t *testing.T) {
 	}
 	if _, writes, err := s.SaveBatchAt(ctx, -1, []*store.Record{article("d", "AP", 2, day(4))}); err != nil || writes != at.Writes+3 {
 		t.Errorf("at any count: SaveBatchAt = %d, %v; want stored, %d writes", writes, err, at.Writes+3)
+	}
+}
+
+// TestChangedRows: after a count of writes, ChangedRows gives exactly the
+// articles stored or moved to another story since, each once, where the
+// store has it now, in the order of the writes, page after page; and
+// CorrectionsSince the corrections made since.
+func TestChangedRows(t *testing.T) {
+	ctx := context.Background()
+	s := newTest(t)
+	g := newGenerator(t, 1)
+	var early []*store.Record
+	for i := range 5 {
+		r := g.record()
+		story := int64(1001 + i) // a story each
+		r.Article.Story = &story
+		early = append(early, r)
+	}
+	earlyIDs := mustSave(t, s, early...)
+	if _, err := s.MoveArticle(ctx, earlyIDs[0], 0, "before"); err != nil {
+		t.Fatal(err)
+	}
+	since, err := s.Generation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Over two pages of articles stored since, then two earlier ones moved.
+	var late []*store.Record
+	for range clusterPage + 17 {
+		late = append(late, g.record())
+	}
+	lateIDs := mustSave(t, s, late...)
+	moved, err := s.MoveArticle(ctx, earlyIDs[1], 0, "apart")
+	if err != nil {
+		t.Fatal(err)
+	}
+	into := *early[3].Article.Story
+	merged, err := s.MergeStories(ctx, *early[2].Article.Story, into, "one event")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	want := map[int64]int64{earlyIDs[1]: moved.Target}
+	for i, id := range lateIDs {
+		want[id] = *late[i].Article.Story
+	}
+	for i, r := range early {
+		if *r.Article.Story == merged.Story && i != 1 {
+			want[earlyIDs[i]] = into
+		}
+	}
+	got := map[int64]int64{}
+	var last int64
+	err = s.ChangedRows(ctx, since.Writes, func(r store.ClusterRow) error {
+		if _, twice := got[r.Article]; twice {
+			t.Errorf("article %d given twice", r.Article)
+		}
+		if r.Changed < last || r.Changed <= since.Writes {
+			t.Errorf("article %d changed at write %d, after %d and since %d: want later writes, in order", r.Article, r.Changed, last, since.Writes)
+		}
+		last = r.Changed
+		got[r.Article] = r.Story
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("ChangedRows since %d: %d articles, want %d", since.Writes, len(got), len(want))
+		for id, story := range want {
+			if got[id] != story {
+				t.Errorf("article %d: story %d, want %d", id, got[id], story)
+			}
+		}
+	}
+
+	cs, err := s.CorrectionsSince(ctx, since.Writes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 2 || cs[0].ID != moved.ID || cs[1].ID != merged.ID {
+		t.Errorf("CorrectionsSince(%d) = %+v, want the move then the merge", since.Writes, cs)
+	}
+	if all, err := s.Corrections(ctx); err != nil || len(all) != 3 {
+		t.Errorf("Corrections = %d, %v; want all 3", len(all), err)
+	}
+}
+
+// TestChangedRowsSeek: a page of ChangedRows seeks the index of writes,
+// whatever the store holds.
+func TestChangedRowsSeek(t *testing.T) {
+	plan := queryPlan(t, newTest(t), sqlChangedPage, 10, 5, clusterPage)
+	if strings.Contains(plan, "SCAN a") || !strings.Contains(plan, "INDEX articles_changed (") {
+		t.Errorf("plan %q: want a search of articles_changed", plan)
 	}
 }

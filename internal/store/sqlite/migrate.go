@@ -298,6 +298,18 @@ var migrations = []migration{
 			`INSERT INTO counters (name, value) VALUES ('store', random()), ('writes', 0)`,
 		},
 	},
+	{
+		why: "a story index that lacks what was written since it was made (a file saved before " +
+			"another process wrote, or a process was killed; a server beside an ingest) takes in " +
+			"only what changed, not every article: each article and correction keeps the count of " +
+			"writes that stored it or last moved it to another story (ChangedRows, " +
+			"CorrectionsSince). Rows from before are 0, older than any index that can read them",
+		stmts: []string{
+			`ALTER TABLE articles ADD COLUMN changed INTEGER NOT NULL DEFAULT 0`,
+			`CREATE INDEX articles_changed ON articles (changed)`,
+			`ALTER TABLE corrections ADD COLUMN changed INTEGER NOT NULL DEFAULT 0`,
+		},
+	},
 }
 
 // SchemaVersion is the schema this code writes: the number of migrations.

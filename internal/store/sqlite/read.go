@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -585,13 +586,41 @@ func (s *Store) MergedStories(ctx context.Context) (map[int64]int64, error) {
 // reuses: rebuilding the index of a million articles went through 4.5 GB of
 // copies of them for the collector.
 func (s *Store) ClusterRows(ctx context.Context, fn func(store.ClusterRow) error) error {
-	var after int64
+	// INDEXED BY: the planner would walk the wide table rows by id instead.
+	const page = `SELECT a.id, a.story, a.copy_of, a.published, 0, f.data
+		FROM articles a INDEXED BY articles_cluster LEFT JOIN article_features f ON f.article = a.id
+		WHERE a.id > ? ORDER BY a.id LIMIT ?`
+	return s.clusterRows(ctx, fn, func(last store.ClusterRow) []any { return []any{last.Article, clusterPage} }, page)
+}
+
+// ChangedRows is ClusterRows for the articles stored, or moved to another
+// story, by the writes after the count since, in the order of those writes
+// (the latest for an article moved twice).
+func (s *Store) ChangedRows(ctx context.Context, since int64, fn func(store.ClusterRow) error) error {
+	return s.clusterRows(ctx, fn, func(last store.ClusterRow) []any {
+		if last.Article == 0 { // the first page: every id of a later write
+			return []any{since, int64(math.MaxInt64), clusterPage}
+		}
+		return []any{last.Changed, last.Article, clusterPage}
+	}, sqlChangedPage)
+}
+
+// sqlChangedPage reads a page of ChangedRows: it must seek articles_changed
+// (TestChangedRowsSeek), or a catch-up would read every article.
+const sqlChangedPage = `SELECT a.id, a.story, a.copy_of, a.published, a.changed, f.data
+	FROM articles a INDEXED BY articles_changed LEFT JOIN article_features f ON f.article = a.id
+	WHERE (a.changed, a.id) > (?, ?) ORDER BY a.changed, a.id LIMIT ?`
+
+// clusterRows calls fn for each row of the pages query reads, given the
+// arguments args makes from the last row read (the zero row at first).
+func (s *Store) clusterRows(ctx context.Context, fn func(store.ClusterRow) error, args func(last store.ClusterRow) []any, query string) error {
+	var last store.ClusterRow
 	rows := make([]store.ClusterRow, 0, clusterPage)
 	var features []byte
 	for {
 		var err error
-		if rows, features, err = s.clusterPage(ctx, after, rows[:0], features[:0]); err != nil {
-			return fmt.Errorf("cluster rows after %d: %w", after, err)
+		if rows, features, err = s.clusterPage(ctx, query, args(last), rows[:0], features[:0]); err != nil {
+			return fmt.Errorf("cluster rows after %d: %w", last.Article, err)
 		}
 		for _, r := range rows {
 			if err := fn(r); err != nil {
@@ -601,7 +630,8 @@ func (s *Store) ClusterRows(ctx context.Context, fn func(store.ClusterRow) error
 		if len(rows) < clusterPage {
 			return nil
 		}
-		after = rows[len(rows)-1].Article
+		last = rows[len(rows)-1]
+		last.Features = nil
 	}
 }
 
@@ -619,13 +649,10 @@ func (s *Store) Features(ctx context.Context, article int64) ([]byte, error) {
 	return data, nil
 }
 
-// clusterPage appends the page of rows after article id after to out, and
+// clusterPage appends the page of rows query reads with args to out, and
 // their features to buf, which they point into.
-func (s *Store) clusterPage(ctx context.Context, after int64, out []store.ClusterRow, buf []byte) ([]store.ClusterRow, []byte, error) {
-	// INDEXED BY: the planner would walk the wide table rows by id instead.
-	rows, err := s.read.QueryContext(ctx, `SELECT a.id, a.story, a.copy_of, a.published, f.data
-		FROM articles a INDEXED BY articles_cluster LEFT JOIN article_features f ON f.article = a.id
-		WHERE a.id > ? ORDER BY a.id LIMIT ?`, after, clusterPage)
+func (s *Store) clusterPage(ctx context.Context, query string, args []any, out []store.ClusterRow, buf []byte) ([]store.ClusterRow, []byte, error) {
+	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, buf, err
 	}
@@ -638,7 +665,7 @@ func (s *Store) clusterPage(ctx context.Context, after int64, out []store.Cluste
 			// once more.
 			data sql.RawBytes
 		)
-		if err := rows.Scan(&r.Article, &story, &copyOf, &published, &data); err != nil {
+		if err := rows.Scan(&r.Article, &story, &copyOf, &published, &r.Changed, &data); err != nil {
 			return nil, buf, err
 		}
 		r.Story, r.CopyOf, r.Published = story.Int64, copyOf.Int64, timeOf(published)

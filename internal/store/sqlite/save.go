@@ -61,8 +61,8 @@ func (st *statements) defs() []statementDef {
 		{&st.raiseCounter, `UPDATE counters SET value = ? WHERE name = 'story' AND value < ?`},
 		{&st.nextArticle, `UPDATE counters SET value = value + 1 WHERE name = 'article' RETURNING value`},
 		{&st.insertArticle, `INSERT INTO articles (id, external_id, outlet, url, published, language, story,
-			copy_of, source, format, content_hash, ingested, title, removed, text)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			copy_of, source, format, content_hash, ingested, title, removed, text, changed)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ` + sqlThisWrite + `)`},
 		{&st.insertFeatures, `INSERT INTO article_features (article, data) VALUES (?, ?)`},
 		{&st.insertRaw, `INSERT INTO raws (article, content_type, bytes) VALUES (?, ?, ?)`},
 		// One statement for all of an article's entities, given as a JSON
@@ -603,6 +603,11 @@ func insertDecision(ctx context.Context, stmt *sql.Stmt, d model.Decision, now t
 	}
 	return nil
 }
+
+// sqlThisWrite is the count of writes with the one in progress, inside
+// inChange's transaction: what an article or correction it stores or moves
+// keeps as changed.
+const sqlThisWrite = `(SELECT value FROM counters WHERE name = 'writes')`
 
 // anyCount, as inChange's at, makes the write whatever the count.
 const anyCount = -1
