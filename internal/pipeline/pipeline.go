@@ -319,8 +319,13 @@ func (p *Pipeline) catchUp(ctx context.Context, cl *cluster.Clusterer, since int
 // this look and the next batch's write, the store refuses that batch and
 // the index is rebuilt (save). The caller holds p.mu.
 func (p *Pipeline) followOthers(ctx context.Context) bool {
+	// inflight first: while a batch is being stored its save holds the
+	// count, and deciding the next batch must not wait for it.
+	if p.cl == nil || len(p.inflight) > 0 {
+		return false
+	}
 	since := p.writes.current()
-	if p.cl == nil || since < 0 || len(p.inflight) > 0 {
+	if since < 0 {
 		return false
 	}
 	gen, err := p.st.Generation(ctx)
@@ -882,7 +887,7 @@ func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 		p.settle(d)
 		switch {
 		case errors.Is(err, store.ErrChanged):
-			p.log.Info("another process wrote to the store: the story index takes it in, and the batch is decided again", "articles", len(d.recs))
+			p.log.Info("another process wrote to the store while a batch was decided: the story index is rebuilt, and the batch decided again", "articles", len(d.recs))
 			rerr = p.loadIndex(ctx)
 		case err != nil:
 			p.log.Warn("store refused a batch: its articles are decided and stored again one by one", "articles", len(d.recs), "err", err)
@@ -1034,8 +1039,8 @@ func (p *Pipeline) saveBatch(ctx context.Context, recs []*store.Record) error {
 
 // correct makes a person's correction in the store with fn, and reports
 // whether the index holds every other write: when another process wrote
-// since the index was made (or while fn ran), it must be rebuilt from the
-// store, this correction with the rest. The caller holds p.mu.
+// since the index was made (or while fn ran), the index must follow those
+// writes, this correction with them, or be rebuilt. The caller holds p.mu.
 func (p *Pipeline) correct(ctx context.Context, fn func() error) (current bool, err error) {
 	p.writes.mu.Lock()
 	defer p.writes.mu.Unlock()
@@ -1044,8 +1049,8 @@ func (p *Pipeline) correct(ctx context.Context, fn func() error) (current bool, 
 	}
 	gen, err := p.st.Generation(ctx)
 	if err != nil || p.writes.at < 0 || gen.Writes != p.writes.at+1 {
-		// The count stays behind the store's: should the rebuild fail, the
-		// next batch is refused and rebuilds it.
+		// The count stays behind the store's: the writes since are followed
+		// from it, and should that fail, the next batch is refused.
 		return false, nil
 	}
 	p.writes.at = gen.Writes

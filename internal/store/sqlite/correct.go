@@ -120,7 +120,7 @@ func refreshStory(ctx context.Context, tx *sql.Tx, id int64, now time.Time) erro
 func (s *Store) MergeStories(ctx context.Context, from, into int64, reason string) (model.Correction, error) {
 	now := s.now()
 	c := model.Correction{Kind: correctionMerge, Story: from, Target: into, Reason: reason, At: now.UTC()}
-	_, err := s.inChange(ctx, anyCount, func(tx *sql.Tx) error {
+	_, err := s.inChange(ctx, anyCount, func(tx *sql.Tx, _ int64) error {
 		if err := merge(ctx, tx, from, into, now); err != nil {
 			return err
 		}
@@ -139,7 +139,7 @@ func (s *Store) MergeStories(ctx context.Context, from, into int64, reason strin
 func (s *Store) MoveArticle(ctx context.Context, article, to int64, reason string) (model.Correction, error) {
 	now := s.now()
 	c := model.Correction{Kind: correctionMove, Article: article, Target: to, Reason: reason, At: now.UTC()}
-	_, err := s.inChange(ctx, anyCount, func(tx *sql.Tx) error {
+	_, err := s.inChange(ctx, anyCount, func(tx *sql.Tx, _ int64) error {
 		c.Target = to
 		if to == 0 {
 			var err error
@@ -170,7 +170,7 @@ func (s *Store) MoveArticle(ctx context.Context, article, to int64, reason strin
 func (s *Store) SplitStory(ctx context.Context, story int64, articles []int64, reason string) ([]model.Correction, error) {
 	now := s.now()
 	var out []model.Correction
-	_, err := s.inChange(ctx, anyCount, func(tx *sql.Tx) error {
+	_, err := s.inChange(ctx, anyCount, func(tx *sql.Tx, _ int64) error {
 		out = out[:0]
 		moving, err := checkSplit(ctx, tx, story, articles)
 		if err != nil {

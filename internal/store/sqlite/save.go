@@ -62,7 +62,7 @@ func (st *statements) defs() []statementDef {
 		{&st.nextArticle, `UPDATE counters SET value = value + 1 WHERE name = 'article' RETURNING value`},
 		{&st.insertArticle, `INSERT INTO articles (id, external_id, outlet, url, published, language, story,
 			copy_of, source, format, content_hash, ingested, title, removed, text, changed)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ` + sqlThisWrite + `)`},
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&st.insertFeatures, `INSERT INTO article_features (article, data) VALUES (?, ?)`},
 		{&st.insertRaw, `INSERT INTO raws (article, content_type, bytes) VALUES (?, ?, ?)`},
 		// One statement for all of an article's entities, given as a JSON
@@ -122,10 +122,13 @@ type txStatements struct {
 	// stories maps the stories this transaction's saves named to the story
 	// their articles went to (ensureStory), until a merge changes that.
 	stories map[int64]int64
+	// writes is the count of writes with this transaction's: what the
+	// articles it stores keep as changed.
+	writes int64
 }
 
-func (st *statements) bind(ctx context.Context, tx *sql.Tx) *txStatements {
-	b := &txStatements{statements: *st, tx: tx, stories: map[int64]int64{}}
+func (st *statements) bind(ctx context.Context, tx *sql.Tx, writes int64) *txStatements {
+	b := &txStatements{statements: *st, tx: tx, stories: map[int64]int64{}, writes: writes}
 	for _, d := range b.defs() {
 		*d.dst = tx.StmtContext(ctx, *d.dst)
 	}
@@ -143,8 +146,8 @@ func (st *statements) bind(ctx context.Context, tx *sql.Tx) *txStatements {
 // per article.
 func (s *Store) Save(ctx context.Context, rec *store.Record) (int64, error) {
 	var id int64
-	_, err := s.inChange(ctx, anyCount, func(tx *sql.Tx) error {
-		st := s.stmts.bind(ctx, tx)
+	_, err := s.inChange(ctx, anyCount, func(tx *sql.Tx, writes int64) error {
+		st := s.stmts.bind(ctx, tx, writes)
 		now := s.now()
 		counts := newTally()
 		var err error
@@ -175,14 +178,14 @@ func (s *Store) SaveBatch(ctx context.Context, recs []*store.Record) ([]int64, e
 // writer in another process cannot slip in between.
 func (s *Store) SaveBatchAt(ctx context.Context, at int64, recs []*store.Record) ([]int64, int64, error) {
 	ids := make([]int64, len(recs))
-	writes, err := s.inChange(ctx, at, func(tx *sql.Tx) error {
+	writes, err := s.inChange(ctx, at, func(tx *sql.Tx, writes int64) error {
 		// Statements run without the caller's cancellation: the driver
 		// starts a watcher goroutine per statement for a cancellable
 		// context, a fifth of the cost of a small insert. The context is
 		// checked between records instead, and cancelling it still rolls
 		// the transaction back.
 		sctx := context.WithoutCancel(ctx)
-		st := s.stmts.bind(sctx, tx)
+		st := s.stmts.bind(sctx, tx, writes)
 		now := s.now()
 		counts := newTally()
 		for i, rec := range recs {
@@ -278,7 +281,7 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 	}
 	if _, err := st.insertArticle.ExecContext(ctx, id, a.ExternalID, a.Outlet, a.URL, timeArg(a.Published),
 		a.Language, idArg(a.Story), idArg(a.CopyOf), a.Source, a.Format, a.ContentHash, a.Ingested.UnixNano(),
-		a.Title, removed, a.Text); err != nil {
+		a.Title, removed, a.Text, st.writes); err != nil {
 		return 0, duplicateOr(ctx, st, a, fmt.Errorf("insert article: %w", err))
 	}
 	if _, err := st.insertRaw.ExecContext(ctx, id, rec.Raw.ContentType, rec.Raw.Bytes); err != nil {
@@ -605,8 +608,8 @@ func insertDecision(ctx context.Context, stmt *sql.Stmt, d model.Decision, now t
 }
 
 // sqlThisWrite is the count of writes with the one in progress, inside
-// inChange's transaction: what an article or correction it stores or moves
-// keeps as changed.
+// inChange's transaction: what an article or correction it moves or
+// records keeps as changed (saves bind the count inChange gives them).
 const sqlThisWrite = `(SELECT value FROM counters WHERE name = 'writes')`
 
 // anyCount, as inChange's at, makes the write whatever the count.
@@ -615,11 +618,12 @@ const anyCount = -1
 // inChange is inWrite for a transaction that changes articles or stories:
 // it counts one more write of the store's generation in it, so that a
 // story index saved by one process is not taken for current by the next
-// once another wrote, and returns the count with it. When at >= 0 the
+// once another wrote, and returns the count with it, which fn gets too.
+// When at >= 0 the
 // write is made only if the count was at, else the error is
 // store.ErrChanged. The count runs without ctx's cancellation, as
 // SaveBatch's statements do: cancelling still rolls it back with the rest.
-func (s *Store) inChange(ctx context.Context, at int64, fn func(*sql.Tx) error) (int64, error) {
+func (s *Store) inChange(ctx context.Context, at int64, fn func(tx *sql.Tx, writes int64) error) (int64, error) {
 	var writes int64
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(context.WithoutCancel(ctx),
@@ -630,7 +634,7 @@ func (s *Store) inChange(ctx context.Context, at int64, fn func(*sql.Tx) error) 
 		if at >= 0 && writes-1 != at {
 			return fmt.Errorf("%w: at %d writes, not %d", store.ErrChanged, writes-1, at)
 		}
-		return fn(tx)
+		return fn(tx, writes)
 	})
 	return writes, err
 }
