@@ -64,10 +64,7 @@ func TestCorrectionByAnotherWriter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server.mu.Lock()
-	inIndex := server.cl.StoryOf(first.Article)
-	server.mu.Unlock()
-	if inIndex != c.Target {
+	if inIndex := server.StoryOf(first.Article); inIndex != c.Target {
 		t.Errorf("server's index has article %d in story %d, want %d, where the other process moved it", first.Article, inIndex, c.Target)
 	}
 	if second.Story == first.Story {
@@ -81,13 +78,11 @@ func TestCorrectionByAnotherWriter(t *testing.T) {
 	if _, err := server.Move(ctx, second.Article, 0, "a third event"); err != nil {
 		t.Fatal(err)
 	}
-	server.mu.Lock()
-	got := server.cl.StoryOf(third.Article)
-	server.mu.Unlock()
-	if got != third.Story {
+	if got := server.StoryOf(third.Article); got != third.Story {
 		t.Errorf("after its move, the server's index has article %d in story %d, want %d, where the other process stored it", third.Article, got, third.Story)
 	}
-	// Rebuilt by its move, the server's index holds what the store holds.
+	// Its move made it follow the other's writes: its index holds what the
+	// store holds.
 	server.opt.IndexFile = filepath.Join(t.TempDir(), "s.index")
 	if saved, err := server.SaveIndex(ctx); err != nil || !saved {
 		t.Errorf("server: SaveIndex = %v, %v; want its index kept, current after the move", saved, err)
