@@ -227,9 +227,9 @@ func (p *Pipeline) index(ctx context.Context) (*cluster.Clusterer, error) {
 	return p.cl, nil
 }
 
-// loadIndex makes the clusterer's index: read from the index file when
-// it was saved from the store as it is, else rebuilt from the store. The
-// caller holds p.mu, or owns p alone.
+// loadIndex makes the clusterer's index: read from the index file when it
+// was saved from this store, as it is or before writes it then follows,
+// else rebuilt from the store. The caller holds p.mu, or owns p alone.
 func (p *Pipeline) loadIndex(ctx context.Context) error {
 	began := time.Now()
 	// Read before anything else: a write by another process from here on
@@ -855,9 +855,9 @@ func (p *Pipeline) settle(d *decided) {
 
 // save stores a decided batch in one transaction, in its turn. It runs
 // without p.mu, so the next batch can be decided meanwhile. A batch decided
-// in an index rebuilt since, or one the store refuses because another
-// process wrote since the index was made (the index is rebuilt to take
-// that in), is decided again as one batch. If the store refuses the batch
+// in an index made again since, or one the store refuses because another
+// process wrote since the index was made (the index is made again to take
+// that in, see loadIndex), is decided again as one batch. If the store refuses the batch
 // for a reason of its own, the index (which holds its decisions) is
 // rebuilt from the store and the articles are decided and stored again one
 // by one, so the one at fault fails alone.
@@ -887,7 +887,7 @@ func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 		p.settle(d)
 		switch {
 		case errors.Is(err, store.ErrChanged):
-			p.log.Info("another process wrote to the store while a batch was decided: the story index is rebuilt, and the batch decided again", "articles", len(d.recs))
+			p.log.Info("another process wrote to the store while a batch was decided: the story index is made again, and the batch decided again", "articles", len(d.recs))
 			rerr = p.loadIndex(ctx)
 		case err != nil:
 			p.log.Warn("store refused a batch: its articles are decided and stored again one by one", "articles", len(d.recs), "err", err)
@@ -962,7 +962,7 @@ func (p *Pipeline) redecide(ctx context.Context, d *decided) bool {
 			}
 			return true
 		}
-		p.log.Info("batch decided again not stored: rebuilding the story index", "articles", len(prs), "try", try, "err", err)
+		p.log.Info("batch decided again not stored: making the story index again", "articles", len(prs), "try", try, "err", err)
 		if rerr := p.loadIndex(ctx); rerr != nil {
 			p.log.Error("story index not rebuilt", "err", rerr)
 		}
