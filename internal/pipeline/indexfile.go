@@ -258,32 +258,35 @@ func (p *Pipeline) loadIndexFile(gen store.Generation) (*cluster.Clusterer, int6
 
 // SaveIndex saves the story index in Options.IndexFile, for the next
 // process to start from, and reports whether the file holds it. Call it
-// when no ingest is running, as a process ends. It saves nothing when
-// there is no file to save to or no index built, or when the index may not
-// be what the store holds: another process wrote since it was built, or
-// articles decided are not stored yet. A file left from before is then
-// stale (the store's generation moved on), and the next start rebuilds.
+// when no ingest is running, as a process ends. It follows what other
+// processes wrote first, so that the file is the store as it is. It saves
+// nothing when there is no file to save to or no index built, or when the
+// index may not be what the store holds: articles decided are not stored
+// yet, or another process wrote meanwhile. A file left from before is then
+// older than the store, and the next start follows the writes since.
 func (p *Pipeline) SaveIndex(ctx context.Context) (bool, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.opt.IndexFile == "" || p.cl == nil {
 		return false, nil
 	}
+	p.followOthers(ctx)
 	gen, err := p.st.Generation(ctx)
 	if err != nil {
 		return false, fmt.Errorf("save story index: %w", err)
 	}
 	writes := p.writes.current()
 	if !p.builtAtKnown || gen.Store != p.builtAt.Store || gen.Writes != writes || len(p.inflight) > 0 {
-		p.log.Info("story index not saved: the store changed beside this process; the next start rebuilds it",
+		p.log.Info("story index not saved: the store changed beside this process; the next start follows the writes since the file or rebuilds",
 			"file", p.opt.IndexFile)
 		return false, nil
 	}
-	if p.origin.File == p.opt.IndexFile && writes == p.builtAt.Writes {
-		return true, nil // read from the file, and nothing changed since
+	if p.fileAt == writes {
+		return true, nil // the file holds it already
 	}
 	if err := writeIndexFile(p.opt.IndexFile, gen, p.cfg, p.cl); err != nil {
 		return false, fmt.Errorf("save story index in %s: %w", p.opt.IndexFile, err)
 	}
+	p.fileAt = writes
 	return true, nil
 }

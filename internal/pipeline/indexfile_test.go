@@ -168,9 +168,9 @@ func TestIndexFileOnlyWhenCurrent(t *testing.T) {
 	}
 }
 
-// TestSaveIndexOnlyWhatTheStoreHolds: a process another wrote beside keeps
-// no index, since its own lacks what the other stored; the next start
-// rebuilds.
+// TestSaveIndexOnlyWhatTheStoreHolds: a process another wrote beside
+// follows those writes before it keeps its index, so the next start reads
+// the file with nothing to follow.
 func TestSaveIndexOnlyWhatTheStoreHolds(t *testing.T) {
 	ctx := context.Background()
 	file := filepath.Join(t.TempDir(), "s.index")
@@ -178,11 +178,12 @@ func TestSaveIndexOnlyWhatTheStoreHolds(t *testing.T) {
 	p := newPipelineWith(t, st, Options{IndexFile: file})
 	mustIngest(t, p, []source.Item{item(1, "harbour"), item(2, "budget")})
 	mustIngest(t, newPipelineOn(t, st), []source.Item{item(3, "harbour")}) // another process
-	if saved, err := p.SaveIndex(ctx); err != nil || saved {
-		t.Fatalf("SaveIndex = %v, %v; want nothing kept", saved, err)
+	if saved, err := p.SaveIndex(ctx); err != nil || !saved {
+		t.Fatalf("SaveIndex = %v, %v; want the index kept, the other's article followed", saved, err)
 	}
-	if _, err := os.Stat(file); !os.IsNotExist(err) {
-		t.Errorf("index file: %v, want none", err)
+	next := newPipelineWith(t, st, Options{IndexFile: file})
+	if err := next.LoadIndex(ctx); err != nil || next.IndexOrigin().File != file || next.IndexOrigin().Followed != 0 {
+		t.Errorf("LoadIndex = %v, index %+v; want it read from %s with nothing to follow", err, next.IndexOrigin(), file)
 	}
 	// Its own corrections, stored and applied, leave its index current; a
 	// file left half written by a process killed while saving is written

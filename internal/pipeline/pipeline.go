@@ -105,7 +105,10 @@ type Pipeline struct {
 	// while the store is still at it (store.SaveBatchAt): one decided in an
 	// index that lacks another process's writes is decided again instead,
 	// so that an article joins the stories another process made.
-	writes               writeCount
+	writes writeCount
+	// fileAt is the count of writes the index file holds, as this
+	// pipeline read or wrote it (-1: none, or unknown).
+	fileAt               int64
 	decidedBatches       uint64 // counts decideBatch's batches: their turns to be stored
 	articleIDs, storyIDs idPool
 	// inflight holds the articles decided and not yet stored, by canonical
@@ -204,7 +207,7 @@ func New(st store.Store, opt Options, log *slog.Logger) (*Pipeline, error) {
 		cfg = *opt.Cluster
 	}
 	return &Pipeline{st: st, cfg: cfg, log: log, opt: opt, articleIDs: idPool{article: true}, inflight: map[string]arrival{},
-		writes: writeCount{at: -1}}, nil
+		writes: writeCount{at: -1}, fileAt: -1}, nil
 }
 
 // LoadIndex builds the clusterer's index now if it is not built yet, so
@@ -244,7 +247,7 @@ func (p *Pipeline) loadIndex(ctx context.Context) error {
 	if genErr == nil {
 		var saved int64
 		if cl, saved = p.loadIndexFile(gen); cl != nil {
-			origin.File = p.opt.IndexFile
+			origin.File, p.fileAt = p.opt.IndexFile, saved
 		}
 		if cl != nil && saved < gen.Writes {
 			var err error
