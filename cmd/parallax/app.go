@@ -162,7 +162,8 @@ func (a *App) indexFile() string {
 // store, which then starts in seconds where a rebuild from every article
 // takes a minute at a million, and says whether it did and how long that
 // took. Not when ctx ended: a process asked to stop stops. A failure only
-// costs the next start its rebuild, so it is logged and not returned.
+// costs the next start time (it follows the writes since an older file,
+// or rebuilds), so it is logged and not returned.
 func (a *App) saveIndex(ctx context.Context, p *pipeline.Pipeline) (bool, time.Duration) {
 	if ctx.Err() != nil {
 		return false, 0
@@ -170,7 +171,7 @@ func (a *App) saveIndex(ctx context.Context, p *pipeline.Pipeline) (bool, time.D
 	began := time.Now()
 	saved, err := p.SaveIndex(ctx)
 	if err != nil {
-		a.Log.Warn("story index not kept: the next start rebuilds it", "err", err)
+		a.Log.Warn("story index not kept: the next start follows the writes since an older file, or rebuilds", "err", err)
 	}
 	return saved, time.Since(began)
 }
