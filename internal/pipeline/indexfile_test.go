@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/binary"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -122,6 +123,12 @@ func TestIndexFileOnlyWhenCurrent(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, fromFile: true, followed: 1},
+		{name: "saved at more writes than the store holds", change: func(t *testing.T, _ store.Store, file string) {
+			// A database put back from an older copy: the file is ahead of it.
+			data := readFile(t, file)
+			binary.LittleEndian.PutUint64(data[16:], binary.LittleEndian.Uint64(data[16:])+5)
+			writeFile(t, file, data)
+		}},
 		{name: "damaged", change: func(t *testing.T, _ store.Store, file string) {
 			data := readFile(t, file)
 			data[len(data)/2] ^= 0x10

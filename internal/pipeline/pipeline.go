@@ -970,9 +970,6 @@ func (p *Pipeline) redecide(ctx context.Context, d *decided) bool {
 			p.log.Error("story index not rebuilt", "err", rerr)
 		}
 		if !errors.Is(err, store.ErrChanged) || try == redecideTries {
-			for _, pr := range prs {
-				pr.article.ID, pr.article.Story, pr.article.CopyOf = 0, nil, nil
-			}
 			return false
 		}
 	}
