@@ -56,8 +56,9 @@ type candidate struct {
 	score float64
 	// shared terms and entities, heaviest first
 	terms, ents []uint32
-	// conflict: the article and the story lead with different participants.
-	conflict bool
+	// conflict: the kinds of participant the article and the story lead
+	// with different ones of (see conflict).
+	conflict int
 	// gap is the distance in time that lowered the score, dated the
 	// distance from the article's own date (see story.gapFrom).
 	gap, dated int64
@@ -284,7 +285,7 @@ func (c *Clusterer) score(q *query, s *story, explain bool) candidate {
 	}
 	cd.conflict = conflict(q.cast, s.cast)
 	cd.gap, cd.dated = s.gapFrom(q.f)
-	cd.score = c.combine(cosT, cosE, q.en > 0 && en > 0, cd.gap, cd.conflict)
+	cd.score = c.combine(cosT, cosE, q.en > 0 && en > 0, cd.gap, cd.conflict != 0)
 	for _, list := range [2]*[]contrib{&ts, &es} {
 		slices.SortFunc(*list, func(a, b contrib) int { return cmp.Compare(b.c, a.c) })
 	}
@@ -342,7 +343,7 @@ func (c *Clusterer) storySim(a *story, q *query, b *story) float64 {
 	}
 	grown := story{first: a.first, last: a.last}
 	grown.widen(q.f.When())
-	return c.combine(cosT, cosE, both, rangeGap(&grown, b), conflict(a.cast.plus(q.cast, 1), b.cast))
+	return c.combine(cosT, cosE, both, rangeGap(&grown, b), conflict(a.cast.plus(q.cast, 1), b.cast) != 0)
 }
 
 // Assign decides where an article goes without changing anything: a copy
@@ -433,8 +434,8 @@ func (c *Clusterer) notes(cd candidate) string {
 	if t := c.timeNote(cd); t != "" {
 		parts = append(parts, t)
 	}
-	if cd.conflict {
-		parts = append(parts, fmt.Sprintf("lowered by %.0f%%: the leads name different people or places", 100*c.cfg.ConflictPenalty))
+	if cd.conflict != 0 {
+		parts = append(parts, fmt.Sprintf("lowered by %.0f%%: the leads name different %s", 100*c.cfg.ConflictPenalty, kindNames(cd.conflict)))
 	}
 	if len(parts) == 0 {
 		return ""
@@ -724,8 +725,11 @@ func (c *Clusterer) Follow(articleID, storyID, copyOf int64, s *Stored) {
 		c.add(articleID, storyID, copyOf, &s.Features, &s.vecs)
 		return
 	}
-	if c.resolve(art.story) != c.resolve(storyID) {
+	if from, to := c.resolve(art.story), c.resolve(storyID); from != to {
 		c.moveTo(articleID, art, storyID, &s.Features)
+		// As the regrouping that moved it did: a move leaves the stories'
+		// casts and times as they were, which only a rebuild puts right.
+		c.rebuild([]Change{{Article: articleID, From: from, Story: to}})
 	}
 }
 

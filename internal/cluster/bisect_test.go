@@ -12,8 +12,9 @@ import (
 // matrix returns a regrouping over n members whose similarities (with time
 // and without) are sim(i, j).
 func matrix(n int, sim func(i, j int) float64) *regrouping {
-	rg := &regrouping{c: New(DefaultConfig(), nil), words: make([][]float64, n)}
+	rg := &regrouping{c: New(DefaultConfig(), nil), words: make([][]float64, n), members: make([]member, n)}
 	for i := range n {
+		rg.members[i].r = &recent{}
 		rg.words[i] = make([]float64, n)
 		for j := range n {
 			if i != j {
@@ -123,16 +124,35 @@ func TestCut(t *testing.T) {
 			return x + jitter(i, j)
 		}
 	}
+	// days gives the even articles' leads one day and the odd ones'
+	// another; with every third article saying nothing of the day.
+	days := func(even, odd string, undated bool) func(i int) string {
+		return func(i int) string {
+			switch {
+			case undated && i%3 == 0:
+				return ""
+			case i%2 == 0:
+				return even
+			}
+			return odd
+		}
+	}
 	tests := []struct {
 		name  string
 		sim   func(i, j int) float64
+		day   func(i int) string
 		split bool
 		why   string
 	}{
-		{"weakly linked, apart", events(0.15, true), true, "below 0.200, and keep to themselves: 3% of"},
-		{"linked 0.21, none across", events(0.21, false), true, "below 0.250, and keep to themselves: 0% of"},
-		{"linked 0.21, one across", events(0.21, true), false, ""},
-		{"linked 0.26, none across", events(0.26, false), false, ""},
+		{"weakly linked, apart", events(0.15, true), nil, true, "below 0.200, and keep to themselves: 3% of"},
+		{"linked 0.21, none across", events(0.21, false), nil, true, "below 0.250, and keep to themselves: 0% of"},
+		{"linked 0.21, one across", events(0.21, true), nil, false, ""},
+		{"linked 0.26, none across", events(0.26, false), nil, false, ""},
+		{"linked 0.21, one across, on different days", events(0.21, true), days("thursday", "saturday", false), true,
+			"below 0.250, and keep to themselves: 3% of their articles' 3 closest are in the other group, at most 5% (as their articles lead with different days of the week"},
+		{"linked 0.21, one across, some undated", events(0.21, true), days("thursday", "saturday", true), true, "different days of the week"},
+		{"linked 0.21, one across, on one day", events(0.21, true), days("thursday", "thursday", false), false, ""},
+		{"linked 0.26, one across, on different days", events(0.26, true), days("thursday", "saturday", false), false, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -140,6 +160,9 @@ func TestCut(t *testing.T) {
 			members := make([]int, 12)
 			for i := range members {
 				members[i] = i
+				if tc.day != nil && tc.day(i) != "" {
+					rg.members[i].r.cast = castOf(&Features{Terms: []Term{{Stem: tc.day(i), Lead: 1, Body: 1}}})
+				}
 			}
 			a, b, link, why, ok := rg.cut(members)
 			if ok != tc.split {

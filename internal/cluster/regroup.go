@@ -276,7 +276,7 @@ func (c *Clusterer) wordSim(a, b *recent) float64 {
 	if both {
 		cosE = dot(a.wents, b.wents, unitWeights[:], nil) / (a.en * b.en)
 	}
-	return c.combine(cosT, cosE, both, -1, conflict(a.cast, b.cast))
+	return c.combine(cosT, cosE, both, -1, conflict(a.cast, b.cast) != 0)
 }
 
 // pairGap is the distance in seconds between two articles' times, or
@@ -360,10 +360,10 @@ func (rg *regrouping) split(newStory func() (int64, error)) error {
 // of one event that link weakly on average, as the write-ups of a big
 // story told many ways do, stay together. They split when they link below
 // SplitThreshold; groups that keep wholly to themselves, none of their
-// articles' closest in the other, split when they link below
-// MergeThreshold: look-alike events share their topic words, and the
-// merge threshold is the most they may link without merging back at the
-// next arrival.
+// articles' closest in the other, or whose articles lead with different
+// days of the week (daysApart), split when they link below MergeThreshold:
+// look-alike events share their topic words, and the merge threshold is
+// the most they may link without merging back at the next arrival.
 func (rg *regrouping) cut(members []int) (a, b []int, link float64, why string, ok bool) {
 	c := rg.c
 	k := c.cfg.SplitNeighbours
@@ -380,12 +380,18 @@ func (rg *regrouping) cut(members []int) (a, b []int, link float64, why string, 
 	}
 	link, limit := rg.link(a, b), c.cfg.SplitThreshold
 	across := -1.0 // not counted: a group is no bigger than a neighbourhood
+	apart := ""    // why the groups may link up to the merge threshold
 	if k > 0 && min(len(a), len(b)) > k {
 		across = crossing(members, near, a)
 		switch {
 		case across > c.cfg.SplitCrossing:
 			return nil, nil, link, "", false
 		case across == 0:
+			apart = "with none"
+		case rg.daysApart(a, b):
+			apart = "as their articles lead with different days of the week"
+		}
+		if apart != "" {
 			limit = max(limit, c.cfg.MergeThreshold)
 		}
 	}
@@ -399,9 +405,40 @@ func (rg *regrouping) cut(members []int) (a, b []int, link float64, why string, 
 			100*across, k, 100*c.cfg.SplitCrossing)
 	}
 	if limit > c.cfg.SplitThreshold {
-		why += fmt.Sprintf(" (with none, the groups may link up to the merge threshold, not only %.3f)", c.cfg.SplitThreshold)
+		why += fmt.Sprintf(" (%s, the groups may link up to the merge threshold, not only %.3f)", apart, c.cfg.SplitThreshold)
 	}
 	return a, b, link, why, true
+}
+
+// daysApart reports whether groups a and b report events on different
+// days: at least half the articles of each lead with a day of the week,
+// and at most a tenth of the pairs of such articles across lead with the
+// same day. Reports of one event name the day it happened on, though not
+// all the same (a report of the next day says "on Thursday", an update
+// "on Friday"), so one day shared across is allowed.
+func (rg *regrouping) daysApart(a, b []int) bool {
+	days := func(g []int) [][]uint32 {
+		var out [][]uint32
+		for _, m := range g {
+			if d := rg.members[m].r.cast.leadDays(); len(d) > 0 {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	da, db := days(a), days(b)
+	if 2*len(da) < len(a) || 2*len(db) < len(b) {
+		return false
+	}
+	same := 0
+	for _, x := range da {
+		for _, y := range db {
+			if slices.ContainsFunc(x, func(d uint32) bool { return slices.Contains(y, d) }) {
+				same++
+			}
+		}
+	}
+	return 10*same <= len(da)*len(db)
 }
 
 // bisect divides members into two groups by average-link agglomeration,

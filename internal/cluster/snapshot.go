@@ -444,7 +444,7 @@ func (c *Clusterer) readWindow(s *snapReader) {
 		r.wterms, r.wents = s.vec(terms), s.vec(ents)
 		r.tn, r.en = s.float(), s.float()
 		// An article's cast holds its participants, however many it names.
-		r.cast = s.cast(maxCore, math.MaxInt)
+		r.cast = s.cast(maxLead, math.MaxInt)
 		r.when = s.varint()
 		k := s.uvarint()
 		for j := uint64(0); j < k && s.err == nil; j++ {
