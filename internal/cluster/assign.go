@@ -694,7 +694,8 @@ func (c *Clusterer) Apply(cor model.Correction, f *Features) error {
 // leave one story for the other; nil for a copy or an empty article.
 func (c *Clusterer) moveTo(id int64, art article, target int64, f *Features) (left *story) {
 	from := c.stories[c.resolve(art.story)]
-	to := c.stories[c.resolve(target)]
+	target = c.resolve(target)
+	to := c.stories[target]
 	if to == nil {
 		to = &story{id: target}
 		c.stories[target] = to

@@ -216,6 +216,39 @@ func TestCorrections(t *testing.T) {
 	}
 }
 
+// TestMoveIntoRetiredStory: a story whose articles all moved away is
+// retired into where the last went, as the store retires it, so a move to
+// a story merged into it reaches a live story, and no story lives under an
+// id that resolves elsewhere.
+func TestMoveIntoRetiredStory(t *testing.T) {
+	seeds := seedArticles(t)
+	c := New(DefaultConfig(), nil)
+	a := *seeds[0]
+	a.ID = 1
+	other := &model.Article{ID: 2, Title: "City council approves new budget", Text: "The city council of Springfield approved a budget for schools and roads on Tuesday.", Language: "en"}
+	got := ingest(c, &a, other)
+	first, second := got[0].Story, got[1].Story
+	if err := c.Apply(model.Correction{Kind: "merge", Story: second, Target: first}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{1, 2} {
+		if err := c.Apply(model.Correction{Kind: "move", Article: id, Target: 500}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.Apply(model.Correction{Kind: "move", Article: 1, Target: second}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if s := c.StoryOf(1); s != 500 {
+		t.Errorf("article 1 moved to story %d (merged into %d, emptied into 500) is in story %d, want 500", second, first, s)
+	}
+	for id := range c.stories {
+		if r := c.resolve(id); r != id {
+			t.Errorf("story %d lives, but its id resolves to %d", id, r)
+		}
+	}
+}
+
 func TestManualMergeStays(t *testing.T) {
 	seeds := seedArticles(t)
 	c := New(DefaultConfig(), nil)

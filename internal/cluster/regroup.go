@@ -579,7 +579,11 @@ func (c *Clusterer) relocate(id int64, art article, from, to *story, terms, ents
 			to.lang = from.lang
 		}
 		if from.size <= 0 {
+			// As the store retires it: merged into where its last article
+			// went, so ids that led to it (a story merged into it, a link)
+			// lead there.
 			delete(c.stories, from.id)
+			c.alias[from.id] = to.id
 		}
 	}
 	to.size++

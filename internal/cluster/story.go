@@ -120,7 +120,9 @@ func (c *Clusterer) centroid(sum vec, n int) (vec, float64) {
 }
 
 // post lists story sid under id as the most recent.
-func (c *Clusterer) post(id uint32, sid int64) { c.postings.add(id, sid, c.cfg.PostingCap) }
+func (c *Clusterer) post(id uint32, sid int64) {
+	c.postings.add(id, sid, max(1, c.cfg.PostingCap)) // as a snapshot reads it
+}
 
 // mergeInto folds story from into story into.
 func (c *Clusterer) mergeInto(from, into *story) {

@@ -344,7 +344,8 @@ func (p *Pipeline) followOthers(ctx context.Context) bool {
 		return false
 	}
 	p.writes.set(gen.Writes, true)
-	p.log.Info("another process wrote to the store: the story index took it in", "articles", followed, "writes", gen.Writes-since)
+	// Debug: beside a busy writer, this is a line per decision.
+	p.log.Debug("another process wrote to the store: the story index took it in", "articles", followed, "writes", gen.Writes-since)
 	return true
 }
 
