@@ -216,17 +216,23 @@ func TestCorrections(t *testing.T) {
 	}
 }
 
+// seedAndBudget clusters the first seed (article 1) and an unrelated
+// report (article 2), each in a story of its own.
+func seedAndBudget(t *testing.T) (*Clusterer, []Assignment) {
+	t.Helper()
+	c := New(DefaultConfig(), nil)
+	a := *seedArticles(t)[0]
+	a.ID = 1
+	other := &model.Article{ID: 2, Title: "City council approves new budget", Text: "The city council of Springfield approved a budget for schools and roads on Tuesday.", Language: "en"}
+	return c, ingest(c, &a, other)
+}
+
 // TestMoveIntoRetiredStory: a story whose articles all moved away is
 // retired into where the last went, as the store retires it, so a move to
 // a story merged into it reaches a live story, and no story lives under an
 // id that resolves elsewhere.
 func TestMoveIntoRetiredStory(t *testing.T) {
-	seeds := seedArticles(t)
-	c := New(DefaultConfig(), nil)
-	a := *seeds[0]
-	a.ID = 1
-	other := &model.Article{ID: 2, Title: "City council approves new budget", Text: "The city council of Springfield approved a budget for schools and roads on Tuesday.", Language: "en"}
-	got := ingest(c, &a, other)
+	c, got := seedAndBudget(t)
 	first, second := got[0].Story, got[1].Story
 	if err := c.Apply(model.Correction{Kind: "merge", Story: second, Target: first}, nil); err != nil {
 		t.Fatal(err)
@@ -250,19 +256,14 @@ func TestMoveIntoRetiredStory(t *testing.T) {
 }
 
 func TestManualMergeStays(t *testing.T) {
-	seeds := seedArticles(t)
-	c := New(DefaultConfig(), nil)
-	a := *seeds[0]
-	a.ID = 1
-	other := &model.Article{ID: 2, Title: "City council approves new budget", Text: "The city council of Springfield approved a budget for schools and roads on Tuesday.", Language: "en"}
-	got := ingest(c, &a, other)
+	c, got := seedAndBudget(t)
 	if got[0].Story == got[1].Story {
 		t.Fatal("unrelated articles share a story before the merge")
 	}
 	if err := c.Apply(model.Correction{Kind: "merge", Story: got[1].Story, Target: got[0].Story}, nil); err != nil {
 		t.Fatal(err)
 	}
-	b := *seeds[1]
+	b := *seedArticles(t)[1]
 	b.ID = 3
 	asg := ingest(c, &b)[0]
 	if c.StoryOf(2) != got[0].Story || asg.Story != got[0].Story {
