@@ -644,4 +644,18 @@ func TestFollow(t *testing.T) {
 	if m, ok := c.copies.Find(features(&b).Signature); !ok || m.Article != 2 {
 		t.Errorf("the copy index finds %+v, %v for article 2's text; want article 2", m, ok)
 	}
+	// The move took article 2's cast and time along, as the regrouping that
+	// made it recounted them.
+	for _, want := range []struct {
+		story int64
+		f     *Features
+	}{{c.StoryOf(1), features(&a)}, {700, features(&b)}} {
+		s := c.stories[want.story]
+		if got, cast := s.cast, castOf(want.f); got.n != 1 || !slices.Equal(got.parts, cast.parts) {
+			t.Errorf("story %d leads with %v of %d articles, want %v of 1", want.story, got.parts, got.n, cast.parts)
+		}
+		if s.first != want.f.When() || s.last != want.f.When() {
+			t.Errorf("story %d spans %d to %d, want its one article's time %d", want.story, s.first, s.last, want.f.When())
+		}
+	}
 }
