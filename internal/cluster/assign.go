@@ -56,8 +56,8 @@ type candidate struct {
 	score float64
 	// shared terms and entities, heaviest first
 	terms, ents []uint32
-	// conflict: the kinds of participant the article and the story lead
-	// with different ones of (see conflict).
+	// conflict: the kinds of participant (people, places, days) over which
+	// the article and the story lead with different ones, 0 for none.
 	conflict int
 	// gap is the distance in time that lowered the score, dated the
 	// distance from the article's own date (see story.gapFrom).

@@ -414,8 +414,8 @@ func (rg *regrouping) cut(members []int) (a, b []int, link float64, why string, 
 // days: at least half the articles of each lead with a day of the week,
 // and at most a tenth of the pairs of such articles across lead with the
 // same day. Reports of one event name the day it happened on, though not
-// all the same (a report of the next day says "on Thursday", an update
-// "on Friday"), so one day shared across is allowed.
+// all the same one (a report of the next day says "on Thursday", an update
+// "on Friday"), so a few pairs across may share a day.
 func (rg *regrouping) daysApart(a, b []int) bool {
 	days := func(g []int) [][]uint32 {
 		var out [][]uint32
