@@ -76,3 +76,20 @@ func TestPostingsDF(t *testing.T) {
 		})
 	}
 }
+
+// TestPostingCapBelowOne: a cap below one lists one story per id, as a
+// snapshot reads it, whatever the story's id (one too big to be kept
+// inline starts a list, which a cap of 0 once emptied before adding to).
+func TestPostingCapBelowOne(t *testing.T) {
+	for _, limit := range []int{0, -1} {
+		cfg := DefaultConfig()
+		cfg.PostingCap = limit
+		c := New(cfg, nil)
+		for _, sid := range []int64{listBit + 5, 7, listBit + 9} {
+			c.post(42, sid)
+			if got := slices.Collect(c.postings.of(42)); !slices.Equal(got, []int64{sid}) {
+				t.Errorf("PostingCap %d, story %d posted: id 42 lists %v, want only it", limit, sid, got)
+			}
+		}
+	}
+}

@@ -275,8 +275,8 @@ func (p *Pipeline) SaveIndex(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("save story index: %w", err)
 	}
-	writes := p.writes.current()
-	if !p.builtAtKnown || gen.Store != p.builtAt.Store || gen.Writes != writes || len(p.inflight) > 0 {
+	writes := p.writes.current() // -1, never the store's, when unknown
+	if gen.Store != p.builtAt.Store || gen.Writes != writes || len(p.inflight) > 0 {
 		p.log.Info("story index not saved: the store changed beside this process; the next start follows the writes since the file or rebuilds",
 			"file", p.opt.IndexFile)
 		return false, nil

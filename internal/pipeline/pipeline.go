@@ -96,10 +96,9 @@ type Pipeline struct {
 	cl     *cluster.Clusterer
 	gen    uint64      // counts rebuilds of cl
 	origin IndexOrigin // how cl was made
-	// builtAt is the store's generation cl was made from (builtAtKnown:
-	// read).
-	builtAt      store.Generation
-	builtAtKnown bool
+	// builtAt is the store's generation cl was made from, zero when it
+	// could not be read.
+	builtAt store.Generation
 	// writes is the store's count of writes cl holds: builtAt's, and one
 	// more for each write of this pipeline since. A batch is stored only
 	// while the store is still at it (store.SaveBatchAt): one decided in an
@@ -267,7 +266,7 @@ func (p *Pipeline) loadIndex(ctx context.Context) error {
 		p.gen++ // a rebuild: batches decided in the old index are stale
 	}
 	p.cl = cl
-	p.builtAt, p.builtAtKnown = gen, genErr == nil
+	p.builtAt = gen
 	p.writes.set(gen.Writes, genErr == nil)
 	origin.At = time.Now()
 	origin.Took = origin.At.Sub(began)
@@ -861,10 +860,10 @@ func (p *Pipeline) settle(d *decided) {
 // without p.mu, so the next batch can be decided meanwhile. A batch decided
 // in an index made again since, or one the store refuses because another
 // process wrote since the index was made (the index is made again to take
-// that in, see loadIndex), is decided again as one batch. If the store refuses the batch
-// for a reason of its own, the index (which holds its decisions) is
-// rebuilt from the store and the articles are decided and stored again one
-// by one, so the one at fault fails alone.
+// that in, see loadIndex), is decided again as one batch. If the store
+// refuses the batch for a reason of its own, the index (which holds its
+// decisions) is rebuilt from the store and the articles are decided and
+// stored again one by one, so the one at fault fails alone.
 func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 	p.turns.wait(d.turn)
 	defer p.turns.finish(d.turn)
