@@ -160,20 +160,20 @@ func (a *App) indexFile() string {
 
 // saveIndex keeps the story index p built for the next process on the
 // store, which then starts in seconds where a rebuild from every article
-// takes a minute at a million, and says whether it did and how long that
-// took. Not when ctx ended: a process asked to stop stops. A failure only
+// takes a minute at a million, and says what the file keeps and how long
+// that took. Not when ctx ended: a process asked to stop stops. A failure only
 // costs the next start time (it follows the writes since an older file,
 // or rebuilds), so it is logged and not returned.
-func (a *App) saveIndex(ctx context.Context, p *pipeline.Pipeline) (bool, time.Duration) {
+func (a *App) saveIndex(ctx context.Context, p *pipeline.Pipeline) (pipeline.IndexKept, time.Duration) {
 	if ctx.Err() != nil {
-		return false, 0
+		return pipeline.IndexKept{}, 0
 	}
 	began := time.Now()
-	saved, err := p.SaveIndex(ctx)
+	kept, err := p.SaveIndex(ctx)
 	if err != nil {
 		a.Log.Warn("story index not kept: the next start follows the writes since an older file, or rebuilds", "err", err)
 	}
-	return saved, time.Since(began)
+	return kept, time.Since(began)
 }
 
 // withPipeline runs fn on a pipeline over the --db store, closing it after.

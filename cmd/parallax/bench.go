@@ -203,11 +203,15 @@ func printIndex(ctx context.Context, app *App, p *pipeline.Pipeline) {
 	} else {
 		fmt.Fprintf(app.Stdout, "story index %s in %.1f s\n", o, o.Took.Seconds())
 	}
-	if saved, took := app.saveIndex(ctx, p); saved {
-		size := ""
-		if fi, err := os.Stat(app.indexFile()); err == nil {
-			size = fmt.Sprintf(", %.0f MB", mb(uint64(fi.Size())))
-		}
+	kept, took := app.saveIndex(ctx, p)
+	size := ""
+	if fi, err := os.Stat(app.indexFile()); err == nil {
+		size = fmt.Sprintf(", %.0f MB", mb(uint64(fi.Size())))
+	}
+	switch {
+	case kept.Behind > 0:
+		fmt.Fprintf(app.Stdout, "story index file kept as it was%s: the next run follows the %d articles stored since\n", size, kept.Behind)
+	case kept.Kept:
 		fmt.Fprintf(app.Stdout, "story index kept for the next run in %.1f s%s\n", took.Seconds(), size)
 	}
 }

@@ -40,3 +40,31 @@ func TestBenchIngest(t *testing.T) {
 		t.Errorf("bench ingest with an argument: exit %d, stderr %q; want a usage error", code, errOut)
 	}
 }
+
+// TestBenchIngestKeepsIndexFile: a run of a few articles into a store
+// whose index it read from the file leaves the file as it was, and says so;
+// the next run reads the file and follows those articles.
+func TestBenchIngestKeepsIndexFile(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	steps := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--articles", "400"}, []string{"story index kept for the next run"}},
+		{[]string{"--articles", "5", "--seed", "2"}, []string{"story index file kept as it was", "the next run follows the 5 articles stored since"}},
+		{[]string{"--articles", "5", "--seed", "3"}, []string{"with 5 articles stored or moved since"}},
+	}
+	for _, s := range steps {
+		// --db after the subcommand: without it, bench ingest makes a
+		// temporary store.
+		out, errOut, code := parallax(t, db, append([]string{"bench", "ingest", "--db", db}, s.args...)...)
+		if code != 0 {
+			t.Fatalf("bench ingest %v: exit %d: %s", s.args, code, errOut)
+		}
+		for _, want := range s.want {
+			if !strings.Contains(out, want) {
+				t.Errorf("bench ingest %v: output lacks %q:\n%s", s.args, want, out)
+			}
+		}
+	}
+}

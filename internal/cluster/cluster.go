@@ -394,6 +394,14 @@ func (w *work) add(postings, stories, scored int) {
 	w.scored.Add(uint64(scored))
 }
 
+// Articles returns the number of articles counted in the index's document
+// frequencies: the measure of its size.
+func (c *Clusterer) Articles() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.docs
+}
+
 // Work returns the look-up counts since the clusterer was made.
 func (c *Clusterer) Work() Work {
 	return Work{Lookups: c.work.lookups.Load(), Postings: c.work.postings.Load(),

@@ -48,7 +48,7 @@ func TestIndexFileDecidesAlike(t *testing.T) {
 		p := newPipelineWith(t, st, Options{IndexFile: file})
 		mustIngest(t, p, groups[group])
 		origins = append(origins, p.IndexOrigin())
-		if saved, err := p.SaveIndex(ctx); err != nil || !saved {
+		if saved, err := p.SaveIndex(ctx); err != nil || !saved.Kept {
 			t.Fatalf("run %d: SaveIndex = %v, %v; want the index kept", group, saved, err)
 		}
 	}, len(groups))
@@ -76,7 +76,7 @@ func TestIndexFileFollowsLaterWrites(t *testing.T) {
 		case 0:
 			p := newPipelineWith(t, st, Options{IndexFile: file})
 			mustIngest(t, p, groups[group])
-			if saved, err := p.SaveIndex(ctx); err != nil || !saved {
+			if saved, err := p.SaveIndex(ctx); err != nil || !saved.Kept {
 				t.Fatalf("SaveIndex = %v, %v; want the index kept", saved, err)
 			}
 		case 1: // no file of its own, and it ends without saving
@@ -91,6 +91,61 @@ func TestIndexFileFollowsLaterWrites(t *testing.T) {
 	if last.File != file || last.Followed < second {
 		t.Errorf("last run's index: %v; want it read from %s, with the %d articles stored since and those moved", last, file, second)
 	}
+}
+
+// TestIndexFileLeftWhenFewArticles: a run that stores few articles, next to
+// those its index read from the file holds, leaves the file as it was; the
+// next run follows those articles, and writes the file again once they are
+// many. The three runs make the stories one run makes.
+func TestIndexFileLeftWhenFewArticles(t *testing.T) {
+	ctx := context.Background()
+	const first, few, rest = 640, 6, 300
+	items := generatedItems(t, first+few+rest)
+	once := runsOf(t, func(st store.Store, _ int) { mustIngest(t, newPipelineOn(t, st), items) }, 1)
+
+	file := filepath.Join(t.TempDir(), "s.index")
+	groups := [][]source.Item{items[:first], items[first : first+few], items[first+few:]}
+	var written []byte
+	runs := runsOf(t, func(st store.Store, group int) {
+		p := newPipelineWith(t, st, Options{IndexFile: file})
+		mustIngest(t, p, groups[group])
+		kept, err := p.SaveIndex(ctx)
+		if err != nil {
+			t.Fatalf("run %d: SaveIndex: %v", group, err)
+		}
+		origin := p.IndexOrigin()
+		switch group {
+		case 0:
+			if kept != (IndexKept{Kept: true, Written: true}) {
+				t.Fatalf("first run: SaveIndex = %+v; want the file written", kept)
+			}
+			written = mustRead(t, file)
+		case 1:
+			if kept != (IndexKept{Kept: true, Behind: few}) {
+				t.Errorf("run of %d articles: SaveIndex = %+v; want the file kept as it was, %d articles behind", few, kept, few)
+			}
+			if got := mustRead(t, file); string(got) != string(written) {
+				t.Error("run of few articles rewrote the index file")
+			}
+		case 2:
+			if origin.File != file || origin.Followed < few {
+				t.Errorf("last run's index: %v; want it read from %s, with the %d articles stored since", origin, file, few)
+			}
+			if !kept.Written || kept.Behind != 0 {
+				t.Errorf("run of %d articles after %d behind: SaveIndex = %+v; want the file written", rest, few, kept)
+			}
+		}
+	}, len(groups))
+	compareRuns(t, once, runs, 100)
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // TestIndexFileOnlyWhenCurrent: a story index kept in a file is used only
@@ -153,7 +208,7 @@ func TestIndexFileOnlyWhenCurrent(t *testing.T) {
 			}
 			p := newPipelineWith(t, st, Options{IndexFile: file})
 			mustIngest(t, p, items)
-			if saved, err := p.SaveIndex(ctx); err != nil || !saved {
+			if saved, err := p.SaveIndex(ctx); err != nil || !saved.Kept {
 				t.Fatalf("SaveIndex = %v, %v; want the index kept", saved, err)
 			}
 			tc.change(t, st, file)
@@ -185,7 +240,7 @@ func TestSaveIndexOnlyWhatTheStoreHolds(t *testing.T) {
 	p := newPipelineWith(t, st, Options{IndexFile: file})
 	mustIngest(t, p, []source.Item{item(1, "harbour"), item(2, "budget")})
 	mustIngest(t, newPipelineOn(t, st), []source.Item{item(3, "harbour")}) // another process
-	if saved, err := p.SaveIndex(ctx); err != nil || !saved {
+	if saved, err := p.SaveIndex(ctx); err != nil || !saved.Kept {
 		t.Fatalf("SaveIndex = %v, %v; want the index kept, the other's article followed", saved, err)
 	}
 	next := newPipelineWith(t, st, Options{IndexFile: file})
@@ -202,7 +257,7 @@ func TestSaveIndexOnlyWhatTheStoreHolds(t *testing.T) {
 	if _, err := q.Move(ctx, 1, 0, "apart"); err != nil {
 		t.Fatal(err)
 	}
-	if saved, err := q.SaveIndex(ctx); err != nil || !saved {
+	if saved, err := q.SaveIndex(ctx); err != nil || !saved.Kept {
 		t.Fatalf("after its own writes only: SaveIndex = %v, %v; want the index kept", saved, err)
 	}
 	if _, err := os.Stat(file + ".tmp"); !os.IsNotExist(err) {

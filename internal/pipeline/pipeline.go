@@ -206,7 +206,7 @@ func New(st store.Store, opt Options, log *slog.Logger) (*Pipeline, error) {
 		cfg = *opt.Cluster
 	}
 	return &Pipeline{st: st, cfg: cfg, log: log, opt: opt, articleIDs: idPool{article: true}, inflight: map[string]arrival{},
-		writes: writeCount{at: -1}, fileAt: -1}, nil
+		writes: writeCount{at: -1, sinceFile: -1}, fileAt: -1}, nil
 }
 
 // LoadIndex builds the clusterer's index now if it is not built yet, so
@@ -268,6 +268,10 @@ func (p *Pipeline) loadIndex(ctx context.Context) error {
 	p.cl = cl
 	p.builtAt = gen
 	p.writes.set(gen.Writes, genErr == nil)
+	p.writes.setSinceFile(-1)
+	if origin.File != "" {
+		p.writes.setSinceFile(origin.Followed)
+	}
 	origin.At = time.Now()
 	origin.Took = origin.At.Sub(began)
 	p.origin = origin
@@ -343,6 +347,7 @@ func (p *Pipeline) followOthers(ctx context.Context) bool {
 		return false
 	}
 	p.writes.set(gen.Writes, true)
+	p.writes.addSinceFile(followed)
 	// Debug: beside a busy writer, this is a line per decision.
 	p.log.Debug("another process wrote to the store: the story index took it in", "articles", followed, "writes", gen.Writes-since)
 	return true
@@ -1006,6 +1011,33 @@ func (p *Pipeline) saveAlone(ctx context.Context, d *decided) Result {
 type writeCount struct {
 	mu sync.Mutex
 	at int64 // -1 when unknown: writes are then made whatever the count
+	// sinceFile counts the articles stored or followed since the index
+	// file was read or written, -1 when the index came from no file.
+	sinceFile int
+}
+
+// addSinceFile counts n more articles the index holds and its file lacks.
+func (w *writeCount) addSinceFile(n int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.sinceFile >= 0 {
+		w.sinceFile += n
+	}
+}
+
+// setSinceFile sets the count of articles the index file lacks.
+func (w *writeCount) setSinceFile(n int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.sinceFile = n
+}
+
+// lackedByFile returns the articles the index holds and its file lacks, -1
+// when the index came from no file.
+func (w *writeCount) lackedByFile() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.sinceFile
 }
 
 // set starts the count at writes, or unknown.
@@ -1033,6 +1065,9 @@ func (p *Pipeline) saveBatch(ctx context.Context, recs []*store.Record) error {
 	_, writes, err := p.st.SaveBatchAt(ctx, p.writes.at, recs)
 	if err == nil && p.writes.at >= 0 {
 		p.writes.at = writes
+	}
+	if err == nil && p.writes.sinceFile >= 0 {
+		p.writes.sinceFile += len(recs)
 	}
 	return err
 }

@@ -84,7 +84,7 @@ func TestCorrectionByAnotherWriter(t *testing.T) {
 	// Its move made it follow the other's writes: its index holds what the
 	// store holds.
 	server.opt.IndexFile = filepath.Join(t.TempDir(), "s.index")
-	if saved, err := server.SaveIndex(ctx); err != nil || !saved {
+	if saved, err := server.SaveIndex(ctx); err != nil || !saved.Kept {
 		t.Errorf("server: SaveIndex = %v, %v; want its index kept, current after the move", saved, err)
 	}
 }
