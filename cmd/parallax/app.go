@@ -29,6 +29,9 @@ type App struct {
 	DB    string // --db, PARALLAX_DB
 	Index string // --index, PARALLAX_INDEX: see indexFile
 	JSON  bool   // --json
+	// logLevel is the least level logged: --log, PARALLAX_LOG; warnings
+	// unless told.
+	logLevel slog.LevelVar
 }
 
 type command struct {
@@ -37,16 +40,19 @@ type command struct {
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *App {
-	return &App{
-		Stdin:  stdin,
-		Stdout: stdout,
-		Stderr: stderr,
-		Log:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	}
+	a := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	a.logLevel.Set(slog.LevelWarn)
+	a.Log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: &a.logLevel}))
+	return a
 }
 
 // parseGlobal reads the flags that come before the subcommand.
 func (a *App) parseGlobal(args []string) ([]string, error) {
+	if v := os.Getenv("PARALLAX_LOG"); v != "" {
+		if err := a.logLevel.UnmarshalText([]byte(v)); err != nil {
+			return nil, fmt.Errorf("PARALLAX_LOG=%s: %w", v, err)
+		}
+	}
 	fs := flag.NewFlagSet("parallax", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	a.addGlobalFlags(fs)
@@ -69,6 +75,7 @@ func (a *App) addGlobalFlags(fs *flag.FlagSet) {
 	fs.StringVar(&a.Index, "index", cmp.Or(a.Index, os.Getenv("PARALLAX_INDEX")),
 		`file the story index is kept in between runs (env PARALLAX_INDEX; default the database's name with ".index"; "off" for none)`)
 	fs.BoolVar(&a.JSON, "json", a.JSON, "print JSON")
+	fs.TextVar(&a.logLevel, "log", &a.logLevel, "the least `level` of the log lines written to standard error: debug, info, warn or error (env PARALLAX_LOG)")
 }
 
 func (a *App) usage() {
@@ -77,10 +84,15 @@ func (a *App) usage() {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	fmt.Fprintln(a.Stderr, "usage: parallax [--db PATH] [--index PATH|off] [--json] COMMAND [ARGS]")
+	fmt.Fprintln(a.Stderr, "usage: parallax [--db PATH] [--index PATH|off] [--json] [--log LEVEL] COMMAND [ARGS]")
 	for _, n := range names {
 		fmt.Fprintf(a.Stderr, "  %-10s %s\n", n, commands[n].summary)
 	}
+	fmt.Fprintln(a.Stderr, "flags, before or after the command:")
+	fs := flag.NewFlagSet("parallax", flag.ContinueOnError)
+	fs.SetOutput(a.Stderr)
+	a.addGlobalFlags(fs)
+	fs.PrintDefaults()
 }
 
 // errUsage marks a command line that cannot be run; the process exits 2.
@@ -145,9 +157,9 @@ func (a *App) openPipeline(ctx context.Context, opt pipeline.Options) (*pipeline
 
 // indexFile names the file the story index is kept in between runs: by
 // default beside the database; "" when --index is off. A store written
-// every few minutes by a cron job rewrites the file each time (559 MB at a
-// million articles), which a disk may be spared, or the file may go to
-// another disk.
+// every few minutes by a cron job rewrites the file once it falls behind
+// (559 MB at a million articles; see pipeline.SaveIndex), which a disk may
+// be spared, or the file may go to another disk.
 func (a *App) indexFile() string {
 	switch a.Index {
 	case "":

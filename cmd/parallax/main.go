@@ -5,6 +5,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -30,6 +32,10 @@ func main() {
 // process exit status.
 func run(ctx context.Context, args []string, app *App) int {
 	rest, err := app.parseGlobal(args)
+	if errors.Is(err, flag.ErrHelp) {
+		app.usage()
+		return 2
+	}
 	if err != nil {
 		fmt.Fprintf(app.Stderr, "parallax: %v\n", err)
 		return 2

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -295,5 +296,80 @@ func TestCorrections(t *testing.T) {
 	mustJSON(t, db, &again, "articles")
 	if !slices.EqualFunc(after, again, func(a, b model.Article) bool { return *a.Story == *b.Story }) {
 		t.Error("a failed correction changed the stories")
+	}
+}
+
+// TestLogLevel: --log and PARALLAX_LOG choose the least level logged;
+// warnings only unless told. A story index file from another database is
+// passed over at the debug level.
+func TestLogLevel(t *testing.T) {
+	dir := t.TempDir()
+	seeds := testutil.Seeds(t)
+	other := filepath.Join(dir, "other.db")
+	if _, errOut, code := parallax(t, other, "ingest", seeds[0]); code != 0 {
+		t.Fatalf("ingest: exit %d: %s", code, errOut)
+	}
+	const passedOver = "story index file not used"
+	for i, tc := range []struct {
+		name string
+		env  string
+		args []string
+		want bool
+	}{
+		{name: "default", args: []string{"ingest", seeds[1]}},
+		{name: "flag", args: []string{"--log", "debug", "ingest", seeds[1]}, want: true},
+		{name: "flag after the command", args: []string{"ingest", "--log", "DEBUG", seeds[1]}, want: true},
+		{name: "environment", env: "debug", args: []string{"ingest", seeds[1]}, want: true},
+		{name: "flag over environment", env: "debug", args: []string{"--log", "error", "ingest", seeds[1]}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("PARALLAX_LOG", tc.env)
+			db := filepath.Join(dir, fmt.Sprintf("s%d.db", i))
+			copyFile(t, other+".index", db+".index")
+			_, errOut, code := parallax(t, db, tc.args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			if got := strings.Contains(errOut, passedOver); got != tc.want {
+				t.Errorf("stderr says %q: %v, want %v; stderr:\n%s", passedOver, got, tc.want, errOut)
+			}
+		})
+	}
+	t.Run("unknown level", func(t *testing.T) {
+		if _, errOut, code := parallax(t, other, "--log", "loud", "stories"); code != 2 || !strings.Contains(errOut, `"loud"`) {
+			t.Errorf("--log loud: exit %d, stderr %q; want 2 and the level named", code, errOut)
+		}
+		t.Setenv("PARALLAX_LOG", "loud")
+		if _, errOut, code := parallax(t, other, "stories"); code != 2 || !strings.Contains(errOut, "PARALLAX_LOG=loud") {
+			t.Errorf("PARALLAX_LOG=loud: exit %d, stderr %q; want 2 and the variable named", code, errOut)
+		}
+	})
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestUsage: parallax alone, with --help or with an unknown command prints
+// the commands and the global flags, and exits 2.
+func TestUsage(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	for _, args := range [][]string{nil, {"--help"}, {"-h"}, {"frobnicate"}} {
+		_, errOut, code := parallax(t, db, args...)
+		if code != 2 {
+			t.Errorf("parallax %v: exit %d, want 2", args, code)
+		}
+		for _, want := range []string{"usage: parallax", "ingest", "-db string", "-log level"} {
+			if !strings.Contains(errOut, want) {
+				t.Errorf("parallax %v: stderr lacks %q:\n%s", args, want, errOut)
+			}
+		}
 	}
 }

@@ -309,6 +309,8 @@ func (p *Pipeline) SaveIndex(ctx context.Context) (IndexKept, error) {
 	}
 	if behind := p.writes.lackedByFile(); p.fileAt >= 0 && behind >= 0 && behind*fileLag < p.cl.Articles() {
 		if _, err := os.Stat(p.opt.IndexFile); err == nil {
+			p.log.Info("story index file left as it was: the next start follows the articles stored since",
+				"file", p.opt.IndexFile, "articles", behind)
 			return IndexKept{Kept: true, Behind: behind}, nil
 		}
 	}
