@@ -32,18 +32,31 @@ func newPipelineWith(t *testing.T, st store.Store, opt Options) *Pipeline {
 	return p
 }
 
+// inGroups generates as many items as sizes add up to and returns them in
+// groups of those sizes, for runs one after another, with the stories one
+// run of them all makes and a path for an index file.
+func inGroups(t *testing.T, sizes ...int) (groups [][]source.Item, once []string, file string) {
+	t.Helper()
+	total := 0
+	for _, n := range sizes {
+		total += n
+	}
+	items := generatedItems(t, total)
+	once = runsOf(t, func(st store.Store, _ int) { mustIngest(t, newPipelineOn(t, st), items) }, 1)
+	for _, n := range sizes {
+		groups = append(groups, items[:n])
+		items = items[n:]
+	}
+	return groups, once, filepath.Join(t.TempDir(), "s.index")
+}
+
 // TestIndexFileDecidesAlike: a run that keeps its story index in a file as
 // it ends, and a run that starts from the file, make the stories and
 // copies one run makes, and the second run did start from the file.
 func TestIndexFileDecidesAlike(t *testing.T) {
 	ctx := context.Background()
-	const first, rest = 700, 300
-	items := generatedItems(t, first+rest)
-	once := runsOf(t, func(st store.Store, _ int) { mustIngest(t, newPipelineOn(t, st), items) }, 1)
-
-	file := filepath.Join(t.TempDir(), "s.index")
+	groups, once, file := inGroups(t, 700, 300)
 	var origins []IndexOrigin
-	groups := [][]source.Item{items[:first], items[first:]}
 	restarted := runsOf(t, func(st store.Store, group int) {
 		p := newPipelineWith(t, st, Options{IndexFile: file})
 		mustIngest(t, p, groups[group])
@@ -64,13 +77,9 @@ func TestIndexFileDecidesAlike(t *testing.T) {
 // one run makes.
 func TestIndexFileFollowsLaterWrites(t *testing.T) {
 	ctx := context.Background()
-	const first, second, rest = 500, 250, 250
-	items := generatedItems(t, first+second+rest)
-	once := runsOf(t, func(st store.Store, _ int) { mustIngest(t, newPipelineOn(t, st), items) }, 1)
-
-	file := filepath.Join(t.TempDir(), "s.index")
+	const second = 250
+	groups, once, file := inGroups(t, 500, second, 250)
 	var last IndexOrigin
-	groups := [][]source.Item{items[:first], items[first : first+second], items[first+second:]}
 	runs := runsOf(t, func(st store.Store, group int) {
 		switch group {
 		case 0:
@@ -99,12 +108,8 @@ func TestIndexFileFollowsLaterWrites(t *testing.T) {
 // many. The three runs make the stories one run makes.
 func TestIndexFileLeftWhenFewArticles(t *testing.T) {
 	ctx := context.Background()
-	const first, few, rest = 640, 6, 300
-	items := generatedItems(t, first+few+rest)
-	once := runsOf(t, func(st store.Store, _ int) { mustIngest(t, newPipelineOn(t, st), items) }, 1)
-
-	file := filepath.Join(t.TempDir(), "s.index")
-	groups := [][]source.Item{items[:first], items[first : first+few], items[first+few:]}
+	const few, rest = 6, 300
+	groups, once, file := inGroups(t, 640, few, rest)
 	var written []byte
 	runs := runsOf(t, func(st store.Store, group int) {
 		p := newPipelineWith(t, st, Options{IndexFile: file})
@@ -119,12 +124,12 @@ func TestIndexFileLeftWhenFewArticles(t *testing.T) {
 			if kept != (IndexKept{Kept: true, Written: true}) {
 				t.Fatalf("first run: SaveIndex = %+v; want the file written", kept)
 			}
-			written = mustRead(t, file)
+			written = readFile(t, file)
 		case 1:
 			if kept != (IndexKept{Kept: true, Behind: few}) {
 				t.Errorf("run of %d articles: SaveIndex = %+v; want the file kept as it was, %d articles behind", few, kept, few)
 			}
-			if got := mustRead(t, file); string(got) != string(written) {
+			if got := readFile(t, file); string(got) != string(written) {
 				t.Error("run of few articles rewrote the index file")
 			}
 		case 2:
@@ -137,15 +142,6 @@ func TestIndexFileLeftWhenFewArticles(t *testing.T) {
 		}
 	}, len(groups))
 	compareRuns(t, once, runs, 100)
-}
-
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // TestIndexFileOnlyWhenCurrent: a story index kept in a file is used only
