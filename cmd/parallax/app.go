@@ -158,7 +158,7 @@ func (a *App) openPipeline(ctx context.Context, opt pipeline.Options) (*pipeline
 // indexFile names the file the story index is kept in between runs: by
 // default beside the database; "" when --index is off. A store written
 // every few minutes by a cron job rewrites the file once it falls behind
-// (559 MB at a million articles; see pipeline.SaveIndex), which a disk may
+// (563 MB at a million articles; see pipeline.SaveIndex), which a disk may
 // be spared, or the file may go to another disk.
 func (a *App) indexFile() string {
 	switch a.Index {

@@ -268,10 +268,11 @@ func (p *Pipeline) loadIndex(ctx context.Context) error {
 	p.cl = cl
 	p.builtAt = gen
 	p.writes.set(gen.Writes, genErr == nil)
-	p.writes.setSinceFile(-1)
+	sinceFile := -1 // rebuilt: the file, if any, is not this index's
 	if origin.File != "" {
-		p.writes.setSinceFile(origin.Followed)
+		sinceFile = origin.Followed
 	}
+	p.writes.setSinceFile(sinceFile)
 	origin.At = time.Now()
 	origin.Took = origin.At.Sub(began)
 	p.origin = origin
@@ -1020,6 +1021,11 @@ type writeCount struct {
 func (w *writeCount) addSinceFile(n int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.countSinceFile(n)
+}
+
+// countSinceFile is addSinceFile for a caller holding w.mu.
+func (w *writeCount) countSinceFile(n int) {
 	if w.sinceFile >= 0 {
 		w.sinceFile += n
 	}
@@ -1066,8 +1072,8 @@ func (p *Pipeline) saveBatch(ctx context.Context, recs []*store.Record) error {
 	if err == nil && p.writes.at >= 0 {
 		p.writes.at = writes
 	}
-	if err == nil && p.writes.sinceFile >= 0 {
-		p.writes.sinceFile += len(recs)
+	if err == nil {
+		p.writes.countSinceFile(len(recs))
 	}
 	return err
 }
