@@ -402,6 +402,17 @@ func (c *Clusterer) Articles() int {
 	return c.docs
 }
 
+// StorySize returns the number of articles, copies among them, the index
+// holds in story id (or the story it was merged into); 0 when unknown.
+func (c *Clusterer) StorySize(id int64) int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if s := c.stories[c.resolve(id)]; s != nil {
+		return s.size
+	}
+	return 0
+}
+
 // Work returns the look-up counts since the clusterer was made.
 func (c *Clusterer) Work() Work {
 	return Work{Lookups: c.work.lookups.Load(), Postings: c.work.postings.Load(),

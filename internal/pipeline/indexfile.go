@@ -257,8 +257,8 @@ func (p *Pipeline) loadIndexFile(gen store.Generation) (*cluster.Clusterer, int6
 }
 
 // fileLag bounds how far an index file may fall behind before a process
-// ending writes it again: until the articles stored since it number a
-// fileLag-th of those the index holds. The next start reads the file and
+// ending writes it again: until the articles stored or moved since it
+// number a fileLag-th of those the index holds. The next start reads the file and
 // follows those articles (catchUp): 130 to 200 µs an article followed,
 // against 5 to 8 µs an article held to write the file (measured at 100,000
 // and 1,000,000), so following a 64th costs a quarter to two thirds of a
@@ -272,8 +272,9 @@ type IndexKept struct {
 	Kept bool
 	// Written: the file was written now.
 	Written bool
-	// Behind is the number of articles stored since the file was written,
-	// which the next start follows; 0 when the file holds the index.
+	// Behind is the number of articles stored, or moved by people's
+	// corrections, since the file was written, which the next start
+	// follows; 0 when the file holds the index.
 	Behind int
 }
 
@@ -281,8 +282,8 @@ type IndexKept struct {
 // process to start from, and says what the file now holds. Call it when no
 // ingest is running, as a process ends. It follows what other processes
 // wrote first, so that the file is the store as it is. It leaves a file
-// read or written by this process as it is when the articles stored since
-// are few (fileLag): the next start follows them. It saves nothing when
+// read or written by this process as it is when the articles stored or
+// moved since are few (fileLag): the next start follows them. It saves nothing when
 // there is no file to save to or no index built, or when the index may not
 // be what the store holds: articles decided are not stored yet, or another
 // process wrote meanwhile. A file left from before is then older than the
@@ -309,7 +310,7 @@ func (p *Pipeline) SaveIndex(ctx context.Context) (IndexKept, error) {
 	}
 	if behind := p.writes.lackedByFile(); p.fileAt >= 0 && behind >= 0 && behind*fileLag < p.cl.Articles() {
 		if _, err := os.Stat(p.opt.IndexFile); err == nil {
-			p.log.Info("story index file left as it was: the next start follows the articles stored since",
+			p.log.Info("story index file left as it was: the next start follows the articles stored or moved since",
 				"file", p.opt.IndexFile, "articles", behind)
 			return IndexKept{Kept: true, Behind: behind}, nil
 		}

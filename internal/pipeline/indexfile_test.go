@@ -144,6 +144,48 @@ func TestIndexFileLeftWhenFewArticles(t *testing.T) {
 	compareRuns(t, once, runs, 100)
 }
 
+// TestIndexFileCountsCorrections: people's corrections count toward how
+// far the index file falls behind, as the next start follows every article
+// they move: a moved article leaves the file as it was, a merge of a story
+// of a 64th or more of the articles has it written again.
+func TestIndexFileCountsCorrections(t *testing.T) {
+	ctx := context.Background()
+	const total = 640
+	groups, _, file := inGroups(t, total)
+	runsOf(t, func(st store.Store, run int) {
+		p := newPipelineWith(t, st, Options{IndexFile: file})
+		if err := p.LoadIndex(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var want IndexKept
+		switch run {
+		case 0:
+			mustIngest(t, p, groups[0])
+			want = IndexKept{Kept: true, Written: true}
+		case 1:
+			if _, err := p.Move(ctx, 1, 0, "another event"); err != nil {
+				t.Fatal(err)
+			}
+			want = IndexKept{Kept: true, Behind: 1}
+		case 2:
+			biggest, err := st.Stories(ctx, store.StoryQuery{Sort: "biggest", Limit: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(biggest) < 2 || biggest[0].Articles*fileLag < total {
+				t.Fatalf("stories %+v: the test needs one of a %dth of %d articles or more", biggest, fileLag, total)
+			}
+			if _, err := p.Merge(ctx, biggest[0].ID, biggest[1].ID, "one event"); err != nil {
+				t.Fatal(err)
+			}
+			want = IndexKept{Kept: true, Written: true}
+		}
+		if got, err := p.SaveIndex(ctx); err != nil || got != want {
+			t.Errorf("run %d: SaveIndex = %+v, %v; want %+v", run, got, err, want)
+		}
+	}, 3)
+}
+
 // TestIndexFileOnlyWhenCurrent: a story index kept in a file is used only
 // by the store it was saved from, unchanged since or changed by writes it
 // then follows, by the same program with the same configuration, and only

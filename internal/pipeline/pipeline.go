@@ -1012,8 +1012,9 @@ func (p *Pipeline) saveAlone(ctx context.Context, d *decided) Result {
 type writeCount struct {
 	mu sync.Mutex
 	at int64 // -1 when unknown: writes are then made whatever the count
-	// sinceFile counts the articles stored or followed since the index
-	// file was read or written, -1 when the index came from no file.
+	// sinceFile counts the articles stored, moved by people's corrections
+	// or followed since the index file was read or written, -1 when the
+	// index came from no file.
 	sinceFile int
 }
 

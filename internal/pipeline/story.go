@@ -178,10 +178,17 @@ func (p *Pipeline) applied(ctx context.Context, current bool, cs []model.Correct
 		return p.rebuiltFor(ctx, cs[0])
 	}
 	for _, c := range cs {
+		// The store marks every article a correction moves as changed, and
+		// the next start that reads the index file follows each of them.
+		moved := 1
+		if c.Kind == "merge" {
+			moved = p.cl.StorySize(c.Story)
+		}
 		if err := p.cl.Apply(c, feats[c.Article]); err != nil {
 			p.log.Warn("the index refused a stored correction; rebuilding it from the store", "correction", c.ID, "err", err)
 			return p.rebuiltFor(ctx, c)
 		}
+		p.writes.addSinceFile(moved)
 	}
 	return nil
 }
