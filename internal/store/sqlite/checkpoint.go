@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -33,11 +32,17 @@ const walLimit = 16384
 // (see finish). Without it the WAL never started over, and every commit
 // past the limit set off another checkpoint.
 type checkpointer struct {
-	db    *sql.DB // one connection, used only here
-	shm   string  // the WAL-index file's path
-	limit uint32  // in frames
-	log   *slog.Logger
-	poke  chan struct{}
+	db *sql.DB // one connection, used only here
+	// walIndex reads the WAL-index (the -shm file). Closing any descriptor
+	// of a file drops every POSIX lock the process holds on it, SQLite's
+	// among them: another process then takes itself to be alone, resets
+	// the WAL-index under this one's readers and writers, and may write
+	// beside this one's writer. So the file is opened once and closed
+	// only after every SQLite connection of the store (Store.Close).
+	walIndex walIndex
+	limit    uint32 // in frames
+	log      *slog.Logger
+	poke     chan struct{}
 	// idle, when a test sends on it, is answered once every poke before it
 	// has been handled.
 	idle     chan chan struct{}
@@ -66,14 +71,14 @@ func startCheckpointer(path string, limit uint32, log *slog.Logger) (*checkpoint
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
 	c := &checkpointer{
-		db:    db,
-		shm:   path + "-shm",
-		limit: limit,
-		log:   log,
-		poke:  make(chan struct{}, 1),
-		idle:  make(chan chan struct{}),
-		stop:  make(chan struct{}),
-		done:  make(chan struct{}),
+		db:       db,
+		walIndex: walIndex{path: path + "-shm"},
+		limit:    limit,
+		log:      log,
+		poke:     make(chan struct{}, 1),
+		idle:     make(chan chan struct{}),
+		stop:     make(chan struct{}),
+		done:     make(chan struct{}),
 	}
 	go c.run()
 	c.wake() // a WAL left large by an earlier process is copied now
@@ -112,7 +117,7 @@ func (c *checkpointer) check() {
 	if c.copied.Load() {
 		return // the writer has yet to finish the last one
 	}
-	if n, err := pendingFrames(c.shm); err != nil || n < c.limit {
+	if n, err := c.walIndex.pendingFrames(); err != nil || n < c.limit {
 		return // no WAL-index (nothing written yet, or closed), or little to copy
 	}
 	var busy, frames, copied int64
@@ -142,21 +147,41 @@ func (c *checkpointer) finish(ctx context.Context, write *sql.DB) {
 	}
 }
 
-// pendingFrames reads, from the WAL-index file (the -shm file, see
+// walIndex is the WAL-index file, opened when first read and kept open
+// (see checkpointer).
+type walIndex struct {
+	path string
+	mu   sync.Mutex
+	f    *os.File
+}
+
+// header reads the start of the WAL-index file into hdr.
+func (w *walIndex) header(hdr []byte) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.f == nil {
+		f, err := os.Open(w.path)
+		if err != nil {
+			return fmt.Errorf("WAL-index: %w", err)
+		}
+		w.f = f
+	}
+	if _, err := w.f.ReadAt(hdr, 0); err != nil {
+		return fmt.Errorf("read WAL-index header: %w", err)
+	}
+	return nil
+}
+
+// pendingFrames reads, from the WAL-index file (see
 // https://sqlite.org/walformat.html), how many frames the WAL holds that no
 // checkpoint has copied: its header's mxFrame less nBackfill. The size of
 // the WAL file cannot tell: the file is reused, not shrunk, when the WAL
 // starts over. Read without SQLite's locks, the figures may be a commit
 // old, which only moves a checkpoint by a commit.
-func pendingFrames(shm string) (uint32, error) {
-	f, err := os.Open(shm)
-	if err != nil {
-		return 0, fmt.Errorf("WAL-index: %w", err)
-	}
-	defer f.Close()
+func (w *walIndex) pendingFrames() (uint32, error) {
 	var hdr [walIndexHeader]byte
-	if _, err := io.ReadFull(f, hdr[:]); err != nil {
-		return 0, fmt.Errorf("read WAL-index header: %w", err)
+	if err := w.header(hdr[:]); err != nil {
+		return 0, err
 	}
 	// Both in the byte order of the machine that wrote them, this one.
 	mxFrame := binary.NativeEndian.Uint32(hdr[16:])
@@ -165,6 +190,19 @@ func pendingFrames(shm string) (uint32, error) {
 		return 0, nil // read mid-update
 	}
 	return mxFrame - nBackfill, nil
+}
+
+// close closes the file; call it only once no SQLite connection of this
+// process has the store open.
+func (w *walIndex) close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.f == nil {
+		return nil
+	}
+	err := w.f.Close()
+	w.f = nil
+	return err
 }
 
 // walIndexHeader is the part of the WAL-index file pendingFrames reads: two

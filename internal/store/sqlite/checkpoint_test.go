@@ -21,10 +21,10 @@ func (c *checkpointer) settle() {
 
 // walFrames reads how many frames the WAL holds (mxFrame in the WAL-index
 // header): it falls when the WAL starts over.
-func walFrames(t *testing.T, path string) uint32 {
+func walFrames(t *testing.T, s *Store) uint32 {
 	t.Helper()
-	hdr, err := os.ReadFile(path + "-shm")
-	if err != nil {
+	var hdr [walIndexHeader]byte
+	if err := s.ckpt.walIndex.header(hdr[:]); err != nil {
 		t.Fatal(err)
 	}
 	return binary.NativeEndian.Uint32(hdr[16:])
@@ -80,7 +80,7 @@ func TestCheckpointerBoundsWAL(t *testing.T) {
 	restarts := 0
 	saveBatches(t, s, 1, 100, 10, func() {
 		s.ckpt.settle()
-		n := walFrames(t, path)
+		n := walFrames(t, s)
 		largest = max(largest, n)
 		if n > prev {
 			grew = max(grew, n-prev)
@@ -146,7 +146,7 @@ func TestCheckpointerCatchesUpAtOpen(t *testing.T) {
 	}
 	defer big.Close()
 	saveBatches(t, big, 1, 40, 10, func() {})
-	if n := walFrames(t, path); n < limit {
+	if n := walFrames(t, big); n < limit {
 		t.Fatalf("WAL of %d frames; the test needs more than %d", n, limit)
 	}
 	s, err := open(context.Background(), path, slog.New(slog.DiscardHandler), limit)

@@ -157,6 +157,11 @@ func (s *Store) Close() error {
 		errs = append(errs, s.read.Close())
 	}
 	errs = append(errs, s.write.Close())
+	if s.ckpt != nil {
+		// Last: closing it earlier would drop the locks of the connections
+		// still open (see checkpointer).
+		errs = append(errs, s.ckpt.walIndex.close())
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close store %s: %w", s.path, err)
 	}
