@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"sort"
@@ -136,6 +137,24 @@ func (a *App) openStore(ctx context.Context) (store.Store, error) {
 	return st, nil
 }
 
+// openExisting is openStore for the commands that read or correct what is
+// stored: given a mistyped path, they would otherwise make an empty
+// database there and show nothing.
+func (a *App) openExisting(ctx context.Context) (store.Store, error) {
+	if err := a.requireDB(); err != nil {
+		return nil, err
+	}
+	return a.openStore(ctx)
+}
+
+// requireDB reports an error naming the --db path when no database is there.
+func (a *App) requireDB() error {
+	if _, err := os.Stat(a.DB); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no database at %s: ingest articles into it first, or name another with --db or PARALLAX_DB", a.DB)
+	}
+	return nil
+}
+
 // openPipeline opens the store and the pipeline on it, keeping the story
 // index between runs beside the database (see saveIndex); close the store
 // when done.
@@ -188,8 +207,12 @@ func (a *App) saveIndex(ctx context.Context, p *pipeline.Pipeline) (pipeline.Ind
 	return kept, time.Since(began)
 }
 
-// withPipeline runs fn on a pipeline over the --db store, closing it after.
+// withPipeline runs fn on a pipeline over the --db store, which must be
+// there, closing it after.
 func (a *App) withPipeline(ctx context.Context, fn func(*pipeline.Pipeline) error) error {
+	if err := a.requireDB(); err != nil {
+		return err
+	}
 	p, st, err := a.openPipeline(ctx, pipeline.Options{})
 	if err != nil {
 		return err

@@ -21,7 +21,7 @@ func runArticles(ctx context.Context, app *App, args []string) error {
 	if _, err := app.parseFlags(fs, args); err != nil {
 		return err
 	}
-	st, err := app.openStore(ctx)
+	st, err := app.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func runArticle(ctx context.Context, app *App, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := app.openStore(ctx)
+	st, err := app.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func runExport(ctx context.Context, app *App, args []string) error {
 	if _, err := app.parseFlags(fs, args); err != nil {
 		return err
 	}
-	st, err := app.openStore(ctx)
+	st, err := app.openExisting(ctx)
 	if err != nil {
 		return err
 	}

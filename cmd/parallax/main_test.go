@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -371,5 +373,34 @@ func TestUsage(t *testing.T) {
 				t.Errorf("parallax %v: stderr lacks %q:\n%s", args, want, errOut)
 			}
 		}
+	}
+}
+
+// TestMissingDatabase: a command that reads or corrects what is stored,
+// given a path where no database is, says so and makes none there; one
+// that stores makes it.
+func TestMissingDatabase(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"stories"}, {"stories", "--json"}, {"story", "1"}, {"articles"}, {"article", "1"}, {"export"},
+		{"story", "merge", "1", "2"}, {"story", "split", "1", "2"}, {"article", "move", "1", "--new"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			db := filepath.Join(dir, "typo.db")
+			out, errOut, code := parallax(t, db, args...)
+			if code != 1 || out != "" || !strings.Contains(errOut, "no database at "+db) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 and an error naming %s", code, out, errOut, db)
+			}
+			if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("%s made: %v", db, err)
+			}
+		})
+	}
+	db := filepath.Join(dir, "new.db")
+	if _, errOut, code := parallax(t, db, "ingest", testutil.Seeds(t)[0]); code != 0 {
+		t.Fatalf("ingest into a new database: exit %d: %s", code, errOut)
+	}
+	if out, errOut, code := parallax(t, db, "stories"); code != 0 || !strings.Contains(out, "1 ") {
+		t.Errorf("stories after the ingest: exit %d, %q, %s", code, out, errOut)
 	}
 }

@@ -34,7 +34,7 @@ func runStories(ctx context.Context, app *App, args []string) error {
 		}
 		q.Since = t
 	}
-	st, err := app.openStore(ctx)
+	st, err := app.openExisting(ctx)
 	if err != nil {
 		return err
 	}
