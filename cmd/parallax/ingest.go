@@ -17,10 +17,17 @@ type ingestSummary struct {
 	New    int `json:"new"`
 	Known  int `json:"known"`
 	Failed int `json:"failed"`
+	// Stopped counts the inputs not stored because the run was
+	// interrupted: another run of the same command stores them.
+	Stopped int `json:"stopped,omitempty"`
 }
 
 func (s ingestSummary) String() string {
-	return fmt.Sprintf("%d new, %d already known, %d failed", s.New, s.Known, s.Failed)
+	line := fmt.Sprintf("%d new, %d already known, %d failed", s.New, s.Known, s.Failed)
+	if s.Stopped > 0 {
+		line += fmt.Sprintf(", %d not stored (interrupted)", s.Stopped)
+	}
+	return line
 }
 
 func (s *ingestSummary) add(r pipeline.Result) {
@@ -80,10 +87,16 @@ func runIngest(ctx context.Context, app *App, args []string) error {
 	var sum ingestSummary
 	var listed []pipeline.Result // with -v, the stored articles as listed
 	p.Ingest(ctx, inputs, func(r pipeline.Result) {
-		sum.add(r)
 		if bar != nil {
 			bar.Add(1)
 		}
+		if r.Err != nil && ctx.Err() != nil {
+			// Interrupted: the inputs in flight are not stored, each for
+			// the same reason, which the summary gives once.
+			sum.Stopped++
+			return
+		}
+		sum.add(r)
 		switch {
 		case r.Err != nil:
 			if bar != nil {
@@ -117,7 +130,7 @@ func runIngest(ctx context.Context, app *App, args []string) error {
 		fmt.Fprintln(app.Stdout, sum)
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("interrupted: %w", err)
+		return fmt.Errorf("interrupted (%w): what is stored stays; the same command again stores the rest, skipping what it finds known", err)
 	}
 	if sum.Failed > 0 {
 		return fmt.Errorf("%d of %d inputs failed", sum.Failed, sum.New+sum.Known+sum.Failed)

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -91,5 +95,61 @@ func TestIngestListsMoves(t *testing.T) {
 		if moved[id] != stale[id] {
 			t.Errorf("article %d: listed as moved %v, but a line gave another story: %v", id, moved[id], stale[id])
 		}
+	}
+}
+
+// cancellingReader reads r and calls cancel once after bytes have been read:
+// a person pressing Ctrl-C while an ingest runs.
+type cancellingReader struct {
+	r      io.Reader
+	after  int
+	read   int
+	cancel context.CancelFunc
+}
+
+func (c *cancellingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if c.read < c.after && c.read+n >= c.after {
+		c.cancel()
+	}
+	c.read += n
+	return n, err
+}
+
+// TestIngestInterrupted: an ingest stopped part way says how many of the
+// articles in hand it did not store, once, prints no error for each of
+// them, and exits 1; what it reported as new is stored, and the same
+// command again stores the rest.
+func TestIngestInterrupted(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	const total = 3000
+	jsonl, errOut, code := parallax(t, db, "bench", "gen", "--articles", strconv.Itoa(total))
+	if code != 0 {
+		t.Fatalf("bench gen: exit %d: %s", code, errOut)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errs bytes.Buffer
+	in := &cancellingReader{r: strings.NewReader(jsonl), after: len(jsonl) / 2, cancel: cancel}
+	code = run(ctx, []string{"--db", db, "ingest", "-"}, newApp(in, &out, &errs))
+	if code != 1 || !strings.Contains(errs.String(), "interrupted") || strings.Contains(errs.String(), "error:") {
+		t.Fatalf("interrupted ingest: exit %d, stderr:\n%s", code, errs.String())
+	}
+	var stored, known, failed, stopped int
+	if _, err := fmt.Sscanf(out.String(), "%d new, %d already known, %d failed, %d not stored", &stored, &known, &failed, &stopped); err != nil || stopped == 0 {
+		t.Fatalf("summary %q (%v): want the articles not stored counted", out.String(), err)
+	}
+	var arts []model.Article
+	mustJSON(t, db, &arts, "articles", "--json")
+	if len(arts) != stored {
+		t.Errorf("%d articles stored, %d reported new", len(arts), stored)
+	}
+	out.Reset()
+	errs.Reset()
+	if code := run(context.Background(), []string{"--db", db, "ingest", "-"}, newApp(strings.NewReader(jsonl), &out, &errs)); code != 0 {
+		t.Fatalf("ingest again: exit %d: %s", code, errs.String())
+	}
+	if want := fmt.Sprintf("%d new, %d already known, 0 failed\n", total-stored, stored); out.String() != want {
+		t.Errorf("ingest again: %q, want %q", out.String(), want)
 	}
 }

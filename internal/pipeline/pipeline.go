@@ -222,6 +222,9 @@ func (p *Pipeline) LoadIndex(ctx context.Context) error {
 // The caller holds p.mu.
 func (p *Pipeline) index(ctx context.Context) (*cluster.Clusterer, error) {
 	if p.cl == nil {
+		if err := ctx.Err(); err != nil {
+			return nil, err // stopping: no index is made, and none is missed
+		}
 		if err := p.loadIndex(ctx); err != nil {
 			return nil, err
 		}
@@ -895,6 +898,15 @@ func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 		p.mu.Lock()
 		p.settle(d)
 		switch {
+		case err != nil && ctx.Err() != nil:
+			// The caller is stopping (an interrupted ingest, a client gone
+			// away): the batch is not stored. The index, which holds its
+			// decisions, is dropped and made again from the store at the
+			// next use, should this pipeline go on; made now, on a context
+			// that has ended, it would only fail and warn.
+			p.cl = nil
+			p.gen++
+			rerr = ctx.Err()
 		case errors.Is(err, store.ErrChanged):
 			p.log.Info("another process wrote to the store while a batch was decided: the story index is made again, and the batch decided again", "articles", len(d.recs))
 			rerr = p.loadIndex(ctx)
@@ -914,7 +926,11 @@ func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 		}
 		if rerr != nil {
 			for _, i := range d.pending {
-				d.results[i].Status, d.results[i].Err = StatusFailed, fmt.Errorf("%s: store: %w (and %w)", d.prs[i].input, err, rerr)
+				failed := fmt.Errorf("%s: store: %w (and %w)", d.prs[i].input, err, rerr)
+				if ctx.Err() != nil {
+					failed = fmt.Errorf("%s: not stored: %w", d.prs[i].input, err)
+				}
+				d.results[i].Status, d.results[i].Err = StatusFailed, failed
 			}
 			return d.results
 		}
