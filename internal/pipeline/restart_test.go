@@ -275,11 +275,14 @@ func storedItems(t *testing.T, n int) store.Store {
 // person's Ctrl-C, a client gone away from serve) stores what it stored and
 // warns of nothing, and the same pipeline, asked again, stores the rest,
 // each article once. Its index, which held batches decided and then not
-// stored, is made again from the store: the stories are those of one run
-// but for the few that a rebuilt index places otherwise (see
-// TestRebuiltIndexDecidesNearlyAlike).
+// stored, is made again from the store, and a rebuilt index decides nearly
+// as one run: a story's cast and vectors are cut to their heaviest entries
+// after every change, a rebuild sums a story regrouping changed in another
+// order, and an article near a threshold may go elsewhere (at most 1% of
+// the stories differ here; with the index file, none:
+// TestIndexFileDecidesAlike).
 func TestInterruptedIngestGoesOn(t *testing.T) {
-	items := generatedItems(t, 3000)
+	items := generatedItems(t, 1300)
 	once := runsOf(t, func(st store.Store, _ int) { mustIngest(t, newPipelineOn(t, st), items) }, 1)
 	var w warnings
 	stopped := 0
@@ -306,25 +309,6 @@ func TestInterruptedIngestGoesOn(t *testing.T) {
 	}
 	if n := articlesIn(runs); n != len(items) {
 		t.Errorf("%d articles stored, want each of the %d once", n, len(items))
-	}
-	if d := storiesDiffering(once, runs); d*100 > len(once) {
-		t.Errorf("%d of %d stories differ from one run's, want at most 1%%", d, len(once))
-	}
-}
-
-// TestRebuiltIndexDecidesNearlyAlike: a run that starts on an index rebuilt
-// from the store, not read from the file the run before kept, makes nearly
-// the stories one run makes. A story's cast and vectors are cut to their
-// heaviest entries after every change, so a story regrouping changed is
-// summed anew in another order by a rebuild, and an article near a
-// threshold may go elsewhere: on these 3,000 articles, split at 700, one
-// goes to another story (2 of 904 stories differ; none with the file,
-// TestIndexFileDecidesAlike).
-func TestRebuiltIndexDecidesNearlyAlike(t *testing.T) {
-	groups, once, _ := inGroups(t, 700, 2300)
-	runs := runsOf(t, func(st store.Store, g int) { mustIngest(t, newPipelineOn(t, st), groups[g]) }, len(groups))
-	if n := articlesIn(runs); n != 3000 {
-		t.Errorf("%d articles stored, want 3000", n)
 	}
 	if d := storiesDiffering(once, runs); d*100 > len(once) {
 		t.Errorf("%d of %d stories differ from one run's, want at most 1%%", d, len(once))
