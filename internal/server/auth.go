@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -39,8 +40,18 @@ func (s *Server) requireToken(next http.HandlerFunc) http.Handler {
 			s.apiFail(w, r, fmt.Errorf("a write needs the header Authorization: Bearer TOKEN with the server's token: %w", errUnauthorized))
 			return
 		}
-		next(w, r)
+		next(w, detached(r))
 	})
+}
+
+// detached returns r with a context that a client going away does not
+// cancel. A write once begun is carried through: cut short, a batch or a
+// correction may be stored while the story index, which follows the
+// store, is left to be made again, and the client, gone, learns nothing
+// either way. Every write is bounded by its own limits (the fetcher's
+// timeouts, the store's busy timeout).
+func detached(r *http.Request) *http.Request {
+	return r.WithContext(context.WithoutCancel(r.Context()))
 }
 
 // sign is the HMAC of the parts under the server's key, URL-safe base64.

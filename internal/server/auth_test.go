@@ -1,8 +1,10 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -334,5 +336,47 @@ func TestMetrics(t *testing.T) {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("metrics lack %q\n%s", want, r.body)
 		}
+	}
+}
+
+// TestWriteOutlivesClient: a write whose client has gone away (its
+// request's context ended) is carried through, on the API and on the
+// pages, rather than cut short half way.
+func TestWriteOutlivesClient(t *testing.T) {
+	f := newFixture(t, testToken)
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	article := `{"id":"x-9","outlet":"Epsilon Times","url":"https://epsilon.example/gone","title":"Lavrov leaves","published":"2023-07-09","text":"Lavrov left Moscow on Sunday."}`
+	req := httptest.NewRequestWithContext(gone, http.MethodPost, "/api/v1/articles", strings.NewReader(article))
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	rec := httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("article posted by a client gone away: status %d %s; want 201", rec.Code, rec.Body)
+	}
+	if _, err := f.st.Known(context.Background(), "https://epsilon.example/gone", ""); err != nil {
+		t.Errorf("the article is not stored: %v", err)
+	}
+
+	signed := f.signIn(t, testToken)
+	csrf := f.csrfFrom(t, signed, storyPath(f.story))
+	form := url.Values{"into": {fmt.Sprint(f.story)}, "csrf": {csrf}}
+	req = httptest.NewRequestWithContext(gone, http.MethodPost, storyPath(f.other)+"/merge", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	base, err := url.Parse(f.ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range signed.Jar.Cookies(base) {
+		req.AddCookie(c)
+	}
+	rec = httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("merge asked by a browser gone away: status %d %s; want 303", rec.Code, rec.Body)
+	}
+	merged, err := f.st.MergedStories(context.Background())
+	if err != nil || merged[f.other] != f.story {
+		t.Errorf("merged stories %v (%v): want story %d merged into %d", merged, err, f.other, f.story)
 	}
 }

@@ -290,7 +290,7 @@ func (s *Server) form(h func(http.ResponseWriter, *http.Request) error) http.Han
 		case !s.signedIn(r, time.Now()):
 			err = fmt.Errorf("sign in with the server's token first: %w", errForbidden)
 		default:
-			err = h(w, r)
+			err = h(w, detached(r))
 		}
 		if err != nil {
 			s.pageFail(w, r, err)
