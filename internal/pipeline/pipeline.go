@@ -899,8 +899,8 @@ func (p *Pipeline) save(ctx context.Context, d *decided) []Result {
 		p.settle(d)
 		switch {
 		case err != nil && ctx.Err() != nil:
-			// The caller is stopping (an interrupted ingest, a client gone
-			// away): the batch is not stored. The index, which holds its
+			// The caller is stopping (an interrupted ingest, a server
+			// shutting down): the batch is not stored. The index, which holds its
 			// decisions, is dropped and made again from the store at the
 			// next use, should this pipeline go on; made now, on a context
 			// that has ended, it would only fail and warn.
