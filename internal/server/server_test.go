@@ -80,6 +80,8 @@ func TestRoutes(t *testing.T) {
 		{name: "api search", path: "/api/v1/search?q=Lavrov", code: 200, ctype: js,
 			contains: []string{`"query": "Lavrov"`, `"snippet":`, `"stories": [`}},
 		{name: "api search needs q", path: "/api/v1/search", code: 400, ctype: js},
+		{name: "api search of no word", path: "/api/v1/search?q=%22*", code: 200, ctype: js,
+			contains: []string{`"articles": []`, `"stories": []`}, absent: []string{"null"}},
 		{name: "api feeds", path: "/api/v1/feeds", code: 200, ctype: js, contains: []string{`"url": "https://alpha.example/feed"`, `"failures": 2`}},
 		{name: "openapi", path: "/api/v1/openapi.json", code: 200, ctype: "application/json", contains: []string{`"openapi": "3.0.3"`}},
 		{name: "stories feed", path: "/stories.atom", code: 200, ctype: atom, contains: []string{"<feed xmlns=\"http://www.w3.org/2005/Atom\">", "tag:"}},

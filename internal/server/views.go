@@ -61,7 +61,7 @@ func (s *Server) search(ctx context.Context, f filter) (searchResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("search %q: %w", f.Query, err)
 	}
-	res.Articles = hits
+	res.Articles = append(res.Articles, hits...)
 	var ids []int64
 	for _, h := range hits {
 		if h.Article.Story != nil && !slices.Contains(ids, *h.Article.Story) && len(ids) < maxSearchStories {
