@@ -37,8 +37,7 @@ func saveProcessBatch(ctx context.Context, s *Store, who string, from, n int) er
 // a file drops every POSIX lock the process holds on it: a descriptor of
 // the WAL-index opened and closed beside SQLite left the other process
 // believing it was alone, so it reset the WAL-index under the first (a
-// fault, "disk I/O error (8714)") and, closing, deleted the WAL the first
-// was still writing to.
+// fault, "disk I/O error (8714)"), and the two could write the WAL at once.
 func TestTwoProcessesWrite(t *testing.T) {
 	ctx := context.Background()
 	if path := os.Getenv(writerChildEnv); path != "" {
