@@ -150,7 +150,7 @@ func (a *App) openExisting(ctx context.Context) (store.Store, error) {
 // requireDB reports an error naming the --db path when no database is there.
 func (a *App) requireDB() error {
 	if _, err := os.Stat(a.DB); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("no database at %s: ingest articles into it first, or name another with --db or PARALLAX_DB", a.DB)
+		return fmt.Errorf("no database at %s: make one with ingest or feeds add, or name another with --db or PARALLAX_DB", a.DB)
 	}
 	return nil
 }

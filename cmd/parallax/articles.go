@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"strconv"
@@ -26,6 +27,9 @@ func runArticles(ctx context.Context, app *App, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if err := app.resolveStory(ctx, st, &q); err != nil {
+		return err
+	}
 	arts, err := st.Articles(ctx, q)
 	if err != nil {
 		return err
@@ -128,6 +132,9 @@ func runExport(ctx context.Context, app *App, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if err := app.resolveStory(ctx, st, &q); err != nil {
+		return err
+	}
 	enc := json.NewEncoder(app.Stdout)
 	q.WithText = true
 	const page = 1000
@@ -185,4 +192,23 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// resolveStory checks the story a listing is limited to: an unknown one is an
+// error, not an empty list that reads as a story with no articles, and one
+// merged away is followed to the story its articles went into, as `story ID`
+// and the web pages do, with a note on standard error so the listing stays
+// what it was asked to be.
+func (a *App) resolveStory(ctx context.Context, st store.Store, q *store.ArticleQuery) error {
+	if q.Story == 0 {
+		return nil
+	}
+	_, err := st.Story(ctx, q.Story)
+	var merged *store.MergedError
+	if errors.As(err, &merged) {
+		fmt.Fprintf(a.Stderr, "parallax: %v; listing story %d\n", err, merged.Into)
+		q.Story = merged.Into
+		return nil
+	}
+	return err
 }

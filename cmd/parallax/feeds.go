@@ -105,7 +105,7 @@ func runFeedsRemove(ctx context.Context, app *App, args []string) error {
 	if len(rest) != 1 {
 		return fmt.Errorf("%w: parallax feeds remove ID|URL", errUsage)
 	}
-	st, err := app.openStore(ctx)
+	st, err := app.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func runFeedsExport(ctx context.Context, app *App, args []string) error {
 }
 
 func listFeeds(ctx context.Context, app *App) ([]model.Feed, error) {
-	st, err := app.openStore(ctx)
+	st, err := app.openExisting(ctx)
 	if err != nil {
 		return nil, err
 	}

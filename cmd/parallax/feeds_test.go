@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,8 +45,12 @@ func TestFeedsCommands(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "p.db")
 
-	if out, err := feedsRun(t, db, "list", "--json"); err != nil || strings.TrimSpace(out) != "[]" {
-		t.Fatalf("empty list = %q, %v; want []", out, err)
+	// Listing is reading: no database is made for it.
+	if _, err := feedsRun(t, db, "list"); err == nil || !strings.Contains(err.Error(), "no database at "+db) {
+		t.Fatalf("feeds list before any feed: %v; want no database named", err)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("feeds list made %s: %v", db, err)
 	}
 	if _, err := feedsRun(t, db, "add", "https://wire.example/top.rss", "--outlet", "Wire"); err != nil {
 		t.Fatal(err)
@@ -91,8 +96,8 @@ func TestFeedsCommands(t *testing.T) {
 	if _, err := feedsRun(t, db, "remove", "1"); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(listedFeeds(t, db)); n != 0 {
-		t.Errorf("%d feeds left after removing both", n)
+	if out, err := feedsRun(t, db, "list", "--json"); err != nil || strings.TrimSpace(out) != "[]" {
+		t.Errorf("feeds list after removing both = %q, %v; want []", out, err)
 	}
 }
 
@@ -101,6 +106,9 @@ func TestFeedsErrors(t *testing.T) {
 	db := filepath.Join(dir, "p.db")
 	bad := filepath.Join(dir, "bad.opml")
 	if err := os.WriteFile(bad, []byte("<opml><body><outline"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := feedsRun(t, db, "add", "https://kept.example/rss"); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {

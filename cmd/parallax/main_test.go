@@ -241,7 +241,8 @@ func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 
 // TestCorrections moves a seed out of its story, merges it back and splits
 // it out again through the command line; unknown ids and impossible splits
-// are errors that change nothing.
+// are errors that change nothing, and a listing of an unknown story is an
+// error, not an empty list.
 func TestCorrections(t *testing.T) {
 	db, arts := ingestSeeds(t)
 	story := *arts[0].Story
@@ -266,6 +267,13 @@ func TestCorrections(t *testing.T) {
 		!strings.Contains(errOut, fmt.Sprintf("story %d was merged into story %d", moved, story)) {
 		t.Errorf("parallax story %d (merged): exit %d, story %d, stderr %q; want story %d and a note", moved, code, shown.ID, errOut, story)
 	}
+	// So are its articles: listed as the story's, not as an empty list.
+	out, errOut, code = parallax(t, db, "articles", "--story", itoa(moved), "--json")
+	var listed []model.Article
+	if code != 0 || json.Unmarshal([]byte(out), &listed) != nil || len(listed) != len(arts) ||
+		!strings.Contains(errOut, fmt.Sprintf("story %d was merged into story %d; listing story %d", moved, story, story)) {
+		t.Errorf("parallax articles --story %d (merged): exit %d, %d articles, stderr %q; want %d and a note", moved, code, len(listed), errOut, len(arts))
+	}
 	// Split the second seed out again, in one correction.
 	out, errOut, code = parallax(t, db, "story", "split", itoa(story), itoa(arts[1].ID), "--reason", "another event")
 	if code != 0 || !strings.HasPrefix(out, fmt.Sprintf("moved 1 article out of story %d into the new story ", story)) {
@@ -288,6 +296,8 @@ func TestCorrections(t *testing.T) {
 		{[]string{"story", "split", itoa(story), "9999"}, "9999"},
 		{[]string{"story", "split", itoa(story), itoa(arts[0].ID)}, "a split leaves at least one"},
 		{[]string{"story", "split", itoa(story), itoa(arts[1].ID)}, fmt.Sprintf("article %d is not in story %d", arts[1].ID, story)},
+		{[]string{"articles", "--story", "9999"}, "story 9999: not found"},
+		{[]string{"export", "--story", "9999"}, "story 9999: not found"},
 	} {
 		_, errOut, code := parallax(t, db, tc.args...)
 		if code != 1 || !strings.Contains(errOut, tc.want) {
@@ -384,6 +394,7 @@ func TestMissingDatabase(t *testing.T) {
 	for _, args := range [][]string{
 		{"stories"}, {"stories", "--json"}, {"story", "1"}, {"articles"}, {"article", "1"}, {"export"},
 		{"story", "merge", "1", "2"}, {"story", "split", "1", "2"}, {"article", "move", "1", "--new"},
+		{"feeds", "list"}, {"feeds", "export"}, {"feeds", "remove", "1"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			db := filepath.Join(dir, "typo.db")
