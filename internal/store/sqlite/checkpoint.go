@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 )
@@ -37,9 +38,10 @@ type checkpointer struct {
 	// of a file drops every POSIX lock the process holds on it, SQLite's
 	// among them: another process then takes itself to be alone, resets
 	// the WAL-index under this one's readers and writers, and may write
-	// beside this one's writer. So the file is opened once and closed
-	// only after every SQLite connection of the store (Store.Close).
-	walIndex walIndex
+	// beside this one's writer. So the file is opened once per process and
+	// closed only after every SQLite connection of every store of the
+	// process on it (see acquireWALIndex).
+	walIndex *walIndex
 	limit    uint32 // in frames
 	log      *slog.Logger
 	poke     chan struct{}
@@ -57,8 +59,8 @@ type checkpointer struct {
 }
 
 // startCheckpointer opens the checkpointer's connection to path and starts
-// its goroutine; limit is walLimit but in tests.
-func startCheckpointer(path string, limit uint32, log *slog.Logger) (*checkpointer, error) {
+// its goroutine; limit is walLimit but in tests. The caller releases wal.
+func startCheckpointer(path string, wal *walIndex, limit uint32, log *slog.Logger) (*checkpointer, error) {
 	v := url.Values{}
 	v.Set("_busy_timeout", "10000")
 	v.Set("_synchronous", "NORMAL")
@@ -72,7 +74,7 @@ func startCheckpointer(path string, limit uint32, log *slog.Logger) (*checkpoint
 	db.SetConnMaxIdleTime(0)
 	c := &checkpointer{
 		db:       db,
-		walIndex: walIndex{path: path + "-shm"},
+		walIndex: wal,
 		limit:    limit,
 		log:      log,
 		poke:     make(chan struct{}, 1),
@@ -147,12 +149,76 @@ func (c *checkpointer) finish(ctx context.Context, write *sql.DB) {
 	}
 }
 
-// walIndex is the WAL-index file, opened when first read and kept open
-// (see checkpointer).
+// walIndexes are this process's WAL-index files, one per file however many
+// stores have it open: a store closed while another is open on the same
+// file must leave the descriptor open, or the other's connections lose
+// their locks (see checkpointer).
+var walIndexes = struct {
+	sync.Mutex
+	byPath map[string]*walIndex
+}{byPath: make(map[string]*walIndex)}
+
+// walIndex is a WAL-index file, opened when first read and kept open until
+// the last store of the process using it is closed.
 type walIndex struct {
 	path string
+	refs int // guarded by walIndexes
 	mu   sync.Mutex
 	f    *os.File
+}
+
+// acquireWALIndex returns the WAL-index of the database at dbPath, shared
+// with every store of the process on that database. Acquired before the
+// store's first SQLite connection and released after its last, it is never
+// closed while a connection of the process holds locks on the file.
+func acquireWALIndex(dbPath string) (*walIndex, error) {
+	path, err := walIndexPath(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	walIndexes.Lock()
+	defer walIndexes.Unlock()
+	w := walIndexes.byPath[path]
+	if w == nil {
+		w = &walIndex{path: path}
+		walIndexes.byPath[path] = w
+	}
+	w.refs++
+	return w, nil
+}
+
+// walIndexPath names the WAL-index file as SQLite does, beside the database
+// file once symbolic links are followed, so that two names of one database
+// (relative and absolute, or through a link) share one walIndex.
+func walIndexPath(dbPath string) (string, error) {
+	abs, err := filepath.Abs(dbPath)
+	if err != nil {
+		return "", fmt.Errorf("WAL-index of %s: %w", dbPath, err)
+	}
+	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = resolved
+	} else if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		abs = filepath.Join(dir, filepath.Base(abs)) // a new database
+	}
+	return abs + "-shm", nil
+}
+
+// release gives up one store's use of w; the last closes the file.
+func (w *walIndex) release() error {
+	walIndexes.Lock()
+	defer walIndexes.Unlock()
+	if w.refs--; w.refs > 0 {
+		return nil
+	}
+	delete(walIndexes.byPath, w.path)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.f == nil {
+		return nil
+	}
+	err := w.f.Close()
+	w.f = nil
+	return err
 }
 
 // header reads the start of the WAL-index file into hdr.
@@ -190,19 +256,6 @@ func (w *walIndex) pendingFrames() (uint32, error) {
 		return 0, nil // read mid-update
 	}
 	return mxFrame - nBackfill, nil
-}
-
-// close closes the file; call it only once no SQLite connection of this
-// process has the store open.
-func (w *walIndex) close() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.f == nil {
-		return nil
-	}
-	err := w.f.Close()
-	w.f = nil
-	return err
 }
 
 // walIndexHeader is the part of the WAL-index file pendingFrames reads: two

@@ -117,3 +117,45 @@ func locksHeld(t *testing.T, file string) (n int, ok bool) {
 	}
 	return n, true
 }
+
+// TestTwoStoresOneProcess: a store closed while another of the process is
+// open on the same database, under another name of it, leaves the other's
+// locks on the WAL-index alone, and the last store to close lets the file go.
+func TestTwoStoresOneProcess(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "one.db")
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	first := openTest(t, path)
+	if err := saveProcessBatch(ctx, first, "first", 0, 10); err != nil {
+		t.Fatal(err)
+	}
+	first.ckpt.settle() // the WAL-index is open
+	second := openTest(t, filepath.Join(link, "one.db"))
+	if second.wal != first.wal {
+		t.Fatal("the two names of one database have two WAL-indexes")
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := locksHeld(t, path+"-shm"); ok && n == 0 {
+		t.Fatal("closing one store dropped the other's locks on the WAL-index")
+	}
+	if err := saveProcessBatch(ctx, second, "second", 0, 10); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := second.CountArticles(ctx); err != nil || n != 20 {
+		t.Errorf("%d articles (%v), want 20", n, err)
+	}
+	if err := second.Close(); err != nil {
+		t.Fatal(err)
+	}
+	walIndexes.Lock()
+	defer walIndexes.Unlock()
+	if len(walIndexes.byPath) != 0 {
+		t.Errorf("WAL-indexes still held after every store closed: %v", walIndexes.byPath)
+	}
+}

@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"net/url"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/parallax-news/parallax/internal/store"
@@ -40,6 +41,8 @@ type Store struct {
 	read      *sql.DB // query_only connections for concurrent reads
 	stmts     *statements
 	ckpt      *checkpointer // nil until Open has migrated
+	wal       *walIndex     // the checkpointer's, released when the store closes
+	released  sync.Once     // Close may be called twice; wal is released once
 	known     *sql.Stmt     // Known's look-up on the read pool
 	knownMany *sql.Stmt     // KnownMany's, likewise
 	storiesOf *sql.Stmt     // StoriesOf's, likewise
@@ -66,6 +69,10 @@ func open(ctx context.Context, path string, log *slog.Logger, limit uint32) (*St
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	wal, err := acquireWALIndex(path)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
 	// WAL with synchronous=NORMAL: a commit is appended to the WAL before it
 	// returns, so a killed process loses no committed transaction (only a
 	// power cut can lose the last commits, never corrupt the file).
@@ -87,6 +94,7 @@ func open(ctx context.Context, path string, log *slog.Logger, limit uint32) (*St
 	w.Set("_txlock", "immediate")
 	write, err := sql.Open("sqlite", "file:"+path+"?"+w.Encode())
 	if err != nil {
+		wal.release()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	write.SetMaxOpenConns(1)
@@ -94,9 +102,9 @@ func open(ctx context.Context, path string, log *slog.Logger, limit uint32) (*St
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
 
-	s := &Store{path: path, write: write, log: log, now: time.Now, listFacet: listFacet}
+	s := &Store{path: path, write: write, wal: wal, log: log, now: time.Now, listFacet: listFacet}
 	if err := s.migrate(ctx); err != nil {
-		write.Close()
+		s.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 
@@ -106,7 +114,7 @@ func open(ctx context.Context, path string, log *slog.Logger, limit uint32) (*St
 	r.Set("_query_only", "1")
 	read, err := sql.Open("sqlite", "file:"+path+"?"+r.Encode())
 	if err != nil {
-		write.Close()
+		s.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	n := max(4, runtime.GOMAXPROCS(0))
@@ -114,7 +122,7 @@ func open(ctx context.Context, path string, log *slog.Logger, limit uint32) (*St
 	read.SetMaxIdleConns(n)
 	s.read = read
 
-	if s.ckpt, err = startCheckpointer(path, limit, log); err != nil {
+	if s.ckpt, err = startCheckpointer(path, wal, limit, log); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -157,11 +165,9 @@ func (s *Store) Close() error {
 		errs = append(errs, s.read.Close())
 	}
 	errs = append(errs, s.write.Close())
-	if s.ckpt != nil {
-		// Last: closing it earlier would drop the locks of the connections
-		// still open (see checkpointer).
-		errs = append(errs, s.ckpt.walIndex.close())
-	}
+	// Last: closing it earlier would drop the locks of the connections
+	// still open (see checkpointer).
+	s.released.Do(func() { errs = append(errs, s.wal.release()) })
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close store %s: %w", s.path, err)
 	}
