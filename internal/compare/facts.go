@@ -322,8 +322,7 @@ func alignFacts(ctx context.Context, as []*article, outlets []string, threshold 
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(x int) int {
+	find := func(x int) int {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]

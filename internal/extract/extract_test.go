@@ -97,9 +97,7 @@ func TestSeedsGolden(t *testing.T) {
 				if p == "" || boiler[p] {
 					continue
 				}
-				if strings.HasPrefix(p, "( — ") {
-					p = strings.TrimPrefix(p, "( — ")
-				}
+				p = strings.TrimPrefix(p, "( — ")
 				if !strings.Contains(a.Text, p) {
 					t.Errorf("paragraph lost: %q", p)
 				}
