@@ -32,13 +32,31 @@ type Labeled struct {
 }
 
 type labeledWire struct {
-	ID        string  `json:"id"`
+	ID        label   `json:"id"`
 	Outlet    *string `json:"outlet"`
 	URL       *string `json:"url"`
 	Title     *string `json:"title"`
 	Published *string `json:"published"`
 	Text      string  `json:"text"`
-	Story     string  `json:"story"`
+	Story     label   `json:"story"`
+}
+
+// label is a record's id or story, a string in the labeled files and a
+// number in other labeled data (and in what `parallax export` writes).
+type label string
+
+func (l *label) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*l = label(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("%s is neither a string nor a number", b)
+	}
+	*l = label(n)
+	return nil
 }
 
 // dateLayouts are the forms dates take in the labeled files.
@@ -79,12 +97,12 @@ func ReadLabeled(path string) ([]Labeled, error) {
 func parseLabeled(b []byte) (Labeled, error) {
 	var w labeledWire
 	if err := json.Unmarshal(b, &w); err != nil {
-		return Labeled{}, err
+		return Labeled{}, fmt.Errorf("not a labeled record (id, title, text, published, story): %w", err)
 	}
 	if w.Story == "" {
 		return Labeled{}, fmt.Errorf("record %q: %w", w.ID, ErrNoStory)
 	}
-	rec := Labeled{ID: w.ID, Outlet: deref(w.Outlet), URL: deref(w.URL), Title: deref(w.Title), Text: w.Text, Story: w.Story}
+	rec := Labeled{ID: string(w.ID), Outlet: deref(w.Outlet), URL: deref(w.URL), Title: deref(w.Title), Text: w.Text, Story: string(w.Story)}
 	if p := deref(w.Published); p != "" {
 		t, err := parseDate(p)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ func TestReadLabeled(t *testing.T) {
 		body    string
 		want    []Labeled
 		wantErr error
+		wantMsg string // what the error says, when it is no sentinel
 	}{
 		{
 			name: "nulls and dates",
@@ -29,6 +31,15 @@ func TestReadLabeled(t *testing.T) {
 			},
 		},
 		{name: "no story", body: `{"id":"a","text":"x"}`, wantErr: ErrNoStory},
+		{
+			// As other labeled data and parallax export write them.
+			name: "numbers for labels",
+			body: `{"id":17,"text":"x","story":4}` + "\n" + `{"id":"18","text":"y","story":4.0}`,
+			want: []Labeled{{ID: "17", Text: "x", Story: "4", Line: 1}, {ID: "18", Text: "y", Story: "4.0", Line: 2}},
+		},
+		{name: "label neither string nor number", body: `{"id":true,"text":"x","story":"s"}`,
+			wantMsg: "in.jsonl:1: not a labeled record (id, title, text, published, story): true is neither a string nor a number"},
+		{name: "field of the wrong type", body: `{"id":"a","text":5,"story":"s"}`, wantMsg: "in.jsonl:1: not a labeled record"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -37,9 +48,12 @@ func TestReadLabeled(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, err := ReadLabeled(path)
-			if tc.wantErr != nil {
-				if !errors.Is(err, tc.wantErr) {
+			if tc.wantErr != nil || tc.wantMsg != "" {
+				if tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
 					t.Fatalf("err = %v, want %v", err, tc.wantErr)
+				}
+				if err == nil || !strings.Contains(err.Error(), tc.wantMsg) {
+					t.Fatalf("err = %v, want one saying %q", err, tc.wantMsg)
 				}
 				return
 			}
