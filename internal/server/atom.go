@@ -121,7 +121,7 @@ func (s *Server) storiesFeed(w http.ResponseWriter, r *http.Request) {
 			Title:   st.Title,
 			Updated: atomTime(updated),
 			Links:   []atomLink{{Href: fmt.Sprintf("%s/stories/%d", base, st.ID), Rel: "alternate", Type: "text/html"}},
-			Summary: atomText{Type: "text", Body: fmt.Sprintf("%s from %s.", plural(st.Articles, "article", "articles"), strings.Join(st.Outlets, ", "))},
+			Summary: atomText{Type: "text", Body: storySummary(st)},
 		})
 	}
 	feed.Updated = atomTime(orNow(newest))
@@ -165,10 +165,12 @@ func (s *Server) storyFeed(w http.ResponseWriter, r *http.Request) {
 	for _, a := range arts[:min(len(arts), feedEntries)] {
 		e := atomEntry{
 			ID:      s.tag("article", a.ID),
-			Title:   a.Outlet + ": " + a.Title,
-			Author:  &atomPerson{Name: a.Outlet},
+			Title:   outletTitle(a),
 			Links:   []atomLink{{Href: fmt.Sprintf("%s/articles/%d", base, a.ID), Rel: "alternate", Type: "text/html"}},
 			Summary: atomText{Type: "text", Body: shorten(summaryRunes, strings.Join(strings.Fields(a.Text), " "))},
+		}
+		if a.Outlet != "" { // else the feed's author stands
+			e.Author = &atomPerson{Name: a.Outlet}
 		}
 		if a.Published != nil {
 			e.Published = atomTime(*a.Published)
@@ -221,7 +223,7 @@ func (s *Server) departures(ctx context.Context, base string, id int64, arts []m
 	}
 	titles := make(map[int64]string, len(gone))
 	for _, a := range gone {
-		titles[a.ID] = a.Outlet + ": " + a.Title
+		titles[a.ID] = outletTitle(a)
 	}
 	var out []datedEntry
 	for _, d := range left {
@@ -300,4 +302,23 @@ func orNow(t time.Time) time.Time {
 		return time.Now()
 	}
 	return t
+}
+
+// outletTitle is an article's title after its outlet's name, where it has one.
+func outletTitle(a model.Article) string {
+	if a.Outlet == "" {
+		return a.Title
+	}
+	return a.Outlet + ": " + a.Title
+}
+
+// storySummary counts a story's articles and names its outlets; articles
+// with no outlet named are counted but not named, so the outlets are not
+// said to be all of it.
+func storySummary(st model.StorySummary) string {
+	s := plural(st.Articles, "article", "articles") + "."
+	if len(st.Outlets) > 0 {
+		s += " Outlets: " + strings.Join(st.Outlets, ", ") + "."
+	}
+	return s
 }

@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/mmcdole/gofeed"
+
+	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/store"
 )
 
 // TestAtomFeeds parses both feeds with gofeed, as a feed reader would.
@@ -119,5 +122,41 @@ func TestAtomDepartures(t *testing.T) {
 	}
 	if left[0].GUID == left[1].GUID {
 		t.Errorf("two departures share the id %q", left[0].GUID)
+	}
+}
+
+// TestAtomArticleWithoutOutlet: an article whose outlet is not known is an
+// entry titled as it is, under the feed's author, and a story's summary
+// does not credit its articles to the outlets it names.
+func TestAtomArticleWithoutOutlet(t *testing.T) {
+	f := newFixture(t, "")
+	mustSave(t, f.st, &store.Record{
+		Article: &model.Article{Title: "Festival crowds grow", Published: at(9, 9), Language: "de", Story: &f.other,
+			ContentHash: "h-nameless", Text: "Crowds at the harvest festival grew on Monday."},
+		Decision: model.Decision{Kind: model.DecisionJoin, Score: 0.5, Reason: "shares harvest festival"},
+	})
+	story := f.do(t, nil, request{path: fmt.Sprintf("/stories/%d.atom", f.other)})
+	feed, err := gofeed.NewParser().ParseString(story.body)
+	if err != nil {
+		t.Fatalf("gofeed: %v\n%s", err, story.body)
+	}
+	var found bool
+	for _, it := range feed.Items {
+		if strings.HasSuffix(it.Title, "Festival crowds grow") {
+			found = true
+			if it.Title != "Festival crowds grow" {
+				t.Errorf("entry titled %q, want the article's title alone", it.Title)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no entry for the article without an outlet: %s", story.body)
+	}
+	if strings.Contains(story.body, "<name></name>") {
+		t.Errorf("an entry has an author without a name:\n%s", story.body)
+	}
+	stories := f.do(t, nil, request{path: "/stories.atom"})
+	if want := "2 articles. Outlets: Delta Daily."; !strings.Contains(stories.body, want) {
+		t.Errorf("stories feed lacks the summary %q:\n%s", want, stories.body)
 	}
 }
