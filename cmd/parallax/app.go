@@ -79,19 +79,19 @@ func (a *App) addGlobalFlags(fs *flag.FlagSet) {
 	fs.TextVar(&a.logLevel, "log", &a.logLevel, "the least `level` of the log lines written to standard error: debug, info, warn or error (env PARALLAX_LOG)")
 }
 
-func (a *App) usage() {
+func (a *App) usage(w io.Writer) {
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	fmt.Fprintln(a.Stderr, "usage: parallax [--db PATH] [--index PATH|off] [--json] [--log LEVEL] COMMAND [ARGS]")
+	fmt.Fprintln(w, "usage: parallax [--db PATH] [--index PATH|off] [--json] [--log LEVEL] COMMAND [ARGS]")
 	for _, n := range names {
-		fmt.Fprintf(a.Stderr, "  %-10s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(a.Stderr, "flags, before or after the command:")
+	fmt.Fprintln(w, "flags, before or after the command:")
 	fs := flag.NewFlagSet("parallax", flag.ContinueOnError)
-	fs.SetOutput(a.Stderr)
+	fs.SetOutput(w)
 	a.addGlobalFlags(fs)
 	fs.PrintDefaults()
 }
@@ -100,7 +100,7 @@ func (a *App) usage() {
 var errUsage = errors.New("usage")
 
 func exitCode(err error) int {
-	if errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp) {
+	if errors.Is(err, errUsage) {
 		return 2
 	}
 	return 1
@@ -109,12 +109,19 @@ func exitCode(err error) int {
 // parseFlags parses a subcommand's flags, which may come before, between or
 // after its arguments, and returns the arguments.
 func (a *App) parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	// Help asked for goes to standard output, where a reader may page it;
+	// the flags printed after a mistake go to standard error.
 	fs.SetOutput(a.Stderr)
+	if wantsHelp(args) {
+		fs.SetOutput(a.Stdout)
+	}
 	a.addGlobalFlags(fs)
 	var positional []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 			return nil, err
+		} else if err != nil {
+			return nil, fmt.Errorf("%w: %w", errUsage, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -126,6 +133,19 @@ func (a *App) parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		positional = append(positional, args[0])
 		args = args[1:]
 	}
+}
+
+// wantsHelp reports whether a command's arguments ask for its help.
+func wantsHelp(args []string) bool {
+	for _, arg := range args {
+		switch arg {
+		case "--":
+			return false
+		case "-h", "--h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }
 
 // openStore opens the SQLite store named by --db.

@@ -22,6 +22,9 @@ func runArticles(ctx context.Context, app *App, args []string) error {
 	if _, err := app.parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := checkLimit(q.Limit); err != nil {
+		return err
+	}
 	st, err := app.openExisting(ctx)
 	if err != nil {
 		return err
@@ -72,7 +75,7 @@ func runArticle(ctx context.Context, app *App, args []string) error {
 	defer st.Close()
 	a, err := st.Article(ctx, id)
 	if err != nil {
-		return fmt.Errorf("article %d: %w", id, err)
+		return err // the store's error names the article
 	}
 	if app.JSON {
 		if a.Removed == nil {
@@ -211,4 +214,12 @@ func (a *App) resolveStory(ctx context.Context, st store.Store, q *store.Article
 		return nil
 	}
 	return err
+}
+
+// checkLimit refuses a --limit below 0, which would otherwise list all.
+func checkLimit(n int) error {
+	if n < 0 {
+		return fmt.Errorf("%w: --limit %d: want 0 (all) or more", errUsage, n)
+	}
+	return nil
 }

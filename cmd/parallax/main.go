@@ -33,25 +33,38 @@ func main() {
 func run(ctx context.Context, args []string, app *App) int {
 	rest, err := app.parseGlobal(args)
 	if errors.Is(err, flag.ErrHelp) {
-		app.usage()
-		return 2
+		app.usage(app.Stdout)
+		return 0
 	}
 	if err != nil {
 		fmt.Fprintf(app.Stderr, "parallax: %v\n", err)
 		return 2
 	}
 	if len(rest) == 0 {
-		app.usage()
+		app.usage(app.Stderr)
 		return 2
 	}
-	cmd, ok := commands[rest[0]]
+	name, args := rest[0], rest[1:]
+	if name == "help" {
+		// "help CMD" is "CMD --help"; "help" alone is the list of commands.
+		if len(args) == 0 || commands[args[0]].run == nil {
+			app.usage(app.Stdout)
+			return 0
+		}
+		name, args = args[0], []string{"--help"}
+	}
+	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(app.Stderr, "parallax: unknown command %q\n", rest[0])
-		app.usage()
+		fmt.Fprintf(app.Stderr, "parallax: unknown command %q\n", name)
+		app.usage(app.Stderr)
 		return 2
 	}
-	if err := cmd.run(ctx, app, rest[1:]); err != nil {
-		fmt.Fprintf(app.Stderr, "parallax %s: %v\n", rest[0], err)
+	err = cmd.run(ctx, app, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 0 // the command's flags are printed already
+	case err != nil:
+		fmt.Fprintf(app.Stderr, "parallax %s: %v\n", name, err)
 		return exitCode(err)
 	}
 	return 0

@@ -246,6 +246,11 @@ func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 func TestCorrections(t *testing.T) {
 	db, arts := ingestSeeds(t)
 	story := *arts[0].Story
+	// A move to the story an article is in places it there by hand.
+	if out, errOut, code := parallax(t, db, "article", "move", itoa(arts[0].ID), "--to", itoa(story)); code != 0 ||
+		out != fmt.Sprintf("article %d stays in story %d, placed there by hand\n", arts[0].ID, story) {
+		t.Errorf("move to its own story: exit %d, %q, %q", code, out, errOut)
+	}
 	var c model.Correction
 	mustJSON(t, db, &c, "article", "move", itoa(arts[1].ID), "--new", "--reason", "another event")
 	if c.Target == 0 || c.Target == story {
@@ -264,14 +269,14 @@ func TestCorrections(t *testing.T) {
 	out, errOut, code := parallax(t, db, "story", itoa(moved), "--json")
 	var shown model.Story
 	if code != 0 || json.Unmarshal([]byte(out), &shown) != nil || shown.ID != story ||
-		!strings.Contains(errOut, fmt.Sprintf("story %d was merged into story %d", moved, story)) {
+		!strings.Contains(errOut, fmt.Sprintf("story %d is part of story %d now", moved, story)) {
 		t.Errorf("parallax story %d (merged): exit %d, story %d, stderr %q; want story %d and a note", moved, code, shown.ID, errOut, story)
 	}
 	// So are its articles: listed as the story's, not as an empty list.
 	out, errOut, code = parallax(t, db, "articles", "--story", itoa(moved), "--json")
 	var listed []model.Article
 	if code != 0 || json.Unmarshal([]byte(out), &listed) != nil || len(listed) != len(arts) ||
-		!strings.Contains(errOut, fmt.Sprintf("story %d was merged into story %d; listing story %d", moved, story, story)) {
+		!strings.Contains(errOut, fmt.Sprintf("story %d is part of story %d now; listing story %d", moved, story, story)) {
 		t.Errorf("parallax articles --story %d (merged): exit %d, %d articles, stderr %q; want %d and a note", moved, code, len(listed), errOut, len(arts))
 	}
 	// Split the second seed out again, in one correction.
@@ -293,10 +298,12 @@ func TestCorrections(t *testing.T) {
 		{[]string{"article", "move", "9999", "--to", itoa(story)}, "9999"},
 		{[]string{"article", "move", itoa(arts[0].ID), "--to", "9999"}, "9999"},
 		{[]string{"story", "split", "9999", itoa(arts[0].ID)}, "9999"},
-		{[]string{"story", "split", itoa(story), "9999"}, "9999"},
 		{[]string{"story", "split", itoa(story), itoa(arts[0].ID)}, "a split leaves at least one"},
 		{[]string{"story", "split", itoa(story), itoa(arts[1].ID)}, fmt.Sprintf("article %d is not in story %d", arts[1].ID, story)},
 		{[]string{"articles", "--story", "9999"}, "story 9999: not found"},
+		{[]string{"article", "9999"}, "parallax article: article 9999: not found"},
+		{[]string{"story", "split", itoa(story), "9999"}, fmt.Sprintf("split story %d: article 9999: not found", story)},
+		{[]string{"stories", "--sort", "oldest"}, `stories sorted by "oldest": unknown sort: newest, biggest or updated`},
 		{[]string{"export", "--story", "9999"}, "story 9999: not found"},
 	} {
 		_, errOut, code := parallax(t, db, tc.args...)
@@ -369,20 +376,56 @@ func copyFile(t *testing.T, from, to string) {
 	}
 }
 
-// TestUsage: parallax alone, with --help or with an unknown command prints
-// the commands and the global flags, and exits 2.
+// TestUsage: help asked for ("--help", "-h", "help", "help CMD", "CMD
+// --help") goes to standard output and exits 0; a command line that cannot
+// run (no command, an unknown one, a flag unknown or out of range) says so
+// on standard error and exits 2. No database is needed for either.
 func TestUsage(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "p.db")
-	for _, args := range [][]string{nil, {"--help"}, {"-h"}, {"frobnicate"}} {
-		_, errOut, code := parallax(t, db, args...)
-		if code != 2 {
-			t.Errorf("parallax %v: exit %d, want 2", args, code)
-		}
-		for _, want := range []string{"usage: parallax", "ingest", "-db string", "-log level"} {
-			if !strings.Contains(errOut, want) {
-				t.Errorf("parallax %v: stderr lacks %q:\n%s", args, want, errOut)
+	commandList := []string{"usage: parallax", "ingest", "-db string", "-log level"}
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		stdout []string // what standard output holds
+		stderr []string // what standard error holds
+	}{
+		{"nothing", nil, 2, nil, commandList},
+		{"unknown command", []string{"frobnicate"}, 2, nil, append([]string{`unknown command "frobnicate"`}, commandList...)},
+		{"--help", []string{"--help"}, 0, commandList, nil},
+		{"-h", []string{"-h"}, 0, commandList, nil},
+		{"help", []string{"help"}, 0, commandList, nil},
+		{"help with a command", []string{"help", "stories"}, 0, []string{"-sort string", "-limit int"}, nil},
+		{"a command's --help", []string{"articles", "--help"}, 0, []string{"-story int", "-limit int"}, nil},
+		{"unknown flag", []string{"articles", "--bogus"}, 2, nil, []string{"parallax articles: usage: flag provided but not defined: -bogus"}},
+		{"negative limit", []string{"stories", "--limit", "-1"}, 2, nil, []string{"--limit -1: want 0 (all) or more"}},
+		{"language not a code", []string{"stories", "--language", "english"}, 2, nil, []string{"--language: want an ISO 639-1 code"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := parallax(t, db, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d; stderr %q", code, tc.code, errOut)
 			}
-		}
+			for _, want := range tc.stdout {
+				if !strings.Contains(out, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, out)
+				}
+			}
+			if tc.stdout != nil && errOut != "" {
+				t.Errorf("help asked for wrote to stderr: %q", errOut)
+			}
+			for _, want := range tc.stderr {
+				if !strings.Contains(errOut, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, errOut)
+				}
+			}
+			if tc.stderr != nil && out != "" {
+				t.Errorf("a usage error wrote to stdout: %q", out)
+			}
+		})
+	}
+	if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("%s made: %v", db, err)
 	}
 }
 

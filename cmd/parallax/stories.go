@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parallax-news/parallax/internal/compare"
+	"github.com/parallax-news/parallax/internal/extract"
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/pipeline"
 	"github.com/parallax-news/parallax/internal/store"
@@ -26,6 +27,14 @@ func runStories(ctx context.Context, app *App, args []string) error {
 	since := fs.String("since", "", "only stories published on or after this date (YYYY-MM-DD)")
 	if _, err := app.parseFlags(fs, args); err != nil {
 		return err
+	}
+	if err := checkLimit(q.Limit); err != nil {
+		return err
+	}
+	if q.Language != "" {
+		if q.Language = extract.LanguageCode(q.Language); q.Language == "" {
+			return fmt.Errorf("%w: --language: want an ISO 639-1 code, such as en or de", errUsage)
+		}
 	}
 	if *since != "" {
 		t, err := time.Parse(time.DateOnly, *since)
@@ -187,6 +196,12 @@ func runArticleMove(ctx context.Context, app *App, args []string) error {
 	}
 	return app.withPipeline(ctx, func(p *pipeline.Pipeline) error {
 		c, err := p.Move(ctx, id, *to, *reason)
-		return app.reportCorrection(c, err, fmt.Sprintf("moved article %d to story %d", id, c.Target))
+		done := fmt.Sprintf("moved article %d to story %d", id, c.Target)
+		if c.Story == c.Target {
+			// Not nothing: the article is placed by hand, and regrouping
+			// leaves it where it is.
+			done = fmt.Sprintf("article %d stays in story %d, placed there by hand", id, c.Target)
+		}
+		return app.reportCorrection(c, err, done)
 	})
 }

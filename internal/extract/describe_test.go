@@ -135,6 +135,31 @@ func TestLanguage(t *testing.T) {
 	}
 }
 
+// TestLanguageCode: language tags as inputs give them come down to the
+// ISO 639-1 code articles are stored and filtered by; anything else is
+// none, and an article whose input names its language in another form is
+// stored with the code.
+func TestLanguageCode(t *testing.T) {
+	for _, tc := range []struct{ tag, want string }{
+		{"en", "en"}, {"en-US", "en"}, {"EN_gb", "en"}, {" de-AT ", "de"}, {"pt-BR", "pt"},
+		{"english", ""}, {"eng", ""}, {"", ""}, {"-", ""}, {"e", ""},
+	} {
+		if got := LanguageCode(tc.tag); got != tc.want {
+			t.Errorf("LanguageCode(%q) = %q, want %q", tc.tag, got, tc.want)
+		}
+	}
+	item := source.Item{Input: "feed#1", Kind: "feed", Format: source.FormatText,
+		Body: []byte("Ehemalige Sicherheitsbeamte haben geheime Gespräche mit Russen geführt."),
+		Hint: source.Hint{Title: "Geheime Gespräche", Language: "de-DE"}}
+	a, err := Article(t.Context(), item, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Language != "de" {
+		t.Errorf("an article whose feed says de-DE is stored as %q, want de", a.Language)
+	}
+}
+
 // TestEnglishShare checks the byte-wise reading of englishShare against
 // its definition: words are runs of letters, lower-cased.
 func TestEnglishShare(t *testing.T) {

@@ -224,8 +224,10 @@ func describe(a *model.Article, h source.Hint, c content, outlet string, outlets
 		a.Published = &t
 	}
 
-	// trafilatura has already detected a page's language on its text.
-	a.Language = firstOf(h.Language, c.language)
+	// trafilatura has already detected a page's language on its text. A
+	// language the input names ("en-us" in a feed) is stored as the code
+	// that language filters use.
+	a.Language = firstOf(LanguageCode(h.Language), c.language)
 	if a.Language == "" {
 		a.Language = Language(a.Text)
 	}

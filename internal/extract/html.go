@@ -47,7 +47,7 @@ func extractHTML(body []byte, pageURL string) (content, error) {
 		summary:    standfirst(blocks, res.Metadata.Description),
 		siteName:   res.Metadata.Sitename,
 		url:        res.Metadata.URL,
-		language:   pageLanguage(res.Metadata.Language),
+		language:   LanguageCode(res.Metadata.Language),
 	}
 	for i, b := range blocks {
 		c.paragraphs[i] = b.text
@@ -160,9 +160,11 @@ func paragraphs(n *html.Node) []block {
 	return out
 }
 
-// pageLanguage reduces trafilatura's language (the page's lang attribute,
-// or its own detection on the whole text) to ISO 639-1: "en-US" is "en".
-func pageLanguage(lang string) string {
+// LanguageCode reduces a language tag (a page's lang attribute, a feed's
+// language, trafilatura's detection) to the ISO 639-1 code articles are
+// stored and filtered by: "en-US" and "EN_us" are "en". It is "" for
+// anything else, "english" or "eng".
+func LanguageCode(lang string) string {
 	lang, _, _ = strings.Cut(strings.ToLower(strings.TrimSpace(lang)), "-")
 	lang, _, _ = strings.Cut(lang, "_")
 	if len(lang) != 2 {

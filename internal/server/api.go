@@ -309,7 +309,7 @@ func (s *Server) apiRemoveFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.st.RemoveFeed(r.Context(), id); err != nil {
-		s.apiFail(w, r, fmt.Errorf("remove feed %d: %w", id, err))
+		s.apiFail(w, r, err) // the store's error names the feed
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

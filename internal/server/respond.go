@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parallax-news/parallax/internal/extract"
 	"github.com/parallax-news/parallax/internal/store"
 )
 
@@ -61,7 +62,7 @@ func status(err error) int {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound
-	case errors.Is(err, store.ErrDuplicate), errors.Is(err, store.ErrBadSplit):
+	case errors.Is(err, store.ErrDuplicate), errors.Is(err, store.ErrBadSplit), errors.Is(err, store.ErrSameStory):
 		return http.StatusConflict
 	case errors.Is(err, errBadRequest):
 		return http.StatusBadRequest
@@ -175,6 +176,11 @@ func parseFilter(r *http.Request) (filter, error) {
 	}
 	if f.Until, err = parseDate(f.UntilText, true); err != nil {
 		return f, fmt.Errorf("until: %w", err)
+	}
+	if f.Language != "" {
+		if f.Language = extract.LanguageCode(f.Language); f.Language == "" {
+			return f, fmt.Errorf("lang %q is not an ISO 639-1 code, such as en or de: %w", q.Get("lang"), errBadRequest)
+		}
 	}
 	switch f.Sort {
 	case "", "newest", "biggest", "updated":

@@ -91,7 +91,7 @@ func New(cfg Config, st store.Store, p Pipeline, log *slog.Logger) *Server {
 			s.mux.Handle(rt.pattern, rt.handler)
 		}
 	}
-	s.handler = s.securityHeaders(s.metrics.instrument(s.mux))
+	s.handler = s.securityHeaders(s.metrics.instrument(s.apiMisses(s.mux)))
 	return s
 }
 
@@ -137,5 +137,34 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
 		next.ServeHTTP(w, r)
+	})
+}
+
+// apiMisses answers a request under /api/ that no route takes in JSON, as
+// the API answers everything else; the mux would answer in plain text.
+func (s *Server) apiMisses(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if _, pattern := s.mux.Handler(r); pattern != "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		var allowed []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodDelete} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := s.mux.Handler(probe); pattern != "" {
+				allowed = append(allowed, m)
+			}
+		}
+		if len(allowed) == 0 {
+			writeJSON(w, http.StatusNotFound, apiError{Error: fmt.Sprintf("no API route %s: see /api/v1/openapi.json", r.URL.Path)})
+			return
+		}
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		writeJSON(w, http.StatusMethodNotAllowed, apiError{Error: fmt.Sprintf("%s %s: use %s", r.Method, r.URL.Path, strings.Join(allowed, " or "))})
 	})
 }

@@ -71,6 +71,11 @@ func TestRoutes(t *testing.T) {
 			contains: []string{`"title": "Back-channel talks`, `"articles": 3`}, absent: []string{"Harvest"}},
 		{name: "api stories bad sort", path: "/api/v1/stories?sort=loudest", code: 400, ctype: js, contains: []string{`"error":`}},
 		{name: "api stories bad limit", path: "/api/v1/stories?limit=-3", code: 400, ctype: js},
+		{name: "api stories by language tag", path: "/api/v1/stories?lang=DE-at", code: 200, ctype: js,
+			contains: []string{"Harvest festival opens"}, absent: []string{"Back-channel talks"}},
+		{name: "api stories bad language", path: "/api/v1/stories?lang=german", code: 400, ctype: js,
+			contains: []string{`"error": "lang \"german\" is not an ISO 639-1 code`}},
+		{name: "api unknown route", path: "/api/v1/nope", code: 404, ctype: js, contains: []string{`"error": "no API route /api/v1/nope`}},
 		{name: "api story", path: fmt.Sprintf("/api/v1/stories/%d", f.story), code: 200, ctype: js,
 			contains: []string{`"facts":`, `"kind": "common"`, `"speaker": "Rebekah Koffler"`, `"explanations":`}},
 		{name: "api story missing", path: "/api/v1/stories/777", code: 404, ctype: js, contains: []string{`"error": "story 777: not found"`}},
@@ -322,7 +327,7 @@ func TestMergedStoryRedirects(t *testing.T) {
 		if err := json.Unmarshal([]byte(resp.body), &body); err != nil {
 			t.Fatalf("body %q: %v", resp.body, err)
 		}
-		want := fmt.Sprintf("story %d was merged into story %d", f.other, f.story)
+		want := fmt.Sprintf("story %d is part of story %d now", f.other, f.story)
 		if body.MergedInto != f.story || body.Error != want {
 			t.Errorf("body = %+v, want merged_into %d and error %q", body, f.story, want)
 		}

@@ -24,7 +24,7 @@ type articleView struct {
 func (s *Server) article(ctx context.Context, id int64) (articleView, error) {
 	a, err := s.st.Article(ctx, id)
 	if err != nil {
-		return articleView{}, fmt.Errorf("article %d: %w", id, err)
+		return articleView{}, err // the store's error names the article
 	}
 	v := articleView{Article: a, Copies: []model.Article{}}
 	if a.Story == nil {

@@ -53,15 +53,17 @@ func (e *DuplicateError) Error() string {
 // Unwrap makes errors.Is(err, ErrDuplicate) hold.
 func (e *DuplicateError) Unwrap() error { return ErrDuplicate }
 
-// MergedError is the error for a story merged into another: its articles,
-// and the links people saved to it, belong to story Into now. It is also
-// ErrNotFound, for callers with nowhere to send a reader.
+// MergedError is the error for a story merged into another, or left empty
+// by moves and so retired into the story its last article went to: its
+// articles, and the links people saved to it, belong to story Into now. It
+// is also ErrNotFound, for callers with nowhere to send a reader. Its
+// message says "part of", which is true of both.
 type MergedError struct {
 	Story, Into int64
 }
 
 func (e *MergedError) Error() string {
-	return fmt.Sprintf("story %d was merged into story %d", e.Story, e.Into)
+	return fmt.Sprintf("story %d is part of story %d now", e.Story, e.Into)
 }
 
 // Unwrap makes errors.Is(err, ErrNotFound) hold.

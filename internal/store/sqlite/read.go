@@ -370,7 +370,7 @@ var storyOrders = map[string]string{
 func (s *Store) Stories(ctx context.Context, q store.StoryQuery) ([]model.StorySummary, error) {
 	order, ok := storyOrders[q.Sort]
 	if !ok {
-		return nil, fmt.Errorf("stories sorted by %q: %w", q.Sort, store.ErrBadSort)
+		return nil, fmt.Errorf("stories sorted by %q: %w: newest, biggest or updated", q.Sort, store.ErrBadSort)
 	}
 	w := &where{}
 	w.add("s.merged_into IS NULL AND s.articles > 0")
@@ -641,7 +641,7 @@ func (s *Store) Features(ctx context.Context, article int64) ([]byte, error) {
 	err := s.read.QueryRowContext(ctx, `SELECT f.data FROM articles a LEFT JOIN article_features f ON f.article = a.id
 		WHERE a.id = ?`, article).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = store.ErrNotFound
+		return nil, fmt.Errorf("article %d: %w", article, store.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("features of article %d: %w", article, err)
