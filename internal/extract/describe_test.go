@@ -337,9 +337,12 @@ func TestArticleErrors(t *testing.T) {
 		ctx  context.Context
 		item source.Item
 		want error
+		says string // what the error says besides
 	}{
 		{name: "empty text", item: source.Item{Input: "empty.txt", Kind: "text", Format: source.FormatText}, want: ErrNoArticle},
 		{name: "only boilerplate", item: source.Item{Input: "boiler.txt", Kind: "text", Format: source.FormatText, Body: []byte("Headline\n\nAdvertisement\n\nhttps://example.com/a")}, want: ErrNoArticle},
+		{name: "one line", item: source.Item{Input: "-", Kind: "text", Format: source.FormatText, Body: []byte("The council met on Tuesday.")}, want: ErrNoArticle,
+			says: `only the headline "The council met on Tuesday.": a text file's first line is its headline`},
 		{name: "page without an article", item: source.Item{Input: "empty.html", Kind: "html", Format: source.FormatHTML, Body: []byte("<html><body><nav>Home</nav></body></html>")}, want: ErrNoArticle},
 		{name: "invalid UTF-8", item: source.Item{Input: "bad.txt", Kind: "text", Format: source.FormatText, Body: []byte("Talks\n\n\xff body")}, want: ErrInvalidUTF8},
 		{name: "unknown format", item: source.Item{Input: "x.pdf", Kind: "pdf", Format: "pdf", Body: []byte("%PDF")}, want: ErrFormat},
@@ -357,6 +360,9 @@ func TestArticleErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tc.item.Input) {
 				t.Errorf("error %q does not name the input %q", err, tc.item.Input)
+			}
+			if !strings.Contains(err.Error(), tc.says) {
+				t.Errorf("error %q does not say %q", err, tc.says)
 			}
 		})
 	}

@@ -113,6 +113,9 @@ func Article(ctx context.Context, item source.Item, opt Options) (*model.Article
 	// only boilerplate) is kept as a headline; a page or file without
 	// article text is no article.
 	headlineOnly := item.Kind != source.FormatHTML && item.Kind != source.FormatText && c.title != ""
+	if len(kept) == 0 && len(removed) == 0 && item.Kind == source.FormatText && c.title != "" {
+		return nil, fmt.Errorf("extract %s: %w, only the headline %q: a text file's first line is its headline", item.Input, ErrNoArticle, c.title)
+	}
 	if len(kept) == 0 && !headlineOnly || (item.Kind == source.FormatHTML && wordCount(kept) < minPageWords) {
 		return nil, fmt.Errorf("extract %s: %w", item.Input, ErrNoArticle)
 	}
