@@ -64,7 +64,7 @@ func status(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, store.ErrDuplicate), errors.Is(err, store.ErrBadSplit), errors.Is(err, store.ErrSameStory):
 		return http.StatusConflict
-	case errors.Is(err, errBadRequest):
+	case errors.Is(err, errBadRequest), errors.Is(err, store.ErrLongQuery):
 		return http.StatusBadRequest
 	case errors.As(err, &tooBig):
 		return http.StatusRequestEntityTooLarge
@@ -160,14 +160,17 @@ const (
 // Dates are YYYY-MM-DD or RFC 3339; a bare until date includes that day.
 func parseFilter(r *http.Request) (filter, error) {
 	q := r.URL.Query()
+	// The values are shown back in the page (the search box, the title):
+	// bytes that are not UTF-8 would make the page invalid.
+	get := func(key string) string { return strings.ToValidUTF8(q.Get(key), "\uFFFD") }
 	f := filter{
-		Query:     q.Get("q"),
-		Outlet:    q.Get("outlet"),
-		Entity:    q.Get("entity"),
-		Language:  q.Get("lang"),
-		SinceText: q.Get("since"),
-		UntilText: q.Get("until"),
-		Sort:      q.Get("sort"),
+		Query:     get("q"),
+		Outlet:    get("outlet"),
+		Entity:    get("entity"),
+		Language:  get("lang"),
+		SinceText: get("since"),
+		UntilText: get("until"),
+		Sort:      get("sort"),
 		Limit:     defaultLimit,
 	}
 	var err error
@@ -179,7 +182,7 @@ func parseFilter(r *http.Request) (filter, error) {
 	}
 	if f.Language != "" {
 		if f.Language = extract.LanguageCode(f.Language); f.Language == "" {
-			return f, fmt.Errorf("lang %q is not an ISO 639-1 code, such as en or de: %w", q.Get("lang"), errBadRequest)
+			return f, fmt.Errorf("lang %q is not an ISO 639-1 code, such as en or de: %w", get("lang"), errBadRequest)
 		}
 	}
 	switch f.Sort {

@@ -85,6 +85,10 @@ func TestRoutes(t *testing.T) {
 		{name: "api search", path: "/api/v1/search?q=Lavrov", code: 200, ctype: js,
 			contains: []string{`"query": "Lavrov"`, `"snippet":`, `"stories": [`}},
 		{name: "api search needs q", path: "/api/v1/search", code: 400, ctype: js},
+		{name: "api search of too many words", path: "/api/v1/search?q=" + distinctWords(33), code: 400, ctype: js,
+			contains: []string{`"error": "search of 33 words: too many words: at most 32"`}},
+		{name: "search page of bytes not UTF-8", path: "/search?q=Koffler%FF%FE", code: 200, ctype: html,
+			contains: []string{"Koffler\uFFFD"}, absent: []string{"\xff"}},
 		{name: "api search of no word", path: "/api/v1/search?q=%22*", code: 200, ctype: js,
 			contains: []string{`"articles": []`, `"stories": []`}, absent: []string{"null"}},
 		{name: "api feeds", path: "/api/v1/feeds", code: 200, ctype: js, contains: []string{`"url": "https://alpha.example/feed"`, `"failures": 2`}},
@@ -337,4 +341,13 @@ func TestMergedStoryRedirects(t *testing.T) {
 			t.Errorf("GET /stories/999 = %d, want 404", resp.code)
 		}
 	})
+}
+
+// distinctWords is n different words joined by "+", a query string's space.
+func distinctWords(n int) string {
+	words := make([]string, n)
+	for i := range words {
+		words[i] = fmt.Sprintf("w%d", i)
+	}
+	return strings.Join(words, "+")
 }

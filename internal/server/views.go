@@ -59,7 +59,7 @@ func (s *Server) search(ctx context.Context, f filter) (searchResult, error) {
 	}
 	hits, err := s.st.Search(ctx, f.Query, f.articleQuery())
 	if err != nil {
-		return res, fmt.Errorf("search %q: %w", f.Query, err)
+		return res, err // the store's error says which search
 	}
 	res.Articles = append(res.Articles, hits...)
 	var ids []int64

@@ -26,6 +26,14 @@ var ErrNewerSchema = errors.New("database schema is newer than this program")
 // ErrBadSort is returned for a StoryQuery.Sort the store does not know.
 var ErrBadSort = errors.New("unknown sort")
 
+// ErrLongQuery is returned for a search of more than MaxQueryWords words.
+var ErrLongQuery = errors.New("too many words")
+
+// MaxQueryWords bounds the distinct words of a search. Each is a term the
+// full-text index looks up and every snippet marks: a query of 3,000 words
+// kept a server busy for two minutes, and no reader types 33.
+const MaxQueryWords = 32
+
 // ErrSameStory is returned for a merge of a story into itself.
 var ErrSameStory = errors.New("same story")
 

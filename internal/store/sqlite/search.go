@@ -23,15 +23,21 @@ func matchQuery(text string) string {
 	return strings.Join(quotedWords(text), " ")
 }
 
-// quotedWords are the words of text, each an FTS5 string (see matchQuery)
-// that the tokenizer reads as one token: the index keeps no positions
-// (detail=column), so a string of two tokens, a phrase, is an error.
+// quotedWords are the distinct words of text, each an FTS5 string (see
+// matchQuery) that the tokenizer reads as one token: the index keeps no
+// positions (detail=column), so a string of two tokens, a phrase, is an
+// error. A word again, in any case, asks for nothing more.
 func quotedWords(text string) []string {
 	words := strings.FieldsFunc(text, func(r rune) bool { return !tokenRune(r) })
-	for i, w := range words {
-		words[i] = `"` + w + `"`
+	seen := make(map[string]bool, len(words))
+	out := words[:0]
+	for _, w := range words {
+		if key := strings.ToLower(w); !seen[key] {
+			seen[key] = true
+			out = append(out, `"`+w+`"`)
+		}
 	}
-	return words
+	return out
 }
 
 // tokenRune says whether r belongs in a query word: letters and numbers
@@ -73,10 +79,14 @@ var searchWindows = []int{2000, 20000, 0}
 // store.HighlightEnd. A title match counts more than a text match. A query
 // without words finds nothing. Rank is higher for better matches.
 func (s *Store) Search(ctx context.Context, query string, q store.ArticleQuery) ([]store.SearchHit, error) {
-	match := matchQuery(query)
-	if match == "" {
+	words := quotedWords(query)
+	if len(words) == 0 {
 		return nil, nil
 	}
+	if len(words) > store.MaxQueryWords {
+		return nil, fmt.Errorf("search of %d words: %w: at most %d", len(words), store.ErrLongQuery, store.MaxQueryWords)
+	}
+	match := strings.Join(words, " ")
 	n := q.Limit
 	if n <= 0 {
 		n = 50
@@ -96,7 +106,7 @@ func (s *Store) Search(ctx context.Context, query string, q store.ArticleQuery) 
 		if err != nil {
 			return nil, fmt.Errorf("search %q: %w", query, err)
 		}
-		if hits, err = rank(ctx, tx, match, quotedWords(query), q, bound, n); err != nil {
+		if hits, err = rank(ctx, tx, match, words, q, bound, n); err != nil {
 			return nil, fmt.Errorf("search %q: %w", query, err)
 		}
 		if len(hits) == n || bound == 0 {

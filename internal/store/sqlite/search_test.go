@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -63,6 +64,7 @@ func TestSearch(t *testing.T) {
 		{"unicode", "北京", store.ArticleQuery{}, []int64{3}},
 		{"empty", "   ", store.ArticleQuery{}, nil},
 		{"limit", "lavrov", store.ArticleQuery{Limit: 1}, []int64{1}},
+		{"a word again asks nothing more", strings.Repeat("lavrov LAVROV ", 40) + "prague", store.ArticleQuery{}, []int64{2}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			hits, err := s.Search(ctx, tc.query, tc.q)
@@ -78,6 +80,19 @@ func TestSearch(t *testing.T) {
 			}
 		})
 	}
+	t.Run("too many words", func(t *testing.T) {
+		words := make([]string, store.MaxQueryWords+1)
+		for i := range words {
+			words[i] = fmt.Sprintf("w%d", i)
+		}
+		_, err := s.Search(ctx, strings.Join(words, " "), store.ArticleQuery{})
+		if !errors.Is(err, store.ErrLongQuery) || !strings.Contains(err.Error(), "search of 33 words") {
+			t.Errorf("a search of %d words: %v, want ErrLongQuery saying how many", len(words), err)
+		}
+		if _, err := s.Search(ctx, strings.Join(words[1:], " "), store.ArticleQuery{}); err != nil {
+			t.Errorf("a search of %d words: %v", len(words)-1, err)
+		}
+	})
 	t.Run("snippet and rank", func(t *testing.T) {
 		hits, err := s.Search(ctx, "lavrov", store.ArticleQuery{})
 		if err != nil || len(hits) != 2 {
@@ -162,6 +177,9 @@ func FuzzSearch(f *testing.F) {
 	s := searchStore(f)
 	f.Fuzz(func(t *testing.T, query string) {
 		hits, err := s.Search(context.Background(), query, store.ArticleQuery{})
+		if errors.Is(err, store.ErrLongQuery) && len(quotedWords(query)) > store.MaxQueryWords {
+			return
+		}
 		if err != nil {
 			t.Fatalf("Search(%q): %v", query, err)
 		}
