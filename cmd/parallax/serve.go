@@ -12,6 +12,7 @@ import (
 	"github.com/parallax-news/parallax/internal/follow"
 	"github.com/parallax-news/parallax/internal/pipeline"
 	"github.com/parallax-news/parallax/internal/server"
+	"github.com/parallax-news/parallax/internal/source"
 	"github.com/parallax-news/parallax/internal/source/fetch"
 )
 
@@ -22,10 +23,15 @@ type serveConfig struct {
 	token        string
 	baseURL      string
 	pollInterval time.Duration
+	allowPrivate bool
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) error {
 	demo, err := envBool("PARALLAX_DEMO")
+	if err != nil {
+		return err
+	}
+	allowPrivate, err := envBool("PARALLAX_ALLOW_PRIVATE")
 	if err != nil {
 		return err
 	}
@@ -38,6 +44,8 @@ func (c *serveConfig) flags(fs *flag.FlagSet) error {
 	fs.StringVar(&c.token, "token", os.Getenv("PARALLAX_TOKEN"), "token that allows writes; none: read-only (env PARALLAX_TOKEN)")
 	fs.StringVar(&c.baseURL, "base-url", os.Getenv("PARALLAX_BASE_URL"), "public address for links in feeds, e.g. https://news.example.org (env PARALLAX_BASE_URL)")
 	fs.DurationVar(&c.pollInterval, "poll-interval", interval, "time between polls of each followed feed; 0 stops polling (env PARALLAX_POLL_INTERVAL)")
+	fs.BoolVar(&c.allowPrivate, "allow-private", allowPrivate, "let followed feeds and posted URLs be fetched from loopback, private and link-local addresses, "+
+		"for feeds on an intranet; whoever holds the token can then make the server fetch them (env PARALLAX_ALLOW_PRIVATE)")
 	return nil
 }
 
@@ -64,7 +72,7 @@ func runServe(ctx context.Context, app *App, args []string) error {
 		defer cleanup()
 		app.DB = db
 	}
-	p, st, err := app.openPipeline(ctx, pipeline.Options{})
+	p, st, err := app.openPipeline(ctx, pipeline.Options{Source: source.Options{AllowPrivate: cfg.allowPrivate}})
 	if err != nil {
 		return err
 	}
@@ -75,7 +83,7 @@ func runServe(ctx context.Context, app *App, args []string) error {
 	// the poller runs.
 	var srv *server.Server
 	if cfg.pollInterval > 0 {
-		poller = follow.New(st, fetch.New(fetch.Options{Logger: app.Log}), p, follow.Options{
+		poller = follow.New(st, fetch.New(fetch.Options{AllowPrivate: cfg.allowPrivate, Logger: app.Log}), p, follow.Options{
 			Interval: cfg.pollInterval,
 			OnPoll: func(pl follow.Poll) {
 				srv.RecordIngest(pipeline.StatusNew, pl.New)

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -163,5 +165,51 @@ func TestServeBesideIngest(t *testing.T) {
 	mustJSON(t, db, &stories, "stories")
 	if len(stories) != 1 || stories[0].Articles != 2 {
 		t.Errorf("stories %+v: want one story of both seeds", stories)
+	}
+}
+
+// TestServeFollowsPrivateFeed: serve follows a feed on a loopback address
+// only when told to with --allow-private; without, each poll is refused and
+// the feed says why.
+func TestServeFollowsPrivateFeed(t *testing.T) {
+	const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>Intranet Desk</title>
+<item><title>Council approves harbour plan</title><link>https://desk.example/harbour</link>
+<description>The city council approved the harbour plan on Tuesday after a long debate about the cost of dredging the old channel and moving the ferry landing.</description></item>
+</channel></rss>`
+	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		io.WriteString(w, rss)
+	}))
+	t.Cleanup(feed.Close)
+	for _, tc := range []struct {
+		name  string
+		flags []string
+		want  func(f model.Feed, articles int) bool
+	}{
+		{"allowed", []string{"--allow-private"}, func(f model.Feed, n int) bool { return n == 1 && f.Failures == 0 }},
+		{"refused", nil, func(f model.Feed, n int) bool {
+			return n == 0 && f.Failures > 0 && strings.Contains(f.LastError, "refusing loopback, private or link-local address")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "p.db")
+			if _, errOut, code := parallax(t, db, "feeds", "add", feed.URL+"/rss.xml"); code != 0 {
+				t.Fatalf("feeds add: exit %d: %s", code, errOut)
+			}
+			_, _, stop := serving(t, db, nil, append([]string{"--poll-interval", "1h"}, tc.flags...))
+			defer stop()
+			var (
+				feeds []model.Feed
+				arts  []model.Article
+			)
+			for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				mustJSON(t, db, &feeds, "feeds", "list")
+				mustJSON(t, db, &arts, "articles")
+				if len(feeds) == 1 && tc.want(feeds[0], len(arts)) {
+					return
+				}
+			}
+			t.Errorf("after the first poll: feeds %+v, %d articles", feeds, len(arts))
+		})
 	}
 }
