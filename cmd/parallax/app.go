@@ -148,6 +148,17 @@ func wantsHelp(args []string) bool {
 	return false
 }
 
+// helpAsked prints a command's usage to standard output when its first
+// argument asks for help: a command of subcommands has no flags of its own
+// to print.
+func (a *App) helpAsked(args []string, usage string) bool {
+	if len(args) == 0 || !wantsHelp(args[:1]) {
+		return false
+	}
+	fmt.Fprintln(a.Stdout, "usage: "+usage)
+	return true
+}
+
 // openStore opens the SQLite store named by --db.
 func (a *App) openStore(ctx context.Context) (store.Store, error) {
 	st, err := sqlite.Open(ctx, a.DB, a.Log)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"strconv"
 	"text/tabwriter"
 
@@ -163,7 +164,7 @@ func runExport(ctx context.Context, app *App, args []string) error {
 func parseID(what, s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, fmt.Errorf("%w: %s id %q is not a positive number", errUsage, what, s)
+		return 0, fmt.Errorf("%w: %s %q is not an id, a whole number from 1 to %d", errUsage, what, s, int64(math.MaxInt64))
 	}
 	return id, nil
 }

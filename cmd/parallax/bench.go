@@ -34,6 +34,9 @@ parallax bench gen [--articles N] [--seed N] [--copy-rate R] > FILE.jsonl`
 // (internal/synth). Without --db after the subcommand it works in a
 // temporary store, removed at the end.
 func runBench(ctx context.Context, app *App, args []string) error {
+	if app.helpAsked(args, benchUsage) {
+		return flag.ErrHelp
+	}
 	if len(args) == 0 {
 		return fmt.Errorf("%w: %s", errUsage, benchUsage)
 	}

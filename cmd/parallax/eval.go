@@ -20,7 +20,12 @@ import (
 	"github.com/parallax-news/parallax/internal/store/sqlite"
 )
 
+const evalUsage = "parallax eval cluster FILE.jsonl... [flags] | parallax eval extract DIR [flags]; --help after either lists its flags"
+
 func runEval(ctx context.Context, app *App, args []string) error {
+	if app.helpAsked(args, evalUsage) {
+		return flag.ErrHelp
+	}
 	if len(args) > 0 {
 		switch args[0] {
 		case "cluster":
@@ -29,7 +34,7 @@ func runEval(ctx context.Context, app *App, args []string) error {
 			return runEvalExtract(ctx, app, args[1:])
 		}
 	}
-	return fmt.Errorf("%w: parallax eval cluster FILE.jsonl | parallax eval extract DIR", errUsage)
+	return fmt.Errorf("%w: %s", errUsage, evalUsage)
 }
 
 // clusterReport is what `eval cluster --json` prints.

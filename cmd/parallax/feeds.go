@@ -19,6 +19,9 @@ const feedsUsage = "parallax feeds add URL [--outlet NAME] [--title TITLE] | lis
 
 // runFeeds manages the feeds `parallax serve` follows.
 func runFeeds(ctx context.Context, app *App, args []string) error {
+	if app.helpAsked(args, feedsUsage) {
+		return flag.ErrHelp
+	}
 	if len(args) == 0 {
 		return fmt.Errorf("%w: %s", errUsage, feedsUsage)
 	}

@@ -142,7 +142,7 @@ func TestLanguage(t *testing.T) {
 func TestLanguageCode(t *testing.T) {
 	for _, tc := range []struct{ tag, want string }{
 		{"en", "en"}, {"en-US", "en"}, {"EN_gb", "en"}, {" de-AT ", "de"}, {"pt-BR", "pt"},
-		{"english", ""}, {"eng", ""}, {"", ""}, {"-", ""}, {"e", ""},
+		{"english", ""}, {"eng", ""}, {"", ""}, {"-", ""}, {"e", ""}, {"zz", ""}, {"xx-YY", ""},
 	} {
 		if got := LanguageCode(tc.tag); got != tc.want {
 			t.Errorf("LanguageCode(%q) = %q, want %q", tc.tag, got, tc.want)

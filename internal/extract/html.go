@@ -9,6 +9,7 @@ import (
 	trafilatura "github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+	"golang.org/x/text/language"
 
 	"github.com/parallax-news/parallax/internal/extract/clean"
 )
@@ -163,11 +164,14 @@ func paragraphs(n *html.Node) []block {
 // LanguageCode reduces a language tag (a page's lang attribute, a feed's
 // language, trafilatura's detection) to the ISO 639-1 code articles are
 // stored and filtered by: "en-US" and "EN_us" are "en". It is "" for
-// anything else, "english" or "eng".
+// anything else: "english", "eng", or "zz", which is no language.
 func LanguageCode(lang string) string {
 	lang, _, _ = strings.Cut(strings.ToLower(strings.TrimSpace(lang)), "-")
 	lang, _, _ = strings.Cut(lang, "_")
 	if len(lang) != 2 {
+		return ""
+	}
+	if _, err := language.ParseBase(lang); err != nil {
 		return ""
 	}
 	return lang

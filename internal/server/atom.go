@@ -129,7 +129,7 @@ func (s *Server) storiesFeed(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) storyFeed(w http.ResponseWriter, r *http.Request) {
-	id, err := parseID("id", strings.TrimSuffix(r.PathValue("id"), atomSuffix))
+	id, err := parseID(strings.TrimSuffix(r.PathValue("id"), atomSuffix))
 	if err != nil {
 		s.feedFail(w, r, err)
 		return

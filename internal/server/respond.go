@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -125,13 +126,13 @@ func mergedLocation(r *http.Request, err error) (loc string, into int64, ok bool
 
 // pathID reads the {name} path value as a positive id.
 func pathID(r *http.Request, name string) (int64, error) {
-	return parseID(name, r.PathValue(name))
+	return parseID(r.PathValue(name))
 }
 
-func parseID(name, v string) (int64, error) {
+func parseID(v string) (int64, error) {
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, fmt.Errorf("%s %q is not a positive number: %w", name, v, errBadRequest)
+		return 0, fmt.Errorf("%q is not an id, a whole number from 1 to %d: %w", v, int64(math.MaxInt64), errBadRequest)
 	}
 	return id, nil
 }
