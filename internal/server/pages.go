@@ -88,17 +88,35 @@ func (s *Server) storiesPage(w http.ResponseWriter, r *http.Request) {
 		s.pageFail(w, r, err)
 		return
 	}
-	stories, err := s.st.Stories(r.Context(), f.storyQuery())
+	q := f.storyQuery()
+	q.Limit++ // one more than shown tells whether a next page has any
+	stories, err := s.st.Stories(r.Context(), q)
 	if err != nil {
 		s.pageFail(w, r, fmt.Errorf("list stories: %w", err))
 		return
 	}
-	cards, err := s.storyCards(r.Context(), stories)
-	if err != nil {
+	var v storiesView
+	if len(stories) > f.Limit {
+		stories = stories[:f.Limit]
+		if f.Page*f.Limit <= maxOffset {
+			v.Next = f.pageLink("/", f.Page+1)
+		}
+	}
+	if f.Page > 1 {
+		v.Previous = f.pageLink("/", f.Page-1)
+	}
+	if v.Cards, err = s.storyCards(r.Context(), stories); err != nil {
 		s.pageFail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "stories", s.newPage(w, r, "Stories", f, cards))
+	s.render(w, r, http.StatusOK, "stories", s.newPage(w, r, "Stories", f, v))
+}
+
+// storiesView is a page of the stories listing, with the addresses of the
+// pages around it ("" where there is none).
+type storiesView struct {
+	Cards          []storyCard
+	Previous, Next string
 }
 
 func (s *Server) storyOrFeed(w http.ResponseWriter, r *http.Request) {

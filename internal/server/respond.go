@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -150,14 +151,18 @@ type filter struct {
 	SinceText, UntilText string
 	Sort                 string
 	Limit                int
+	Page                 int // from 1
 }
 
 const (
 	defaultLimit = 30
 	maxLimit     = 200
+	// maxOffset bounds how deep a listing pages: the store skips the rows
+	// before a page one by one. Past it, filters narrow the list faster.
+	maxOffset = 10000
 )
 
-// parseFilter reads q, outlet, entity, lang, since, until, sort and limit.
+// parseFilter reads q, outlet, entity, lang, since, until, sort, limit and page.
 // Dates are YYYY-MM-DD or RFC 3339; a bare until date includes that day.
 func parseFilter(r *http.Request) (filter, error) {
 	q := r.URL.Query()
@@ -173,6 +178,7 @@ func parseFilter(r *http.Request) (filter, error) {
 		UntilText: get("until"),
 		Sort:      get("sort"),
 		Limit:     defaultLimit,
+		Page:      1,
 	}
 	var err error
 	if f.Since, err = parseDate(f.SinceText, false); err != nil {
@@ -198,7 +204,38 @@ func parseFilter(r *http.Request) (filter, error) {
 		}
 		f.Limit = min(n, maxLimit)
 	}
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return f, fmt.Errorf("page %q is not a positive number: %w", v, errBadRequest)
+		}
+		if (n-1)*f.Limit > maxOffset {
+			return f, fmt.Errorf("page %d is past the first %d: narrow the filters instead: %w", n, maxOffset, errBadRequest)
+		}
+		f.Page = n
+	}
 	return f, nil
+}
+
+// pageLink is the address of page n of the listing at path under f.
+func (f filter) pageLink(path string, n int) string {
+	v := url.Values{}
+	for key, val := range map[string]string{"q": f.Query, "outlet": f.Outlet, "entity": f.Entity, "lang": f.Language,
+		"since": f.SinceText, "until": f.UntilText, "sort": f.Sort} {
+		if val != "" {
+			v.Set(key, val)
+		}
+	}
+	if f.Limit != defaultLimit {
+		v.Set("limit", strconv.Itoa(f.Limit))
+	}
+	if n > 1 {
+		v.Set("page", strconv.Itoa(n))
+	}
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
 }
 
 func parseDate(v string, endOfDay bool) (time.Time, error) {
@@ -221,7 +258,7 @@ func parseDate(v string, endOfDay bool) (time.Time, error) {
 func (f filter) storyQuery() store.StoryQuery {
 	return store.StoryQuery{
 		Outlet: f.Outlet, Entity: f.Entity, Since: f.Since, Until: f.Until,
-		Language: f.Language, Sort: f.Sort, Limit: f.Limit,
+		Language: f.Language, Sort: f.Sort, Limit: f.Limit, Offset: (f.Page - 1) * f.Limit,
 	}
 }
 

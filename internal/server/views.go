@@ -57,6 +57,9 @@ func (s *Server) search(ctx context.Context, f filter) (searchResult, error) {
 	if strings.TrimSpace(f.Query) == "" {
 		return res, nil
 	}
+	if f.Page > 1 {
+		return res, fmt.Errorf("a search has one page, its best matches among the newest: add words to narrow it: %w", errBadRequest)
+	}
 	hits, err := s.st.Search(ctx, f.Query, f.articleQuery())
 	if err != nil {
 		return res, err // the store's error says which search
