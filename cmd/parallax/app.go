@@ -159,6 +159,13 @@ func (a *App) helpAsked(args []string, usage string) bool {
 	return true
 }
 
+// flagGiven reports whether the command line set the flag name of fs.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
 // openStore opens the SQLite store named by --db.
 func (a *App) openStore(ctx context.Context) (store.Store, error) {
 	st, err := sqlite.Open(ctx, a.DB, a.Log)

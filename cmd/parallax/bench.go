@@ -83,10 +83,8 @@ func (f *benchFlags) parse(app *App, fs *flag.FlagSet, args []string) (synth.Opt
 // subcommand, else on a fresh temporary store; cleanup closes it (and
 // removes a temporary one).
 func benchStore(ctx context.Context, app *App, fs *flag.FlagSet) (*pipeline.Pipeline, store.Store, func(), error) {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "db" })
 	dir := ""
-	if !given {
+	if !flagGiven(fs, "db") {
 		var err error
 		if dir, err = os.MkdirTemp("", "parallax-bench-"); err != nil {
 			return nil, nil, nil, fmt.Errorf("bench store: %w", err)

@@ -42,7 +42,7 @@ func loadDemo(ctx context.Context, app *App) (dbPath string, cleanup func(), err
 		cleanup()
 		return "", nil, err
 	}
-	fmt.Fprintf(app.Stderr, "demo corpus: %s\n", sum)
+	fmt.Fprintf(app.Stderr, "demo corpus: %s, in the temporary store %s, removed at the end\n", sum, app.DB)
 	return app.DB, cleanup, nil
 }
 
@@ -52,6 +52,9 @@ func runDemo(ctx context.Context, app *App, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	if _, err := app.parseFlags(fs, args); err != nil {
 		return err
+	}
+	if flagGiven(fs, "db") {
+		return fmt.Errorf("%w: demo works in a temporary store; to keep the demo corpus, ingest it: parallax --db PATH ingest demo/corpus", errUsage)
 	}
 	db, cleanup, err := loadDemo(ctx, app)
 	if err != nil {

@@ -401,6 +401,7 @@ func TestUsage(t *testing.T) {
 		{"--help of a command of subcommands", []string{"eval", "--help"}, 0, []string{"usage: parallax eval cluster FILE.jsonl"}, nil},
 		{"a subcommand's --help", []string{"bench", "gen", "--help"}, 0, []string{"-seed uint"}, nil},
 		{"language no code", []string{"stories", "--language", "zz"}, 2, nil, []string{"--language: want an ISO 639-1 code"}},
+		{"demo into a database", []string{"demo", "--db", "mine.db"}, 2, nil, []string{"demo works in a temporary store"}},
 		{"id not a number", []string{"story", "abc"}, 2, nil, []string{`story "abc" is not an id, a whole number from 1 to 9223372036854775807`}},
 		{"unknown flag", []string{"articles", "--bogus"}, 2, nil, []string{"parallax articles: usage: flag provided but not defined: -bogus"}},
 		{"negative limit", []string{"stories", "--limit", "-1"}, 2, nil, []string{"--limit -1: want 0 (all) or more"}},
