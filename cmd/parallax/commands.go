@@ -18,4 +18,5 @@ var commands = map[string]command{
 	"bench":    {"measure throughput, scale and load on generated articles: bench ingest|load|gen", runBench},
 	"feeds":    {"follow feeds: feeds add|list|remove|import|export (OPML)", runFeeds},
 	"serve":    {"serve web pages, the JSON API and Atom feeds; --demo for the demo corpus", runServe},
+	"version":  {"print the version, the commit built and the Go version", runVersion},
 }
