@@ -1,7 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/xml"
 	"fmt"
 	"log/slog"
@@ -247,9 +250,17 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, feed atomFeed
 		s.feedFail(w, r, fmt.Errorf("encode feed: %w", err))
 		return
 	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	_, _ = w.Write([]byte(xml.Header))
-	_, _ = w.Write(out)
+	body := append([]byte(xml.Header), out...)
+	// Feed readers poll: with the ETag and the feed's time they ask again
+	// conditionally, and an unchanged feed costs them a 304. The tag is the
+	// body's hash, as the feed is drawn anew for each request anyway.
+	sum := sha256.Sum256(body)
+	h := w.Header()
+	h.Set("Content-Type", "application/atom+xml; charset=utf-8")
+	h.Set("ETag", `"`+hex.EncodeToString(sum[:12])+`"`)
+	h.Set("Cache-Control", "no-cache")
+	updated, _ := time.Parse(time.RFC3339, feed.Updated) // written by atomTime
+	http.ServeContent(w, r, "", updated, bytes.NewReader(body))
 }
 
 // feedFail answers a feed reader in plain text: it shows no pages.

@@ -160,3 +160,32 @@ func TestAtomArticleWithoutOutlet(t *testing.T) {
 		t.Errorf("stories feed lacks the summary %q:\n%s", want, stories.body)
 	}
 }
+
+// TestAtomConditional: a feed reader asking again with the ETag or the
+// time it was given gets 304 while the feed is unchanged, and the feed
+// when it has changed.
+func TestAtomConditional(t *testing.T) {
+	f := newFixture(t, "")
+	for _, path := range []string{"/stories.atom", fmt.Sprintf("/stories/%d.atom", f.story)} {
+		first := f.do(t, nil, request{path: path})
+		etag, modified := first.header.Get("ETag"), first.header.Get("Last-Modified")
+		if first.code != 200 || etag == "" || modified == "" {
+			t.Fatalf("GET %s: status %d, ETag %q, Last-Modified %q", path, first.code, etag, modified)
+		}
+		if r := f.do(t, nil, request{path: path, header: map[string]string{"If-None-Match": etag}}); r.code != 304 || r.body != "" {
+			t.Errorf("GET %s with its ETag: status %d, %d bytes; want 304 and none", path, r.code, len(r.body))
+		}
+		if r := f.do(t, nil, request{path: path, header: map[string]string{"If-Modified-Since": modified}}); r.code != 304 {
+			t.Errorf("GET %s with its time: status %d, want 304", path, r.code)
+		}
+	}
+	before := f.do(t, nil, request{path: "/stories.atom"}).header.Get("ETag")
+	mustSave(t, f.st, &store.Record{
+		Article: &model.Article{Outlet: "Delta Daily", Title: "Festival closes", Published: at(9, 20), Language: "de", Story: &f.other,
+			ContentHash: "h-closes", Text: "The harvest festival closed on Friday."},
+		Decision: model.Decision{Kind: model.DecisionJoin, Score: 0.5, Reason: "shares harvest festival"},
+	})
+	if r := f.do(t, nil, request{path: "/stories.atom", header: map[string]string{"If-None-Match": before}}); r.code != 200 {
+		t.Errorf("GET /stories.atom with the ETag of before an article arrived: status %d, want 200", r.code)
+	}
+}
