@@ -93,8 +93,10 @@ func runFeedsList(ctx context.Context, app *App, args []string) error {
 	w := tabwriter.NewWriter(app.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tOUTLET\tLAST POLLED\tNEXT POLL\tFAILURES\tURL\tLAST ERROR")
 	for _, f := range feeds {
+		// The error is whole: it is the last column, and a fetch error
+		// gives its reason last ("...: refusing loopback ... address").
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", f.ID, orDash(f.Outlet), timeOrDash(f.LastPolled),
-			timeOrDash(f.NextPoll), f.Failures, f.URL, orDash(truncate(f.LastError, 80)))
+			timeOrDash(f.NextPoll), f.Failures, f.URL, orDash(f.LastError))
 	}
 	return w.Flush()
 }
