@@ -72,7 +72,7 @@ func TestRoutes(t *testing.T) {
 		{name: "outlets page", path: "/outlets", code: 200, ctype: html,
 			contains: []string{`data-page="outlets"`, "Alpha News", "Delta Daily", `<td class="num">1</td>`, "last error: HTTP 500"}},
 		{name: "search page", path: "/search?q=Koffler", code: 200, ctype: html,
-			contains: []string{`data-page="search"`, "<mark>Koffler</mark>", "Secret talks with Lavrov", "Back-channel talks"}},
+			contains: []string{`data-page="search"`, "<mark>Koffler</mark>", "Secret talks with Lavrov", "Back-channel talks", "every word you type"}},
 		{name: "search page filtered out", path: "/search?q=Koffler&outlet=Delta+Daily", code: 200, ctype: html,
 			contains: []string{"No article matches."}},
 		{name: "search page empty", path: "/search", code: 200, ctype: html, absent: []string{"No article matches."}},
