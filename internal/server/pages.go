@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/store"
 )
 
 const (
@@ -36,7 +37,16 @@ func (s *Server) pageRoutes() []route {
 		{"POST /stories/{id}/merge", s.form(s.mergeForm)},
 		{"POST /stories/{id}/split", s.form(s.splitForm)},
 		{"POST /articles/{id}/move", s.form(s.moveForm)},
+		{noPagePattern, http.HandlerFunc(s.noPage)},
 	}
+}
+
+// noPagePattern takes the reads no other route takes, so a mistyped
+// address gets the site's own 404 page rather than the mux's plain text.
+const noPagePattern = "GET /"
+
+func (s *Server) noPage(w http.ResponseWriter, r *http.Request) {
+	s.pageFail(w, r, fmt.Errorf("no page at %s: %w", r.URL.Path, store.ErrNotFound))
 }
 
 // newPage fills what the layout needs for this request.

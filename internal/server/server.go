@@ -148,7 +148,7 @@ func (s *Server) apiMisses(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if _, pattern := s.mux.Handler(r); pattern != "" {
+		if _, pattern := s.mux.Handler(r); pattern != "" && pattern != noPagePattern {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -156,7 +156,7 @@ func (s *Server) apiMisses(next http.Handler) http.Handler {
 		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodDelete} {
 			probe := r.Clone(r.Context())
 			probe.Method = m
-			if _, pattern := s.mux.Handler(probe); pattern != "" {
+			if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != noPagePattern {
 				allowed = append(allowed, m)
 			}
 		}
