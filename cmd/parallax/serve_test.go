@@ -170,7 +170,8 @@ func TestServeBesideIngest(t *testing.T) {
 
 // TestServeFollowsPrivateFeed: serve follows a feed on a loopback address
 // only when told to with --allow-private; without, each poll is refused and
-// the feed says why.
+// the feed says why. A feed added without a title takes its own, and the
+// outlets page lists it beside the outlet its entries are credited to.
 func TestServeFollowsPrivateFeed(t *testing.T) {
 	const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>Intranet Desk</title>
 <item><title>Council approves harbour plan</title><link>https://desk.example/harbour</link>
@@ -186,7 +187,9 @@ func TestServeFollowsPrivateFeed(t *testing.T) {
 		flags []string
 		want  func(f model.Feed, articles int) bool
 	}{
-		{"allowed", []string{"--allow-private"}, func(f model.Feed, n int) bool { return n == 1 && f.Failures == 0 }},
+		{"allowed", []string{"--allow-private"}, func(f model.Feed, n int) bool {
+			return n == 1 && f.Failures == 0 && f.Title == "Intranet Desk"
+		}},
 		{"refused", nil, func(f model.Feed, n int) bool {
 			return n == 0 && f.Failures > 0 && strings.Contains(f.LastError, "refusing loopback, private or link-local address")
 		}},
@@ -196,7 +199,7 @@ func TestServeFollowsPrivateFeed(t *testing.T) {
 			if _, errOut, code := parallax(t, db, "feeds", "add", feed.URL+"/rss.xml"); code != 0 {
 				t.Fatalf("feeds add: exit %d: %s", code, errOut)
 			}
-			_, _, stop := serving(t, db, nil, append([]string{"--poll-interval", "1h"}, tc.flags...))
+			base, _, stop := serving(t, db, nil, append([]string{"--poll-interval", "1h"}, tc.flags...))
 			defer stop()
 			var (
 				feeds []model.Feed
@@ -206,10 +209,36 @@ func TestServeFollowsPrivateFeed(t *testing.T) {
 				mustJSON(t, db, &feeds, "feeds", "list")
 				mustJSON(t, db, &arts, "articles")
 				if len(feeds) == 1 && tc.want(feeds[0], len(arts)) {
+					if len(arts) > 0 {
+						outletHasFeed(t, base, arts[0].Outlet, feed.URL)
+					}
 					return
 				}
 			}
 			t.Errorf("after the first poll: feeds %+v, %d articles", feeds, len(arts))
 		})
 	}
+}
+
+// outletHasFeed checks that the outlets page lists feed in outlet's row.
+func outletHasFeed(t *testing.T, base, outlet, feed string) {
+	t.Helper()
+	resp, err := http.Get(base + "outlets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	page, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for row := range strings.SplitSeq(string(page), "<tr>") {
+		if strings.Contains(row, ">"+outlet+"</a>") {
+			if !strings.Contains(row, feed) {
+				t.Errorf("the outlets page's row of %q does not list its feed %s:\n%s", outlet, feed, row)
+			}
+			return
+		}
+	}
+	t.Errorf("the outlets page has no row for %q", outlet)
 }

@@ -286,6 +286,9 @@ func (p *Poller) poll(ctx context.Context, f model.Feed) {
 	default:
 		f.Failures = 0
 		f.LastError = ""
+		// A feed added without a title takes its own, so lists name it
+		// and the outlets page finds the outlet it supplies.
+		f.Title = cmp.Or(f.Title, res.title)
 		if res.Failed > 0 {
 			f.LastError = fmt.Sprintf("%d of %d entries failed: %v", res.Failed, res.New+res.Known+res.Failed, res.firstErr)
 		} else if res.resp != nil {
@@ -320,6 +323,9 @@ type pollResult struct {
 	Poll
 	resp     *fetch.Response
 	firstErr error
+	// title is the feed's own name, which its entries carry as their
+	// outlet (see source.FeedItem).
+	title string
 }
 
 func (p *Poller) fetchAndIngest(ctx context.Context, f model.Feed) pollResult {
@@ -355,6 +361,7 @@ func (p *Poller) fetchAndIngest(ctx context.Context, f model.Feed) pollResult {
 				continue
 			}
 		}
+		res.title = cmp.Or(res.title, it.Hint.Outlet)
 		if f.Outlet != "" {
 			it.Hint.Outlet = f.Outlet // the user's word for whose feed it is wins
 		}

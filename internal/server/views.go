@@ -389,9 +389,12 @@ func (s *Server) outletList(ctx context.Context) ([]outletCount, []model.Feed, e
 	if err != nil {
 		return nil, nil, fmt.Errorf("list feeds: %w", err)
 	}
+	// A feed supplies the outlet it was added for or, without one, the
+	// outlet its entries are credited with: its own title.
 	byOutlet := map[string][]model.Feed{}
 	for _, f := range feeds {
-		byOutlet[f.Outlet] = append(byOutlet[f.Outlet], f)
+		name := cmp.Or(f.Outlet, f.Title)
+		byOutlet[name] = append(byOutlet[name], f)
 	}
 	// The store lists them most articles first.
 	list := make([]outletCount, 0, len(counts))
