@@ -28,6 +28,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/parallax-news/parallax/internal/extract/clean"
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/pipeline"
 	"github.com/parallax-news/parallax/internal/source"
@@ -361,7 +362,8 @@ func (p *Poller) fetchAndIngest(ctx context.Context, f model.Feed) pollResult {
 				continue
 			}
 		}
-		res.title = cmp.Or(res.title, it.Hint.Outlet)
+		// As extraction writes it into the articles' outlet.
+		res.title = cmp.Or(res.title, clean.Normalize(it.Hint.Outlet))
 		if f.Outlet != "" {
 			it.Hint.Outlet = f.Outlet // the user's word for whose feed it is wins
 		}
