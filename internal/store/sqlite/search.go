@@ -14,19 +14,14 @@ import (
 	"github.com/parallax-news/parallax/internal/store"
 )
 
-// matchQuery turns what a user typed into an FTS5 query that cannot be read
-// as syntax: the words, each a quoted string, all required. Splitting on
-// the characters FTS5's unicode61 tokenizer also splits on means operators,
-// quotes, stars and column filters in the input are only ever separators or
-// plain words ("AND" quoted is the word "and").
-func matchQuery(text string) string {
-	return strings.Join(quotedWords(text), " ")
-}
-
-// quotedWords are the distinct words of text, each an FTS5 string (see
-// matchQuery) that the tokenizer reads as one token: the index keeps no
-// positions (detail=column), so a string of two tokens, a phrase, is an
-// error. A word again, in any case, asks for nothing more.
+// quotedWords turns what a user typed into the terms of an FTS5 query that
+// cannot be read as syntax: the distinct words, each a quoted string, all
+// required once joined by spaces. Splitting on the characters FTS5's
+// unicode61 tokenizer also splits on means operators, quotes, stars and
+// column filters in the input are only ever separators or plain words
+// ("AND" quoted is the word "and"). Each string is one token: the index
+// keeps no positions (detail=column), so a string of two tokens, a phrase,
+// is an error. A word again, in any case, asks for nothing more.
 func quotedWords(text string) []string {
 	words := strings.FieldsFunc(text, func(r rune) bool { return !tokenRune(r) })
 	seen := make(map[string]bool, len(words))
