@@ -352,6 +352,9 @@ func (p *Poller) fetchAndIngest(ctx context.Context, f model.Feed) pollResult {
 			res.firstErr = cmp.Or(res.firstErr, err)
 			continue
 		}
+		// Taken from every entry, known ones too, as extraction writes it
+		// into the articles' outlet.
+		res.title = cmp.Or(res.title, clean.Normalize(it.Hint.Outlet))
 		// An entry whose link is stored already is known without the
 		// pipeline's extraction: feeds without validators repeat every
 		// entry at every poll. A link that is not yet canonical falls
@@ -362,8 +365,6 @@ func (p *Poller) fetchAndIngest(ctx context.Context, f model.Feed) pollResult {
 				continue
 			}
 		}
-		// As extraction writes it into the articles' outlet.
-		res.title = cmp.Or(res.title, clean.Normalize(it.Hint.Outlet))
 		if f.Outlet != "" {
 			it.Hint.Outlet = f.Outlet // the user's word for whose feed it is wins
 		}
