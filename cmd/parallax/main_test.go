@@ -123,6 +123,17 @@ func TestSeedsEndToEnd(t *testing.T) {
 	}
 	checkSeedStory(t, &story, fox.Outlet)
 
+	// The story is found by the names its articles are about, however the
+	// reader spells them: in full, by surname, or by another spelling the
+	// gazetteer knows; and not by a name it does not mention.
+	for entity, want := range map[string]int{"Sergey Lavrov": 1, "Lavrov": 1, "lavrov": 1, "U.S.": 1, "America": 1, "Blinken": 0} {
+		var found []model.StorySummary
+		mustJSON(t, db, &found, "stories", "--entity", entity)
+		if len(found) != want || (want == 1 && found[0].ID != *fox.Story) {
+			t.Errorf("stories --entity %q = %+v, want %d (story %d)", entity, found, want, *fox.Story)
+		}
+	}
+
 	// Ingesting again stores nothing twice.
 	out, _, code := parallax(t, db, append([]string{"ingest"}, testutil.Seeds(t)...)...)
 	if code != 0 || !strings.Contains(out, "0 new, 2 already known, 0 failed") {

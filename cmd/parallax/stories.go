@@ -14,13 +14,14 @@ import (
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/pipeline"
 	"github.com/parallax-news/parallax/internal/store"
+	"github.com/parallax-news/parallax/internal/text"
 )
 
 func runStories(ctx context.Context, app *App, args []string) error {
 	fs := flag.NewFlagSet("stories", flag.ContinueOnError)
 	var q store.StoryQuery
 	fs.StringVar(&q.Outlet, "outlet", "", "only stories an outlet covered")
-	fs.StringVar(&q.Entity, "entity", "", "only stories mentioning this entity")
+	fs.StringVar(&q.Entity, "entity", "", "only stories about this entity: a full name, a person's surname, or another spelling (U.S. for United States)")
 	fs.StringVar(&q.Language, "language", "", "only stories in this language (ISO 639-1)")
 	fs.StringVar(&q.Sort, "sort", "newest", "newest, biggest or updated")
 	fs.IntVar(&q.Limit, "limit", 0, "at most this many stories (0: all)")
@@ -36,6 +37,7 @@ func runStories(ctx context.Context, app *App, args []string) error {
 			return fmt.Errorf("%w: --language: want an ISO 639-1 code, such as en or de", errUsage)
 		}
 	}
+	q.Entity = text.CanonicalName(q.Entity)
 	if *since != "" {
 		t, err := time.Parse(time.DateOnly, *since)
 		if err != nil {

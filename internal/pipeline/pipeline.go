@@ -617,17 +617,25 @@ func (p *Pipeline) prepareRun(ctx context.Context, run []job) {
 const maxFacets = 8
 
 // storyFacets returns the canonical names of the entities an article is
-// most about, for the store's filter of stories by entity.
+// most about, for the store's filter of stories by entity, each person's
+// followed by the surname alone: "Lavrov" finds the stories of "Sergey
+// Lavrov".
 func storyFacets(entities []text.Entity) []string {
 	es := slices.Clone(entities)
 	slices.SortStableFunc(es, func(a, b text.Entity) int { return b.Count - a.Count })
 	var names []string
+	taken := 0
 	for _, e := range es {
-		if len(names) == maxFacets {
+		if taken == maxFacets {
 			break
 		}
-		if !e.Weak {
-			names = append(names, e.Name)
+		if e.Weak {
+			continue
+		}
+		taken++
+		names = append(names, e.Name)
+		if e.Surname != "" {
+			names = append(names, e.Surname)
 		}
 	}
 	return names

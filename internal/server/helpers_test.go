@@ -156,7 +156,7 @@ func newFixture(t testing.TB, token string) *fixture {
 			Removed: []model.Removal{{Kind: model.RemovalPromo, Text: "PROMO " + xssImg}}},
 		StoryTitle: "Back-channel talks " + xssScript,
 		Decision:   model.Decision{Kind: model.DecisionNew, Reason: "nothing close enough " + xssImg},
-		Entities:   []string{"Sergey Lavrov"},
+		Entities:   []string{"Sergey Lavrov", "New York"},
 	})
 	f.beta = mustSave(t, st, &store.Record{
 		Article: &model.Article{Outlet: "Beta Post", Title: "Secret talks with Lavrov", URL: "https://beta.example/talks",

@@ -15,6 +15,7 @@ import (
 
 	"github.com/parallax-news/parallax/internal/extract"
 	"github.com/parallax-news/parallax/internal/store"
+	"github.com/parallax-news/parallax/internal/text"
 )
 
 // Sentinel errors the handlers map to HTTP statuses in one place (status).
@@ -257,7 +258,7 @@ func parseDate(v string, endOfDay bool) (time.Time, error) {
 
 func (f filter) storyQuery() store.StoryQuery {
 	return store.StoryQuery{
-		Outlet: f.Outlet, Entity: f.Entity, Since: f.Since, Until: f.Until,
+		Outlet: f.Outlet, Entity: text.CanonicalName(f.Entity), Since: f.Since, Until: f.Until,
 		Language: f.Language, Sort: f.Sort, Limit: f.Limit, Offset: (f.Page - 1) * f.Limit,
 	}
 }

@@ -22,9 +22,10 @@ type Entity struct {
 	Kind string
 	// Key is EntityKey(Name), for matching across articles.
 	Key string
-	// Surname is, for a person, the key of the last word of the name
-	// ("lavrov"): in another article naming only "Lavrov" (Key "lavrov"),
-	// that is the likely match.
+	// Surname is, for a person named in more than one word, the family
+	// name as written ("Lavrov" for "Sergey Lavrov", "Downey" for "Robert
+	// Downey Jr"): readers look a person up by it as often as by the full
+	// name.
 	Surname string
 	// Variants are the distinct spellings used, in order of appearance
 	// (at most maxVariants).
@@ -993,7 +994,24 @@ func entityOf(ms []mention, gr *groupT) Entity {
 		e.Key = g.key
 	}
 	if e.Kind == model.EntityPerson {
-		e.Surname = e.Key[strings.LastIndexByte(e.Key, ' ')+1:]
+		e.Surname = surname(e.Name)
 	}
 	return e
+}
+
+// generational are the suffixes that may end a person's name after the
+// surname ("Jr", "III"); they are folded as Tokens folds them.
+var generational = map[string]bool{"jr": true, "sr": true, "ii": true, "iii": true, "iv": true}
+
+// surname returns the last word of a name of two or more words that is not
+// a generational suffix, as written, or "".
+func surname(name string) string {
+	toks := Tokens(name)
+	for len(toks) > 1 && generational[toks[len(toks)-1].Norm] {
+		toks = toks[:len(toks)-1]
+	}
+	if len(toks) < 2 {
+		return ""
+	}
+	return toks[len(toks)-1].Text
 }

@@ -490,8 +490,8 @@ func TestSeedEntities(t *testing.T) {
 			checkEntities(t, d)
 		})
 	}
-	if e := findEntity(analyzeSeed(t, "000_"), "Sergey Lavrov"); e == nil || e.Surname != "lavrov" {
-		t.Errorf("Sergey Lavrov's surname key: %+v", e)
+	if e := findEntity(analyzeSeed(t, "000_"), "Sergey Lavrov"); e == nil || e.Surname != "Lavrov" {
+		t.Errorf("Sergey Lavrov's surname: %+v", e)
 	}
 	// Across the two seeds the differently spelled names share keys.
 	a, b := analyzeSeed(t, "000_"), analyzeSeed(t, "004_")
@@ -552,6 +552,25 @@ func TestEntityKey(t *testing.T) {
 			ka, kb := EntityKey(tc.a), EntityKey(tc.b)
 			if (ka == kb) != tc.same {
 				t.Errorf("EntityKey(%q) = %q, EntityKey(%q) = %q; same = %v, want %v", tc.a, ka, tc.b, kb, ka == kb, tc.same)
+			}
+		})
+	}
+}
+
+func TestSurname(t *testing.T) {
+	for _, tc := range []struct{ name, want string }{
+		{"Sergey Lavrov", "Lavrov"},
+		{"Robert Downey Jr", "Downey"},
+		{"Martin Luther King Jr.", "King"},
+		{"Ludwig van Beethoven", "Beethoven"},
+		{"Henry Ford II", "Ford"},
+		{"Madonna", ""},
+		{"Jr", ""},
+		{"", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := surname(tc.name); got != tc.want {
+				t.Errorf("surname(%q) = %q, want %q", tc.name, got, tc.want)
 			}
 		})
 	}

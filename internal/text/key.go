@@ -17,19 +17,22 @@ import "strings"
 //
 // Keys are for matching only, never for display.
 func EntityKey(name string) string {
-	toks := Tokens(name)
-	words := make([]string, 0, len(toks))
-	for _, t := range toks {
-		if isConnector(t.Norm) {
-			continue
-		}
-		words = append(words, foldWord(t.Norm))
-	}
-	key := strings.Join(words, " ")
+	key := keyOf(nameWords(name))
 	if e, ok := gazetteer().byKey[key]; ok {
 		return e.key
 	}
 	return key
+}
+
+// CanonicalName returns the gazetteer's name for a spelling of a name it
+// knows ("U.S." and "America" -> "United States"), and any other name as
+// given. Stories are filtered by the canonical names of their entities, so a
+// filter typed by hand goes through this first.
+func CanonicalName(name string) string {
+	if e, ok := gazetteer().byKey[keyOf(nameWords(name))]; ok {
+		return e.name
+	}
+	return name
 }
 
 // keyOf is EntityKey of an already folded word list.
