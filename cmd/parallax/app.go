@@ -33,6 +33,10 @@ type App struct {
 	// logLevel is the least level logged: --log, PARALLAX_LOG; warnings
 	// unless told.
 	logLevel slog.LevelVar
+	// dbGiven is set when the command line names --db, before the command
+	// or after it: the commands that work in a temporary store (bench,
+	// demo) take only a database named on purpose, never PARALLAX_DB's.
+	dbGiven bool
 }
 
 type command struct {
@@ -60,6 +64,7 @@ func (a *App) parseGlobal(args []string) ([]string, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	a.dbGiven = flagGiven(fs, "db")
 	return fs.Args(), nil
 }
 
@@ -123,6 +128,7 @@ func (a *App) parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		} else if err != nil {
 			return nil, fmt.Errorf("%w: %w", errUsage, err)
 		}
+		a.dbGiven = a.dbGiven || flagGiven(fs, "db")
 		args = fs.Args()
 		if len(args) == 0 {
 			return positional, nil

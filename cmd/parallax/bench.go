@@ -31,7 +31,7 @@ parallax bench load [--articles N] [--clients N] [--duration D] [--warmup D] [--
 parallax bench gen [--articles N] [--seed N] [--copy-rate R] > FILE.jsonl`
 
 // runBench measures throughput, scale and latency on generated articles
-// (internal/synth). Without --db after the subcommand it works in a
+// (internal/synth). Without --db on the command line it works in a
 // temporary store, removed at the end.
 func runBench(ctx context.Context, app *App, args []string) error {
 	if app.helpAsked(args, benchUsage) {
@@ -79,12 +79,12 @@ func (f *benchFlags) parse(app *App, fs *flag.FlagSet, args []string) (synth.Opt
 	return synth.Options{Corpus: c, CopyRate: f.copyRate}, nil
 }
 
-// benchStore opens the pipeline on --db when it was given after the
-// subcommand, else on a fresh temporary store; cleanup closes it (and
-// removes a temporary one).
-func benchStore(ctx context.Context, app *App, fs *flag.FlagSet) (*pipeline.Pipeline, store.Store, func(), error) {
+// benchStore opens the pipeline on --db when the command line names it,
+// else on a fresh temporary store; cleanup closes it (and removes a
+// temporary one).
+func benchStore(ctx context.Context, app *App) (*pipeline.Pipeline, store.Store, func(), error) {
 	dir := ""
-	if !flagGiven(fs, "db") {
+	if !app.dbGiven {
 		var err error
 		if dir, err = os.MkdirTemp("", "parallax-bench-"); err != nil {
 			return nil, nil, nil, fmt.Errorf("bench store: %w", err)
@@ -124,7 +124,7 @@ func benchIngest(ctx context.Context, app *App, args []string) error {
 	if !scoreSet {
 		*score = bf.articles <= scoreUpTo
 	}
-	p, st, cleanup, err := benchStore(ctx, app, fs)
+	p, st, cleanup, err := benchStore(ctx, app)
 	if err != nil {
 		return err
 	}
@@ -245,7 +245,7 @@ func benchLoad(ctx context.Context, app *App, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, st, cleanup, err := benchStore(ctx, app, fs)
+	p, st, cleanup, err := benchStore(ctx, app)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/parallax-news/parallax/internal/bench"
+	"github.com/parallax-news/parallax/internal/model"
 )
 
 // TestBenchIngest runs `bench ingest` small, as a user would, in both
@@ -21,6 +22,13 @@ func TestBenchIngest(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("bench ingest output lacks %q:\n%s", want, out)
 		}
+	}
+
+	// --db before the command is where the run stores, as after it.
+	var articles []model.Article
+	mustJSON(t, filepath.Join(dir, "table.db"), &articles, "articles")
+	if len(articles) != 400 {
+		t.Errorf("the store named by --db holds %d articles after the run, want 400", len(articles))
 	}
 
 	var rep bench.IngestReport

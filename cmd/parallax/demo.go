@@ -53,7 +53,7 @@ func runDemo(ctx context.Context, app *App, args []string) error {
 	if _, err := app.parseFlags(fs, args); err != nil {
 		return err
 	}
-	if flagGiven(fs, "db") {
+	if app.dbGiven {
 		return fmt.Errorf("%w: demo works in a temporary store; to keep the demo corpus, ingest it: parallax --db PATH ingest demo/corpus", errUsage)
 	}
 	db, cleanup, err := loadDemo(ctx, app)

@@ -414,6 +414,8 @@ func TestUsage(t *testing.T) {
 		{"a subcommand's --help", []string{"bench", "gen", "--help"}, 0, []string{"-seed uint"}, nil},
 		{"language no code", []string{"stories", "--language", "zz"}, 2, nil, []string{"--language: want an ISO 639-1 code"}},
 		{"demo into a database", []string{"demo", "--db", "mine.db"}, 2, nil, []string{"demo works in a temporary store"}},
+		// parallax() names --db before the command.
+		{"demo into the database named before it", []string{"demo"}, 2, nil, []string{"demo works in a temporary store"}},
 		{"version", []string{"version"}, 0, []string{"parallax ", runtime.Version()}, nil},
 		{"id not a number", []string{"story", "abc"}, 2, nil, []string{`story "abc" is not an id, a whole number from 1 to 9223372036854775807`}},
 		{"unknown flag", []string{"articles", "--bogus"}, 2, nil, []string{"parallax articles: usage: flag provided but not defined: -bogus"}},
