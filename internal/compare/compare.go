@@ -105,7 +105,7 @@ func Compare(ctx context.Context, arts []model.Article, docs []*text.Doc, opt Op
 			return nil, err
 		}
 		st.Facts = facts
-		st.Discrepancies = factDiscrepancies(as, facts)
+		st.Discrepancies = append(st.Discrepancies, factDiscrepancies(as, facts)...)
 	}
 	st.Discrepancies = append(st.Discrepancies, dateDiscrepancies(as, opt.DateSlackDays)...)
 	return st, nil

@@ -176,6 +176,56 @@ func TestDiscrepancies(t *testing.T) {
 			},
 		},
 		{
+			name: "the same count of one thing differs",
+			arts: []model.Article{
+				art(1, "A", "The economy added 266,000 jobs in April, the Labor Department said on Friday."),
+				art(2, "B", "The Labor Department said on Friday the economy added 428,000 jobs in April."),
+			},
+			want: []string{DiscrepancyNumber}, desc: "266000 jobs",
+		},
+		{
+			name: "counts of different things",
+			arts: []model.Article{
+				art(1, "A", "America's employers added just 266,000 jobs last month, the Labor Department said, as hiring slowed."),
+				art(2, "B", "Forecasters had floated gains close to 1 million last month, the Labor Department said, as hiring slowed."),
+			},
+		},
+		{
+			name: "days of months and numbers in names are not counts",
+			arts: []model.Article{
+				art(1, "A", "Pelosi says the committee investigating the Jan. 6 riot at the Capitol will do its job during COVID-19."),
+				art(2, "B", "Pelosi says the committee investigating the January 6th riot at the Capitol will do its job with five members."),
+			},
+		},
+		{
+			name: "years in different places of the sentence",
+			arts: []model.Article{
+				art(1, "A", "Biden said the United States will cut greenhouse gas emissions 50% from 2005 levels, a far-reaching goal."),
+				art(2, "B", "Biden said the United States is targeting a 50% cut in greenhouse gas emissions by 2030, a far-reaching goal."),
+			},
+		},
+		{
+			name: "a word and one made from it",
+			arts: []model.Article{
+				art(1, "A", "Biden's joint address to Congress declared that American life is on the move again after 100 days."),
+				art(2, "B", "Biden's joint address to Congress declared that America is on the move again after 100 days."),
+			},
+		},
+		{
+			name: "rates agreed on and others given besides",
+			arts: []model.Article{
+				art(1, "A", "The Labor Department said consumer prices rose 0.9% in June from May and 5.4% over the past year."),
+				art(2, "B", "The Labor Department said consumer prices rose 0.9% in June from May, faster than the 0.6% increase in May."),
+			},
+		},
+		{
+			name: "weekdays, words made from others and other names are not misspellings",
+			arts: []model.Article{
+				art(1, "A", "On Thursday the book on Marxism by Lohmeier was cited by Harris County officials in the review."),
+				art(2, "B", "On Tuesday the book on Marxist ideas by Lohmeier was cited by Hervis County officials in the review."),
+			},
+		},
+		{
 			name: "a name spelt two ways",
 			arts: []model.Article{
 				art(1, "A", "The contenders for party chairman include Reince Priebus of the Wisconsin party."),
@@ -231,6 +281,9 @@ func TestDiscrepancies(t *testing.T) {
 			}
 			if !slices.Equal(kinds, tc.want) {
 				t.Fatalf("discrepancies %+v, want kinds %v", st.Discrepancies, tc.want)
+			}
+			if st.Discrepancies == nil {
+				t.Error("discrepancies are nil, which JSON gives as null: want an empty list")
 			}
 			if tc.desc != "" && !strings.Contains(st.Discrepancies[0].Description, tc.desc) {
 				t.Errorf("description %q lacks %q", st.Discrepancies[0].Description, tc.desc)
@@ -356,6 +409,25 @@ func TestBigStoryDiscrepanciesBounded(t *testing.T) {
 	for _, d := range st.Discrepancies {
 		if len(d.Outlets) == 0 || d.Description == "" {
 			t.Errorf("discrepancy without outlets or description: %+v", d)
+		}
+	}
+}
+
+func TestFormatNumber(t *testing.T) {
+	for _, tc := range []struct {
+		v    float64
+		want string
+	}{
+		{8.2e12, "8.2 trillion"},
+		{1.25e12, "1.25 trillion"},
+		{5e8, "500 million"},
+		{266000, "266000"},
+		{1.5e6, "1.5 million"},
+		{1234567, "1234567"},
+		{0.1 + 0.2, "0.3"},
+	} {
+		if got := formatNumber(tc.v); got != tc.want {
+			t.Errorf("formatNumber(%v) = %q, want %q", tc.v, got, tc.want)
 		}
 	}
 }

@@ -89,11 +89,11 @@ func factDiscrepancies(as []*article, facts []model.Fact) []model.Discrepancy {
 				si, sj := sentenceOf(ei.Sentence), sentenceOf(ej.Sentence)
 				pair := []model.Evidence{ei, ej}
 				outs := []string{ei.Outlet, ej.Outlet}
-				if a, b, ok := differ(numbers(si.nums), numbers(sj.nums)); ok {
+				if a, b, ok := conflict(si.nums, sj.nums); ok {
 					add(model.Discrepancy{Kind: DiscrepancyNumber, Outlets: outs, Evidence: pair,
 						Description: fmt.Sprintf("%s gives %s where %s gives %s", ei.Outlet, a, ej.Outlet, b)})
 				}
-				if a, b, ok := differ(si.dates, sj.dates); ok {
+				if a, b, ok := conflict(si.dates, sj.dates); ok {
 					add(model.Discrepancy{Kind: DiscrepancyDate, Outlets: outs, Evidence: pair,
 						Description: fmt.Sprintf("%s says %s where %s says %s", ei.Outlet, a, ej.Outlet, b)})
 				}
@@ -107,48 +107,58 @@ func factDiscrepancies(as []*article, facts []model.Fact) []model.Discrepancy {
 	return out
 }
 
-func numbers(vs []float64) []string {
-	out := make([]string, 0, len(vs))
-	for _, v := range vs {
-		out = append(out, formatNumber(v))
-	}
-	return out
-}
-
+// formatNumber writes v as a reader would: "8.2 trillion" rather than the
+// 8199999999999.999 that 8.2 times 10^12 comes to in floating point.
 func formatNumber(v float64) string {
 	for _, s := range []struct {
 		f    float64
 		name string
 	}{{1e12, "trillion"}, {1e9, "billion"}, {1e6, "million"}} {
-		if v >= s.f && math.Mod(v, s.f/10) == 0 {
-			return strconv.FormatFloat(v/s.f, 'f', -1, 64) + " " + s.name
+		x := v / s.f
+		if r := math.Round(x*1000) / 1000; x >= 1 && math.Abs(x-r) < 1e-9*x {
+			return strconv.FormatFloat(r, 'f', -1, 64) + " " + s.name
 		}
 	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
+	return strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64)
 }
 
-// differ reports values each side states that the other does not, when
-// both state some: "1 million" against "500000".
-func differ(a, b []string) (string, string, bool) {
-	if len(a) == 0 || len(b) == 0 {
-		return "", "", false
+// conflict reports values each side states in a slot the other fills with
+// other values, naming none the other states anywhere: "$1 million"
+// against "$500,000". A slot both fill with one value as well ("rose 0.9%
+// ... and 5.4%" against "rose 0.9% ... than the 0.6%") holds several
+// measures, which the two sides need not give alike.
+func conflict(a, b []stated) (string, string, bool) {
+	var onlyA, onlyB []string
+	sameSlot := func(x, y stated) bool {
+		return x.slot == y.slot && (x.near == nil && y.near == nil ||
+			slices.ContainsFunc(x.near, func(w string) bool { return slices.Contains(y.near, w) }))
 	}
-	onlyA := without(a, b)
-	onlyB := without(b, a)
-	if len(onlyA) == 0 || len(onlyB) == 0 {
+	for _, x := range a {
+		if x.slot == "" || slices.ContainsFunc(b, func(y stated) bool { return y.value == x.value }) {
+			continue
+		}
+		agreed := slices.ContainsFunc(a, func(z stated) bool {
+			return z.slot == x.slot && slices.ContainsFunc(b, func(y stated) bool { return y.slot == z.slot && y.value == z.value })
+		})
+		if agreed {
+			continue
+		}
+		for _, y := range b {
+			if !sameSlot(x, y) || slices.ContainsFunc(a, func(z stated) bool { return z.value == y.value }) {
+				continue
+			}
+			if !slices.Contains(onlyA, x.shown) {
+				onlyA = append(onlyA, x.shown)
+			}
+			if !slices.Contains(onlyB, y.shown) {
+				onlyB = append(onlyB, y.shown)
+			}
+		}
+	}
+	if len(onlyA) == 0 {
 		return "", "", false
 	}
 	return strings.Join(onlyA, ", "), strings.Join(onlyB, ", "), true
-}
-
-func without(a, b []string) []string {
-	var out []string
-	for _, x := range a {
-		if !slices.Contains(b, x) && !slices.Contains(out, x) {
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 // spelling finds a capitalised word of a that b spells differently: an
@@ -159,10 +169,18 @@ func spelling(a, b []string) (string, string, bool) {
 			continue
 		}
 		for _, y := range b {
-			if len(y) < 5 || x[0] != y[0] || len(x)-len(y) > 2 || len(y)-len(x) > 2 || slices.Contains(a, y) {
+			// A misspelling keeps a name's first and last letters; a word
+			// made from another ("Marxism", "Marxist") or a nickname
+			// ("Sandra", "Sandi") changes its ending.
+			if len(y) < 5 || x[0] != y[0] || x[len(x)-1] != y[len(y)-1] || len(x)-len(y) > 2 || len(y)-len(x) > 2 || slices.Contains(a, y) {
 				continue
 			}
-			if d := editDistance(strings.ToLower(x), strings.ToLower(y)); d > 0 && d <= 2 && !sameWord(x, y) {
+			// Two edits make a different short name ("Harris", "Hervis").
+			limit := 1
+			if min(len(x), len(y)) >= 8 {
+				limit = 2
+			}
+			if d := editDistance(strings.ToLower(x), strings.ToLower(y)); d > 0 && d <= limit && !sameWord(x, y) {
 				return x, y, true
 			}
 		}
@@ -170,10 +188,15 @@ func spelling(a, b []string) (string, string, bool) {
 	return "", "", false
 }
 
-// sameWord reports spellings of one word: a plural, a possessive, a
-// transliteration variant.
+// sameWord reports spellings of one word or of words made from it: a
+// plural, a possessive, a transliteration variant, a word and its ending
+// ("America" and "American").
 func sameWord(x, y string) bool {
 	if text.EntityKey(x) == text.EntityKey(y) {
+		return true
+	}
+	lx, ly := strings.ToLower(x), strings.ToLower(y)
+	if strings.HasPrefix(lx, ly) || strings.HasPrefix(ly, lx) {
 		return true
 	}
 	tx, ty := text.Tokens(x), text.Tokens(y)

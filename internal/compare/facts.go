@@ -39,11 +39,11 @@ type sentence struct {
 	// still state different facts.
 	namedIDs []int32
 	// nums are the quantities the sentence states, for discrepancies.
-	nums []float64
+	nums []stated
 	// names are its capitalised words, for name discrepancies.
 	names []string
 	// dates are the months and years it names.
-	dates []string
+	dates []stated
 	// norm is the length of the sentence's weighted term vector.
 	norm float64
 }
@@ -104,17 +104,19 @@ func sentenceOf(s string, toks []text.Token, base int) sentence {
 	cuts := clauseCuts(s)
 	seen := make(map[string]int, len(toks))
 	for i, t := range toks {
-		if v, ok := quantity(toks, i); ok {
-			st.nums = append(st.nums, v)
+		if v, ok := quantity(toks, i); ok && !partOfName(s, toks, i, base) {
+			st.nums = append(st.nums, counted(s, toks, i, base, v))
 		}
 		if r := firstRune(t.Text); r >= 'A' && r <= 'Z' && len(t.Text) > 1 {
-			st.names = append(st.names, t.Text)
+			if !text.IsTimeWord(t.Norm) {
+				st.names = append(st.names, t.Text)
+			}
 			if months[t.Norm] {
-				st.dates = append(st.dates, t.Text)
+				st.dates = append(st.dates, placed(toks, i, t.Text))
 			}
 		}
-		if len(t.Norm) == 4 && isDigits(t.Norm) && t.Norm >= "1900" && t.Norm <= "2100" {
-			st.dates = append(st.dates, t.Norm)
+		if isYear(t.Norm) {
+			st.dates = append(st.dates, placed(toks, i, t.Norm))
 		}
 		if t.Stop && numberWords[t.Norm] == 0 {
 			continue
@@ -254,6 +256,102 @@ func isDigits(s string) bool {
 
 // quantity reads the number token i states, scaled by a following
 // "million" and the like. Years are dates, not quantities.
+// stated is a value a sentence states, in its slot: what a quantity
+// counts, or where in the sentence a month or year is placed. Two outlets
+// disagree only over values in one slot: "266,000 jobs" and "1 million"
+// forecast gains, or "from 2005 levels" and "by 2030", are no conflict.
+type stated struct {
+	value string // formatNumber's, or the month or year as written
+	slot  string // "" when none could be told: such a value is not compared
+	shown string // the value as a reader is told it: "$1 million", "266,000 jobs"
+	// near are the content words around a sum or a percentage, whose sign
+	// says little of what it measures: two sums are in one slot only when
+	// they share one ("$1 trillion infrastructure plan", "$1.2 trillion
+	// infrastructure package").
+	near []string
+}
+
+// counted places quantity v, read at toks[i], in its slot: the currency
+// sign before it, a percent sign after it, or else the word it counts (the
+// next content word past a scale: "1 million jobs" counts jobs).
+func counted(s string, toks []text.Token, i, base int, v float64) stated {
+	n := formatNumber(v)
+	before, after := s[:toks[i].Start-base], s[toks[i].End-base:]
+	for _, sign := range []string{"$", "£", "€", "¥"} {
+		if strings.HasSuffix(before, sign) {
+			return stated{value: n, slot: sign, shown: sign + n, near: nearWords(toks, i)}
+		}
+	}
+	if strings.HasPrefix(after, "%") {
+		return stated{value: n, slot: "%", shown: n + "%", near: nearWords(toks, i)}
+	}
+	for j := i + 1; j < len(toks) && j <= i+3; j++ {
+		t := toks[j]
+		if _, ok := scales[t.Norm]; ok || t.Stop {
+			continue
+		}
+		if _, word := numberWords[t.Norm]; word || isDigits(t.Norm) {
+			break // "two-in-three": a ratio, not a count of threes
+		}
+		return stated{value: n, slot: t.Stem, shown: n + " " + t.Text}
+	}
+	return stated{value: n, shown: n}
+}
+
+// nearWords returns the stems of the content words within four tokens of
+// toks[i], numbers and scales left out.
+func nearWords(toks []text.Token, i int) []string {
+	var near []string
+	for j := max(0, i-4); j < min(len(toks), i+5); j++ {
+		t := toks[j]
+		if _, scale := scales[t.Norm]; j != i && !t.Stop && !scale && !isDigits(t.Norm) && numberWords[t.Norm] == 0 {
+			near = append(near, t.Stem)
+		}
+	}
+	return near
+}
+
+// placed places month or year toks[i] (written w) by the word before it
+// and the content word before that: "met in New York in April" and "in
+// New York in May" put a month in one slot, "from 2005 levels" and "by
+// 2030" two years in two.
+func placed(toks []text.Token, i int, w string) stated {
+	if i == 0 {
+		return stated{value: w, shown: w}
+	}
+	slot := toks[i-1].Norm
+	for j := i - 1; j >= 0; j-- {
+		if t := toks[j]; !t.Stop && !isDigits(t.Norm) && !months[t.Norm] && !monthAbbrevs[t.Norm] {
+			slot += " " + t.Stem
+			break
+		}
+	}
+	return stated{value: w, slot: slot, shown: w}
+}
+
+// monthAbbrevs are the short forms of months a date is written with ("Jan.
+// 6"): the number after one is a day, not a quantity.
+var monthAbbrevs = map[string]bool{"jan": true, "feb": true, "mar": true, "apr": true, "jun": true,
+	"jul": true, "aug": true, "sep": true, "sept": true, "oct": true, "nov": true, "dec": true}
+
+// partOfName reports a number that is a day of a month ("Jan. 6", "April
+// 12") or part of a name written with a hyphen ("COVID-19", "F-16").
+func partOfName(s string, toks []text.Token, i, base int) bool {
+	if i == 0 {
+		return false
+	}
+	prev := toks[i-1]
+	if months[prev.Norm] || monthAbbrevs[prev.Norm] {
+		return true
+	}
+	start := toks[i].Start - base
+	return prev.End == toks[i].Start-1 && start > 0 && s[start-1] == '-' && !isDigits(prev.Norm)
+}
+
+func isYear(norm string) bool {
+	return len(norm) == 4 && isDigits(norm) && norm >= "1900" && norm <= "2100"
+}
+
 func quantity(toks []text.Token, i int) (float64, bool) {
 	n := toks[i].Norm
 	v, ok := numberWords[n]
@@ -262,7 +360,7 @@ func quantity(toks []text.Token, i int) (float64, bool) {
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return 0, false
 		}
-		if isDigits(n) && len(n) == 4 && f >= 1900 && f <= 2100 {
+		if isYear(n) {
 			return 0, false
 		}
 		v = f

@@ -270,12 +270,12 @@ func isUpperWord(s string) bool {
 	return letters >= 2
 }
 
-// isCalendar reports isTimeWord of the token's Norm.
+// isCalendar reports IsTimeWord of the token's Norm.
 func (t *Token) isCalendar() bool { return t.flags&flagCalendar != 0 }
 
-// isTimeWord reports weekdays and months, which are capitalised but are
-// time expressions, not names.
-func isTimeWord(norm string) bool {
+// IsTimeWord reports weekdays and months (folded, as Token.Norm), which are
+// capitalised but are time expressions, not names.
+func IsTimeWord(norm string) bool {
 	_, ok := weekdays[norm]
 	if !ok {
 		_, ok = months[norm]

@@ -269,7 +269,7 @@ type wordFlags uint8
 const (
 	flagStop     wordFlags = 0x80 // a stop word (isStop)
 	flagTime     wordFlags = 0x40 // may start a time expression (timeWords)
-	flagCalendar wordFlags = 0x20 // a weekday or month (isTimeWord)
+	flagCalendar wordFlags = 0x20 // a weekday or month (IsTimeWord)
 	// flagModelLower: the sentence model's training text writes the word
 	// in lower case and never capitalises it inside a sentence.
 	flagModelLower wordFlags = 0x10
@@ -286,7 +286,7 @@ func newWord(n string) word {
 	if timeWords[n] {
 		w.flags |= flagTime
 	}
-	if isTimeWord(n) {
+	if IsTimeWord(n) {
 		w.flags |= flagCalendar
 	}
 	if tok, err := sentenceModel(); err == nil {

@@ -113,8 +113,8 @@ func TestTokenFlags(t *testing.T) {
 			if got := tok.flags&flagTime != 0; got != timeWords[n] {
 				t.Errorf("%q: time flag %v, want %v", tok.Text, got, timeWords[n])
 			}
-			if got := tok.isCalendar(); got != isTimeWord(n) {
-				t.Errorf("%q: calendar flag %v, want %v", tok.Text, got, isTimeWord(n))
+			if got := tok.isCalendar(); got != IsTimeWord(n) {
+				t.Errorf("%q: calendar flag %v, want %v", tok.Text, got, IsTimeWord(n))
 			}
 			if got := tok.flags&flagStop != 0; got != isStop(n) {
 				t.Errorf("%q: stop flag %v, want %v", tok.Text, got, isStop(n))
