@@ -92,9 +92,27 @@ var aliases = map[string]string{
 	"agence france presse": "agence france-presse", "washpost": "washington post",
 }
 
+// trimFullStop drops the full stop of a sentence that ends with a source's
+// name ("said to HuffPost."), and keeps an abbreviation's ("U.S.", "Inc.").
+func trimFullStop(s string) string {
+	s = strings.TrimSpace(s)
+	rest, ok := strings.CutSuffix(s, ".")
+	if !ok {
+		return s
+	}
+	last := rest[strings.LastIndexByte(rest, ' ')+1:]
+	if strings.Contains(last, ".") || nameAbbrevs[last] {
+		return s
+	}
+	return rest
+}
+
+// nameAbbrevs are the abbreviations that end names with a full stop.
+var nameAbbrevs = map[string]bool{"Inc": true, "Co": true, "Corp": true, "Ltd": true, "Bros": true, "Jr": true, "Sr": true}
+
 // sourceKey is the comparison key of a source name.
 func sourceKey(s string) string {
-	k := strings.ToLower(strings.TrimSpace(s))
+	k := strings.ToLower(trimFullStop(s))
 	k = strings.TrimPrefix(k, "the ")
 	k = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(k, "’s"), "'s"), "’")
 	k = strings.TrimSuffix(k, "'")
@@ -112,7 +130,7 @@ func sourceKey(s string) string {
 
 // display is a source name as shown: possessive dropped, "the" capitalised.
 func display(s string) string {
-	s = strings.TrimSpace(s)
+	s = trimFullStop(s)
 	s = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s, "’s"), "'s"), "’")
 	s = strings.TrimSuffix(s, "'")
 	if strings.HasPrefix(s, "the ") {

@@ -304,6 +304,8 @@ func TestCitations(t *testing.T) {
 		{"contributed", "X", "The Associated Press contributed to this report.", []string{"The Associated Press"}},
 		{"unnamed report follows the main source", "X", "Politico reported the deal. The deal was done, according to a Thursday report.", []string{"Politico"}},
 		{"own outlet is not a citation", "Fox News", "“It is over,” she told Fox News Digital.", nil},
+		{"own outlet at a sentence's end is not a citation", "HuffPost", "“They are acting like bullies,” Tvert said to HuffPost.", nil},
+		{"a source at a sentence's end", "X", "The deal was done, she told CNN. Officials said to Reuters.", []string{"CNN", "Reuters"}},
 		{"a person told is not a citation", "X", "He told Smith Jones that the deal was done.", nil},
 		{"short name resolves", "X", "The New York Times is reporting the split. The Times reports she posted it.", []string{"The New York Times"}},
 	} {
@@ -428,6 +430,23 @@ func TestFormatNumber(t *testing.T) {
 	} {
 		if got := formatNumber(tc.v); got != tc.want {
 			t.Errorf("formatNumber(%v) = %q, want %q", tc.v, got, tc.want)
+		}
+	}
+}
+
+func TestTrimFullStop(t *testing.T) {
+	for in, want := range map[string]string{
+		"HuffPost.":    "HuffPost",
+		"CNN.":         "CNN",
+		"The U.S.":     "The U.S.",
+		"Acme Inc.":    "Acme Inc.",
+		"Reuters":      "Reuters",
+		" The Times. ": "The Times",
+		"":             "",
+		".":            "",
+	} {
+		if got := trimFullStop(in); got != want {
+			t.Errorf("trimFullStop(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
