@@ -450,3 +450,26 @@ func TestTrimFullStop(t *testing.T) {
 		}
 	}
 }
+
+func TestCanonicalSpeaker(t *testing.T) {
+	ents := []model.Entity{
+		{Name: "Sergey Lavrov", Kind: model.EntityPerson, Variants: []string{"Lavrov"}},
+		{Name: "Oklahoma", Kind: model.EntityPlace},
+	}
+	keys := entityKeys(ents)
+	for _, tc := range []struct{ speaker, want string }{
+		{"Lavrov", "Sergey Lavrov"},
+		{"Sergei Lavrov", "Sergey Lavrov"},
+		{"Oklahoma", "Oklahoma"},
+		{"Jane Roe", "Jane Roe"},
+		{"a spokesman for the ministry", "a spokesman for the ministry"},
+		{"Thursday", ""},
+		{"Notably", ""},
+		{"R-Texas", ""},
+		{"", ""},
+	} {
+		if got := canonicalSpeaker(tc.speaker, ents, keys); got != tc.want {
+			t.Errorf("canonicalSpeaker(%q) = %q, want %q", tc.speaker, got, tc.want)
+		}
+	}
+}

@@ -83,9 +83,10 @@ func entityKeys(ents []model.Entity) map[string]string {
 }
 
 // canonicalSpeaker names a speaker by the story entity it refers to:
-// "Zelenskyy" and "Volodymyr Zelensky" both become the entity's name.
+// "Zelenskyy" and "Volodymyr Zelensky" both become the entity's name. A
+// weekday or month is no speaker, nor one word the entities lack.
 func canonicalSpeaker(s string, ents []model.Entity, keys map[string]string) string {
-	if s == "" {
+	if s == "" || text.IsTimeWord(strings.ToLower(s)) {
 		return ""
 	}
 	if name := keys[text.EntityKey(s)]; name != "" {
@@ -114,6 +115,13 @@ func canonicalSpeaker(s string, ents []model.Entity, keys map[string]string) str
 	}
 	if match != "" {
 		return match
+	}
+	// One word that names no one in the story is a misreading of the
+	// sentence ("Notably", "Thursday", "R-Texas"): the quote is better
+	// left unattributed than credited to it. A role ("a spokesman") or a
+	// name of several words the story's entities lack is kept.
+	if len(words) == 1 {
+		return ""
 	}
 	return s
 }

@@ -52,6 +52,10 @@ var indirectVerbs = set("said", "says", "told", "tells", "added", "argued", "arg
 	"admitted", "conceded", "suggested", "cautioned", "testified", "predicted", "stressed",
 	"maintained", "contended", "announced", "noted", "explained")
 
+// otherSenses are speech verbs that are as often something else: a verb
+// of adding, a plural noun.
+var otherSenses = set("added", "adds", "claims")
+
 // cuePreps open the phrase that completes a cue: "said in Prague",
 // "said in a statement to Reuters", "said on Thursday".
 var cuePreps = set("in", "at", "on", "during", "to", "after", "before", "from", "with",
@@ -482,7 +486,7 @@ func (x *extractor) subjectOf(ws []word, cue string, at int) subject {
 	if who, ok := x.roleSubject(ws); ok {
 		return subject{speaker: who, cue: cue, ok: true}
 	}
-	if name := lastName(ws); name != nil {
+	if name := lastName(ws); name != nil && !qualifies(ws, name) {
 		return subject{speaker: x.resolve(x.span(name), at), cue: cue, ok: true}
 	}
 	for i := len(ws) - 1; i >= 0; i-- {
@@ -491,6 +495,19 @@ func (x *extractor) subjectOf(ws []word, cue string, at int) subject {
 		}
 	}
 	return subject{}
+}
+
+// qualifies reports a name of subject ws that qualifies the noun after it,
+// which is who speaks: "Georgia’s secretary of state", "Senate aides",
+// "Jobless claims". A comma after the name opens an appositive ("Tom
+// Baker, a spokesman for the group"), and the name is the speaker.
+func qualifies(ws, name []word) bool {
+	last := name[len(name)-1]
+	if strings.HasSuffix(last.s, "’s") || strings.HasSuffix(last.s, "'s") {
+		return true
+	}
+	i := slices.IndexFunc(ws, func(w word) bool { return w.start == last.start })
+	return i >= 0 && i+1 < len(ws) && !ws[i+1].punct && !isCap(ws[i+1]) && !nameJoiners[ws[i+1].s]
 }
 
 // span returns the body text from the first to the last word.
@@ -810,6 +827,11 @@ func (x *extractor) indirect(pi int, p para) []Quote {
 func (x *extractor) reported(pi int, ws []word) (Quote, bool) {
 	for j := 1; j < len(ws) && j <= 10; j++ {
 		if ws[j].punct || !indirectVerbs[lower(ws[j])] || passive[lower(ws[j-1])] {
+			continue
+		}
+		// "Employers added 266,000 jobs", "Jobless claims declined": these
+		// report speech only when "that" or a comma follows.
+		if otherSenses[lower(ws[j])] && (j+1 >= len(ws) || lower(ws[j+1]) != "that" && ws[j+1].s != ",") {
 			continue
 		}
 		clauses := splitClauses(ws[:j])

@@ -35,6 +35,16 @@ func TestExtract(t *testing.T) {
 			want: []want{{"It took ten years to build", "Anna Kowalski", "said at the ceremony", true}},
 		},
 		{
+			name: "added reports speech only before a clause",
+			body: "America's employers added just 266,000 jobs last month, far fewer than expected.\n\nThe Labor Department added that hiring was held back by a shortage of workers.",
+			want: []want{{"hiring was held back by a shortage of workers", "Labor Department", "added", false}},
+		},
+		{
+			name: "a name qualifying the speaker is not the speaker",
+			body: "Georgia's secretary of state said on Friday that about 100,000 names will be removed from the rolls.\n\nJobless claims declined to a new pandemic low last week, the department said.\n\nSenate aides told The Times that about 30 senators remained firmly opposed to the deal.",
+			want: []want{{"about 30 senators remained firmly opposed to the deal", "Senate aides", "told The Times", false}},
+		},
+		{
 			name: "speaker after the verb",
 			body: "\"Nobody expected the vote to pass,\" said Rep. Maria Lopez.",
 			want: []want{{"Nobody expected the vote to pass", "Maria Lopez", "said", true}},
