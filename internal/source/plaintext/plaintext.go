@@ -154,7 +154,9 @@ func Parse(body []byte, opt Options) (Article, error) {
 func splitBlocks(text string) []string {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
-	lines := strings.Split(text, "\n")
+	// Blank lines at the ends, the file's final newline among them, part
+	// no paragraphs.
+	lines := strings.Split(strings.TrimSpace(text), "\n")
 	byLine := true
 	for _, l := range lines {
 		if strings.TrimSpace(l) == "" {

@@ -94,6 +94,18 @@ func TestParse(t *testing.T) {
 			paragraphs: []string{"First paragraph.", "Second paragraph."},
 		},
 		{
+			name:       "a headline line and a body line, with the file's last newline",
+			in:         "Energy price cap announced\nThe government announced a package on Monday.\n",
+			headline:   "Energy price cap announced",
+			paragraphs: []string{"The government announced a package on Monday."},
+		},
+		{
+			name:       "blank lines around lines without blank lines between",
+			in:         "\n\nTalks held\r\nFirst paragraph.\r\n\r\n",
+			headline:   "Talks held",
+			paragraphs: []string{"First paragraph."},
+		},
+		{
 			name:       "no headline when the first paragraph is long",
 			in:         strings.Repeat("word ", 60) + "\n\nSecond.",
 			paragraphs: []string{strings.TrimSpace(strings.Repeat("word ", 60)), "Second."},
