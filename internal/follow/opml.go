@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/source/fetch"
 	"golang.org/x/net/html/charset"
 )
 
@@ -122,6 +123,9 @@ func CheckURL(raw string) (string, error) {
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", fmt.Errorf("%w: %q", ErrBadURL, raw)
+	}
+	if u.User != nil {
+		return "", fmt.Errorf("%w: %s: %w", ErrBadURL, u.Redacted(), fetch.ErrCredentials)
 	}
 	return u.String(), nil
 }

@@ -188,6 +188,7 @@ func TestCheckURL(t *testing.T) {
 		{"file", "file:///etc/passwd", "", false},
 		{"no host", "http:///feed", "", false},
 		{"unparsable", "http://[::1", "", false},
+		{"password", "https://user:secretpw@news.example/feed.xml", "", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -197,6 +198,9 @@ func TestCheckURL(t *testing.T) {
 			}
 			if err != nil && !errors.Is(err, ErrBadURL) {
 				t.Errorf("error %v is not ErrBadURL", err)
+			}
+			if err != nil && strings.Contains(err.Error(), "secretpw") {
+				t.Errorf("error %q shows the password", err)
 			}
 		})
 	}

@@ -39,6 +39,7 @@ var (
 	ErrTimeout          = fetch.ErrTimeout
 	ErrStatus           = fetch.ErrStatus
 	ErrScheme           = fetch.ErrScheme
+	ErrCredentials      = fetch.ErrCredentials
 	ErrUnsupported      = errors.New("unsupported content type")
 	ErrNotRegular       = errors.New("not a regular file or directory")
 )
@@ -322,7 +323,7 @@ func (r *reader) url(ctx context.Context, u string) {
 	}
 	resp, err := client.Get(ctx, u, fetch.Conditional{})
 	if err != nil {
-		r.fail(u, err) // fetch errors name the URL
+		r.fail(fetch.Redact(u), err) // fetch errors name the URL
 		return
 	}
 	kind, err := kindByType(resp.ContentType)

@@ -239,6 +239,29 @@ func TestReadUnsupportedScheme(t *testing.T) {
 	check(t, read(t, "ftp://example.com/a.txt", Options{}), []got{{input: "ftp://example.com/a.txt", err: ErrScheme}})
 }
 
+// TestReadURLWithPassword: a URL holding a password is refused before any
+// request, and neither the error nor the input it names shows the password.
+func TestReadURLWithPassword(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("request made for %s", r.URL)
+	}))
+	defer srv.Close()
+	u := strings.Replace(srv.URL, "http://", "http://user:secretpw@", 1) + "/a.html"
+	var n int
+	for it, err := range Read(t.Context(), u, Options{AllowPrivate: true}) {
+		n++
+		if !errors.Is(err, ErrCredentials) {
+			t.Errorf("Read(%s): error %v, want ErrCredentials", u, err)
+		}
+		if err != nil && strings.Contains(err.Error()+it.Input, "secretpw") {
+			t.Errorf("the password shows: input %q, error %q", it.Input, err)
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d results, want 1", n)
+	}
+}
+
 // TestReadDirectory checks that a directory with good and bad files yields
 // every good item, one error per bad file, in lexical order, and skips
 // hidden files and directories.

@@ -39,6 +39,9 @@ var (
 	ErrPrivateAddress   = errors.New("refusing loopback, private or link-local address")
 	ErrScheme           = errors.New("only http and https URLs can be fetched")
 	ErrTimeout          = errors.New("timed out")
+	// ErrCredentials refuses a URL holding a user name or password: the
+	// URLs read are stored with their articles and feeds, shown and logged.
+	ErrCredentials = errors.New("a URL with a user name or password is refused, since Parallax keeps and shows the URLs it reads")
 	// ErrStatus is wrapped by every *StatusError.
 	ErrStatus = errors.New("unexpected HTTP status")
 )
@@ -200,9 +203,18 @@ func Public(ip netip.Addr) bool {
 func (c *Client) Get(ctx context.Context, rawURL string, cond Conditional) (*Response, error) {
 	resp, err := c.get(ctx, rawURL, cond)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+		return nil, fmt.Errorf("fetch %s: %w", Redact(rawURL), err)
 	}
 	return resp, nil
+}
+
+// Redact returns rawURL with the password of its user information, if any,
+// replaced by "xxxxx", for messages.
+func Redact(rawURL string) string {
+	if u, err := url.Parse(rawURL); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return rawURL
 }
 
 func (c *Client) get(ctx context.Context, rawURL string, cond Conditional) (*Response, error) {
@@ -212,6 +224,9 @@ func (c *Client) get(ctx context.Context, rawURL string, cond Conditional) (*Res
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, ErrScheme
+	}
+	if u.User != nil {
+		return nil, ErrCredentials
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
