@@ -112,6 +112,9 @@ func TestBadInputPollutesNothing(t *testing.T) {
 			if (kind == model.DecisionEmpty) != tc.empty {
 				t.Errorf("decision %q, want empty = %v", kind, tc.empty)
 			}
+			if tc.rec.Published == &future && a.Published != nil {
+				t.Errorf("published %v kept, decades ahead of the clock", a.Published)
+			}
 		})
 	}
 }

@@ -1,8 +1,10 @@
 package extract
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -461,6 +463,40 @@ func TestHeadlineOnly(t *testing.T) {
 				t.Errorf("same hash as %q", other)
 			}
 			hashes[a.ContentHash] = tc.name
+		})
+	}
+}
+
+// TestPublishedAhead: a publication date more than a day past the time of
+// reading is not kept, and a warning names the input; one a few hours
+// ahead (another time zone) is.
+func TestPublishedAhead(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name      string
+		published time.Time
+		kept      bool
+	}{
+		{"yesterday", now.Add(-24 * time.Hour), true},
+		{"later today, in another zone", now.Add(13 * time.Hour), true},
+		{"next week", now.Add(7 * 24 * time.Hour), false},
+		{"a typo of the century", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logged bytes.Buffer
+			item := source.Item{Input: "a.jsonl:1", Kind: "jsonl", Format: source.FormatText,
+				Body: []byte("The council approved the budget on Monday."), Hint: source.Hint{Title: "Budget", Published: &tc.published}}
+			a, err := Article(context.Background(), item, Options{Now: func() time.Time { return now },
+				Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+			if err != nil {
+				t.Fatalf("Article: %v", err)
+			}
+			if kept := a.Published != nil; kept != tc.kept {
+				t.Errorf("published %v: kept %v, want %v", tc.published, kept, tc.kept)
+			}
+			if warned := strings.Contains(logged.String(), "a.jsonl:1"); warned == tc.kept {
+				t.Errorf("warning %q: want one naming the input only when the date is not kept", logged.String())
+			}
 		})
 	}
 }

@@ -48,9 +48,19 @@ type Options struct {
 	// OutletFile is a user's outlet table (see LoadOutlets), read on each
 	// call when Outlets is nil.
 	OutletFile string
-	// Logger receives debug records of what was removed; nil discards.
+	// Logger receives debug records of what was removed, and a warning
+	// for a publication date not kept; nil discards.
 	Logger *slog.Logger
+	// Now is the time of reading, time.Now when nil: a publication date
+	// more than maxAhead after it is not kept.
+	Now func() time.Time
 }
+
+// maxAhead is how far past the time of reading a publication date may lie.
+// Time zones put a fresh article up to 14 hours ahead of the reader; a
+// date beyond a day ahead is a typo or a wrong clock, and kept it would
+// head the newest stories for years.
+const maxAhead = 24 * time.Hour
 
 var builtin = sync.OnceValue(func() *Outlets {
 	o, _ := LoadOutlets("") // cannot fail without a file
@@ -134,6 +144,17 @@ func Article(ctx context.Context, item source.Item, opt Options) (*model.Article
 		Format:     item.Kind,
 	}
 	describe(a, item.Hint, c, opt.Outlet, outlets)
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+	if p := a.Published; p != nil && p.After(now().Add(maxAhead)) {
+		if opt.Logger != nil {
+			opt.Logger.WarnContext(ctx, "publication date ahead of the clock, not kept",
+				slog.String("input", item.Input), slog.Time("published", *p))
+		}
+		a.Published = nil
+	}
 	a.ContentHash = ContentHash(text)
 	if text == "" {
 		// A headline is all a headline-only article holds: two of them

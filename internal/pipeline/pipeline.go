@@ -201,6 +201,9 @@ func New(st store.Store, opt Options, log *slog.Logger) (*Pipeline, error) {
 		}
 		opt.Extract.Outlets = outlets
 	}
+	if opt.Extract.Logger == nil {
+		opt.Extract.Logger = log
+	}
 	cfg := cluster.DefaultConfig()
 	if opt.Cluster != nil {
 		cfg = *opt.Cluster
@@ -612,27 +615,18 @@ func (p *Pipeline) prepareRun(ctx context.Context, run []job) {
 	}
 }
 
-// maxFacets bounds the entities an article adds to its story's filter: the
-// most mentioned say what it is about, and each costs a write.
-const maxFacets = 8
-
-// storyFacets returns the canonical names of the entities an article is
-// most about, for the store's filter of stories by entity, each person's
-// followed by the surname alone: "Lavrov" finds the stories of "Sergey
-// Lavrov".
+// storyFacets returns the canonical names of the entities an article names
+// outright (not only by an adjective of nationality), for the store's
+// filter of stories by entity, each person's followed by the surname
+// alone: "Lavrov" finds the stories of "Sergey Lavrov". Every one is kept,
+// not only the most mentioned, since the story page links each entity it
+// lists to the stories naming it.
 func storyFacets(entities []text.Entity) []string {
-	es := slices.Clone(entities)
-	slices.SortStableFunc(es, func(a, b text.Entity) int { return b.Count - a.Count })
 	var names []string
-	taken := 0
-	for _, e := range es {
-		if taken == maxFacets {
-			break
-		}
+	for _, e := range entities {
 		if e.Weak {
 			continue
 		}
-		taken++
 		names = append(names, e.Name)
 		if e.Surname != "" {
 			names = append(names, e.Surname)
