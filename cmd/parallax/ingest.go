@@ -47,6 +47,7 @@ func runIngest(ctx context.Context, app *App, args []string) error {
 	fs.StringVar(&opt.Extract.Outlet, "outlet", "", "outlet name for every article of these inputs")
 	fs.StringVar(&opt.Extract.OutletFile, "outlets", os.Getenv("PARALLAX_OUTLETS"), "file of extra outlet domains: lines \"domain<TAB>Name\"")
 	fs.BoolVar(&opt.Source.AllowPrivate, "allow-private", false, "allow fetching from loopback, private and link-local addresses")
+	fs.BoolVar(&opt.LinkedPages, "pages", true, "read an entry of a feed fetched from a URL that gives only a headline or a teaser from the page it links to")
 	verbose := fs.Bool("v", false, "print one line per article")
 	inputs, err := app.parseFlags(fs, args)
 	if err != nil {

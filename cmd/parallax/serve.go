@@ -72,7 +72,9 @@ func runServe(ctx context.Context, app *App, args []string) error {
 		defer cleanup()
 		app.DB = db
 	}
-	p, st, err := app.openPipeline(ctx, pipeline.Options{Source: source.Options{AllowPrivate: cfg.allowPrivate}})
+	// Most feeds give a headline and a teaser: their entries are read from
+	// the pages they link to.
+	p, st, err := app.openPipeline(ctx, pipeline.Options{Source: source.Options{AllowPrivate: cfg.allowPrivate}, LinkedPages: true})
 	if err != nil {
 		return err
 	}

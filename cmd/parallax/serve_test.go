@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -171,15 +172,20 @@ func TestServeBesideIngest(t *testing.T) {
 // TestServeFollowsPrivateFeed: serve follows a feed on a loopback address
 // only when told to with --allow-private; without, each poll is refused and
 // the feed says why. A feed added without a title takes its own, and the
-// outlets page lists it beside the outlet its entries are credited to.
+// outlets page lists it beside the outlet its entries are credited to. The
+// entry, a teaser, is read from the page it links to.
 func TestServeFollowsPrivateFeed(t *testing.T) {
 	const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>Intranet Desk</title>
-<item><title>Council approves harbour plan</title><link>https://desk.example/harbour</link>
+<item><title>Council approves harbour plan</title><link>http://%s/harbour</link>
 <description>The city council approved the harbour plan on Tuesday after a long debate about the cost of dredging the old channel and moving the ferry landing.</description></item>
 </channel></rss>`
 	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/harbour" {
+			io.WriteString(w, articlePage("harbour plan"))
+			return
+		}
 		w.Header().Set("Content-Type", "application/rss+xml")
-		io.WriteString(w, rss)
+		fmt.Fprintf(w, rss, r.Host)
 	}))
 	t.Cleanup(feed.Close)
 	for _, tc := range []struct {
@@ -211,6 +217,13 @@ func TestServeFollowsPrivateFeed(t *testing.T) {
 				if len(feeds) == 1 && tc.want(feeds[0], len(arts)) {
 					if len(arts) > 0 {
 						outletHasFeed(t, base, arts[0].Outlet, feed.URL)
+						var full struct {
+							Text string `json:"text"`
+						}
+						mustJSON(t, db, &full, "article", itoa(arts[0].ID))
+						if !strings.Contains(full.Text, "Paragraph 10 on the harbour plan") {
+							t.Errorf("the entry was not read from its page: %.200q", full.Text)
+						}
 					}
 					return
 				}

@@ -24,6 +24,7 @@ func ParseFeed(feedURL string, body []byte) (iter.Seq2[source.Item, error], erro
 			it := source.Item{Input: e.Input}
 			if err == nil {
 				it = source.FeedItem(e, "")
+				it.Linked = true
 			}
 			if !yield(it, err) {
 				return

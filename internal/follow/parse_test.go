@@ -18,21 +18,24 @@ func TestParseFeed(t *testing.T) {
 		wantErr []error       // per entry
 	}{
 		{
-			name: "RSS with HTML and plain entries and one empty",
+			name: "RSS with HTML and plain entries, a headline alone and one empty",
 			doc: `<rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link><language>en</language>
 <item><guid>g1</guid><link>/a</link><title>Talks</title><pubDate>Thu, 06 Jul 2023 12:00:00 GMT</pubDate>
 <description>&lt;p&gt;Former officials met.&lt;/p&gt;</description></item>
 <item><guid>g2</guid><link>https://wire.example/b</link><title>Plain</title><description>Just text.</description></item>
-<item><guid>g3</guid><title>Nothing</title></item>
+<item><guid>g3</guid><title>Headline only</title></item>
+<item><guid>g4</guid></item>
 </channel></rss>`,
 			want: []source.Item{
 				{Input: "https://wire.example/rss#1", Kind: "feed", Format: source.FormatHTML,
 					Hint: source.Hint{ExternalID: "g1", Outlet: "Wire", URL: "https://wire.example/a", Title: "Talks", Published: &published, Language: "en"}},
 				{Input: "https://wire.example/rss#2", Kind: "feed", Format: source.FormatText,
 					Hint: source.Hint{ExternalID: "g2", Outlet: "Wire", URL: "https://wire.example/b", Title: "Plain", Language: "en"}},
-				{Input: "https://wire.example/rss#3"},
+				{Input: "https://wire.example/rss#3", Kind: "feed", Format: source.FormatText,
+					Hint: source.Hint{ExternalID: "g3", Outlet: "Wire", Title: "Headline only", Language: "en"}},
+				{Input: "https://wire.example/rss#4"},
 			},
-			wantErr: []error{nil, nil, feed.ErrNoContent},
+			wantErr: []error{nil, nil, nil, feed.ErrNoContent},
 		},
 	}
 	for _, tc := range tests {
@@ -49,7 +52,7 @@ func TestParseFeed(t *testing.T) {
 				if !errors.Is(err, tc.wantErr[i]) {
 					t.Errorf("entry %d error = %v, want %v", i+1, err, tc.wantErr[i])
 				}
-				if err == nil && (len(it.Body) == 0 || it.Raw.ContentType != feed.RawContentType || len(it.Raw.Bytes) == 0) {
+				if err == nil && (len(it.Body) == 0 && it.Hint.Title == "" || it.Raw.ContentType != feed.RawContentType || len(it.Raw.Bytes) == 0) {
 					t.Errorf("entry %d has no body or raw entry: %+v", i+1, it)
 				}
 				w := tc.want[i]

@@ -25,6 +25,7 @@ import (
 	"log/slog"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,6 +36,7 @@ import (
 	"github.com/parallax-news/parallax/internal/extract"
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/source"
+	"github.com/parallax-news/parallax/internal/source/fetch"
 	"github.com/parallax-news/parallax/internal/store"
 	"github.com/parallax-news/parallax/internal/text"
 )
@@ -62,6 +64,10 @@ type Options struct {
 	// Cluster configures the clusterer; nil means cluster.DefaultConfig,
 	// the one configuration used for all data.
 	Cluster *cluster.Config
+	// LinkedPages reads a feed entry read over the network that gives only
+	// a headline or a teaser (fewer than fullText words) from the page it
+	// links to, fetched as Source says (its Fetch, or its AllowPrivate).
+	LinkedPages bool
 	// Workers run extraction and analysis; 0 means one per CPU.
 	Workers int
 	// IndexFile, when set, is where the story index is kept between runs:
@@ -85,6 +91,8 @@ type Pipeline struct {
 	cfg cluster.Config
 	log *slog.Logger
 	opt Options
+	// pages fetches the pages feed entries link to (see linkedPage).
+	pages *fetch.Client
 
 	// comparing shares one computation of a story's comparison among
 	// everyone asking for it at once.
@@ -208,7 +216,11 @@ func New(st store.Store, opt Options, log *slog.Logger) (*Pipeline, error) {
 	if opt.Cluster != nil {
 		cfg = *opt.Cluster
 	}
-	return &Pipeline{st: st, cfg: cfg, log: log, opt: opt, articleIDs: idPool{article: true}, inflight: map[string]arrival{},
+	pages := opt.Source.Fetch
+	if pages == nil && opt.LinkedPages {
+		pages = fetch.New(fetch.Options{AllowPrivate: opt.Source.AllowPrivate, MaxBodySize: opt.Source.MaxFileSize, Logger: log})
+	}
+	return &Pipeline{st: st, cfg: cfg, log: log, opt: opt, pages: pages, articleIDs: idPool{article: true}, inflight: map[string]arrival{},
 		writes: writeCount{at: -1, sinceFile: -1}, fileAt: -1}, nil
 }
 
@@ -510,7 +522,9 @@ func (p *Pipeline) prepare(ctx context.Context, it source.Item) prepared {
 	return prs[0]
 }
 
-// extract runs extraction, cleaning and description.
+// extract runs extraction, cleaning and description. A feed entry read
+// over the network that gives less than fullText words is read from the
+// page it links to, when that page says more (Options.LinkedPages).
 func (p *Pipeline) extract(ctx context.Context, it source.Item) prepared {
 	pr := prepared{input: it.Input, raw: it.Raw}
 	a, err := extract.Article(ctx, it, p.opt.Extract)
@@ -518,9 +532,48 @@ func (p *Pipeline) extract(ctx context.Context, it source.Item) prepared {
 		pr.err = err
 		return pr
 	}
+	if it.Linked && p.opt.LinkedPages && words(a.Text) < fullText {
+		if page, raw, ok := p.linkedPage(ctx, it, a); ok {
+			a, pr.raw = page, raw
+		}
+	}
 	a.Source, a.Format = it.Input, it.Kind
 	pr.article = a
 	return pr
+}
+
+// fullText is the fewest words a feed entry must give to be taken as the
+// article without its page: many feeds give a headline and a sentence or
+// two, and a story compared on those says little.
+const fullText = 150
+
+func words(s string) int { return len(strings.Fields(s)) }
+
+// linkedPage fetches and extracts the page feed entry it links to, which
+// extracted as entry, keeping what the entry states (headline, date,
+// outlet, id, the address it is known by). ok is false, and the entry
+// stands, when the page is stored already (the known check finds it), or
+// cannot be fetched or read, or says no more than the entry.
+func (p *Pipeline) linkedPage(ctx context.Context, it source.Item, entry *model.Article) (*model.Article, model.Raw, bool) {
+	if it.Hint.URL == "" || entry.URL == "" {
+		return nil, model.Raw{}, false
+	}
+	if id, err := p.st.Known(ctx, entry.URL, ""); err == nil && id != 0 {
+		return nil, model.Raw{}, false
+	}
+	resp, err := p.pages.Get(ctx, it.Hint.URL, fetch.Conditional{})
+	if err != nil {
+		p.log.Warn("the page of a feed entry was not fetched; its own text is kept", "input", it.Input, "err", err)
+		return nil, model.Raw{}, false
+	}
+	page := source.Item{Input: it.Input, Kind: source.KindHTML, Format: source.FormatHTML, Body: resp.Body,
+		Raw: model.Raw{ContentType: resp.ContentType, Bytes: resp.Body}, Hint: it.Hint}
+	a, err := extract.Article(ctx, page, p.opt.Extract)
+	if err != nil || words(a.Text) <= words(entry.Text) {
+		p.log.Debug("the page of a feed entry says no more than the entry; the entry is kept", "input", it.Input, "err", err)
+		return nil, model.Raw{}, false
+	}
+	return a, page.Raw, true
 }
 
 // check looks the extracted articles of prs up in the store, many in one

@@ -41,6 +41,11 @@ type Item struct {
 	Raw model.Raw
 	// Hint carries what the input itself says about the article.
 	Hint Hint
+	// Linked is set for an entry of a feed read over the network: when it
+	// gives only a headline or a teaser, the page it links to may be
+	// fetched for the text (pipeline.Options). A feed read from a file is
+	// read offline.
+	Linked bool
 }
 
 // Hint is metadata an input states outright (JSONL fields, feed entries,

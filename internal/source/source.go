@@ -278,7 +278,7 @@ func (r *reader) data(ctx context.Context, input, kind string, gz bool, data []b
 	case KindJSONL:
 		r.jsonl(ctx, bytes.NewReader(data), input)
 	case KindFeed:
-		r.feed(input, data)
+		r.feed(input, data, pageURL != "")
 	case KindHTML:
 		if err := content.CheckBytes(data); err != nil {
 			r.fail(input, fmt.Errorf("%s: %w", input, err))
@@ -384,7 +384,7 @@ func (r *reader) jsonl(ctx context.Context, rd io.Reader, name string) {
 	}
 }
 
-func (r *reader) feed(name string, data []byte) {
+func (r *reader) feed(name string, data []byte, online bool) {
 	f, err := feed.Parse(data, name)
 	if err != nil {
 		r.fail(name, err)
@@ -401,7 +401,9 @@ func (r *reader) feed(name string, data []byte) {
 			}
 			continue
 		}
-		if !r.item(FeedItem(e, r.opt.Outlet)) {
+		it := FeedItem(e, r.opt.Outlet)
+		it.Linked = online
+		if !r.item(it) {
 			return
 		}
 	}

@@ -26,7 +26,7 @@ import (
 // Errors callers test with errors.Is.
 var (
 	ErrMalformed = errors.New("malformed feed")
-	ErrNoContent = errors.New("entry has neither content nor summary")
+	ErrNoContent = errors.New("entry has no headline, content or summary")
 )
 
 // RawContentType is the content type of Entry.Raw.
@@ -131,7 +131,10 @@ func (f *Feed) entry(i int, it *gofeed.Item) (Entry, error) {
 	if strings.TrimSpace(body) == "" {
 		body = it.Description
 	}
-	if strings.TrimSpace(body) == "" {
+	// An entry of a headline alone is kept: its page may be fetched for
+	// the text (pipeline.Options.Pages), and without it the headline still
+	// says what happened.
+	if strings.TrimSpace(body) == "" && e.Title == "" {
 		return e, ErrNoContent
 	}
 	if !utf8.ValidString(body) {

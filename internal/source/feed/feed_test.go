@@ -124,8 +124,10 @@ func TestParseMalformed(t *testing.T) {
 	}
 }
 
+// TestEntryWithoutContent: an entry of a headline alone is an entry; one
+// with no headline and no text is ErrNoContent, naming it.
 func TestEntryWithoutContent(t *testing.T) {
-	f, err := Parse([]byte(`{"version": "https://jsonfeed.org/version/1", "title": "T", "items": [{"id": "1", "title": "bare"}, {"id": "2", "content_text": "kept"}]}`), "https://t.example/feed.json")
+	f, err := Parse([]byte(`{"version": "https://jsonfeed.org/version/1", "title": "T", "items": [{"id": "1", "url": "https://t.example/a"}, {"id": "2", "content_text": "kept"}, {"id": "3", "title": "Headline only"}]}`), "https://t.example/feed.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,14 +139,15 @@ func TestEntryWithoutContent(t *testing.T) {
 			if !errors.Is(err, ErrNoContent) || !strings.Contains(err.Error(), "https://t.example/feed.json#1") {
 				t.Errorf("error %q: want ErrNoContent naming entry #1", err)
 			}
-		case e.Content == "kept" && e.Input == "https://t.example/feed.json#2":
+		case e.Content == "kept" && e.Input == "https://t.example/feed.json#2",
+			e.Title == "Headline only" && e.Content == "" && e.Input == "https://t.example/feed.json#3":
 			good++
 		default:
 			t.Errorf("unexpected entry %+v", e)
 		}
 	}
-	if errs != 1 || good != 1 {
-		t.Errorf("%d errors and %d entries, want 1 and 1", errs, good)
+	if errs != 1 || good != 2 {
+		t.Errorf("%d errors and %d entries, want 1 and 2", errs, good)
 	}
 }
 
