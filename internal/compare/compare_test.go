@@ -473,3 +473,71 @@ func TestCanonicalSpeaker(t *testing.T) {
 		}
 	}
 }
+
+// TestMiddleNamesOnePerson: a person named with a middle name or initial by
+// one outlet and without by another is one entity; two fuller forms of one
+// short name are not folded into it.
+func TestMiddleNamesOnePerson(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		bodies []string
+		want   map[string][]string // entity name (the fullest, on a tie) -> variants it must hold
+		apart  []string            // names that must stay entities of their own
+	}{
+		{
+			name: "middle initial",
+			bodies: []string{
+				"Rep. Michael Grimm is expected to be charged this week, prosecutors in Brooklyn said on Monday.",
+				"Prosecutors in Brooklyn said on Monday that Representative Michael G. Grimm is expected to be charged.",
+			},
+			want: map[string][]string{"Michael G. Grimm": {"Michael G. Grimm", "Michael Grimm"}},
+		},
+		{
+			name: "middle name and a suffix",
+			bodies: []string{
+				"Hillary Clinton met James Clapper in Washington on Tuesday to discuss the intelligence review.",
+				"Hillary Rodham Clinton met James R. Clapper Jr. in Washington on Tuesday about the review.",
+			},
+			want: map[string][]string{"Hillary Rodham Clinton": {"Hillary Clinton"}, "James R. Clapper Jr": {"James Clapper"}},
+		},
+		{
+			name: "two fuller forms stay apart",
+			bodies: []string{
+				"George Bush spoke in Texas on Friday about the library that bears the family name.",
+				"George W. Bush and his father George H. W. Bush spoke in Texas on Friday about the library.",
+			},
+			apart: []string{"George W. Bush", "George H. W. Bush"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var arts []model.Article
+			for i, b := range tc.bodies {
+				arts = append(arts, art(int64(i+1), string(rune('A'+i)), b))
+			}
+			st, err := Compare(context.Background(), arts, nil, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			byName := map[string]model.Entity{}
+			for _, e := range st.Entities {
+				byName[e.Name] = e
+			}
+			for name, variants := range tc.want {
+				e, ok := byName[name]
+				if !ok {
+					t.Fatalf("no entity %q among %+v", name, st.Entities)
+				}
+				for _, v := range variants {
+					if !slices.Contains(e.Variants, v) {
+						t.Errorf("%q: variants %q lack %q", name, e.Variants, v)
+					}
+				}
+			}
+			for _, name := range tc.apart {
+				if _, ok := byName[name]; !ok {
+					t.Errorf("no entity %q of its own among %+v", name, st.Entities)
+				}
+			}
+		})
+	}
+}

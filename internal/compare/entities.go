@@ -2,6 +2,7 @@ package compare
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 
@@ -56,6 +57,34 @@ func storyEntities(as []*article) []model.Entity {
 			add(text.EntityKey(e.Name), a.outlet, e)
 		}
 	}
+	// A middle name or initial one outlet gives and another leaves out
+	// ("Michael G. Grimm", "Hillary Rodham Clinton", "James R. Clapper Jr")
+	// names one person: the fuller form joins the shorter where only one
+	// fuller form of it is in the story ("George W. Bush" and "George H. W.
+	// Bush" stay apart from "George Bush").
+	fuller := map[string][]string{}
+	for k, x := range by {
+		if fl := firstLast(k); fl != "" && fl != k && x.kinds[model.EntityPerson] > 0 {
+			fuller[fl] = append(fuller[fl], k)
+		}
+	}
+	for fl, keys := range fuller {
+		into, ok := by[fl]
+		if !ok || len(keys) != 1 || into.kinds[model.EntityPerson] == 0 {
+			continue
+		}
+		from := by[keys[0]]
+		for n, c := range from.names {
+			into.names[n] += c
+		}
+		for k, c := range from.kinds {
+			into.kinds[k] += c
+		}
+		maps.Copy(into.variants, from.variants)
+		maps.Copy(into.outlets, from.outlets)
+		into.mentions += from.mentions
+		delete(by, keys[0])
+	}
 	for _, s := range single {
 		key := text.EntityKey(s.e.Name)
 		target := key
@@ -85,4 +114,20 @@ func storyEntities(as []*article) []model.Entity {
 			cmp.Compare(x.Name, y.Name))
 	})
 	return out
+}
+
+// generational are the suffixes that may end a person's name (as keys).
+var generational = map[string]bool{"jr": true, "sr": true, "ii": true, "iii": true, "iv": true}
+
+// firstLast returns the first and last words of a person's name key, a
+// generational suffix left out, or "" for a name of one word.
+func firstLast(key string) string {
+	w := strings.Fields(key)
+	for len(w) > 1 && generational[w[len(w)-1]] {
+		w = w[:len(w)-1]
+	}
+	if len(w) < 2 {
+		return ""
+	}
+	return w[0] + " " + w[len(w)-1]
 }
