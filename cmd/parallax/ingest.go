@@ -58,6 +58,8 @@ func runIngest(ctx context.Context, app *App, args []string) error {
 	}
 	opt.Source.Outlet = opt.Extract.Outlet
 	opt.Source.Stdin = app.Stdin
+	// "ingest ." beside the database reads the articles, not the database.
+	opt.Source.Skip = []string{app.DB, app.DB + "-wal", app.DB + "-shm", app.DB + "-journal", app.indexFile()}
 
 	var bar *progressbar.ProgressBar
 	if f, ok := app.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !*verbose {

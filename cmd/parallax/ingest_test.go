@@ -153,3 +153,24 @@ func TestIngestInterrupted(t *testing.T) {
 		t.Errorf("ingest again: %q, want %q", out.String(), want)
 	}
 }
+
+// TestIngestDirectoryHoldingTheDatabase: ingesting the directory the
+// database is in reads the articles there and passes over the database,
+// its write-ahead log and its index file, which are no articles.
+func TestIngestDirectoryHoldingTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "parallax.db")
+	if err := os.WriteFile(filepath.Join(dir, "harbour.txt"), []byte("Harbour reopens\n\nThe harbour reopened on Monday after a week of repairs to the sea wall.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := parallax(t, db, "ingest", filepath.Join(dir, "harbour.txt")); code != 0 {
+		t.Fatalf("first ingest: exit %d: %s", code, errOut)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "dam.txt"), []byte("Dam holds\n\nThe dam held through the night as the river rose to a record height.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := parallax(t, db, "ingest", dir)
+	if code != 0 || !strings.Contains(out, "1 new, 1 already known, 0 failed") {
+		t.Errorf("ingest of the database's directory: exit %d, %q; stderr %q", code, out, errOut)
+	}
+}

@@ -197,7 +197,7 @@ func TestServeFollowsPrivateFeed(t *testing.T) {
 			return n == 1 && f.Failures == 0 && f.Title == "Intranet Desk"
 		}},
 		{"refused", nil, func(f model.Feed, n int) bool {
-			return n == 0 && f.Failures > 0 && strings.Contains(f.LastError, "refusing loopback, private or link-local address")
+			return n == 0 && f.Failures > 0 && strings.Contains(f.LastError, "refusing loopback, private or link-local address (--allow-private allows it)")
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"mime"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/parallax-news/parallax/internal/model"
@@ -68,6 +69,9 @@ type Options struct {
 	// JSONL is read as a stream and the bound applies to each line, since
 	// each line is an article of its own. Zero means DefaultMaxFileSize.
 	MaxFileSize int64
+	// Skip names files a directory's walk passes over: the database being
+	// ingested into and its companions, when the walk goes through them.
+	Skip []string
 	// Stdin is read for the input "-"; nil means os.Stdin.
 	Stdin  io.Reader
 	Logger *slog.Logger
@@ -90,6 +94,11 @@ func Read(ctx context.Context, input string, opt Options) iter.Seq2[Item, error]
 	}
 	return func(yield func(Item, error) bool) {
 		r := &reader{opt: opt, yield: yield}
+		for _, p := range opt.Skip {
+			if info, err := os.Stat(p); err == nil {
+				r.skip = append(r.skip, info)
+			}
+		}
 		switch {
 		case input == "-":
 			r.stdin(ctx)
@@ -114,6 +123,7 @@ type reader struct {
 	opt     Options
 	yield   func(Item, error) bool
 	stopped bool
+	skip    []os.FileInfo // Options.Skip's files that exist
 }
 
 func (r *reader) emit(it Item, err error) bool {
@@ -128,6 +138,16 @@ func (r *reader) emit(it Item, err error) bool {
 
 func (r *reader) item(it Item) bool { return r.emit(it, nil) }
 
+// skipped reports whether the walk's entry d is a file Options.Skip names,
+// by the file itself, however either path is written.
+func (r *reader) skipped(d fs.DirEntry) bool {
+	if len(r.skip) == 0 {
+		return false
+	}
+	info, err := d.Info()
+	return err == nil && slices.ContainsFunc(r.skip, func(s os.FileInfo) bool { return os.SameFile(s, info) })
+}
+
 func (r *reader) fail(input string, err error) bool { return r.emit(Item{Input: input}, err) }
 
 // path reads a file or walks a directory.
@@ -141,9 +161,16 @@ func (r *reader) path(ctx context.Context, root string) {
 		r.file(ctx, root)
 		return
 	}
+	// WalkDir reads a root that is a link to a directory as the link: with
+	// a separator after it, it reads the directory. Links inside are not
+	// followed, so a walk cannot loop.
+	walkRoot := root
+	if li, err := os.Lstat(root); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+		walkRoot = root + string(filepath.Separator)
+	}
 	// WalkDir visits entries in lexical order, so a directory always
 	// yields its items in the same order.
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(walkRoot, func(p string, d fs.DirEntry, err error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}
@@ -153,13 +180,13 @@ func (r *reader) path(ctx context.Context, root string) {
 			}
 			return nil
 		}
-		if p != root && strings.HasPrefix(d.Name(), ".") {
+		if p != walkRoot && strings.HasPrefix(d.Name(), ".") {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if d.IsDir() {
+		if d.IsDir() || r.skipped(d) {
 			return nil
 		}
 		r.file(ctx, p)

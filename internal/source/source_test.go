@@ -262,6 +262,30 @@ func TestReadURLWithPassword(t *testing.T) {
 	}
 }
 
+// TestReadLinkedDirectory: a link to a directory, named as the input, is
+// read as the directory; the files Options.Skip names are passed over,
+// however the two are written.
+func TestReadLinkedDirectory(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "articles")
+	if err := os.Mkdir(real, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{"a.txt": textArticle, "parallax.db": "SQLite format 3\x00"} {
+		if err := os.WriteFile(filepath.Join(real, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := filepath.Join(dir, "linked")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	skip := []string{filepath.Join(real, "..", "articles", "parallax.db")}
+	check(t, read(t, link, Options{Skip: skip}), []got{
+		{input: filepath.Join(link, "a.txt"), kind: KindText, format: FormatText, body: textArticle},
+	})
+}
+
 // TestReadDirectory checks that a directory with good and bad files yields
 // every good item, one error per bad file, in lexical order, and skips
 // hidden files and directories.

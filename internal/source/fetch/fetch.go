@@ -36,7 +36,7 @@ var (
 	// ErrTooLarge is content.ErrTooLarge, so one test covers files and URLs.
 	ErrTooLarge         = content.ErrTooLarge
 	ErrTooManyRedirects = errors.New("too many redirects")
-	ErrPrivateAddress   = errors.New("refusing loopback, private or link-local address")
+	ErrPrivateAddress   = errors.New("refusing loopback, private or link-local address (--allow-private allows it)")
 	ErrScheme           = errors.New("only http and https URLs can be fetched")
 	ErrTimeout          = errors.New("timed out")
 	// ErrCredentials refuses a URL holding a user name or password: the
