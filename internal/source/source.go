@@ -286,6 +286,13 @@ func (r *reader) data(ctx context.Context, input, kind string, gz bool, data []b
 			return
 		}
 	}
+	if kind != KindHTML && kind != KindFeed { // markup declares its own charset
+		var err error
+		if data, err = content.FromUTF16(data); err != nil {
+			r.fail(input, fmt.Errorf("%s: %w", input, err))
+			return
+		}
+	}
 	if kind == KindFeed && content.Sniff(data) == content.JSONL {
 		kind = KindJSONL // JSON lines saved under a .json name
 	}

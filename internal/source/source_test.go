@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/parallax-news/parallax/internal/source/fetch"
@@ -48,6 +49,23 @@ type got struct {
 	input, kind, format, outlet, url, title, id string
 	body                                        string
 	err                                         error
+}
+
+// utf16Bytes is s in UTF-16 with its byte order mark, as Windows saves
+// "Unicode" text.
+func utf16Bytes(s string, bigEndian bool) []byte {
+	out := []byte{0xFF, 0xFE}
+	if bigEndian {
+		out = []byte{0xFE, 0xFF}
+	}
+	for _, u := range utf16.Encode([]rune(s)) {
+		if bigEndian {
+			out = append(out, byte(u>>8), byte(u))
+		} else {
+			out = append(out, byte(u), byte(u>>8))
+		}
+	}
+	return out
 }
 
 func read(t testing.TB, input string, opt Options) []got {
@@ -121,6 +139,16 @@ func TestReadFiles(t *testing.T) {
 		}},
 		{name: "text with a byte order mark", file: "bom.txt", data: []byte("\ufeff" + textArticle), want: func(p string) []got {
 			return []got{{input: p, kind: KindText, format: FormatText, body: textArticle}}
+		}},
+		{name: "text in UTF-16, little-endian", file: "le.txt", data: utf16Bytes(textArticle, false), want: func(p string) []got {
+			return []got{{input: p, kind: KindText, format: FormatText, body: textArticle}}
+		}},
+		{name: "text in UTF-16, big-endian", file: "be.txt", data: utf16Bytes(textArticle, true), want: func(p string) []got {
+			return []got{{input: p, kind: KindText, format: FormatText, body: textArticle}}
+		}},
+		{name: "JSONL in UTF-16", file: "u16", data: utf16Bytes(jsonlTwo, false), want: func(p string) []got {
+			return []got{{input: p + ":1", kind: KindJSONL, format: FormatText, title: "A", id: "a", outlet: "Gazette", url: "https://g.example/a"},
+				{input: p + ":2", kind: KindJSONL, format: FormatText, title: "B", id: "b"}}
 		}},
 		{name: "html", file: "a.html", data: []byte(htmlPage), want: func(p string) []got {
 			return []got{{input: p, kind: KindHTML, format: FormatHTML, body: htmlPage}}

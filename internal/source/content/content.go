@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // Errors for inputs that are not articles.
@@ -101,9 +102,23 @@ func CheckText(b []byte) error {
 		return err
 	}
 	if !utf8.Valid(b) {
-		return fmt.Errorf("%w at byte %d", ErrInvalidUTF8, invalidAt(b))
+		return fmt.Errorf("%w at byte %d: text is read as UTF-8; convert it first (iconv -f latin1 -t utf-8, say)", ErrInvalidUTF8, invalidAt(b))
 	}
 	return nil
+}
+
+// FromUTF16 returns b decoded to UTF-8 when it starts with a UTF-16 byte
+// order mark, as Windows editors save "Unicode" text, and b as it is
+// otherwise. Such text is full of zero bytes, which would read as binary.
+func FromUTF16(b []byte) ([]byte, error) {
+	if !bytes.HasPrefix(b, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(b, []byte{0xFE, 0xFF}) {
+		return b, nil
+	}
+	out, err := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: UTF-16: %w", ErrInvalidUTF8, err)
+	}
+	return out, nil
 }
 
 // CheckBytes returns ErrEmpty or ErrBinary for inputs that cannot be an

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestSniff(t *testing.T) {
@@ -89,4 +90,25 @@ func TestReadAll(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzFromUTF16: text without a UTF-16 byte order mark comes back as it
+// was; text with one comes back as valid UTF-8 or with ErrInvalidUTF8.
+func FuzzFromUTF16(f *testing.F) {
+	f.Add([]byte("plain text"))
+	f.Add([]byte{0xFF, 0xFE, 'H', 0, 'i', 0})
+	f.Add([]byte{0xFE, 0xFF, 0, 'H', 0, 'i'})
+	f.Add([]byte{0xFF, 0xFE, 0x00, 0xD8}) // a lone surrogate
+	f.Fuzz(func(t *testing.T, b []byte) {
+		out, err := FromUTF16(b)
+		bom := bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF})
+		switch {
+		case !bom && (err != nil || !bytes.Equal(out, b)):
+			t.Fatalf("FromUTF16(%q) = %q, %v; want the input unchanged", b, out, err)
+		case bom && err == nil && !utf8.Valid(out):
+			t.Fatalf("FromUTF16(%q) = %q: not UTF-8", b, out)
+		case err != nil && !errors.Is(err, ErrInvalidUTF8):
+			t.Fatalf("FromUTF16(%q): error %v is not ErrInvalidUTF8", b, err)
+		}
+	})
 }
