@@ -421,6 +421,10 @@ func (r *reader) jsonl(ctx context.Context, rd io.Reader, name string) {
 func (r *reader) feed(name string, data []byte, online bool) {
 	f, err := feed.Parse(data, name)
 	if err != nil {
+		if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '[' {
+			// A .json export of articles, most likely.
+			err = fmt.Errorf("%s: %w: a JSON array is no feed; give articles as JSONL, one object a line (jq -c '.[]' turns the one into the other)", name, ErrMalformedFeed)
+		}
 		r.fail(name, err)
 		return
 	}

@@ -150,6 +150,9 @@ func TestReadFiles(t *testing.T) {
 			return []got{{input: p + ":1", kind: KindJSONL, format: FormatText, title: "A", id: "a", outlet: "Gazette", url: "https://g.example/a"},
 				{input: p + ":2", kind: KindJSONL, format: FormatText, title: "B", id: "b"}}
 		}},
+		{name: "a JSON array of articles", file: "articles.json", data: []byte(`[{"title": "A", "text": "First."}]`), want: func(p string) []got {
+			return []got{{input: p, err: ErrMalformedFeed}}
+		}},
 		{name: "html", file: "a.html", data: []byte(htmlPage), want: func(p string) []got {
 			return []got{{input: p, kind: KindHTML, format: FormatHTML, body: htmlPage}}
 		}},

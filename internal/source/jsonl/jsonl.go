@@ -164,6 +164,11 @@ func decode(line []byte, log *slog.Logger) (Record, error) {
 	}
 	var w wire
 	if err := json.Unmarshal(line, &w); err != nil {
+		// A field of the wrong type is named as the line writes it, not as
+		// Go's struct holds it.
+		if te := (*json.UnmarshalTypeError)(nil); errors.As(err, &te) && te.Field != "" {
+			return rec, fmt.Errorf("%w: %q must be a %s, not %s %s", ErrSyntax, te.Field, te.Type.Kind(), article(te.Value), te.Value)
+		}
 		return rec, fmt.Errorf("%w: %w", ErrSyntax, err)
 	}
 	// A headline without a body is an article (feeds and wires carry them);
@@ -180,10 +185,18 @@ func decode(line []byte, log *slog.Logger) (Record, error) {
 		if t, err := date.Parse(w.Published); err == nil {
 			rec.Published = &t
 		} else {
-			log.Debug("unreadable published date", slog.String("id", id), slog.Any("err", err))
+			log.Warn("published date not read; the article is stored undated", slog.String("id", id), slog.Any("err", err))
 		}
 	}
 	return rec, nil
+}
+
+// article is the indefinite article of a JSON value's kind: "an array".
+func article(kind string) string {
+	if strings.IndexAny(kind[:min(1, len(kind))], "aeiou") == 0 {
+		return "an"
+	}
+	return "a"
 }
 
 // idString accepts ids written as strings or as numbers.

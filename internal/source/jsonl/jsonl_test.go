@@ -270,3 +270,19 @@ func BenchmarkParse(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
 }
+
+// TestWrongTypeNamed: a field of the wrong type is named as the line
+// writes it.
+func TestWrongTypeNamed(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"title": ["Quake"], "text": "A quake hit."}`:  `"title" must be a string, not an array`,
+		`{"published": 1709290000, "text": "A quake."}`: `"published" must be a string, not a number`,
+		`{"text": {"body": "A quake hit."}}`:            `"text" must be a string, not an object`,
+	} {
+		for _, err := range Parse(t.Context(), strings.NewReader(in), "in.jsonl", Options{}) {
+			if !errors.Is(err, ErrSyntax) || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: error %v, want ErrSyntax saying %s", in, err, want)
+			}
+		}
+	}
+}
