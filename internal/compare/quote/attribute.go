@@ -506,9 +506,29 @@ func qualifies(ws, name []word) bool {
 	if strings.HasSuffix(last.s, "’s") || strings.HasSuffix(last.s, "'s") {
 		return true
 	}
+	// Adverbs before the verb are no head: "Liz Cheney reportedly said".
+	for len(ws) > 0 && isAdverb(ws[len(ws)-1]) {
+		ws = ws[:len(ws)-1]
+	}
+	// The head is a noun or two right after the name, ending the subject;
+	// more words are a clause of their own ("Mr. Romney laid out his
+	// belief ..., even as he acknowledged").
 	i := slices.IndexFunc(ws, func(w word) bool { return w.start == last.start })
-	return i >= 0 && i+1 < len(ws) && !ws[i+1].punct && !isCap(ws[i+1]) && !nameJoiners[ws[i+1].s]
+	rest := ws[i+1:]
+	if i < 0 || len(rest) == 0 || len(rest) > 2 {
+		return false
+	}
+	return !slices.ContainsFunc(rest, func(w word) bool { return w.punct || isCap(w) || nameJoiners[w.s] })
 }
+
+// isAdverb: a word ending in -ly ("reportedly", "later on" aside), or one
+// of the short adverbs that stand before a speech verb.
+func isAdverb(w word) bool {
+	l := lower(w)
+	return !w.punct && (len(l) > 4 && strings.HasSuffix(l, "ly") || shortAdverbs[l])
+}
+
+var shortAdverbs = set("also", "later", "then", "again", "once", "too", "now", "still", "first", "often", "never", "always", "since", "already", "previously", "recently", "repeatedly")
 
 // span returns the body text from the first to the last word.
 func (x *extractor) span(ws []word) string { return x.body[ws[0].start:ws[len(ws)-1].end] }
@@ -591,6 +611,12 @@ func (x *extractor) unnamed(ws []word, role, at int) string {
 		first = 1
 	}
 	if first > role {
+		return ""
+	}
+	// Without an article, a role is a noun or two with their modifiers
+	// ("senior officials", "police"); more is a clause the role noun
+	// stands in ("put out a statement shortly after ...").
+	if first == 0 && len(ws) > 3 {
 		return ""
 	}
 	if lower(ws[0]) == "the" && role == len(ws)-1 {

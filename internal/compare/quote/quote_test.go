@@ -45,6 +45,16 @@ func TestExtract(t *testing.T) {
 			want: []want{{"about 30 senators remained firmly opposed to the deal", "Senate aides", "told The Times", false}},
 		},
 		{
+			name: "an adverb between the name and the verb",
+			body: "“I am not for it,” Liz Cheney reportedly said.",
+			want: []want{{"I am not for it", "Liz Cheney", "said", true}},
+		},
+		{
+			name: "a name followed by a clause is the subject, not a qualifier",
+			body: "Mr. Romney laid out his belief that marriage should be restricted, even as he acknowledged that it was “a very tender and sensitive topic.”",
+			want: []want{{"a very tender and sensitive topic.", "Romney", "acknowledged", true}},
+		},
+		{
 			name: "speaker after the verb",
 			body: "\"Nobody expected the vote to pass,\" said Rep. Maria Lopez.",
 			want: []want{{"Nobody expected the vote to pass", "Maria Lopez", "said", true}},
