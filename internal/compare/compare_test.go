@@ -462,6 +462,7 @@ func TestCanonicalSpeaker(t *testing.T) {
 		{"Sergei Lavrov", "Sergey Lavrov"},
 		{"Oklahoma", "Oklahoma"},
 		{"Jane Roe", "Jane Roe"},
+		{"Foreign Affairs Sergey Lavrov", "Sergey Lavrov"},
 		{"a spokesman for the ministry", "a spokesman for the ministry"},
 		{"Thursday", ""},
 		{"Notably", ""},

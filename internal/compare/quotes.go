@@ -92,9 +92,16 @@ func canonicalSpeaker(s string, ents []model.Entity, keys map[string]string) str
 	if name := keys[text.EntityKey(s)]; name != "" {
 		return name
 	}
+	words := strings.Fields(s)
+	// A title run into the name ("National Intelligence James Clapper",
+	// from "Director of National Intelligence James Clapper") is left out.
+	for i := 1; i+2 <= len(words); i++ {
+		if name := keys[text.EntityKey(strings.Join(words[i:], " "))]; name != "" {
+			return name
+		}
+	}
 	// A surname alone, or a name with a middle initial, matches the one
 	// person of the story with that surname.
-	words := strings.Fields(s)
 	last := text.EntityKey(words[len(words)-1])
 	var match string
 	for _, e := range ents {

@@ -52,6 +52,21 @@ var indirectVerbs = set("said", "says", "told", "tells", "added", "argued", "arg
 	"admitted", "conceded", "suggested", "cautioned", "testified", "predicted", "stressed",
 	"maintained", "contended", "announced", "noted", "explained")
 
+// speaks reports whether ws[i] is a speech verb here: "pointed" is one
+// only as "pointed out", and is otherwise an adjective ("an even more
+// pointed email").
+func speaks(ws []word, i int) bool {
+	v := lower(ws[i])
+	if particle, ok := needsParticle[v]; ok {
+		return i+1 < len(ws) && lower(ws[i+1]) == particle
+	}
+	return speechVerbs[v]
+}
+
+// needsParticle maps speech verbs that report speech only with a particle
+// to it.
+var needsParticle = map[string]string{"pointed": "out", "points": "out", "summed": "up"}
+
 // otherSenses are speech verbs that are as often something else: a verb
 // of adding, a plural noun.
 var otherSenses = set("added", "adds", "claims")
@@ -150,10 +165,14 @@ func (x *extractor) direct(pi int, p para, s span, prev, next int, words []word,
 		Sentence: strings.TrimSpace(x.body[sStart:sEnd])}
 	n := len(strings.Fields(q.Text))
 	switch {
+	case n < minDirectWords && !setOff(x.body, s):
+		// A scare quote, a title, a term, even beside a verb that may
+		// report speech ("have agreed to an infrastructure “framework”").
+		return Quote{}, false
 	case sub.ok:
 		q.Speaker, q.Cue = sub.speaker, sub.cue
 	case n < minDirectWords:
-		return Quote{}, false // a scare quote, a title, a term
+		return Quote{}, false
 	case x.paraSpeaker != "":
 		q.Speaker = x.paraSpeaker // a later quote of the same speaker's paragraph
 	case x.prevHadQuote && opensParagraph(x.body, p, s):
@@ -204,6 +223,18 @@ func trimQuote(body string, s, e int) (int, int) {
 		e--
 	}
 	return s, e
+}
+
+// setOff reports a quoted span set off as speech is: ending in a comma or
+// a sentence's end inside its marks ("“Nah,” Malia said"), or after a
+// comma or colon ("he said: “No.”").
+func setOff(body string, s span) bool {
+	inner := strings.TrimRight(body[s.start:s.end], " ")
+	if strings.HasSuffix(inner, ",") || strings.HasSuffix(inner, ".") || strings.HasSuffix(inner, "!") || strings.HasSuffix(inner, "?") {
+		return true
+	}
+	before := strings.TrimRight(body[:s.start], " \"'“‘")
+	return strings.HasSuffix(before, ",") || strings.HasSuffix(before, ":")
 }
 
 func hasLetter(s string) bool {
@@ -321,7 +352,7 @@ func (x *extractor) fromAfter(after []word, at int) subject {
 		if j > 14 || (w.punct && w.s != "," && w.s != "(" && w.s != ")") || isOpen(runeOf(w.s)) {
 			break
 		}
-		if w.punct || !speechVerbs[lower(w)] || j > 0 && passive[lower(rest[j-1])] {
+		if w.punct || !speaks(rest, j) || j > 0 && passive[lower(rest[j-1])] {
 			continue
 		}
 		cue := x.cue(rest[j:])
@@ -418,7 +449,7 @@ func onlyName(c []word) bool {
 func (x *extractor) fromBefore(before []word, at int) subject {
 	for j := len(before) - 1; j > 0; j-- {
 		w := before[j]
-		if w.punct || !speechVerbs[lower(w)] {
+		if w.punct || !speaks(before, j) {
 			continue
 		}
 		// The subject runs back to the start of its clause; an appositive
@@ -518,7 +549,10 @@ func qualifies(ws, name []word) bool {
 	if i < 0 || len(rest) == 0 || len(rest) > 2 {
 		return false
 	}
-	return !slices.ContainsFunc(rest, func(w word) bool { return w.punct || isCap(w) || nameJoiners[w.s] })
+	// A verb in the past ("Grimm stormed back") is no head either.
+	return !slices.ContainsFunc(rest, func(w word) bool {
+		return w.punct || isCap(w) || nameJoiners[w.s] || strings.HasSuffix(lower(w), "ed")
+	})
 }
 
 // isAdverb: a word ending in -ly ("reportedly", "later on" aside), or one

@@ -55,6 +55,21 @@ func TestExtract(t *testing.T) {
 			want: []want{{"a very tender and sensitive topic.", "Romney", "acknowledged", true}},
 		},
 		{
+			name: "a scare quote beside a speech verb is no quote",
+			body: "Senators say they and White House officials have agreed to an infrastructure “framework” for the bill.\n\nShe sent officials an even more pointed email, warning the talking points could be “abused” by members.",
+			want: nil,
+		},
+		{
+			name: "a short quote set off as speech is one",
+			body: "“Nah,” Malia said quickly.",
+			want: []want{{"Nah", "Malia", "said", true}},
+		},
+		{
+			name: "a name and its verbs before the speech verb",
+			body: "Grimm stormed back, leaned into him and said, “Let me be clear to you, I will not forget this.”",
+			want: []want{{"Let me be clear to you, I will not forget this.", "Grimm", "said", true}},
+		},
+		{
 			name: "speaker after the verb",
 			body: "\"Nobody expected the vote to pass,\" said Rep. Maria Lopez.",
 			want: []want{{"Nobody expected the vote to pass", "Maria Lopez", "said", true}},
