@@ -212,6 +212,22 @@ func TestDiscrepancies(t *testing.T) {
 			},
 		},
 		{
+			name: "years of one term told with other words",
+			arts: []model.Article{
+				art(1, "A", "Cowan will become the second black senator from Massachusetts, after Edward Brooke, who served from 1967 to 1979."),
+				art(2, "B", "Cowan will become the first black senator from Massachusetts since Edward Brooke, who held the seat from 1966 to 1978."),
+			},
+			want: []string{DiscrepancyDate}, desc: "1967, 1979",
+		},
+		{
+			name: "a percentage written out and with its sign",
+			arts: []model.Article{
+				art(1, "A", "GasBuddy said on Tuesday that 8.5% of gas stations in North Carolina had no fuel left at all."),
+				art(2, "B", "GasBuddy said on Tuesday that more than 6 percent of gas stations in North Carolina had no fuel left."),
+			},
+			want: []string{DiscrepancyNumber}, desc: "8.5%",
+		},
+		{
 			name: "rates agreed on and others given besides",
 			arts: []model.Article{
 				art(1, "A", "The Labor Department said consumer prices rose 0.9% in June from May and 5.4% over the past year."),

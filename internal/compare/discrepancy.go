@@ -89,11 +89,12 @@ func factDiscrepancies(as []*article, facts []model.Fact) []model.Discrepancy {
 				si, sj := sentenceOf(ei.Sentence), sentenceOf(ej.Sentence)
 				pair := []model.Evidence{ei, ej}
 				outs := []string{ei.Outlet, ej.Outlet}
-				if a, b, ok := conflict(si.nums, sj.nums); ok {
+				alike := overlapShare(si.terms, sj.terms) >= alikeShare
+				if a, b, ok := conflict(si.nums, sj.nums, alike); ok {
 					add(model.Discrepancy{Kind: DiscrepancyNumber, Outlets: outs, Evidence: pair,
 						Description: fmt.Sprintf("%s gives %s where %s gives %s", ei.Outlet, a, ej.Outlet, b)})
 				}
-				if a, b, ok := conflict(si.dates, sj.dates); ok {
+				if a, b, ok := conflict(si.dates, sj.dates, alike); ok {
 					add(model.Discrepancy{Kind: DiscrepancyDate, Outlets: outs, Evidence: pair,
 						Description: fmt.Sprintf("%s says %s where %s says %s", ei.Outlet, a, ej.Outlet, b)})
 				}
@@ -122,15 +123,37 @@ func formatNumber(v float64) string {
 	return strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64)
 }
 
+// alikeShare is the share of the shorter sentence's words the longer must
+// hold for two to say the same thing in other words.
+const alikeShare = 0.4
+
+// overlapShare is the share of the smaller term list found in the other.
+func overlapShare(x, y []string) float64 {
+	if len(x) > len(y) {
+		x, y = y, x
+	}
+	if len(x) == 0 {
+		return 0
+	}
+	n := 0
+	for _, t := range x {
+		if slices.Contains(y, t) {
+			n++
+		}
+	}
+	return float64(n) / float64(len(x))
+}
+
 // conflict reports values each side states in a slot the other fills with
 // other values, naming none the other states anywhere: "$1 million"
-// against "$500,000". A slot both fill with one value as well ("rose 0.9%
+// against "$500,000". alike says the two sentences share most of their
+// words, so a slot needs no word near its values in common. A slot both fill with one value as well ("rose 0.9%
 // ... and 5.4%" against "rose 0.9% ... than the 0.6%") holds several
 // measures, which the two sides need not give alike.
-func conflict(a, b []stated) (string, string, bool) {
+func conflict(a, b []stated, alike bool) (string, string, bool) {
 	var onlyA, onlyB []string
 	sameSlot := func(x, y stated) bool {
-		return x.slot == y.slot && (x.near == nil && y.near == nil ||
+		return x.slot == y.slot && (alike || x.near == nil && y.near == nil ||
 			slices.ContainsFunc(x.near, func(w string) bool { return slices.Contains(y.near, w) }))
 	}
 	for _, x := range a {

@@ -265,9 +265,10 @@ type stated struct {
 	slot  string // "" when none could be told: such a value is not compared
 	shown string // the value as a reader is told it: "$1 million", "266,000 jobs"
 	// near are the content words around a sum or a percentage, whose sign
-	// says little of what it measures: two sums are in one slot only when
-	// they share one ("$1 trillion infrastructure plan", "$1.2 trillion
-	// infrastructure package").
+	// says little of what it measures, or the one before a date: two are
+	// in one slot only when they share one ("$1 trillion infrastructure
+	// plan", "$1.2 trillion infrastructure package"), or when their
+	// sentences are alike throughout (see conflict).
 	near []string
 }
 
@@ -282,7 +283,7 @@ func counted(s string, toks []text.Token, i, base int, v float64) stated {
 			return stated{value: n, slot: sign, shown: sign + n, near: nearWords(toks, i)}
 		}
 	}
-	if strings.HasPrefix(after, "%") {
+	if strings.HasPrefix(after, "%") || i+1 < len(toks) && percentWords[toks[i+1].Norm] {
 		return stated{value: n, slot: "%", shown: n + "%", near: nearWords(toks, i)}
 	}
 	for j := i + 1; j < len(toks) && j <= i+3; j++ {
@@ -298,6 +299,9 @@ func counted(s string, toks []text.Token, i, base int, v float64) stated {
 	return stated{value: n, shown: n}
 }
 
+// percentWords write a percent sign out.
+var percentWords = map[string]bool{"percent": true, "pct": true, "percentage": true}
+
 // nearWords returns the stems of the content words within four tokens of
 // toks[i], numbers and scales left out.
 func nearWords(toks []text.Token, i int) []string {
@@ -311,23 +315,42 @@ func nearWords(toks []text.Token, i int) []string {
 	return near
 }
 
-// placed places month or year toks[i] (written w) by the word before it
-// and the content word before that: "met in New York in April" and "in
-// New York in May" put a month in one slot, "from 2005 levels" and "by
-// 2030" two years in two.
+// placed places month or year toks[i] (written w) by the kind of the
+// preposition before it (when, from, until, by) and the content word
+// before that: "served from 1967 to 1979" and "held the seat from 1966 to
+// 1978" put their years in the same slots, "from 2005 levels" and "by 2030"
+// in two.
 func placed(toks []text.Token, i int, w string) stated {
-	if i == 0 {
+	j := i - 1
+	for j >= 0 && dateModifiers[toks[j].Norm] {
+		j-- // "in mid May", "in early 2020"
+	}
+	if j < 0 {
 		return stated{value: w, shown: w}
 	}
-	slot := toks[i-1].Norm
-	for j := i - 1; j >= 0; j-- {
+	class := prepositionClass[toks[j].Norm]
+	if class == "" {
+		class = toks[j].Norm
+	}
+	st := stated{value: w, slot: class, shown: w}
+	for ; j >= 0; j-- {
 		if t := toks[j]; !t.Stop && !isDigits(t.Norm) && !months[t.Norm] && !monthAbbrevs[t.Norm] {
-			slot += " " + t.Stem
+			st.near = []string{t.Stem}
 			break
 		}
 	}
-	return stated{value: w, slot: slot, shown: w}
+	return st
 }
+
+// prepositionClass groups the prepositions that place a date alike.
+var prepositionClass = map[string]string{
+	"in": "when", "on": "when", "at": "when", "during": "when", "of": "when",
+	"from": "from", "since": "from", "to": "until", "until": "until", "till": "until", "through": "until",
+	"by": "by", "before": "by",
+}
+
+// dateModifiers stand between a preposition and its date.
+var dateModifiers = map[string]bool{"mid": true, "early": true, "late": true, "the": true, "end": true}
 
 // monthAbbrevs are the short forms of months a date is written with ("Jan.
 // 6"): the number after one is a day, not a quantity.
