@@ -101,18 +101,30 @@ func trimFullStop(s string) string {
 		return s
 	}
 	last := rest[strings.LastIndexByte(rest, ' ')+1:]
-	if strings.Contains(last, ".") || nameAbbrevs[last] {
+	if dot := strings.LastIndexByte(last, '.'); dot >= 0 && !isDomainEnd(last[dot+1:]) || nameAbbrevs[last] {
 		return s
 	}
 	return rest
 }
 
+// isDomainEnd reports the last label of a domain name ("com" of
+// "FoxNews.com"), which an abbreviation's capitals ("S" of "U.S") are not.
+func isDomainEnd(s string) bool {
+	return len(s) >= 2 && strings.IndexFunc(s, func(r rune) bool { return r < 'a' || r > 'z' }) < 0
+}
+
 // nameAbbrevs are the abbreviations that end names with a full stop.
 var nameAbbrevs = map[string]bool{"Inc": true, "Co": true, "Corp": true, "Ltd": true, "Bros": true, "Jr": true, "Sr": true}
 
-// sourceKey is the comparison key of a source name.
+// sourceKey is the comparison key of a source name. A kind given in
+// brackets ("CNN (Online News)", as some outlet lists name outlets) is no
+// part of the name.
 func sourceKey(s string) string {
-	k := strings.ToLower(trimFullStop(s))
+	s = trimFullStop(s)
+	if open := strings.LastIndex(s, " ("); open > 0 && strings.HasSuffix(s, ")") {
+		s = s[:open]
+	}
+	k := strings.ToLower(s)
 	k = strings.TrimPrefix(k, "the ")
 	k = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(k, "’s"), "'s"), "’")
 	k = strings.TrimSuffix(k, "'")
