@@ -21,7 +21,7 @@ func runStories(ctx context.Context, app *App, args []string) error {
 	fs := flag.NewFlagSet("stories", flag.ContinueOnError)
 	var q store.StoryQuery
 	fs.StringVar(&q.Outlet, "outlet", "", "only stories an outlet covered")
-	fs.StringVar(&q.Entity, "entity", "", "only stories naming this entity: a full name, a person's surname, or another spelling (U.S. for United States)")
+	fs.StringVar(&q.Entity, "entity", "", "only stories about this entity (one of the eight their articles name most): a full name, a person's surname, or another spelling (U.S. for United States)")
 	fs.StringVar(&q.Language, "language", "", "only stories in this language (ISO 639-1)")
 	fs.StringVar(&q.Sort, "sort", "newest", "newest, biggest or updated")
 	fs.IntVar(&q.Limit, "limit", 0, "at most this many stories (0: all)")

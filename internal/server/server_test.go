@@ -51,6 +51,8 @@ func TestRoutes(t *testing.T) {
 			contains: []string{"Back-channel talks"}, absent: []string{"Harvest festival opens"}},
 		{name: "stories by an entity no story names", path: "/api/v1/stories?entity=Blinken", code: 200, ctype: js,
 			contains: []string{"[]"}, absent: []string{"Back-channel talks"}},
+		{name: "stories page by an entity no story names offers a search", path: "/?entity=Mary+Beth+Long", code: 200, ctype: html,
+			contains: []string{"No stories match", `<a href="/search?q=Mary%20Beth%20Long">search the articles naming Mary Beth Long</a>`}},
 		{name: "stories by language", path: "/?lang=de", code: 200, ctype: html,
 			contains: []string{"Harvest festival opens"}, absent: []string{"Back-channel talks"}},
 		{name: "stories by date", path: "/?since=2023-07-09&until=2023-07-09", code: 200, ctype: html,
