@@ -1000,18 +1000,19 @@ func entityOf(ms []mention, gr *groupT) Entity {
 }
 
 // generational are the suffixes that may end a person's name after the
-// surname ("Jr", "III"); they are folded as Tokens folds them.
+// surname ("Jr", "III"), lower-cased and without a full stop.
 var generational = map[string]bool{"jr": true, "sr": true, "ii": true, "iii": true, "iv": true}
 
 // surname returns the last word of a name of two or more words that is not
-// a generational suffix, as written, or "".
+// a generational suffix, as written, or "". Names are split at spaces, not
+// tokenised: this runs for every person of every article.
 func surname(name string) string {
-	toks := Tokens(name)
-	for len(toks) > 1 && generational[toks[len(toks)-1].Norm] {
-		toks = toks[:len(toks)-1]
+	words := strings.Fields(name)
+	for len(words) > 1 && generational[strings.ToLower(strings.TrimRight(words[len(words)-1], ".,"))] {
+		words = words[:len(words)-1]
 	}
-	if len(toks) < 2 {
+	if len(words) < 2 {
 		return ""
 	}
-	return toks[len(toks)-1].Text
+	return strings.TrimRight(words[len(words)-1], ".,")
 }
