@@ -116,14 +116,11 @@ func storyEntities(as []*article) []model.Entity {
 	return out
 }
 
-// generational are the suffixes that may end a person's name (as keys).
-var generational = map[string]bool{"jr": true, "sr": true, "ii": true, "iii": true, "iv": true}
-
 // firstLast returns the first and last words of a person's name key, a
 // generational suffix left out, or "" for a name of one word.
 func firstLast(key string) string {
 	w := strings.Fields(key)
-	for len(w) > 1 && generational[w[len(w)-1]] {
+	for len(w) > 1 && text.IsGenerational(w[len(w)-1]) {
 		w = w[:len(w)-1]
 	}
 	if len(w) < 2 {

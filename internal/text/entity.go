@@ -1003,6 +1003,10 @@ func entityOf(ms []mention, gr *groupT) Entity {
 // surname ("Jr", "III"), lower-cased and without a full stop.
 var generational = map[string]bool{"jr": true, "sr": true, "ii": true, "iii": true, "iv": true}
 
+// IsGenerational reports a suffix that may end a person's name after the
+// surname, given lower-cased without its full stop ("jr", "iii").
+func IsGenerational(word string) bool { return generational[word] }
+
 // surname returns the last word of a name of two or more words that is not
 // a generational suffix, as written, or "". Names are split at spaces, not
 // tokenised: this runs for every person of every article.
