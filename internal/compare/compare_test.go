@@ -228,6 +228,21 @@ func TestDiscrepancies(t *testing.T) {
 			want: []string{DiscrepancyNumber}, desc: "8.5%",
 		},
 		{
+			name: "a rate and a time in one unit",
+			arts: []model.Article{
+				art(1, "A", "Johns Hopkins data show confirmed infections climbed to an average of 23,600 a day across the country."),
+				art(2, "B", "Johns Hopkins data show confirmed infections climbed across the country over the last seven days."),
+			},
+		},
+		{
+			name: "an article after a comma makes no rate",
+			arts: []model.Article{
+				art(1, "A", "Continuing claims fell to 3,655,000, a decrease of 45,000 from the previous week's revised level."),
+				art(2, "B", "Continuing claims fell to 3,700,000, a decrease of 45,000 from the previous week's revised level."),
+			},
+			want: []string{DiscrepancyNumber}, desc: "3.655 million decrease",
+		},
+		{
 			name: "rates agreed on and others given besides",
 			arts: []model.Article{
 				art(1, "A", "The Labor Department said consumer prices rose 0.9% in June from May and 5.4% over the past year."),

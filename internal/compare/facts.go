@@ -286,18 +286,25 @@ func counted(s string, toks []text.Token, i, base int, v float64) stated {
 	if strings.HasPrefix(after, "%") || i+1 < len(toks) && percentWords[toks[i+1].Norm] {
 		return stated{value: n, slot: "%", shown: n + "%", near: nearWords(toks, i)}
 	}
+	per := ""
 	for j := i + 1; j < len(toks) && j <= i+3; j++ {
 		t := toks[j]
+		if rateWords[t.Norm] && !strings.ContainsAny(s[toks[i].End-base:t.Start-base], ",;:") {
+			per = "per " // "23,600 a day" is a rate, "seven days" a time; "3,655,000, a decrease" neither
+		}
 		if _, ok := scales[t.Norm]; ok || t.Stop {
 			continue
 		}
 		if _, word := numberWords[t.Norm]; word || isDigits(t.Norm) {
 			break // "two-in-three": a ratio, not a count of threes
 		}
-		return stated{value: n, slot: t.Stem, shown: n + " " + t.Text}
+		return stated{value: n, slot: per + t.Stem, shown: n + " " + per + t.Text}
 	}
 	return stated{value: n, shown: n}
 }
+
+// rateWords between a number and its unit make it a rate.
+var rateWords = map[string]bool{"a": true, "an": true, "per": true, "each": true, "every": true}
 
 // percentWords write a percent sign out.
 var percentWords = map[string]bool{"percent": true, "pct": true, "percentage": true}
