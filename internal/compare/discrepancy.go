@@ -147,9 +147,10 @@ func overlapShare(x, y []string) float64 {
 // conflict reports values each side states in a slot the other fills with
 // other values, naming none the other states anywhere: "$1 million"
 // against "$500,000". alike says the two sentences share most of their
-// words, so a slot needs no word near its values in common. A slot both fill with one value as well ("rose 0.9%
-// ... and 5.4%" against "rose 0.9% ... than the 0.6%") holds several
-// measures, which the two sides need not give alike.
+// words, so a slot needs no word near its values in common. A slot both
+// fill with one value as well ("rose 0.9% ... and 5.4%" against "rose 0.9%
+// ... than the 0.6%") holds several measures, which the two sides need not
+// give alike.
 func conflict(a, b []stated, alike bool) (string, string, bool) {
 	var onlyA, onlyB []string
 	sameSlot := func(x, y stated) bool {

@@ -254,8 +254,6 @@ func isDigits(s string) bool {
 	return true
 }
 
-// quantity reads the number token i states, scaled by a following
-// "million" and the like. Years are dates, not quantities.
 // stated is a value a sentence states, in its slot: what a quantity
 // counts, or where in the sentence a month or year is placed. Two outlets
 // disagree only over values in one slot: "266,000 jobs" and "1 million"
@@ -382,6 +380,8 @@ func isYear(norm string) bool {
 	return len(norm) == 4 && isDigits(norm) && norm >= "1900" && norm <= "2100"
 }
 
+// quantity reads the number token i states, scaled by a following
+// "million" and the like. Years are dates, not quantities.
 func quantity(toks []text.Token, i int) (float64, bool) {
 	n := toks[i].Norm
 	v, ok := numberWords[n]

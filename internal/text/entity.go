@@ -1012,7 +1012,7 @@ func IsGenerational(word string) bool { return generational[word] }
 // tokenised: this runs for every person of every article.
 func surname(name string) string {
 	words := strings.Fields(name)
-	for len(words) > 1 && generational[strings.ToLower(strings.TrimRight(words[len(words)-1], ".,"))] {
+	for len(words) > 1 && IsGenerational(strings.ToLower(strings.TrimRight(words[len(words)-1], ".,"))) {
 		words = words[:len(words)-1]
 	}
 	if len(words) < 2 {

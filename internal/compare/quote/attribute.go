@@ -545,8 +545,11 @@ func qualifies(ws, name []word) bool {
 	// more words are a clause of their own ("Mr. Romney laid out his
 	// belief ..., even as he acknowledged").
 	i := slices.IndexFunc(ws, func(w word) bool { return w.start == last.start })
+	if i < 0 {
+		return false
+	}
 	rest := ws[i+1:]
-	if i < 0 || len(rest) == 0 || len(rest) > 2 {
+	if len(rest) == 0 || len(rest) > 2 {
 		return false
 	}
 	// A verb in the past ("Grimm stormed back") is no head either.
