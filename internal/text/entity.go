@@ -59,6 +59,12 @@ type mention struct {
 	// longer capitalised run ("American Pie", "X-Men"), which counts only
 	// if the article names it elsewhere too.
 	unsure bool
+	// tentative marks a person's kind guessed for want of another: a name
+	// of two or more words with no head word, no given name first, no role,
+	// and a word of common use. It stays a person's only if the article
+	// also names it by its last word alone, as news names people and not
+	// firms or events.
+	tentative bool
 }
 
 const titleSentence = -1
@@ -433,11 +439,27 @@ func (x *extractor) scanRun(g *gazIndex, src string, toks []Token, a, s, e, sent
 	}
 }
 
-// opens reports whether token s opens the sentence starting at token a, or
-// a clause after a colon, which is capitalised too: "US heatwave:
-// Wildfires rage".
+// opens reports whether token s opens the sentence starting at token a, a
+// clause after a colon, or a quotation, which are capitalised too: "US
+// heatwave: Wildfires rage", with a nonchalant, "Nah."
 func opens(src string, toks []Token, a, s int) bool {
-	return s == a || s > a && strings.HasSuffix(strings.TrimRight(src[toks[s-1].End:toks[s].Start], " \u00a0"), ":")
+	if s == a {
+		return true
+	}
+	if s < a {
+		return false
+	}
+	gap := strings.TrimRight(src[toks[s-1].End:toks[s].Start], " \u00a0")
+	// An opening quote is curly, or straight after a space or a colon: in
+	// `Nah," Malia` the straight quote closes.
+	switch {
+	case strings.HasSuffix(gap, "\u201c"), strings.HasSuffix(gap, "\u2018"):
+		return true
+	case strings.HasSuffix(gap, `"`):
+		before := strings.TrimSuffix(gap, `"`)
+		return strings.HasSuffix(before, " ") || strings.HasSuffix(before, ":")
+	}
+	return strings.HasSuffix(gap, ":")
 }
 
 // roleBefore returns the role written in lower case right before a name
@@ -639,6 +661,7 @@ func (x *extractor) addName(src string, toks []Token, a, s, e, sent int, role, k
 		}
 	} else if kind == "" {
 		m.kind = guessMulti(src, toks, a, s, e)
+		m.tentative = m.kind == model.EntityPerson && !looksPersonal(toks, s, e) && x.hasCommonWord(toks, s, e)
 	}
 	m.words = make([]string, 0, e-s)
 	for k := s; k < e; k++ {
@@ -703,8 +726,52 @@ func guessMulti(src string, toks []Token, a, s, e int) string {
 		return model.EntityPlace
 	case hasHead(toks, s, e), isUpperWord(toks[s].Text), e-s > 4:
 		return model.EntityOrg
+	case compass[toks[s].Norm], s > a && placeBefore[toks[s-1].Norm] && joins(src, toks, s-1):
+		return model.EntityPlace // "Upper East Side", "in Bandar Abbas"
 	}
 	return model.EntityPerson
+}
+
+// looksPersonal reports a name of two or more words written as people's
+// are: a given name first, an initial after it ("Allyson Y. Schwartz") or
+// a generational suffix last ("Thomas J. Bliley Jr").
+func looksPersonal(toks []Token, s, e int) bool {
+	if givenNames()[toks[s].Norm] || IsGenerational(toks[e-1].Norm) || isGaelic(toks[e-1].Text) {
+		return true
+	}
+	// An initial before a word of more letters: "J. Edgar Hoover",
+	// "Allyson Y. Schwartz", but not "U. S", "N. J" nor "A CinemaScore".
+	for k := s; k < e-1; k++ {
+		if utf8.RuneCountInString(toks[k].Text) == 1 && !toks[k].Stop && utf8.RuneCountInString(toks[k+1].Text) > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// hasCommonWord reports whether a word of toks[s:e] is one the article,
+// or the sentence model's training text, writes in lower case inside a
+// sentence: "Catholic Charities", "Best Buy" and "Anybody But Cantor" have
+// one; "Hasim Rahman", a person whose given name is not listed, has none.
+func (x *extractor) hasCommonWord(toks []Token, s, e int) bool {
+	punkt, err := sentenceModel()
+	for k := s; k < e; k++ {
+		if x.common(&toks[k]) || err == nil && punkt.OrthoContext[toks[k].Norm]&orthoMidLc != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// isGaelic reports a surname of Irish or Scottish form: "McNabb",
+// "MacArthur", "O'Neal".
+func isGaelic(w string) bool {
+	for _, prefix := range [...]string{"Mc", "Mac", "O'", "O’"} {
+		if rest, ok := strings.CutPrefix(w, prefix); ok && rest != "" && unicode.IsUpper(firstRune(rest)) {
+			return true
+		}
+	}
+	return false
 }
 
 // knownKeys fills x.known with the keys of the names found so far, and the
@@ -931,6 +998,30 @@ func initials(words []string) string {
 	return string(b)
 }
 
+// finalKind is kindOf once lone surnames have joined their groups: a
+// person's kind only guessed (mention.tentative) holds if the article also
+// names the group by one word ("Bibi Netanyahu" ... "Netanyahu"), and is
+// an organisation's otherwise ("Catholic Charities", "Aggregate
+// Knowledge"), whose names more often lack a head word than people's lack
+// a given name.
+func finalKind(ms []mention, gr *groupT) string {
+	kind := kindOf(ms, gr)
+	if kind != model.EntityPerson || gr.gaz != nil {
+		return kind
+	}
+	tentative := true
+	for _, i := range gr.mentions {
+		if ms[i].sure || !ms[i].tentative && len(ms[i].words) > 1 || len(ms[i].words) == 1 {
+			tentative = false
+			break
+		}
+	}
+	if tentative {
+		return model.EntityOrg
+	}
+	return kind
+}
+
 // kindOf decides a group's kind: the gazetteer's, else a person if a role
 // says so, else the guess of its fullest mention.
 func kindOf(ms []mention, gr *groupT) string {
@@ -951,7 +1042,7 @@ func kindOf(ms []mention, gr *groupT) string {
 
 func entityOf(ms []mention, gr *groupT) Entity {
 	slices.Sort(gr.mentions)
-	e := Entity{Kind: kindOf(ms, gr), Count: len(gr.mentions), Weak: true}
+	e := Entity{Kind: finalKind(ms, gr), Count: len(gr.mentions), Weak: true}
 	best := -1
 	for _, i := range gr.mentions {
 		if !ms[i].weak {

@@ -333,6 +333,36 @@ func TestEntities(t *testing.T) {
 			absent: []string{"Roe", "Wade"},
 		},
 		{
+			name: "a name of words no person goes by is an organisation's",
+			body: "Volunteers at Catholic Charities handed out coats. The site was bought by Aggregate Knowledge, a data firm.",
+			want: []want{{name: "Catholic Charities", kind: model.EntityOrg}, {name: "Aggregate Knowledge", kind: model.EntityOrg}},
+		},
+		{
+			name: "a person goes by a given name, an initial, a Gaelic surname or the surname alone",
+			body: "Bibi Netanyahu met J. Edgar Hoover's heirs, Tavon McNabb and Ines Cortazar. Netanyahu spoke first.",
+			want: []want{
+				{name: "Bibi Netanyahu", kind: model.EntityPerson},
+				{name: "J. Edgar Hoover", kind: model.EntityPerson},
+				{name: "Tavon McNabb", kind: model.EntityPerson},
+				{name: "Ines Cortazar", kind: model.EntityPerson},
+			},
+		},
+		{
+			name: "compass words and in open place names",
+			body: "Rents rose on the Upper East Side, and a ship docked in Bandar Abbas. The Kodak Theatre was full.",
+			want: []want{
+				{name: "Upper East Side", kind: model.EntityPlace},
+				{name: "Bandar Abbas", kind: model.EntityPlace},
+				{name: "Kodak Theatre", kind: model.EntityPlace},
+			},
+		},
+		{
+			name:   "a word opening a quotation is no name",
+			body:   "She declined the offer with a nonchalant, \"Nah.\" Her sister agreed: \"Yup.\" \u201cSure,\u201d Malia Obama said, and Sasha Obama laughed. \"Nah,\" Malia said.",
+			want:   []want{{name: "Malia Obama", kind: model.EntityPerson}},
+			absent: []string{"Nah", "Yup", "Sure"},
+		},
+		{
 			name: "empty",
 			body: "",
 		},

@@ -12,6 +12,22 @@ import (
 //go:embed gazetteer.txt
 var gazetteerText string
 
+//go:embed givennames.txt
+var givenNamesText string
+
+// givenNames parses givennames.txt once, on first use.
+var givenNames = sync.OnceValue(func() map[string]bool {
+	names := map[string]bool{}
+	for line := range strings.Lines(givenNamesText) {
+		if !strings.HasPrefix(line, "#") {
+			for _, w := range strings.Fields(line) {
+				names[w] = true
+			}
+		}
+	}
+	return names
+})
+
 // gazEntry is one named thing of the gazetteer.
 type gazEntry struct {
 	name string // canonical name

@@ -49,7 +49,7 @@ var orgHeads = set(
 	"council", "committee", "commission", "department", "ministry", "agency", "bureau",
 	"institute", "institution", "foundation", "university", "college", "school", "academy",
 	"bank", "fund", "party", "association", "union", "league", "federation", "organization",
-	"organisation", "corporation", "corp", "inc", "ltd", "llc", "company", "co", "group",
+	"organisation", "corporation", "corp", "inc", "ltd", "llc", "plc", "company", "co", "group",
 	"holdings", "industries", "airlines", "airways", "motors", "systems", "technologies",
 	"labs", "news", "times", "post", "journal", "press", "tribune", "herald", "gazette",
 	"magazine", "network", "radio", "television", "tv", "court", "senate", "congress",
@@ -81,7 +81,8 @@ var placeHeads = set(
 	"palace", "beach", "coast", "region", "district", "peninsula", "strait", "canal",
 	"border", "state", "states", "territory", "oblast", "heights", "hills", "village",
 	"town", "harbor", "harbour", "port", "springs", "gardens", "ridge", "peak", "glacier",
-	"canyon", "creek", "mt",
+	"canyon", "creek", "mt", "ave", "blvd", "stadium", "arena", "cemetery", "hotel", "motel",
+	"theater", "theatre", "mall", "courthouse", "pier",
 	// streets and squares named in other languages, the head first
 	"rue", "place", "plaza", "piazza", "calle", "avenida", "boulevard", "platz",
 )
@@ -123,6 +124,17 @@ var notNames = set(
 )
 
 // locatives precede places ("in Prague").
+// compass words open place names: "Upper East Side", "South Boston",
+// "Western Cape", and so do the words of settlers' names: "Santa Monica",
+// "Fort Lee", "Cape Coral". A name after placeBefore is a place ("in Bandar Abbas",
+// "near Corpus Christi"); "at", "from" and "to" come before people and
+// firms as often.
+var (
+	compass = set("north", "south", "east", "west", "northern", "southern", "eastern", "western", "upper", "lower", "central",
+		"san", "santa", "los", "las", "cape", "fort", "port")
+	placeBefore = set("in", "near", "outside", "across", "throughout")
+)
+
 var locatives = set("in", "at", "from", "near", "to", "across", "outside", "inside", "into", "toward", "towards", "around", "throughout")
 
 // speechVerbs follow speakers ("Zelenskyy said").
