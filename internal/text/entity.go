@@ -726,8 +726,8 @@ func guessMulti(src string, toks []Token, a, s, e int) string {
 		return model.EntityPlace
 	case hasHead(toks, s, e), isUpperWord(toks[s].Text), e-s > 4:
 		return model.EntityOrg
-	case compass[toks[s].Norm], s > a && placeBefore[toks[s-1].Norm] && joins(src, toks, s-1):
-		return model.EntityPlace // "Upper East Side", "in Bandar Abbas"
+	case compass[toks[s].Norm], s > a && placeBefore[toks[s-1].Norm] && joins(src, toks, s-1) && !looksPersonal(toks, s, e):
+		return model.EntityPlace // "Upper East Side", "in Bandar Abbas", not "in Anthony Fauci's view"
 	}
 	return model.EntityPerson
 }

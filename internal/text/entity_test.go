@@ -348,9 +348,11 @@ func TestEntities(t *testing.T) {
 			},
 		},
 		{
-			name: "compass words and in open place names",
-			body: "Rents rose on the Upper East Side, and a ship docked in Bandar Abbas. The Kodak Theatre was full.",
+			name: "compass words, in and the gazetteer's cities make places",
+			body: "Rents rose on the Upper East Side, and a ship docked in Bandar Abbas. The Kodak Theatre was full. A Perth doctor fell, and Anthony Fauci's aides met in Anthony Fauci's office.",
 			want: []want{
+				{name: "Perth", kind: model.EntityPlace},
+				{name: "Anthony Fauci", kind: model.EntityPerson},
 				{name: "Upper East Side", kind: model.EntityPlace},
 				{name: "Bandar Abbas", kind: model.EntityPlace},
 				{name: "Kodak Theatre", kind: model.EntityPlace},
