@@ -674,14 +674,14 @@ func (x *extractor) addName(src string, toks []Token, a, s, e, sent int, role, k
 
 // guessSingle guesses the kind of a one-word name: an acronym (also in the
 // plural), a brand written in camel case or a group (isGroup) is an
-// organisation, a word after "in" or "from" a place, anything else a person
-// (most one-word names in news are surnames).
+// organisation, a word after "in" or "from" or a point of the compass a
+// place, anything else a person (most one-word names in news are surnames).
 func guessSingle(src string, toks []Token, a, s int, acronym bool) string {
 	if acronym || isCamel(toks[s].Text) || isPluralAcronym(toks[s].Text) || isGroup(src, toks, a, s, s+1) {
 		return model.EntityOrg
 	}
-	if s > a && locatives[toks[s-1].Norm] && joins(src, toks, s-1) {
-		return model.EntityPlace
+	if s > a && locatives[toks[s-1].Norm] && joins(src, toks, s-1) || compass[toks[s].Norm] {
+		return model.EntityPlace // "in Aleppo", "the West"
 	}
 	return model.EntityPerson
 }

@@ -254,8 +254,12 @@ func TestEntities(t *testing.T) {
 		},
 		{
 			name: "a word before the longer name it opens is no first name",
-			body: "Medicare pays less. Cuts to Medicare Advantage worry insurers, and Medicare is popular.",
-			want: []want{{name: "Medicare", kind: model.EntityPerson}},
+			body: "Carecore pays less. Cuts to Carecore Advantage worry insurers, and Carecore is popular. Medicare is not Medicare Advantage.",
+			want: []want{
+				// A lone word no rule knows is guessed a person's.
+				{name: "Carecore", kind: model.EntityPerson, variants: []string{"Carecore"}},
+				{name: "Medicare", kind: model.EntityOrg, variants: []string{"Medicare"}},
+			},
 		},
 		{
 			name:   "a name opening an organisation's name is the organisation",
@@ -363,6 +367,16 @@ func TestEntities(t *testing.T) {
 			body:   "She declined the offer with a nonchalant, \"Nah.\" Her sister agreed: \"Yup.\" \u201cSure,\u201d Malia Obama said, and Sasha Obama laughed. \"Nah,\" Malia said.",
 			want:   []want{{name: "Malia Obama", kind: model.EntityPerson}},
 			absent: []string{"Nah", "Yup", "Sure"},
+		},
+		{
+			name: "plurals of nationality, the West and long names of organisations",
+			body: "Turkmens voted, observers from the Organization for Security and Cooperation in Europe said, and the West shrugged. MPs met.",
+			want: []want{
+				{name: "Turkmenistan", kind: model.EntityPlace, variants: []string{"Turkmens"}},
+				{name: "Organization for Security and Co-operation in Europe", kind: model.EntityOrg},
+				{name: "West", kind: model.EntityPlace},
+			},
+			absent: []string{"Europe", "Cooperation", "MPs"},
 		},
 		{
 			name: "empty",

@@ -71,8 +71,15 @@ var gazetteer = sync.OnceValue(func() *gazIndex {
 		for _, a := range splitList(f[2]) {
 			g.add(e, a, false)
 		}
-		for _, d := range splitList(f[3]) {
+		demonyms := splitList(f[3])
+		for _, d := range demonyms {
 			g.add(e, d, true)
+			// "Turkmens", "Uzbeks": the plural, where the list leaves it
+			// out and English makes it with an s.
+			if p := d + "s"; !strings.HasSuffix(d, "s") && !strings.HasSuffix(d, "ese") &&
+				!strings.HasSuffix(d, "sh") && !strings.HasSuffix(d, "ch") && !slices.Contains(demonyms, p) {
+				g.add(e, p, true)
+			}
 		}
 	}
 	for w, ms := range g.byFirst {

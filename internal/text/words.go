@@ -120,7 +120,7 @@ var notNames = set(
 	// of a virus ("the Delta variant")
 	"confederate", "soviet", "nazi", "nazis", "olympic", "olympian", "juneteenth", "fourth",
 	"alpha", "beta", "gamma", "delta", "epsilon", "lambda", "omicron",
-	"reps", "sens",
+	"reps", "sens", "mp", "mps",
 )
 
 // locatives precede places ("in Prague").
