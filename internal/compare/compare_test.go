@@ -509,8 +509,9 @@ func TestCanonicalSpeaker(t *testing.T) {
 }
 
 // TestMiddleNamesOnePerson: a person named with a middle name or initial by
-// one outlet and without by another is one entity; two fuller forms of one
-// short name are not folded into it.
+// one outlet and without by another, or with a given name spelt another
+// way, is one entity; two fuller forms of one short name, or two short
+// given names, are not folded together.
 func TestMiddleNamesOnePerson(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -541,6 +542,24 @@ func TestMiddleNamesOnePerson(t *testing.T) {
 				"George W. Bush and his father George H. W. Bush spoke in Texas on Friday about the library.",
 			},
 			apart: []string{"George W. Bush", "George H. W. Bush"},
+		},
+		{
+			name: "a given name transliterated two ways",
+			bodies: []string{
+				"President Gurbanguly Berdymukhamedov opened the new airport in Ashgabat on Friday with a speech.",
+				"President Kurbanguly Berdymukhamedov opened an airport in Ashgabat on Friday, state television said.",
+				"President Gurbanguli Berdymukhamedov spoke as the airport in Ashgabat opened on Friday.",
+				"Gurbanguly Berdymukhamedov, the president, cut the ribbon at the airport in Ashgabat on Friday.",
+			},
+			want: map[string][]string{"Gurbanguly Berdymukhamedov": {"Kurbanguly Berdymukhamedov", "Gurbanguli Berdymukhamedov"}},
+		},
+		{
+			name: "short given names of one surname are two people",
+			bodies: []string{
+				"Mark Kelly and his twin brother Scott Kelly spoke in Houston on Friday about the flight.",
+				"Mike Kelly, a congressman, spoke in Houston on Friday about the flight of the brothers.",
+			},
+			apart: []string{"Mark Kelly", "Mike Kelly"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

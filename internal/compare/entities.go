@@ -10,23 +10,58 @@ import (
 	"github.com/parallax-news/parallax/internal/text"
 )
 
+// entityTally gathers what the articles of a story say of one entity.
+type entityTally struct {
+	names    map[string]int
+	kinds    map[string]int
+	variants map[string]bool
+	outlets  map[string]bool
+	mentions int
+}
+
+// merge adds what from gathered to into.
+func merge(into, from *entityTally) {
+	for n, c := range from.names {
+		into.names[n] += c
+	}
+	for k, c := range from.kinds {
+		into.kinds[k] += c
+	}
+	maps.Copy(into.variants, from.variants)
+	maps.Copy(into.outlets, from.outlets)
+	into.mentions += from.mentions
+}
+
+// allSpellings reports whether the given names of two-word person keys of
+// one surname are all spellings of one another: an edit apart, or two for
+// names of eight letters or more; shorter names than five letters are
+// different names ("Mark", "Mike").
+func allSpellings(keys []string) bool {
+	for i, a := range keys {
+		for _, b := range keys[i+1:] {
+			x, y := strings.Fields(a)[0], strings.Fields(b)[0]
+			limit := 1
+			if min(len(x), len(y)) >= 8 {
+				limit = 2
+			}
+			if min(len(x), len(y)) < 5 || editDistance(x, y) > limit {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // storyEntities merges the entities of every article by text.EntityKey, so
 // that "Zelensky" and "Zelenskyy", "Council on Foreign Relations" and
 // "Council of Foreign Relations" are one. A person named by surname alone
 // in an article joins the one person of the story with that surname.
 func storyEntities(as []*article) []model.Entity {
-	type acc struct {
-		names    map[string]int
-		kinds    map[string]int
-		variants map[string]bool
-		outlets  map[string]bool
-		mentions int
-	}
-	by := map[string]*acc{}
+	by := map[string]*entityTally{}
 	add := func(key, outlet string, e text.Entity) {
 		x, ok := by[key]
 		if !ok {
-			x = &acc{names: map[string]int{}, kinds: map[string]int{}, variants: map[string]bool{}, outlets: map[string]bool{}}
+			x = &entityTally{names: map[string]int{}, kinds: map[string]int{}, variants: map[string]bool{}, outlets: map[string]bool{}}
 			by[key] = x
 		}
 		x.names[e.Name]++
@@ -73,17 +108,28 @@ func storyEntities(as []*article) []model.Entity {
 		if !ok || len(keys) != 1 || into.kinds[model.EntityPerson] == 0 {
 			continue
 		}
-		from := by[keys[0]]
-		for n, c := range from.names {
-			into.names[n] += c
-		}
-		for k, c := range from.kinds {
-			into.kinds[k] += c
-		}
-		maps.Copy(into.variants, from.variants)
-		maps.Copy(into.outlets, from.outlets)
-		into.mentions += from.mentions
+		merge(into, by[keys[0]])
 		delete(by, keys[0])
+	}
+	// One person's given name transliterated two ways by two outlets
+	// ("Gurbanguly" and "Kurbanguly Berdymukhamedov", "Dmitri" and "Dmitry
+	// Medvedev") is one person, where every given name the story has with
+	// that surname is a spelling of the others.
+	bySurname := map[string][]string{}
+	for k, x := range by {
+		if w := strings.Fields(k); len(w) == 2 && x.kinds[model.EntityPerson] > 0 {
+			bySurname[w[1]] = append(bySurname[w[1]], k)
+		}
+	}
+	for _, keys := range bySurname {
+		if len(keys) < 2 || !allSpellings(keys) {
+			continue
+		}
+		slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(by[b].mentions, by[a].mentions), cmp.Compare(a, b)) })
+		for _, k := range keys[1:] {
+			merge(by[keys[0]], by[k])
+			delete(by, k)
+		}
 	}
 	for _, s := range single {
 		key := text.EntityKey(s.e.Name)
