@@ -34,6 +34,9 @@ var (
 	ErrInvalidUTF8 = errors.New("not valid UTF-8 text")
 	// ErrFormat: the item's Format is neither text nor html.
 	ErrFormat = errors.New("unknown body format")
+	// ErrLinkPage: a web page lists other pages (a home page, a section,
+	// tag or search page) and is no article.
+	ErrLinkPage = errors.New("a page of links, not an article")
 )
 
 // Options tune Article.
@@ -97,7 +100,9 @@ type content struct {
 //     text suggests, since the user or the feed knows better than a guess.
 //  4. hash the clean text, last, as it must cover exactly what is stored.
 //
-// An item with no article text left is ErrNoArticle, naming the input.
+// An item with no article text left is ErrNoArticle, and a web page that
+// lists other pages (a home, section or search page) ErrLinkPage, each
+// naming the input.
 func Article(ctx context.Context, item source.Item, opt Options) (*model.Article, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("extract %s: %w", item.Input, err)

@@ -6,6 +6,7 @@ import (
 	nurl "net/url"
 	"strings"
 
+	"github.com/go-shiori/dom"
 	trafilatura "github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -36,7 +37,15 @@ func trafilaturaOptions(pageURL string) trafilatura.Options {
 // extractHTML runs trafilatura on a page and renders its content with one
 // paragraph per block element.
 func extractHTML(body []byte, pageURL string) (content, error) {
-	res, err := trafilatura.Extract(bytes.NewReader(body), trafilaturaOptions(pageURL))
+	doc, err := dom.Parse(bytes.NewReader(body))
+	if err != nil {
+		return content{}, fmt.Errorf("%w: %w", ErrNoArticle, err)
+	}
+	// trafilatura keeps no links in its content, and prunes the tree: the
+	// links are measured first, to see after which of the paragraphs kept
+	// are the headlines and teasers of other pages.
+	links := measureLinks(doc, pageURL)
+	res, err := trafilatura.ExtractDocument(doc, trafilaturaOptions(pageURL))
 	if err != nil {
 		// trafilatura reports a page without enough text as a plain error.
 		return content{}, fmt.Errorf("%w: %w", ErrNoArticle, err)
@@ -52,6 +61,9 @@ func extractHTML(body []byte, pageURL string) (content, error) {
 	}
 	for i, b := range blocks {
 		c.paragraphs[i] = b.text
+	}
+	if err := links.stats(c.paragraphs).verdict(); err != nil {
+		return content{}, err
 	}
 	if !res.Metadata.Date.IsZero() {
 		d := res.Metadata.Date
