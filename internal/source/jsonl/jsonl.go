@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"iter"
 	"log/slog"
@@ -89,6 +90,7 @@ func Parse(ctx context.Context, r io.Reader, name string, opt Options) iter.Seq2
 	}
 	return func(yield func(Record, error) bool) {
 		br := bufio.NewReaderSize(r, 64<<10)
+		ids := idLines{seed: maphash.MakeSeed(), first: map[string]idLine{}}
 		for n := 1; ; n++ {
 			if err := ctx.Err(); err != nil {
 				yield(Record{Input: name}, fmt.Errorf("%s: %w", name, err))
@@ -109,10 +111,12 @@ func Parse(ctx context.Context, r io.Reader, name string, opt Options) iter.Seq2
 					return
 				}
 			case len(bytes.TrimSpace(line)) > 0:
-				rec, err := decode(line, opt.Logger)
+				rec, err := decode(line, opt.Logger.With(slog.String("input", input)))
 				rec.Input, rec.Line = input, n
 				if err != nil {
 					err = fmt.Errorf("%s: %w", input, err)
+				} else {
+					ids.check(rec, opt.Logger)
 				}
 				if !yield(rec, err) {
 					return
@@ -122,6 +126,48 @@ func Parse(ctx context.Context, r io.Reader, name string, opt Options) iter.Seq2
 				return
 			}
 		}
+	}
+}
+
+// idLines remembers where each id of a file was first given, to warn of a
+// later record giving it to other content. Both records are kept: the ids
+// are the publisher's, not ours, and identical content is found later by
+// its hash. A file may hold millions of lines, so only the id, its first
+// line and a hash of that line's content are kept, not the records.
+type idLines struct {
+	seed  maphash.Seed
+	first map[string]idLine
+}
+
+type idLine struct {
+	line int
+	sum  uint64
+}
+
+// check warns when rec gives an id an earlier record of the file gave to
+// other content; a repeated record is left to the content check.
+func (ids idLines) check(rec Record, log *slog.Logger) {
+	if rec.ID == "" {
+		return
+	}
+	var h maphash.Hash
+	h.SetSeed(ids.seed)
+	for _, f := range []string{rec.Outlet, rec.URL, rec.Title, rec.Text} {
+		h.WriteString(f)
+		h.WriteByte(0)
+	}
+	if rec.Published != nil {
+		h.WriteString(rec.Published.Format(time.RFC3339Nano))
+	}
+	sum := h.Sum64()
+	first, seen := ids.first[rec.ID]
+	if !seen {
+		ids.first[rec.ID] = idLine{line: rec.Line, sum: sum}
+		return
+	}
+	if first.sum != sum {
+		log.Warn("id given already on an earlier line to other content; both records are kept",
+			slog.String("input", rec.Input), slog.String("id", rec.ID), slog.Int("first_line", first.line))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -284,5 +285,60 @@ func TestWrongTypeNamed(t *testing.T) {
 				t.Errorf("%s: error %v, want ErrSyntax saying %s", in, err, want)
 			}
 		}
+	}
+}
+
+// TestParseWarnings: a record giving an id an earlier record gave to
+// other content is kept, with a warning naming the file, both lines and
+// the id; a record repeated whole is left to the content check; a date
+// that cannot be read is warned of at its line.
+func TestParseWarnings(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		records int
+		want    []string // each warning's attributes, in order
+	}{
+		{name: "same id, other text", records: 3,
+			in:   `{"id": "abc", "text": "First."}` + "\n\n" + `{"id": "x", "text": "Other."}` + "\n" + `{"id": "abc", "text": "Second."}`,
+			want: []string{`input=in.jsonl:4 id=abc first_line=1`}},
+		{name: "same numeric id, other title", records: 2,
+			in:   `{"id": 7, "title": "A", "text": "Body."}` + "\n" + `{"id": 7, "title": "B", "text": "Body."}`,
+			want: []string{`input=in.jsonl:2 id=7 first_line=1`}},
+		{name: "each repeat named with the first line", records: 3,
+			in:   `{"id": "abc", "text": "1"}` + "\n" + `{"id": "abc", "text": "2"}` + "\n" + `{"id": "abc", "text": "3"}`,
+			want: []string{`input=in.jsonl:2 id=abc first_line=1`, `input=in.jsonl:3 id=abc first_line=1`}},
+		{name: "same record twice", records: 2, in: `{"id": "abc", "text": "Same."}` + "\n" + `{"id": "abc", "text": "Same."}`},
+		{name: "no ids", records: 2, in: `{"text": "First."}` + "\n" + `{"text": "Second."}`},
+		{name: "distinct ids", records: 2, in: `{"id": "a", "text": "First."}` + "\n" + `{"id": "b", "text": "Second."}`},
+		{name: "an unreadable date at its line", records: 2,
+			in:   `{"id": "a", "text": "First."}` + "\n" + `{"id": "d", "text": "Second.", "published": "someday"}`,
+			want: []string{`input=in.jsonl:2 id=d`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var logged bytes.Buffer
+			got := collect(t, tc.in, Options{Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+			if len(got) != tc.records {
+				t.Fatalf("got %d records, want %d: every record is kept", len(got), tc.records)
+			}
+			for _, r := range got {
+				if r.err != nil {
+					t.Errorf("%s: %v", r.input, r.err)
+				}
+			}
+			warnings := strings.Split(strings.TrimSpace(logged.String()), "\n")
+			if logged.Len() == 0 {
+				warnings = nil
+			}
+			if len(warnings) != len(tc.want) {
+				t.Fatalf("warnings %q, want %d", warnings, len(tc.want))
+			}
+			for i, w := range tc.want {
+				if !strings.Contains(warnings[i], "level=WARN") || !strings.Contains(warnings[i], w) {
+					t.Errorf("warning %q, want one with %q", warnings[i], w)
+				}
+			}
+		})
 	}
 }
