@@ -72,9 +72,13 @@ func runServe(ctx context.Context, app *App, args []string) error {
 		defer cleanup()
 		app.DB = db
 	}
+	// One client fetches the feeds polled, the pages their entries link to
+	// and the URLs posted, so that its limit of requests per host holds for
+	// them all.
+	client := fetch.New(fetch.Options{AllowPrivate: cfg.allowPrivate, Logger: app.Log})
 	// Most feeds give a headline and a teaser: their entries are read from
 	// the pages they link to.
-	p, st, err := app.openPipeline(ctx, pipeline.Options{Source: source.Options{AllowPrivate: cfg.allowPrivate}, LinkedPages: true})
+	p, st, err := app.openPipeline(ctx, pipeline.Options{Source: source.Options{Fetch: client}, LinkedPages: true})
 	if err != nil {
 		return err
 	}
@@ -85,7 +89,7 @@ func runServe(ctx context.Context, app *App, args []string) error {
 	// the poller runs.
 	var srv *server.Server
 	if cfg.pollInterval > 0 {
-		poller = follow.New(st, fetch.New(fetch.Options{AllowPrivate: cfg.allowPrivate, Logger: app.Log}), p, follow.Options{
+		poller = follow.New(st, client, p, follow.Options{
 			Interval: cfg.pollInterval,
 			OnPoll: func(pl follow.Poll) {
 				srv.RecordIngest(pipeline.StatusNew, pl.New)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/parallax-news/parallax/internal/model"
+	"github.com/parallax-news/parallax/internal/source/fetch"
 	"github.com/parallax-news/parallax/internal/testutil"
 )
 
@@ -230,6 +232,90 @@ func TestServeFollowsPrivateFeed(t *testing.T) {
 			}
 			t.Errorf("after the first poll: feeds %+v, %d articles", feeds, len(arts))
 		})
+	}
+}
+
+// TestServeSharesHostLimit: serve polls feeds of teasers on two host names
+// whose entries link to pages on one of them, which its feeds are also
+// fetched from. The feeds and the pages are fetched with one limit per
+// host: that host never has more requests at once than the limit, and
+// every entry is read from its page.
+func TestServeSharesHostLimit(t *testing.T) {
+	var (
+		mu       sync.Mutex
+		inflight = map[string]int{}
+		peak     = map[string]int{}
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, port, _ := net.SplitHostPort(r.Host)
+		mu.Lock()
+		inflight[host]++
+		peak[host] = max(peak[host], inflight[host])
+		mu.Unlock()
+		defer func() {
+			mu.Lock()
+			inflight[host]--
+			mu.Unlock()
+		}()
+		if subject, ok := strings.CutPrefix(r.URL.Path, "/art/"); ok {
+			// Longer than the gap between requests, so that the pages keep
+			// the host's slots busy while the feeds are polled.
+			time.Sleep(300 * time.Millisecond)
+			io.WriteString(w, articlePage(strings.ReplaceAll(subject, "-", " ")))
+			return
+		}
+		// Feeds /l* on localhost give five entries each, feeds /c* on
+		// 127.0.0.1 one; every page is on 127.0.0.1.
+		n := 1
+		if host == "localhost" {
+			n = 5
+		}
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed %s</title>`, r.URL.Path[1:])
+		for i := range n {
+			subject := fmt.Sprintf("flood-%s-%d", r.URL.Path[1:], i)
+			fmt.Fprintf(w, `<item><title>%[2]s</title><link>http://127.0.0.1:%[1]s/art/%[2]s</link><description>A teaser.</description></item>`, port, subject)
+		}
+		fmt.Fprint(w, `</channel></rss>`)
+	}))
+	t.Cleanup(srv.Close)
+	port := srv.Listener.Addr().(*net.TCPAddr).Port
+	db := filepath.Join(t.TempDir(), "p.db")
+	var feeds []string
+	for _, f := range []string{"http://localhost:%d/l0", "http://localhost:%d/l1",
+		"http://127.0.0.1:%d/c0", "http://127.0.0.1:%d/c1", "http://127.0.0.1:%d/c2", "http://127.0.0.1:%d/c3"} {
+		feeds = append(feeds, fmt.Sprintf(f, port))
+	}
+	for _, f := range feeds {
+		if _, errOut, code := parallax(t, db, "feeds", "add", f); code != 0 {
+			t.Fatalf("feeds add %s: exit %d: %s", f, code, errOut)
+		}
+	}
+	const entries = 2*5 + 4*1
+	_, _, stop := serving(t, db, nil, []string{"--poll-interval", "1h", "--allow-private"})
+	defer stop()
+	var arts []model.Article
+	for deadline := time.Now().Add(30 * time.Second); len(arts) < entries && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		mustJSON(t, db, &arts, "articles")
+	}
+	if len(arts) != entries {
+		t.Fatalf("%d articles stored, want %d", len(arts), entries)
+	}
+	for _, a := range arts {
+		var full struct {
+			Text string `json:"text"`
+		}
+		mustJSON(t, db, &full, "article", itoa(a.ID))
+		if !strings.Contains(full.Text, "Paragraph 10 on the "+strings.ReplaceAll(a.Title, "-", " ")) {
+			t.Errorf("%q was not read from its page: %.100q", a.Title, full.Text)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for host, n := range peak {
+		if n > fetch.DefaultPerHost {
+			t.Errorf("%d requests at once to %s, want at most %d", n, host, fetch.DefaultPerHost)
+		}
 	}
 }
 

@@ -9,6 +9,11 @@
 //
 //	  - The host slot is taken before a worker slot, so feeds waiting on a busy
 //	    host hold no worker and the other hosts go on.
+//	  - The host slot bounds the polls of a host's feeds, not its requests:
+//	    the Fetcher limits those, for the feeds and, as serve shares it with
+//	    the pipeline, for the pages their entries link to. A poll keeps its
+//	    host slot while its entries' pages are fetched: were the two limits
+//	    one, a host's polls could hold every slot their pages wait for.
 //	  - Each poll has its own deadline, so a slow feed costs one worker for at
 //	    most Options.Timeout and never holds back the others.
 //	  - New validators are recorded only when every entry was ingested; after
@@ -23,7 +28,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,7 +47,8 @@ type Store interface {
 	Known(ctx context.Context, url, contentHash string) (int64, error)
 }
 
-// Fetcher makes conditional GET requests; *fetch.Client is one.
+// Fetcher makes conditional GET requests; *fetch.Client is one, which
+// limits the requests to each host.
 type Fetcher interface {
 	Get(ctx context.Context, url string, cond fetch.Conditional) (*fetch.Response, error)
 }
@@ -56,7 +61,7 @@ type Ingester interface {
 // Defaults for zero Options fields.
 const (
 	DefaultInterval   = 15 * time.Minute
-	DefaultPerHost    = 2
+	DefaultPerHost    = fetch.DefaultPerHost
 	DefaultMaxBackoff = 24 * time.Hour
 	DefaultTimeout    = 2 * time.Minute
 	DefaultWorkers    = 8
@@ -68,7 +73,7 @@ const (
 type Options struct {
 	// Interval is the time between polls of a healthy feed.
 	Interval time.Duration
-	// PerHost is how many feeds of one host are fetched at once.
+	// PerHost is how many feeds of one host are polled at once.
 	PerHost int
 	// MaxBackoff caps the wait after repeated errors (never below Interval).
 	MaxBackoff time.Duration
@@ -116,10 +121,10 @@ type Poller struct {
 	now    func() time.Time // replaced in tests
 
 	workers chan struct{}
+	hosts   *fetch.Hosts // the feeds being polled, by host
 	wake    chan struct{}
 
 	mu       sync.Mutex
-	hosts    map[string]chan struct{}
 	inflight map[int64]bool
 
 	polls, notModified, fetchErrors, entriesNew, entriesKnown, entriesFailed atomic.Int64
@@ -152,8 +157,8 @@ func New(st Store, f Fetcher, in Ingester, opt Options, log *slog.Logger) *Polle
 	return &Poller{
 		st: st, fetch: f, ingest: in, opt: opt, log: log, now: time.Now,
 		workers:  make(chan struct{}, opt.Workers),
+		hosts:    fetch.NewHosts(opt.PerHost, 0),
 		wake:     make(chan struct{}, 1),
-		hosts:    map[string]chan struct{}{},
 		inflight: map[int64]bool{},
 	}
 }
@@ -224,19 +229,17 @@ func (p *Poller) start(ctx context.Context, wg *sync.WaitGroup) error {
 			continue
 		}
 		p.inflight[f.ID] = true
-		host := p.hostSlot(f.URL)
 		wg.Go(func() {
 			defer func() {
 				p.mu.Lock()
 				delete(p.inflight, f.ID)
 				p.mu.Unlock()
 			}()
-			select {
-			case host <- struct{}{}:
-			case <-ctx.Done():
-				return
+			release, err := p.hosts.Acquire(ctx, f.URL)
+			if err != nil {
+				return // shutting down
 			}
-			defer func() { <-host }()
+			defer release()
 			select {
 			case p.workers <- struct{}{}:
 			case <-ctx.Done():
@@ -247,20 +250,6 @@ func (p *Poller) start(ctx context.Context, wg *sync.WaitGroup) error {
 		})
 	}
 	return nil
-}
-
-// hostSlot returns the semaphore of rawURL's host; p.mu must be held.
-func (p *Poller) hostSlot(rawURL string) chan struct{} {
-	host := rawURL
-	if u, err := url.Parse(rawURL); err == nil && u.Host != "" {
-		host = u.Hostname()
-	}
-	s, ok := p.hosts[host]
-	if !ok {
-		s = make(chan struct{}, p.opt.PerHost)
-		p.hosts[host] = s
-	}
-	return s
 }
 
 // poll fetches one feed, ingests its entries and records the outcome.

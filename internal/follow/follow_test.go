@@ -107,7 +107,9 @@ func newFixture(t testing.TB, opt Options) *fixture {
 			user(p)
 		}
 	}
-	fx.p = New(st, fetch.New(fetch.Options{AllowPrivate: true}), fx.in, opt, log)
+	// The client's own limits per host are above what any test reaches, so
+	// that the tests see the poller's.
+	fx.p = New(st, fetch.New(fetch.Options{AllowPrivate: true, PerHost: 64, HostGap: -1}), fx.in, opt, log)
 	fx.p.now = fx.clock.now
 	return fx
 }

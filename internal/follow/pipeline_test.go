@@ -119,3 +119,89 @@ func TestPipelineNoDuplicates(t *testing.T) {
 		t.Errorf("feed after polls = %+v", got)
 	}
 }
+
+// TestPollerSharesHostLimit polls feeds of teasers through the real
+// pipeline, which fetches the pages the entries link to, with one client
+// for both, as serve does: however many feeds of the host are polled at
+// once, the host never has more requests at once than the client allows,
+// and every page is still read and stored.
+func TestPollerSharesHostLimit(t *testing.T) {
+	const feeds, entries, perHost = 4, 4, 2
+	var (
+		mu             sync.Mutex
+		inflight, peak int
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		inflight++
+		peak = max(peak, inflight)
+		mu.Unlock()
+		defer func() {
+			mu.Lock()
+			inflight--
+			mu.Unlock()
+		}()
+		// Held a little, so that requests sent at once overlap.
+		time.Sleep(5 * time.Millisecond)
+		base := "http://" + r.Host
+		if town, ok := strings.CutPrefix(r.URL.Path, "/art/"); ok {
+			var b strings.Builder
+			fmt.Fprintf(&b, "<html><head><title>Storm in %[1]s</title></head><body><article><h1>Storm in %[1]s</h1>", town)
+			for i := range 8 {
+				fmt.Fprintf(&b, "<p>Paragraph %d from %s: the wind brought down power lines across %s overnight, "+
+					"and the council of %s opened two halls for families whose homes were without heat.</p>", i+1, town, town, town)
+			}
+			fmt.Fprint(w, b.String()+"</article></body></html>")
+			return
+		}
+		var items strings.Builder
+		for i := range entries {
+			town := fmt.Sprintf("town%s-%d", strings.TrimPrefix(r.URL.Path, "/"), i)
+			fmt.Fprintf(&items, `<item><title>Storm in %[2]s</title><link>%[1]s/art/%[2]s</link><guid>%[2]s</guid>`+
+				`<description>A storm hit %[2]s.</description></item>`, base, town)
+		}
+		fmt.Fprintf(w, `<rss version="2.0"><channel><title>Coast News</title><link>%s/</link>%s</channel></rss>`, base, items.String())
+	}))
+	defer srv.Close()
+
+	log := slog.New(slog.DiscardHandler)
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "p.db"), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	client := fetch.New(fetch.Options{AllowPrivate: true, PerHost: perHost, HostGap: -1})
+	pl, err := pipeline.New(st, pipeline.Options{LinkedPages: true, Source: source.Options{Fetch: client}}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range feeds {
+		if _, err := st.AddFeed(t.Context(), model.Feed{URL: fmt.Sprintf("%s/f%d", srv.URL, i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// More polls of one host at once than the client allows requests.
+	p := New(st, client, pl, Options{PerHost: feeds, Workers: feeds}, log)
+	if err := p.PollOnce(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+
+	if s := p.Stats(); s.Polls != feeds || s.New != feeds*entries || s.FetchErrors != 0 || s.Failed != 0 {
+		t.Errorf("Stats() = %+v, want %d polls storing %d entries", s, feeds, feeds*entries)
+	}
+	mu.Lock()
+	if peak < 1 || peak > perHost {
+		t.Errorf("%d requests at once to one host, want 1 to %d", peak, perHost)
+	}
+	mu.Unlock()
+	arts, err := st.Articles(t.Context(), store.ArticleQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range arts {
+		town := strings.TrimPrefix(a.Title, "Storm in ")
+		if full, err := st.Article(t.Context(), a.ID); err != nil || !strings.Contains(full.Text, "Paragraph 8 from "+town) {
+			t.Errorf("article %q was not read from its page: %v", a.Title, err)
+		}
+	}
+}

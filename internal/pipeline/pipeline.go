@@ -66,7 +66,8 @@ type Options struct {
 	Cluster *cluster.Config
 	// LinkedPages reads a feed entry read over the network that gives only
 	// a headline or a teaser (fewer than fullText words) from the page it
-	// links to, fetched as Source says (its Fetch, or its AllowPrivate).
+	// links to, fetched with the client that reads the inputs (Source.Fetch,
+	// or one made as Source says), under its limit per host.
 	LinkedPages bool
 	// Workers run extraction and analysis; 0 means one per CPU.
 	Workers int
@@ -91,8 +92,6 @@ type Pipeline struct {
 	cfg cluster.Config
 	log *slog.Logger
 	opt Options
-	// pages fetches the pages feed entries link to (see linkedPage).
-	pages *fetch.Client
 
 	// comparing shares one computation of a story's comparison among
 	// everyone asking for it at once.
@@ -212,15 +211,20 @@ func New(st store.Store, opt Options, log *slog.Logger) (*Pipeline, error) {
 	if opt.Extract.Logger == nil {
 		opt.Extract.Logger = log
 	}
+	if opt.Source.Logger == nil {
+		opt.Source.Logger = log // the readers' warnings: an unreadable date, an id given twice
+	}
 	cfg := cluster.DefaultConfig()
 	if opt.Cluster != nil {
 		cfg = *opt.Cluster
 	}
-	pages := opt.Source.Fetch
-	if pages == nil && opt.LinkedPages {
-		pages = fetch.New(fetch.Options{AllowPrivate: opt.Source.AllowPrivate, MaxBodySize: opt.Source.MaxFileSize, Logger: log})
+	// One client reads the URLs given as inputs and the pages their entries
+	// link to (see linkedPage), which the workers fetch in parallel, so that
+	// its limit per host holds for all of them.
+	if opt.Source.Fetch == nil {
+		opt.Source.Fetch = fetch.New(fetch.Options{AllowPrivate: opt.Source.AllowPrivate, MaxBodySize: opt.Source.MaxFileSize, Logger: log})
 	}
-	return &Pipeline{st: st, cfg: cfg, log: log, opt: opt, pages: pages, articleIDs: idPool{article: true}, inflight: map[string]arrival{},
+	return &Pipeline{st: st, cfg: cfg, log: log, opt: opt, articleIDs: idPool{article: true}, inflight: map[string]arrival{},
 		writes: writeCount{at: -1, sinceFile: -1}, fileAt: -1}, nil
 }
 
@@ -561,7 +565,7 @@ func (p *Pipeline) linkedPage(ctx context.Context, it source.Item, entry *model.
 	if id, err := p.st.Known(ctx, entry.URL, ""); err == nil && id != 0 {
 		return nil, model.Raw{}, false
 	}
-	resp, err := p.pages.Get(ctx, it.Hint.URL, fetch.Conditional{})
+	resp, err := p.opt.Source.Fetch.Get(ctx, it.Hint.URL, fetch.Conditional{})
 	if err != nil {
 		p.log.Warn("the page of a feed entry was not fetched; its own text is kept", "input", it.Input, "err", err)
 		return nil, model.Raw{}, false

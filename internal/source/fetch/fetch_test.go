@@ -70,7 +70,8 @@ func server(t *testing.T) *httptest.Server {
 
 func TestGet(t *testing.T) {
 	srv := server(t)
-	c := New(Options{AllowPrivate: true, Timeout: 2 * time.Second, MaxBodySize: 64 << 10, MaxRedirects: 3})
+	// No gap between requests: these follow one another, and TestHostsGap tests it.
+	c := New(Options{AllowPrivate: true, Timeout: 2 * time.Second, MaxBodySize: 64 << 10, MaxRedirects: 3, HostGap: -1})
 	tests := []struct {
 		name     string
 		path     string
