@@ -655,7 +655,10 @@ func (x *extractor) addName(src string, toks []Token, a, s, e, sent int, role, k
 		m.acronym = isUpperWord(t.Text) && utf8.RuneCountInString(t.Text) <= 6
 		leftOver := s > a && (src[toks[s-1].End:t.Start] == "-" ||
 			joins(src, toks, s-1) && isCapitalised(&toks[s-1]) && !x.common(&toks[s-1]))
-		m.unsure = (opens(src, toks, a, s) || leftOver) && kind == "" && !(s+1 < len(toks) && speechVerbs[toks[s+1].Norm])
+		m.unsure = (opens(src, toks, a, s) || leftOver) && kind == "" && !(s+1 < len(toks) && speechVerbs[toks[s+1].Norm]) ||
+			// "Officers said", "Calls to his office", but "Spears" after
+			// Britney Spears, and "the Angels"
+			kind == "" && !m.acronym && commonPlural(t.Norm) && !isGroup(src, toks, a, s, s+1)
 		if kind == "" {
 			m.kind = guessSingle(src, toks, a, s, m.acronym)
 		}
@@ -684,6 +687,18 @@ func guessSingle(src string, toks []Token, a, s int, acronym bool) string {
 		return model.EntityPlace // "in Aleppo", "the West"
 	}
 	return model.EntityPerson
+}
+
+// commonPlural reports the plural of a role or of a word the sentence
+// model's training text writes in lower case: "Officers", "Calls",
+// "Residents". A surname in s ("Williams", "Jones") has no such singular.
+func commonPlural(norm string) bool {
+	singular, ok := strings.CutSuffix(norm, "s")
+	if !ok || strings.HasSuffix(singular, "s") || len(singular) < 3 {
+		return false
+	}
+	w, _ := lookupWord(singular)
+	return roleCores[singular] || w.flags&flagModelLower != 0
 }
 
 // isPluralAcronym reports an acronym in the plural: "ISPs", "NGOs".

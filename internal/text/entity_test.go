@@ -379,6 +379,12 @@ func TestEntities(t *testing.T) {
 			absent: []string{"Europe", "Cooperation", "MPs"},
 		},
 		{
+			name:   "a plural of a common word or a role names no one, a surname in s does",
+			body:   "Officers said the man fled. Officers found a gun, and Calls to his lawyer went unanswered. Britney Spears watched. Spears said nothing.",
+			want:   []want{{name: "Britney Spears", kind: model.EntityPerson, variants: []string{"Britney Spears", "Spears"}}},
+			absent: []string{"Officers", "Calls"},
+		},
+		{
 			name: "empty",
 			body: "",
 		},
