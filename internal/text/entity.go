@@ -771,7 +771,9 @@ func looksPersonal(toks []Token, s, e int) bool {
 func (x *extractor) hasCommonWord(toks []Token, s, e int) bool {
 	punkt, err := sentenceModel()
 	for k := s; k < e; k++ {
-		if x.common(&toks[k]) || err == nil && punkt.OrthoContext[toks[k].Norm]&orthoMidLc != 0 {
+		// The model first: common fills the article's lower-case words on
+		// first use, a scan of every token.
+		if err == nil && punkt.OrthoContext[toks[k].Norm]&orthoMidLc != 0 || x.common(&toks[k]) {
 			return true
 		}
 	}
