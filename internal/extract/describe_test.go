@@ -500,3 +500,49 @@ func TestPublishedAhead(t *testing.T) {
 		})
 	}
 }
+
+// TestPublishedTimeOfDay: a page's metadata gives the time of day that
+// trafilatura's date leaves out; a date alone, or a stamp of another day,
+// leaves trafilatura's date as it is.
+func TestPublishedTimeOfDay(t *testing.T) {
+	page := func(head string) []byte {
+		return []byte(`<html><head><title>Fire destroys three homes</title>` + head + `</head><body><article>
+<h1>Fire destroys three homes</h1>
+<p>A fire destroyed three homes in Springfield on Tuesday afternoon, officials said. No one was hurt, but two families lost everything they owned.</p>
+<p>Firefighters from four stations fought the flames for two hours before bringing them under control, the fire chief told reporters.</p>
+<p>The cause of the fire is under investigation. Neighbours said they heard a loud bang shortly before smoke poured from the first house.</p>
+</article></body></html>`)
+	}
+	for _, tc := range []struct {
+		name, head string
+		want       time.Time
+	}{
+		{"article:published_time with its zone",
+			`<meta property="article:published_time" content="2024-03-05T14:30:00-05:00">`,
+			time.Date(2024, 3, 5, 19, 30, 0, 0, time.UTC)},
+		{"JSON-LD datePublished in a graph",
+			`<script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"Gazette"},{"@type":"NewsArticle","datePublished":"2024-03-05T08:15:00Z"}]}</script>`,
+			time.Date(2024, 3, 5, 8, 15, 0, 0, time.UTC)},
+		{"a date alone",
+			`<meta property="article:published_time" content="2024-03-05">`,
+			time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			item := source.Item{Input: "fire.html", Kind: source.FormatHTML, Format: source.FormatHTML, Body: page(tc.head)}
+			a, err := Article(context.Background(), item, Options{})
+			if err != nil {
+				t.Fatalf("Article: %v", err)
+			}
+			if a.Published == nil || !a.Published.Equal(tc.want) {
+				t.Errorf("published %v, want %v", a.Published, tc.want)
+			}
+		})
+	}
+	day := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC)
+	if got := withTimeOfDay(day, "2024-03-07T10:00:00Z"); !got.Equal(day) {
+		t.Errorf("a stamp of another day gave %v, want trafilatura's %v", got, day)
+	}
+	if got := withTimeOfDay(day, "not a date: at all"); !got.Equal(day) {
+		t.Errorf("an unreadable stamp gave %v, want %v", got, day)
+	}
+}

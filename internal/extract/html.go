@@ -5,6 +5,7 @@ import (
 	"fmt"
 	nurl "net/url"
 	"strings"
+	"time"
 
 	"github.com/go-shiori/dom"
 	trafilatura "github.com/markusmobius/go-trafilatura"
@@ -13,6 +14,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/parallax-news/parallax/internal/extract/clean"
+	"github.com/parallax-news/parallax/internal/source/date"
 )
 
 // trafilaturaOptions are the settings measured best on the extraction
@@ -66,7 +68,7 @@ func extractHTML(body []byte, pageURL string) (content, error) {
 		return content{}, err
 	}
 	if !res.Metadata.Date.IsZero() {
-		d := res.Metadata.Date
+		d := withTimeOfDay(res.Metadata.Date, links.published)
 		c.published = &d
 	}
 	return c, nil
@@ -187,4 +189,25 @@ func LanguageCode(lang string) string {
 		return ""
 	}
 	return lang
+}
+
+// withTimeOfDay returns the publication time stamp gives (the page's
+// article:published_time or JSON-LD datePublished) where it falls on day,
+// the date trafilatura read, which its fast date mode gives without the
+// time of day: stories list their newest coverage first, and a day's
+// reports would otherwise all be dated midnight. Otherwise day.
+func withTimeOfDay(day time.Time, stamp string) time.Time {
+	if !strings.ContainsAny(stamp, ":") {
+		return day // a date alone adds nothing
+	}
+	t, err := date.Parse(stamp)
+	if err != nil {
+		return day
+	}
+	ty, tm, td := t.Date()
+	dy, dm, dd := day.Date()
+	if ty != dy || tm != dm || td != dd {
+		return day
+	}
+	return t
 }

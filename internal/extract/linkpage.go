@@ -3,8 +3,10 @@ package extract
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net"
 	nurl "net/url"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -174,6 +176,9 @@ type measure struct {
 	// relative links are the site's.
 	host string
 	kind pageKind
+	// published is the publication time the page's metadata gives, read
+	// in this one walk of the head for extractHTML (see withTimeOfDay).
+	published string
 
 	words, linkWords int
 	cards            map[string]bool
@@ -409,6 +414,11 @@ func (m *measure) meta(doc *html.Node) {
 				ogType = strings.ToLower(strings.TrimSpace(attr(n, "content")))
 			case "og:url":
 				m.declare(attr(n, "content"))
+			case "article:published_time":
+				m.publish(attr(n, "content"))
+			}
+			if strings.EqualFold(attr(n, "itemprop"), "datePublished") {
+				m.publish(attr(n, "content"))
 			}
 		case "link":
 			if strings.EqualFold(attr(n, "rel"), "canonical") {
@@ -419,11 +429,42 @@ func (m *measure) meta(doc *html.Node) {
 				var v any
 				if json.Unmarshal([]byte(n.FirstChild.Data), &v) == nil {
 					types = schemaTypes(v, types)
+					m.publish(schemaPublished(v))
 				}
 			}
 		}
 	})
 	m.kind = kindOf(ogType, types)
+}
+
+// publish keeps the first publication time the metadata gives.
+func (m *measure) publish(stamp string) {
+	if m.published == "" {
+		m.published = strings.TrimSpace(stamp)
+	}
+}
+
+// schemaPublished returns the first datePublished of a JSON-LD value, ""
+// when none.
+func schemaPublished(v any) string {
+	switch v := v.(type) {
+	case []any:
+		for _, e := range v {
+			if p := schemaPublished(e); p != "" {
+				return p
+			}
+		}
+	case map[string]any:
+		if p, ok := v["datePublished"].(string); ok && p != "" {
+			return p
+		}
+		for _, k := range slices.Sorted(maps.Keys(v)) { // "@graph" and the like, in a fixed order
+			if p := schemaPublished(v[k]); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
 }
 
 func (m *measure) declare(addr string) {
