@@ -295,8 +295,9 @@ func TestArticleDescribe(t *testing.T) {
 			name:  "html page metadata",
 			item:  source.Item{Input: "page.html", Kind: "html", Format: source.FormatHTML, Body: []byte(page)},
 			title: "Talks on Ukraine", outlet: "Example Gazette", url: "https://gazette.example.org/world/talks",
-			// trafilatura's date finder keeps the day, not the time.
-			published: "2024-11-24T00:00:00Z",
+			// trafilatura's date finder keeps the day; the metadata's time
+			// of day is put back (withTimeOfDay).
+			published: "2024-11-24T10:00:00Z",
 		},
 	}
 	for _, tc := range tests {
