@@ -28,7 +28,10 @@ type extractor struct {
 	// byRole maps a role ("governor") to the last person the article gave
 	// it ("Texas Gov. Rick Perry", "Rick Perry, the Texas governor"), so that
 	// "the Texas governor said" names him.
-	byRole map[string]string
+	byRole map[string]roleHolder
+	// gender maps a person to 'm' or 'f' where the article says which
+	// ("Mr. Roe", "spokeswoman Jane Roe"), for "he" and "she".
+	gender map[string]byte
 }
 
 // speechVerbs introduce reported speech.
@@ -43,7 +46,8 @@ var speechVerbs = set("said", "says", "say", "told", "tells", "added", "adds", "
 	"concluded", "concludes", "pointed", "posited", "mused", "asserted", "asserts",
 	"reiterated", "summarized", "summed", "demanded", "pleaded", "boasted", "wondered",
 	"recounted", "explained", "affirmed", "charged", "scoffed", "lamented", "agreed",
-	"cried", "yelled", "whispered", "barked", "snapped", "retorted", "interjected")
+	"cried", "yelled", "whispered", "barked", "snapped", "retorted", "interjected", "ruled",
+	"demands", "went")
 
 // indirectVerbs introduce reported clauses without quotation marks; "asked"
 // and "wrote" rarely report a statement in indirect speech.
@@ -58,14 +62,18 @@ var indirectVerbs = set("said", "says", "told", "tells", "added", "argued", "arg
 func speaks(ws []word, i int) bool {
 	v := lower(ws[i])
 	if particle, ok := needsParticle[v]; ok {
-		return i+1 < len(ws) && lower(ws[i+1]) == particle
+		return i+1 < len(ws) && lower(ws[i+1]) == particle && (!particleEnds[v] || i+2 == len(ws) || ws[i+2].punct)
 	}
 	return speechVerbs[v]
 }
 
 // needsParticle maps speech verbs that report speech only with a particle
 // to it.
-var needsParticle = map[string]string{"pointed": "out", "points": "out", "summed": "up"}
+var needsParticle = map[string]string{"pointed": "out", "points": "out", "summed": "up", "went": "on"}
+
+// particleEnds are the verbs whose particle must end the phrase: "He went
+// on, “…”" reports speech, "went on to win" does not.
+var particleEnds = set("went")
 
 // otherSenses are speech verbs that are as often something else: a verb
 // of adding, a plural noun.
@@ -160,12 +168,16 @@ func (x *extractor) direct(pi int, p para, s span, prev, next int, words []word,
 	// paragraph without full stops from costing time per quote.
 	sStart, sEnd = max(sStart, s.start-window), min(sEnd, s.end+window)
 	near := wordsIn(words, sStart, sEnd)
-	sub := x.attribution(near, s, max(sStart, prev), min(sEnd, next), prev > p.start && prev > sStart)
+	// A quote ending its own sentence ("… San Francisco East.” And, he
+	// warned, “…”) leaves the words after it to the next quote.
+	lead := strings.TrimRight(x.body[p.start:prev], " ")
+	closed := lead != "" && strings.IndexByte(".!?", lead[len(lead)-1]) >= 0
+	sub := x.attribution(near, s, max(sStart, prev), min(sEnd, next), prev > p.start && prev > sStart && !closed)
 	q := Quote{Text: x.body[ts:te], Direct: true, Para: pi, Start: ts, End: te,
 		Sentence: strings.TrimSpace(x.body[sStart:sEnd])}
 	n := len(strings.Fields(q.Text))
 	switch {
-	case n < minDirectWords && !setOff(x.body, s):
+	case n < minDirectWords && (!setOff(x.body, s) || isTitle(q.Text)):
 		// A scare quote, a title, a term, even beside a verb that may
 		// report speech ("have agreed to an infrastructure “framework”").
 		return Quote{}, false
@@ -181,6 +193,9 @@ func (x *extractor) direct(pi int, p para, s span, prev, next int, words []word,
 		// A quote standing as its own sentence after "Lenahan says he sees
 		// a bigger issue." belongs to the speaker of that sentence.
 		if prevS := x.previousSentence(words, ends, sStart, p.start); prevS != nil {
+			// Its own quotes are no attribution: "“The Speaker met the
+			// President,” said the statement." names neither.
+			prevS = slices.DeleteFunc(slices.Clone(prevS), func(w word) bool { return x.quoted(w.start) })
 			if sub := x.fromBefore(prevS, s.start); sub.speaker != "" {
 				q.Speaker, q.Cue = sub.speaker, sub.cue
 			}
@@ -212,6 +227,16 @@ func (x *extractor) previousSentence(words []word, ends []int, start, pstart int
 func opensParagraph(body string, p para, s span) bool {
 	lead := strings.TrimSpace(body[p.start:s.start])
 	return lead != "" && len(lead) <= 3
+}
+
+// isTitle reports a quoted span of two or more words, all capitalised: the
+// name of a show or a book ("Fox News Sunday,"), not speech.
+func isTitle(s string) bool {
+	ws := strings.Fields(s)
+	return len(ws) >= 2 && !slices.ContainsFunc(ws, func(w string) bool {
+		r := runeOf(w)
+		return !unicode.IsUpper(r) && !unicode.IsDigit(r)
+	})
 }
 
 // trimQuote drops white space and a trailing comma inside the marks.
@@ -357,11 +382,10 @@ func (x *extractor) fromAfter(after []word, at int) subject {
 		}
 		cue := x.cue(rest[j:])
 		if j == 0 { // "said Smith": the speaker follows the verb
-			name := nameAfter(rest[1:])
-			if name == nil {
-				return subject{}
+			if name := nameAfter(rest[1:]); name != nil {
+				return subject{speaker: x.resolve(x.span(name), at), cue: x.body[w.start:w.end], ok: true}
 			}
-			return subject{speaker: x.resolve(x.span(name), at), cue: x.body[w.start:w.end], ok: true}
+			return x.subjectAfter(rest[1:], x.body[w.start:w.end], at)
 		}
 		if c := pickClause(splitClauses(dropParens(rest[:j]))); c != nil {
 			return x.subjectOf(c, cue, at)
@@ -371,7 +395,35 @@ func (x *extractor) fromAfter(after []word, at int) subject {
 	return subject{}
 }
 
-// dropParens removes parenthetical words: "Rep. Stephen Fincher (R-Tenn.)".
+// subjectAfter reads a speaker that follows its verb and opens with a
+// lower-case word: "said senior adviser Jane Roe", "said the governor",
+// "said a spokesman for the group, Jane Roe". A phrase with more after it
+// ("said a man who was there") names no one, and no one else either.
+func (x *extractor) subjectAfter(ws []word, cue string, at int) subject {
+	end := slices.IndexFunc(ws, func(w word) bool {
+		return w.punct && w.s != "," || isOpen(runeOf(w.s))
+	})
+	if end < 0 {
+		end = len(ws)
+	}
+	clauses := splitClauses(ws[:end])
+	c := clauses[0]
+	if len(clauses) > 1 && len(c) > 0 && isAppositive(c) && onlyName(clauses[1]) {
+		c = clauses[1]
+	}
+	if np := headPhrase(c); len(c) == 0 || len(np) != len(c) {
+		if len(c) > 0 && isAppositive(c) {
+			// "said the staffer": someone unnamed, whom neither the
+			// paragraph before nor an earlier quote names.
+			return subject{cue: cue, ok: true}
+		}
+		return subject{}
+	}
+	return x.subjectOf(c, cue, at)
+}
+
+// dropParens removes parenthetical words: "Rep. Stephen Fincher (R-Tenn.)",
+// "Rep. Jane Roe, D-Ill.,".
 func dropParens(ws []word) []word {
 	out := make([]word, 0, len(ws))
 	depth := 0
@@ -381,7 +433,7 @@ func dropParens(ws []word) []word {
 			depth++
 		case w.punct && w.s == ")":
 			depth = max(depth-1, 0)
-		case depth == 0:
+		case depth == 0 && !isPartyTag(w.s):
 			out = append(out, w)
 		}
 	}
@@ -392,6 +444,10 @@ func dropParens(ws []word) []word {
 // one naming the speaker: the last with a name or pronoun, else the last
 // that is not an appositive ("the lawyer", "an outspoken critic of ...").
 func pickClause(clauses [][]word) []word {
+	// "Managers, he went on, …": a pronoun right before the verb.
+	if c := clauses[len(clauses)-1]; len(c) == 1 && pronouns[lower(c[0])] {
+		return c
+	}
 	// A clause that is nothing but a name is the subject; a name inside an
 	// appositive ("Mary Roe, married to John Doe since 2012, wrote") is not.
 	for k := len(clauses) - 1; k >= 0 && k >= len(clauses)-4; k-- {
@@ -423,6 +479,33 @@ func pickClause(clauses [][]word) []word {
 	return nil
 }
 
+// relativeAntecedent returns the name a relative pronoun subject refers
+// to: "Jane Roe, a nurse, who said" names Roe, "the Roe Foundation, which
+// said" the foundation. "which" must refer to an organisation, "who" to a
+// person; a place ("officials in Ohio, which") is neither.
+func (x *extractor) relativeAntecedent(clauses [][]word) []word {
+	last := clauses[len(clauses)-1]
+	if len(last) != 1 || lower(last[0]) != "who" && lower(last[0]) != "which" {
+		return nil
+	}
+	for k := len(clauses) - 2; k >= 0; k-- {
+		c := clauses[k]
+		if len(c) == 0 || k > 0 && isAppositive(c) {
+			continue
+		}
+		name := lastName(c)
+		if name == nil || name[len(name)-1].start != c[len(c)-1].start {
+			return nil
+		}
+		isOrg := slices.ContainsFunc(name, func(w word) bool { return orgWords[w.s] })
+		if isOrg != (lower(last[0]) == "which") || !isOrg && !isPersonName(x.span(name)) {
+			return nil
+		}
+		return name
+	}
+	return nil
+}
+
 // nameLead are the lower-case words that may open a clause naming a
 // person: "and former Sen. John Roe".
 var nameLead = set("the", "former", "late", "then", "and", "but", "while")
@@ -449,6 +532,12 @@ func onlyName(c []word) bool {
 func (x *extractor) fromBefore(before []word, at int) subject {
 	for j := len(before) - 1; j > 0; j-- {
 		w := before[j]
+		if !w.punct && participles[lower(w)] {
+			if sub, ok := x.participleSubject(before[:j], x.cue(before[j:]), at); ok {
+				return sub
+			}
+			continue
+		}
 		if w.punct || !speaks(before, j) {
 			continue
 		}
@@ -459,6 +548,9 @@ func (x *extractor) fromBefore(before []word, at int) subject {
 		if len(clauses) > 4 {
 			clauses = clauses[len(clauses)-4:]
 		}
+		if name := x.relativeAntecedent(clauses); name != nil {
+			return x.subjectOf(name, x.cue(before[j:]), at)
+		}
 		if c := pickClause(clauses); c != nil {
 			return x.subjectOf(c, x.cue(before[j:]), at)
 		}
@@ -466,6 +558,154 @@ func (x *extractor) fromBefore(before []word, at int) subject {
 	}
 	return subject{}
 }
+
+// participles report speech in a phrase hanging on the sentence's main
+// clause, whose subject is the speaker: "Mr. Roe left the hall, saying “…”".
+var participles = set("saying", "adding", "telling", "writing", "stating", "declaring",
+	"noting", "arguing", "warning", "insisting", "claiming", "explaining", "acknowledging",
+	"admitting", "conceding", "vowing", "promising", "tweeting", "posting", "replying",
+	"responding", "recalling", "asserting", "predicting", "stressing", "complaining",
+	"quipping", "joking", "announcing", "boasting", "cautioning", "testifying", "pleading")
+
+// participleSubject finds the speaker of a participle whose preceding words
+// are ws: a person named right before it ("a video of Jane Roe saying"),
+// or, after a comma or a conjunction, the subject opening the sentence
+// ("Roe, a nurse, wrote to the board on Monday, adding"). ok is false when
+// the participle is neither, or follows its own attribution ("Roe said,
+// adding"), which the caller reads instead.
+func (x *extractor) participleSubject(ws []word, cue string, at int) (subject, bool) {
+	for len(ws) > 1 && timeTail[lower(ws[len(ws)-1])] {
+		ws = ws[:len(ws)-1] // "a statement late Friday saying"
+	}
+	prev := ws[len(ws)-1]
+	if isNameWord(prev) {
+		name := lastName(ws)
+		i := len(ws) - len(name)
+		if isPersonName(x.span(name)) && (i == 0 || ws[i-1].punct || showsSpeech[lower(ws[i-1])]) {
+			return x.subjectOf(name, cue, at), true
+		}
+		return subject{}, false
+	}
+	if !(prev.punct && prev.s == ",") && !conjunctions[lower(prev)] && !isAdverb(prev) && !issuesDocument(ws) {
+		return subject{}, false
+	}
+	clauses := splitClauses(dropParens(ws))
+	if last := clauses[len(clauses)-1]; len(last) == 0 && len(clauses) > 1 {
+		last = clauses[len(clauses)-2]
+		for i := range last {
+			if !last[i].punct && speaks(last, i) {
+				return subject{}, false
+			}
+		}
+	}
+	for k, c := range clauses {
+		for len(c) > 0 && coordinators[lower(c[0])] {
+			c = c[1:]
+		}
+		if len(c) == 0 || isFronted(c) {
+			continue
+		}
+		np := headPhrase(c)
+		if np == nil {
+			return subject{}, false
+		}
+		// "the aide, Jane Roe, 31, wrote": the name in apposition.
+		if len(np) == len(c) && isAppositive(c) && k+1 < len(clauses) && onlyName(clauses[k+1]) {
+			np = clauses[k+1]
+		}
+		return x.subjectOf(np, cue, at), true
+	}
+	return subject{}, false
+}
+
+// issuesDocument reports words ending in a document their subject put out,
+// which the participle quotes: "Roe issued a statement".
+func issuesDocument(ws []word) bool {
+	n := len(ws)
+	if n < 3 || !documents[lower(ws[n-1])] {
+		return false
+	}
+	for k := n - 2; k >= max(1, n-4); k-- {
+		if l := lower(ws[k]); l == "a" || l == "an" {
+			return issueVerbs[lower(ws[k-1])]
+		}
+	}
+	return false
+}
+
+var documents = set("statement", "letter", "post", "tweet", "message", "email", "e-mail", "memo",
+	"note", "video", "op-ed", "essay", "column", "release")
+
+var issueVerbs = set("issued", "issues", "released", "releases", "posted", "posts", "sent",
+	"sends", "wrote", "writes", "put", "puts", "published", "publishes", "tweeted", "shared")
+
+// showsSpeech are the words before a person whose participle reports
+// speech: "ends with Roe saying", "a clip of Roe warning".
+var showsSpeech = set("with", "of", "shows", "showed", "show", "featuring", "features")
+
+var coordinators = set("and", "but", "so", "yet", "or", "then")
+
+// isFronted reports an adverbial clause standing before a sentence's
+// subject: "On Monday", "Meanwhile", "Ten minutes later", a dateline.
+func isFronted(c []word) bool {
+	last := lower(c[len(c)-1])
+	// A participle opening the sentence ("Trying to calm them, Roe said")
+	// is fronted too.
+	return fronted[lower(c[0])] || len(c) == 1 && isAdverb(c[0]) ||
+		len(c) > 1 && strings.HasSuffix(lower(c[0]), "ing") ||
+		last == "later" || last == "earlier" || last == "ago" ||
+		!slices.ContainsFunc(c, func(w word) bool { return strings.ToUpper(w.s) != w.s })
+}
+
+// fronted open the adverbial phrases that may stand before a sentence's
+// subject: "On Monday, Roe said", "When asked, ...".
+var fronted = set("in", "on", "at", "after", "before", "during", "for", "with", "from", "by",
+	"since", "as", "while", "when", "although", "though", "if", "because", "despite",
+	"meanwhile", "however", "instead", "indeed", "still", "earlier", "later", "last", "this",
+	"speaking", "asked", "according", "unlike", "like", "under", "over", "amid", "to", "once")
+
+// headPhrase returns the noun phrase opening clause c: a pronoun, a
+// definite role ("the seven-term congressman"), or capitalised words with
+// the lower-case words of a title among them ("senior adviser David Roe",
+// "Former GOP candidate Jane Roe"), with the role noun a name qualifies
+// ("Senior White House officials"); nil when c opens with anything else
+// ("The letter", "Officials", "It's").
+func headPhrase(c []word) []word {
+	if len(c) == 0 {
+		return nil
+	}
+	if pronouns[lower(c[0])] {
+		return c[:1]
+	}
+	if notNames[trimPossessive(c[0].s)] && !articles[lower(c[0])] && !titles[c[0].s] {
+		return nil
+	}
+	for k := min(len(c), 4); k >= 2; k-- {
+		if isRolePhrase(c[:k]) {
+			return c[:k]
+		}
+	}
+	k := 0
+	if articles[lower(c[0])] {
+		k = 1
+	}
+	for k < len(c) && !c[k].punct && (isCap(c[k]) || nameJoiners[c[k].s] || titleWords[lower(c[k])] || roleOf(c[k]) != "") {
+		k++
+	}
+	// After an article a name qualifies a noun ("The Roe campaign said").
+	if lastName(c[:k]) == nil || articles[lower(c[0])] {
+		return nil
+	}
+	if k < len(c) && roleNouns[lower(c[k])] {
+		k++
+	}
+	return c[:k]
+}
+
+// titleWords are the lower-case words of a title before a name.
+var titleWords = set("senior", "former", "late", "presidential", "vice", "chief", "top", "deputy",
+	"longtime", "acting", "assistant", "executive", "special", "general", "press", "campaign",
+	"communications", "policy", "economic", "national", "security", "state", "party")
 
 func isAppositive(c []word) bool {
 	l := lower(c[0])
@@ -497,7 +737,8 @@ func (x *extractor) subjectOf(ws []word, cue string, at int) subject {
 	for len(ws) > 0 && (ws[0].punct || conjunctions[lower(ws[0])]) {
 		ws = ws[1:]
 	}
-	for len(ws) > 0 && ws[len(ws)-1].punct {
+	// "Jane Roe on Thursday said": the time is no part of the subject.
+	for len(ws) > 0 && (ws[len(ws)-1].punct || timeTail[lower(ws[len(ws)-1])]) {
 		ws = ws[:len(ws)-1]
 	}
 	if len(ws) == 0 || len(ws) > 12 {
@@ -505,7 +746,7 @@ func (x *extractor) subjectOf(ws []word, cue string, at int) subject {
 	}
 	last := lower(ws[len(ws)-1])
 	if len(ws) == 1 && pronouns[last] {
-		return subject{speaker: x.lastPerson(at), cue: cue, ok: true}
+		return subject{speaker: x.lastPerson(last, at), cue: cue, ok: true}
 	}
 	if len(ws) == 1 && nobody[last] {
 		return subject{cue: cue, ok: true}
@@ -528,6 +769,9 @@ func (x *extractor) subjectOf(ws []word, cue string, at int) subject {
 	return subject{}
 }
 
+var timeTail = set("on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+	"sunday", "yesterday", "today", "tonight", "earlier", "later", "late", "early")
+
 // qualifies reports a name of subject ws that qualifies the noun after it,
 // which is who speaks: "Georgia’s secretary of state", "Senate aides",
 // "Jobless claims". A comma after the name opens an appositive ("Tom
@@ -549,7 +793,8 @@ func qualifies(ws, name []word) bool {
 		return false
 	}
 	rest := ws[i+1:]
-	if len(rest) == 0 || len(rest) > 2 {
+	// "Jane Roe who said": a relative clause, not a head noun.
+	if len(rest) == 0 || len(rest) > 2 || lower(rest[0]) == "who" {
 		return false
 	}
 	// A verb in the past ("Grimm stormed back") is no head either.
@@ -739,26 +984,25 @@ type mention struct {
 	subject bool
 }
 
-// lastPerson is the person "he" or "she" at at refers to: the last subject
-// of the paragraph so far, else the last speaker or subject before it, else
-// the last person named.
-func (x *extractor) lastPerson(at int) string {
+// lastPerson is the person pronoun ("he", "she") at at refers to: the last
+// subject of the paragraph so far, else the last speaker or subject before
+// it, else the last person named; a person known to be of the other gender
+// is passed over.
+func (x *extractor) lastPerson(pronoun string, at int) string {
+	want := byte('m')
+	if pronoun == "she" || pronoun == "her" {
+		want = 'f'
+	}
+	fits := func(m mention) bool { g := x.gender[m.name]; return g == 0 || g == want }
 	cur := x.peopleIn(max(x.seenUpTo, at-window), at)
-	for i := len(cur) - 1; i >= 0; i-- {
-		if cur[i].subject {
-			return cur[i].name
+	for _, subjectOnly := range []bool{true, false} {
+		for _, ms := range [][]mention{cur, x.people} {
+			for i := len(ms) - 1; i >= 0; i-- {
+				if (ms[i].subject || !subjectOnly) && fits(ms[i]) {
+					return ms[i].name
+				}
+			}
 		}
-	}
-	for i := len(x.people) - 1; i >= 0; i-- {
-		if x.people[i].subject {
-			return x.people[i].name
-		}
-	}
-	if len(cur) > 0 {
-		return cur[len(cur)-1].name
-	}
-	if len(x.people) > 0 {
-		return x.people[len(x.people)-1].name
 	}
 	return ""
 }
@@ -795,10 +1039,28 @@ func (x *extractor) notePeople(start, end int) {
 func (x *extractor) peopleIn(start, end int) []mention {
 	var out []mention
 	for _, sent := range sentences(lex(x.body, start, end)) {
-		n := 0 // words so far in the sentence
+		// n counts the words of the sentence's frame so far: quoted words
+		// are none of it ("“…,” Jane Roe said" opens with Roe), and a
+		// fronted phrase ends at its comma ("In a letter to Roe, Lee said"
+		// opens with Lee). A sentence opening with "he" or "she" has that
+		// person for its subject: "He said Roe would chair it".
+		n, inFront := 0, false
 		for i := 0; i < len(sent); {
-			if x.quoted(sent[i].start) || !isCap(sent[i]) {
-				if !sent[i].punct {
+			w := sent[i]
+			if n == 0 && !w.punct && !x.quoted(w.start) {
+				// "As Roe put it, …" names its speaker in front.
+				inFront = fronted[lower(w)] && lower(w) != "as"
+				if pronouns[lower(w)] {
+					n = 6
+				}
+			}
+			if inFront && w.punct && w.s == "," {
+				n, inFront = 0, false
+				i++
+				continue
+			}
+			if x.quoted(w.start) || !isCap(w) {
+				if !w.punct && !x.quoted(w.start) {
 					n++
 				}
 				i++
@@ -809,7 +1071,9 @@ func (x *extractor) peopleIn(start, end int) []mention {
 				j++
 			}
 			run := sent[i:j]
-			early := n < 6
+			// A name after an article or with a possessive qualifies a
+			// noun ("the Roe administration", "Roe's lawyer").
+			early := n < 6 && !inFront && !possessive(sent[j-1].s) && (i == 0 || !articles[lower(sent[i-1])])
 			n += j - i
 			from := i
 			i = j
@@ -817,32 +1081,81 @@ func (x *extractor) peopleIn(start, end int) []mention {
 				run = run[1:]
 			}
 			name := lastName(run)
+			if len(name) == 0 {
+				continue
+			}
+			k := from + slices.IndexFunc(sent[from:j], func(w word) bool { return w.start == name[0].start })
+			g := genderBefore(sent, k)
 			switch {
 			case len(name) >= 2 && len(name) <= 4 && isPersonName(x.span(name)):
 				full := trimPossessive(x.span(name))
-				out = append(out, mention{full, early})
+				out = append(out, x.gendered(mention{full, early}, g))
 				x.noteRoles(full, sent, from, j)
-			case len(name) == 1:
-				if full := x.known(trimPossessive(name[0].s)); full != "" {
-					out = append(out, mention{full, early})
+			case len(name) == 1 && isPersonName(name[0].s):
+				surname := trimPossessive(name[0].s)
+				if full := x.known(surname); full != "" {
+					out = append(out, x.gendered(mention{full, early}, g))
+				} else if k > 0 && honorifics[sent[k-1].s] {
+					// "Mr. Roe": an honorific makes a person of a surname
+					// the article gives alone. Other titles do not: "President
+					// Roe" is as often talked about as talking.
+					out = append(out, x.gendered(mention{surname, early}, g))
 				}
 				// "President Obama": the surname as written, for a known
 				// full name may be a relative's ("Sasha Obama").
-				x.noteRoles(trimPossessive(name[0].s), sent, from, j)
+				x.noteRoles(surname, sent, from, j)
 			}
 		}
 	}
 	return out
 }
 
-// known returns the full name of a person named before whose surname is s.
+var honorifics = set("Mr.", "Mrs.", "Ms.", "Miss", "Dr.", "Mr", "Mrs", "Ms", "Dr")
+
+func possessive(s string) bool { return trimPossessive(s) != s }
+
+// genderBefore reads a person's gender off the word before their name at
+// sent[i]: "Mr.", "Ms.", "spokeswoman"; 0 when it says none.
+func genderBefore(sent []word, i int) byte {
+	if i <= 0 {
+		return 0
+	}
+	return genders[strings.TrimSuffix(lower(sent[i-1]), ".")]
+}
+
+var genders = map[string]byte{"mr": 'm', "mrs": 'f', "ms": 'f', "miss": 'f', "king": 'm',
+	"queen": 'f', "prince": 'm', "princess": 'f', "spokesman": 'm', "spokeswoman": 'f',
+	"chairman": 'm', "chairwoman": 'f', "congressman": 'm', "congresswoman": 'f',
+	"councilman": 'm', "councilwoman": 'f', "businessman": 'm', "businesswoman": 'f',
+	"actor": 'm', "actress": 'f', "father": 'm', "mother": 'f', "son": 'm', "daughter": 'f',
+	"husband": 'm', "wife": 'f', "brother": 'm', "sister": 'f'}
+
+// gendered records m's gender g, when known, for the pronouns that refer
+// to m later.
+func (x *extractor) gendered(m mention, g byte) mention {
+	if g != 0 {
+		if x.gender == nil {
+			x.gender = map[string]byte{}
+		}
+		x.gender[m.name] = g
+	}
+	return m
+}
+
+// known returns the full name of a person named before whose surname is
+// s, else the surname itself if a title named it before ("Mr. Roe").
 func (x *extractor) known(s string) string {
+	alone := ""
 	for i := len(x.people) - 1; i >= 0; i-- {
-		if sameSurname(lastWord(x.people[i].name), s) {
-			return x.people[i].name
+		name := x.people[i].name
+		if sameSurname(lastWord(name), s) {
+			if strings.ContainsRune(name, ' ') {
+				return name
+			}
+			alone = cmp.Or(alone, name)
 		}
 	}
-	return ""
+	return alone
 }
 
 // quoted reports whether offset i lies inside a quote of the current
@@ -897,7 +1210,7 @@ func (x *extractor) reported(pi int, ws []word) (Quote, bool) {
 		if otherSenses[lower(ws[j])] && (j+1 >= len(ws) || lower(ws[j+1]) != "that" && ws[j+1].s != ",") {
 			continue
 		}
-		clauses := splitClauses(ws[:j])
+		clauses := splitClauses(dropParens(ws[:j]))
 		subj := clauses[len(clauses)-1]
 		named := lastName(subj) != nil || len(subj) == 1 && pronouns[lower(subj[0])]
 		if !named {
@@ -975,32 +1288,59 @@ func roleOf(w word) string { return roles[strings.TrimSuffix(lower(w), ".")] }
 // capitalised run sent[from:to]: titles inside the run ("Texas Gov. Rick
 // Perry"), lower-case ones just before it ("former governor Rick Perry"),
 // and an appositive just after it ("Rick Perry, the Texas governor,").
+// A bare title ("President Ann Lee") outranks the others: "the president"
+// means her, not "Czech President Petr Pavel" named after her.
 func (x *extractor) noteRoles(name string, sent []word, from, to int) {
-	note := func(w word) {
-		if r := roleOf(w); r != "" {
+	note := func(k, rank int) {
+		if r := roleKey(sent, k); r != "" && x.byRole[r].rank <= rank {
 			if x.byRole == nil {
-				x.byRole = map[string]string{}
+				x.byRole = map[string]roleHolder{}
 			}
-			x.byRole[r] = name
+			x.byRole[r] = roleHolder{name, rank}
 		}
 	}
-	for _, w := range sent[from:to] {
-		if titles[w.s] {
-			note(w)
+	rank := 1 // while every word of the run so far is a title
+	for k := from; k < to; k++ {
+		if !titles[sent[k].s] {
+			rank = 0
+		} else {
+			note(k, rank)
 		}
 	}
 	for k := from - 1; k >= 0 && k >= from-3 && !sent[k].punct && !isCap(sent[k]); k-- {
-		note(sent[k])
+		note(k, 0)
 	}
 	if to+1 < len(sent) && sent[to].punct && sent[to].s == "," && isAppositive(sent[to+1:to+2]) {
 		for k := to + 2; k < len(sent) && k < to+8 && !sent[k].punct; k++ {
 			if !isCap(sent[k]) && roleOf(sent[k]) != "" {
-				note(sent[k])
+				note(k, 0)
 				break // "the governor of Texas": the head noun comes first
 			}
 		}
 	}
 }
+
+// roleHolder is the person an article gave a role; rank 1 for a bare title.
+type roleHolder struct {
+	name string
+	rank int
+}
+
+// roleKey returns the role ws[i] names, with a qualifier before it that
+// makes it another role: a vice president, a former senator or a
+// lieutenant governor is not the president, the senator or the governor.
+func roleKey(ws []word, i int) string {
+	r := roleOf(ws[i])
+	if r == "" || i == 0 {
+		return r
+	}
+	if q := strings.TrimSuffix(lower(ws[i-1]), "."); roleQualifiers[q] {
+		return q + " " + r
+	}
+	return r
+}
+
+var roleQualifiers = set("vice", "former", "late", "lt", "lieutenant", "deputy", "assistant")
 
 // isRolePhrase reports whether ws is a definite role phrase: "the
 // governor", "the Texas governor".
@@ -1017,7 +1357,7 @@ func (x *extractor) roleSubject(ws []word) (string, bool) {
 		return "", false
 	}
 	last := ws[len(ws)-1]
-	if who := x.byRole[roleOf(last)]; who != "" {
+	if who := x.byRole[roleKey(ws, len(ws)-1)].name; who != "" {
 		return who, true
 	}
 	if roleNouns[lower(last)] {

@@ -75,6 +75,14 @@ func Extract(body string) []Quote {
 			last := out[len(out)-1]
 			x.prevQuoteSpeaker, x.prevHadQuote = last.Speaker, last.Direct
 		}
+		// "Jane Roe told reporters:" introduces the quote of the next
+		// paragraph.
+		if body[p.end-1] == ':' && len(words) > 0 {
+			ss := sentences(words)
+			if sub := x.fromBefore(ss[len(ss)-1], p.end); sub.speaker != "" {
+				x.prevQuoteSpeaker, x.prevHadQuote = sub.speaker, true
+			}
+		}
 	}
 	return out
 }
@@ -215,11 +223,16 @@ var abbrevs = set("Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "
 	"Feb", "Aug", "Sept", "Oct", "Nov", "Dec", "Inc", "Corp", "Co", "No", "vs")
 
 func isAbbrev(w string) bool {
-	if abbrevs[w] {
+	if abbrevs[w] || isPartyTag(w) {
 		return true
 	}
 	r, size := utf8.DecodeRuneInString(w)
 	return size == len(w) && unicode.IsUpper(r) // an initial: "John F. Kennedy"
+}
+
+// isPartyTag reports a party and state after a name: "D-Ill.", "R-Texas".
+func isPartyTag(w string) bool {
+	return len(w) > 2 && strings.IndexByte("DRI", w[0]) >= 0 && w[1] == '-' && 'A' <= w[2] && w[2] <= 'Z'
 }
 
 func set(words ...string) map[string]bool {
