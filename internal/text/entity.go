@@ -443,11 +443,8 @@ func (x *extractor) scanRun(g *gazIndex, src string, toks []Token, a, s, e, sent
 // clause after a colon, or a quotation, which are capitalised too: "US
 // heatwave: Wildfires rage", with a nonchalant, "Nah."
 func opens(src string, toks []Token, a, s int) bool {
-	if s == a {
-		return true
-	}
-	if s < a {
-		return false
+	if s <= a {
+		return s == a
 	}
 	gap := strings.TrimRight(src[toks[s-1].End:toks[s].Start], " \u00a0")
 	// An opening quote is curly, or straight after a space or a colon: in
@@ -748,8 +745,8 @@ func guessMulti(src string, toks []Token, a, s, e int) string {
 }
 
 // looksPersonal reports a name of two or more words written as people's
-// are: a given name first, an initial after it ("Allyson Y. Schwartz") or
-// a generational suffix last ("Thomas J. Bliley Jr").
+// are: a given name first, an initial ("J. Edgar Hoover"), or a Gaelic
+// surname or a generational suffix last ("Thomas J. Bliley Jr").
 func looksPersonal(toks []Token, s, e int) bool {
 	if givenNames()[toks[s].Norm] || IsGenerational(toks[e-1].Norm) || isGaelic(toks[e-1].Text) {
 		return true
@@ -1026,17 +1023,12 @@ func finalKind(ms []mention, gr *groupT) string {
 	if kind != model.EntityPerson || gr.gaz != nil {
 		return kind
 	}
-	tentative := true
 	for _, i := range gr.mentions {
-		if ms[i].sure || !ms[i].tentative && len(ms[i].words) > 1 || len(ms[i].words) == 1 {
-			tentative = false
-			break
+		if !ms[i].tentative {
+			return kind // a role, a fuller spelling or the surname alone
 		}
 	}
-	if tentative {
-		return model.EntityOrg
-	}
-	return kind
+	return model.EntityOrg
 }
 
 // kindOf decides a group's kind: the gazetteer's, else a person if a role
