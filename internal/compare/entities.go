@@ -19,8 +19,8 @@ type entityTally struct {
 	mentions int
 }
 
-// merge adds what from gathered to into.
-func merge(into, from *entityTally) {
+// absorb adds what from gathered to into.
+func (into *entityTally) absorb(from *entityTally) {
 	for n, c := range from.names {
 		into.names[n] += c
 	}
@@ -108,7 +108,7 @@ func storyEntities(as []*article) []model.Entity {
 		if !ok || len(keys) != 1 || into.kinds[model.EntityPerson] == 0 {
 			continue
 		}
-		merge(into, by[keys[0]])
+		into.absorb(by[keys[0]])
 		delete(by, keys[0])
 	}
 	// One person's given name transliterated two ways by two outlets
@@ -127,7 +127,7 @@ func storyEntities(as []*article) []model.Entity {
 		}
 		slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(by[b].mentions, by[a].mentions), cmp.Compare(a, b)) })
 		for _, k := range keys[1:] {
-			merge(by[keys[0]], by[k])
+			by[keys[0]].absorb(by[k])
 			delete(by, k)
 		}
 	}
