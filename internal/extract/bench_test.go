@@ -20,40 +20,42 @@ import (
 )
 
 type benchPage struct {
+	id   string
 	body []byte
 	url  string
 }
 
-// benchPages reads the extraction benchmark's pages once per benchmark.
-func benchPages(b *testing.B) []benchPage {
-	b.Helper()
-	dir := testutil.SharedDir(b, "data", "extraction")
+// benchPages reads the extraction benchmark's pages, for the benchmarks
+// and the tests that run every page; it skips where the data is absent.
+func benchPages(tb testing.TB) []benchPage {
+	tb.Helper()
+	dir := testutil.SharedDir(tb, "data", "extraction")
 	gt, err := os.ReadFile(filepath.Join(dir, "ground-truth.json"))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	var truth map[string]struct {
 		URL string `json:"url"`
 	}
 	if err := json.Unmarshal(gt, &truth); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	var pages []benchPage
 	for id, t := range truth {
 		f, err := os.Open(filepath.Join(dir, "html", id+".html.gz"))
 		if err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 		zr, err := gzip.NewReader(f)
 		if err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 		body, err := io.ReadAll(zr)
 		f.Close()
 		if err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
-		pages = append(pages, benchPage{body: body, url: t.URL})
+		pages = append(pages, benchPage{id: id, body: body, url: t.URL})
 	}
 	return pages
 }

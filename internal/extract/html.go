@@ -197,7 +197,7 @@ func LanguageCode(lang string) string {
 // time of day: stories list their newest coverage first, and a day's
 // reports would otherwise all be dated midnight. Otherwise day.
 func withTimeOfDay(day time.Time, stamp string) time.Time {
-	if !strings.ContainsAny(stamp, ":") {
+	if !strings.Contains(stamp, ":") {
 		return day // a date alone adds nothing
 	}
 	t, err := date.Parse(stamp)

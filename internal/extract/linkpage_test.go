@@ -2,11 +2,9 @@ package extract
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,7 +16,6 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/parallax-news/parallax/internal/source"
-	"github.com/parallax-news/parallax/internal/testutil"
 )
 
 func pageItem(t testing.TB, file, url string) source.Item {
@@ -183,29 +180,18 @@ func TestLinkPageSharedData(t *testing.T) {
 	if testing.Short() {
 		t.Skip("extracts every page of the benchmark")
 	}
-	dir := testutil.SharedDir(t, "data", "extraction")
-	gt, err := os.ReadFile(filepath.Join(dir, "ground-truth.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var truth map[string]struct {
-		URL string `json:"url"`
-	}
-	if err := json.Unmarshal(gt, &truth); err != nil {
-		t.Fatal(err)
-	}
+	pages := benchPages(t)
 	var highest linkStats
 	at := ""
-	for id, page := range truth {
-		body := gunzip(t, filepath.Join(dir, "html", id+".html.gz"))
-		doc, err := dom.Parse(bytes.NewReader(body))
+	for _, page := range pages {
+		doc, err := dom.Parse(bytes.NewReader(page.body))
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := measureLinks(doc, page.URL)
-		res, err := trafilatura.ExtractDocument(doc, trafilaturaOptions(page.URL))
+		m := measureLinks(doc, page.url)
+		res, err := trafilatura.ExtractDocument(doc, trafilaturaOptions(page.url))
 		if err != nil {
-			t.Errorf("%s: %v", id, err)
+			t.Errorf("%s: %v", page.id, err)
 			continue
 		}
 		var kept []string
@@ -214,31 +200,13 @@ func TestLinkPageSharedData(t *testing.T) {
 		}
 		s := m.stats(kept)
 		if err := s.verdict(); err != nil {
-			t.Errorf("%s (%s): %v", id, page.URL, err)
+			t.Errorf("%s (%s): %v", page.id, page.url, err)
 		}
 		if s.cards >= minCards && s.share() > highest.share() {
-			highest, at = s, page.URL
+			highest, at = s, page.url
 		}
 	}
-	t.Logf("%d articles; highest share of card text kept %.2f (%d cards, page kind %d: %s)", len(truth), highest.share(), highest.cards, highest.kind, at)
-}
-
-func gunzip(t testing.TB, path string) []byte {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	t.Logf("%d articles; highest share of card text kept %.2f (%d cards, page kind %d: %s)", len(pages), highest.share(), highest.cards, highest.kind, at)
 }
 
 // fuzzPages seed the fuzz tests: small pages, since the fuzzer minimises

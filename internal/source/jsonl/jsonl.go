@@ -111,7 +111,7 @@ func Parse(ctx context.Context, r io.Reader, name string, opt Options) iter.Seq2
 					return
 				}
 			case len(bytes.TrimSpace(line)) > 0:
-				rec, err := decode(line, opt.Logger.With(slog.String("input", input)))
+				rec, err := decode(line, input, opt.Logger)
 				rec.Input, rec.Line = input, n
 				if err != nil {
 					err = fmt.Errorf("%s: %w", input, err)
@@ -203,7 +203,7 @@ func readLine(br *bufio.Reader, limit int64) ([]byte, error) {
 
 // decode turns one line into a Record; an unreadable date is only logged,
 // since the article is good without it.
-func decode(line []byte, log *slog.Logger) (Record, error) {
+func decode(line []byte, input string, log *slog.Logger) (Record, error) {
 	rec := Record{Raw: line}
 	if !utf8.Valid(line) {
 		return rec, content.CheckText(line)
@@ -231,7 +231,7 @@ func decode(line []byte, log *slog.Logger) (Record, error) {
 		if t, err := date.Parse(w.Published); err == nil {
 			rec.Published = &t
 		} else {
-			log.Warn("published date not read; the article is stored undated", slog.String("id", id), slog.Any("err", err))
+			log.Warn("published date not read; the article is stored undated", slog.String("input", input), slog.String("id", id), slog.Any("err", err))
 		}
 	}
 	return rec, nil
