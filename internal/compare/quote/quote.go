@@ -230,10 +230,22 @@ func isAbbrev(w string) bool {
 	return size == len(w) && unicode.IsUpper(r) // an initial: "John F. Kennedy"
 }
 
-// isPartyTag reports a party and state after a name: "D-Ill.", "R-Texas".
+// isPartyTag reports a party and state after a name: "D-Ill.", "R-Texas",
+// "I-VT". The state must be one, so "D-Day" is no tag.
 func isPartyTag(w string) bool {
-	return len(w) > 2 && strings.IndexByte("DRI", w[0]) >= 0 && w[1] == '-' && 'A' <= w[2] && w[2] <= 'Z'
+	return len(w) > 2 && strings.IndexByte("DRI", w[0]) >= 0 && w[1] == '-' && usStates[strings.TrimSuffix(w[2:], ".")]
 }
+
+// usStates are the states as party tags write them: the AP's abbreviations,
+// the names it never shortens, and the postal codes.
+var usStates = set("Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill",
+	"Ind", "Kan", "Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev",
+	"N.H", "N.J", "N.M", "N.Y", "N.C", "N.D", "Okla", "Ore", "Pa", "R.I", "S.C", "S.D", "Tenn",
+	"Vt", "Va", "Wash", "W.Va", "Wis", "Wyo", "Alaska", "Hawaii", "Idaho", "Iowa", "Maine",
+	"Ohio", "Texas", "Utah", "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI",
+	"ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT",
+	"NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD",
+	"TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY")
 
 func set(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))

@@ -402,3 +402,24 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+func TestIsPartyTag(t *testing.T) {
+	for _, tc := range []struct {
+		word string
+		want bool
+	}{
+		{"D-Ill.", true},
+		{"R-Texas", true},
+		{"D-N.Y.", true},
+		{"I-VT", true},
+		{"R-W.Va", true},
+		{"D-Day", false},
+		{"R-Rated", false},
+		{"I-95", false},
+		{"D-", false},
+	} {
+		if got := isPartyTag(tc.word); got != tc.want {
+			t.Errorf("isPartyTag(%q) = %v, want %v", tc.word, got, tc.want)
+		}
+	}
+}
