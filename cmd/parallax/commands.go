@@ -12,6 +12,7 @@ var commands = map[string]command{
 	"article":  {"show one article; article move ID --to STORY|--new", runArticle},
 	"export":   {"write every article as JSONL", runExport},
 	"stories":  {"list stories", runStories},
+	"search":   {"find articles by their words, and the stories they are in", runSearch},
 	"story":    {"compare one story's coverage; story merge A B; story split STORY ARTICLE...", runStory},
 	"eval":     {"eval cluster FILE.jsonl | eval extract DIR", runEval},
 	"demo":     {"ingest the bundled demo corpus into a temporary store and show it", runDemo},

@@ -38,12 +38,9 @@ func runStories(ctx context.Context, app *App, args []string) error {
 		}
 	}
 	q.Entity = text.CanonicalName(q.Entity)
-	if *since != "" {
-		t, err := time.Parse(time.DateOnly, *since)
-		if err != nil {
-			return fmt.Errorf("%w: --since %q: want YYYY-MM-DD", errUsage, *since)
-		}
-		q.Since = t
+	var err error
+	if q.Since, err = parseDay("since", *since, false); err != nil {
+		return err
 	}
 	st, err := app.openExisting(ctx)
 	if err != nil {

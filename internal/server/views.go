@@ -42,48 +42,13 @@ func (s *Server) article(ctx context.Context, id int64) (articleView, error) {
 	return v, nil
 }
 
-// searchResult is what a search finds: matching articles, and the stories
-// they belong to in order of their best hit.
-type searchResult struct {
-	Query    string               `json:"query"`
-	Articles []store.SearchHit    `json:"articles"`
-	Stories  []model.StorySummary `json:"stories"`
-}
-
-const maxSearchStories = 10
-
-func (s *Server) search(ctx context.Context, f filter) (searchResult, error) {
-	res := searchResult{Query: f.Query, Articles: []store.SearchHit{}, Stories: []model.StorySummary{}}
-	if strings.TrimSpace(f.Query) == "" {
-		return res, nil
+// search answers the search page and the API. A search has one page: its
+// best matches among the newest (see the store's Search).
+func (s *Server) search(ctx context.Context, f filter) (store.Found, error) {
+	if strings.TrimSpace(f.Query) != "" && f.Page > 1 {
+		return store.Found{}, fmt.Errorf("a search has one page, its best matches among the newest: add words to narrow it: %w", errBadRequest)
 	}
-	if f.Page > 1 {
-		return res, fmt.Errorf("a search has one page, its best matches among the newest: add words to narrow it: %w", errBadRequest)
-	}
-	hits, err := s.st.Search(ctx, f.Query, f.articleQuery())
-	if err != nil {
-		return res, err // the store's error says which search
-	}
-	res.Articles = append(res.Articles, hits...)
-	var ids []int64
-	for _, h := range hits {
-		if h.Article.Story != nil && !slices.Contains(ids, *h.Article.Story) && len(ids) < maxSearchStories {
-			ids = append(ids, *h.Article.Story)
-		}
-	}
-	if len(ids) == 0 {
-		return res, nil
-	}
-	stories, err := s.st.Stories(ctx, store.StoryQuery{IDs: ids, Limit: len(ids)})
-	if err != nil {
-		return res, fmt.Errorf("stories of search %q: %w", f.Query, err)
-	}
-	// In the order of their best hits.
-	slices.SortFunc(stories, func(a, b model.StorySummary) int {
-		return cmp.Compare(slices.Index(ids, a.ID), slices.Index(ids, b.ID))
-	})
-	res.Stories = append(res.Stories, stories...)
-	return res, nil
+	return store.SearchStories(ctx, s.st, f.Query, f.articleQuery())
 }
 
 // storyCard is one story in a listing, with its coverage timeline.
