@@ -164,10 +164,10 @@ func TestBasilAgainstAnnotations(t *testing.T) {
 		got, floor float64
 	}{
 		// Floors a little under the figures measured when they were set
-		// (0.995, 0.89, 0.57, 0.68, 0.68, 0.87), so that a change that
+		// (0.995, 0.92, 0.57, 0.68, 0.68, 0.87), so that a change that
 		// loses ground fails, and noise does not.
 		{"quote recall", f.quoteRecall, 0.95},
-		{"speaker accuracy", f.speakerAcc, 0.85},
+		{"speaker accuracy", f.speakerAcc, 0.88},
 		{"common fact recall (all three outlets in one fact)", f.commonRecall, 0.52},
 		{"common fact aligned in at least two outlets", f.pairedRecall, 0.64},
 		{"common fact precision (lower bound: annotations are not exhaustive)", f.commonPrec, 0.62},

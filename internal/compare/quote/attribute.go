@@ -47,7 +47,7 @@ var speechVerbs = set("said", "says", "say", "told", "tells", "added", "adds", "
 	"reiterated", "summarized", "summed", "demanded", "pleaded", "boasted", "wondered",
 	"recounted", "explained", "affirmed", "charged", "scoffed", "lamented", "agreed",
 	"cried", "yelled", "whispered", "barked", "snapped", "retorted", "interjected", "ruled",
-	"demands", "went")
+	"demands", "went", "commented", "shot")
 
 // indirectVerbs introduce reported clauses without quotation marks; "asked"
 // and "wrote" rarely report a statement in indirect speech.
@@ -69,7 +69,8 @@ func speaks(ws []word, i int) bool {
 
 // needsParticle maps speech verbs that report speech only with a particle
 // to it.
-var needsParticle = map[string]string{"pointed": "out", "points": "out", "summed": "up", "went": "on"}
+var needsParticle = map[string]string{"pointed": "out", "points": "out", "summed": "up", "went": "on",
+	"shot": "back"}
 
 // particleEnds are the verbs whose particle must end the phrase: "He went
 // on, “…”" reports speech, "went on to win" does not.
@@ -137,7 +138,8 @@ var roleNouns = set("official", "officials", "spokesman", "spokeswoman", "spokes
 	"analysts", "diplomat", "diplomats", "officer", "officers", "lawyer", "lawyers", "attorney",
 	"attorneys", "expert", "experts", "representative", "representatives", "statement",
 	"spokespeople", "lawmaker", "lawmakers", "minister", "ministry", "administration", "police",
-	"witness", "witnesses", "resident", "residents", "organizers", "prosecutors", "prosecutor")
+	"witness", "witnesses", "resident", "residents", "organizers", "prosecutors", "prosecutor",
+	"blogger", "bloggers")
 
 // nobody are subjects that name no one: the quote stays unattributed.
 var nobody = set("someone", "somebody", "one", "many", "others", "some", "people", "they",
@@ -183,6 +185,11 @@ func (x *extractor) direct(pi int, p para, s span, prev, next int, words []word,
 		return Quote{}, false
 	case sub.ok:
 		q.Speaker, q.Cue = sub.speaker, sub.cue
+		// An attribution naming no one may have taken a noun for a verb
+		// ("as officials grow concerned about misleading claims").
+		if sub.speaker == "" && n >= minDirectWords {
+			x.fromComplement(&q, wordsIn(words, sStart, s.start))
+		}
 	case n < minDirectWords:
 		return Quote{}, false
 	case x.paraSpeaker != "":
@@ -190,6 +197,9 @@ func (x *extractor) direct(pi int, p para, s span, prev, next int, words []word,
 	case x.prevHadQuote && opensParagraph(x.body, p, s):
 		q.Speaker = x.prevQuoteSpeaker // a continuation paragraph
 	default:
+		if x.fromComplement(&q, wordsIn(words, sStart, s.start)) {
+			break
+		}
 		// A quote standing as its own sentence after "Lenahan says he sees
 		// a bigger issue." belongs to the speaker of that sentence.
 		if prevS := x.previousSentence(words, ends, sStart, p.start); prevS != nil {
@@ -207,6 +217,208 @@ func (x *extractor) direct(pi int, p para, s span, prev, next int, words []word,
 	}
 	return q, true
 }
+
+// fromComplement gives q the speaker of a speech verb of its sentence
+// whose complement holds it, before being the words before q, and reports
+// whether there is one. A quote all in capitals is a title even there
+// ("said he saw “Fox News Sunday Morning”").
+func (x *extractor) fromComplement(q *Quote, before []word) bool {
+	sub := x.complement(before, q.Start)
+	if sub.speaker == "" || isTitle(q.Text) {
+		return false
+	}
+	q.Speaker, q.Cue = sub.speaker, sub.cue
+	return true
+}
+
+// complement finds the speaker of a quote in the complement of a speech
+// verb of its sentence, ws being the words before the quote: "Ryan said he
+// had a “special place” but it was “very clear …”", "Biden called Putin a
+// “killer” and said he “doesn't have a soul.”" The attribution next to the
+// quote misses these: an earlier quote cuts it off, or a verb phrase stands
+// between the subject and the verb. The verb's subject must be its own
+// (see verbSubject), and a clause opening after the verb ("…, but Lee was
+// “…”") has a subject of its own too. A quote with no speech verb before
+// it is a scare quote, and stays unattributed.
+func (x *extractor) complement(ws []word, at int) subject {
+	ws = dropParens(slices.DeleteFunc(slices.Clone(ws), func(w word) bool {
+		return x.quoted(w.start) || w.punct && (isOpen(runeOf(w.s)) || isClose(runeOf(w.s)) || w.s == "\"")
+	}))
+	v := len(ws) - 1
+	for v >= 0 && (ws[v].punct || !speaks(ws, v) && !participles[lower(ws[v])] && !labels(ws, v) || v > 0 && passive[lower(ws[v-1])]) {
+		v--
+	}
+	if v < 0 {
+		return subject{}
+	}
+	// A mark right before the quote introduces it: "said: “…”".
+	to := len(ws)
+	if to > v+1 && ws[to-1].punct {
+		to--
+	}
+	// Another clause opens at a semicolon or a colon, at a comma before a
+	// conjunction, at "and" or "but" before a name, and at a participle or
+	// an "according to" with a subject of their own.
+	for k, w := range ws[v+1 : to] {
+		after := ws[v+1+k:]
+		if w.punct && (w.s == ";" || w.s == ":" || w.s == "," && len(after) > 1 && (coordinators[lower(after[1])] || subordinators[lower(after[1])])) ||
+			!w.punct && (participles[lower(w)] || lower(w) == "according") ||
+			coordinators[lower(w)] && len(after) > 1 && isNameWord(after[1]) && !isNameWord(ws[v+k]) {
+			return subject{}
+		}
+	}
+	before := ws[:v]
+	// "Roe posted an apology, saying": the participle hangs on the clause.
+	if n := len(before); n > 0 && before[n-1].s == "," && participles[lower(ws[v])] {
+		before = before[:n-1]
+	}
+	np := verbSubject(before)
+	if np == nil {
+		return subject{}
+	}
+	// "Gibbs called his rhetoric “well over the line”" quotes Gibbs; in "a
+	// story called “…”" the verb names a title. The subject of a verb of
+	// calling stands right before it, with at most an appositive or an
+	// adverb between them.
+	if labels(ws, v) {
+		gap := before[slices.IndexFunc(before, func(w word) bool { return w.start == np[len(np)-1].start })+1:]
+		if len(gap) > 0 && gap[len(gap)-1].s != "," && slices.ContainsFunc(gap, func(w word) bool { return !isAdverb(w) && !auxiliaries[lower(w)] }) {
+			return subject{}
+		}
+	}
+	sub := x.subjectOf(np, x.cue(ws[v:]), at)
+	// A role no one named holds ("the congressman") is left to the
+	// sentences around the quote, which may name him.
+	if isRolePhrase(np) && sub.speaker == x.span(np[1:]) {
+		return subject{}
+	}
+	return sub
+}
+
+// labels reports whether ws[i] is a verb of calling something by the
+// quoted words, or of praising or blaming for them: "called it “a cruel
+// hoax”", "accused him of trying to “undermine …”", but not "called for".
+func labels(ws []word, i int) bool {
+	return labelVerbs[lower(ws[i])] && (i+1 == len(ws) || !labelParticles[lower(ws[i+1])])
+}
+
+// labelParticles make verbs of calling verbs of something else: "called
+// for", "called on", "called out".
+var labelParticles = set("for", "on", "out", "up", "in", "off", "back")
+
+var labelVerbs = set("called", "calls", "described", "branded", "characterized", "praised",
+	"lauded", "criticized", "accused")
+
+var auxiliaries = set("has", "have", "had", "did", "does")
+
+// verbSubject returns the subject of the verb that follows ws, when the
+// verb is the subject's own: that of the sentence ("President Joe Biden
+// has bluntly called Vladimir Putin a killer and", "She went on to"), or
+// that of an adverbial clause holding the verb ("The surge came after
+// Chick-fil-A president Dan Cathy"). A subordinate clause or a mark
+// between the subject and the verb gives the verb another subject.
+func verbSubject(ws []word) []word {
+	// The subject opens the first clause that is not a fronted phrase.
+	i := 0
+	for i < len(ws) {
+		end := len(ws)
+		if j := slices.IndexFunc(ws[i:], isClauseMark); j >= 0 {
+			end = i + j
+		}
+		for i < end && coordinators[lower(ws[i])] {
+			i++
+		}
+		if i < end && !isFronted(ws[i:end]) {
+			break
+		}
+		i = end + 1
+	}
+	if np := ownSubject(ws[min(i, len(ws)):]); np != nil {
+		return np
+	}
+	// Else the subject opens the clause holding the verb, after "after",
+	// "when" and the like, or after "and" or "but" between a clause and a
+	// name ("… certification and Justice Ruth Bader Ginsburg said"; in
+	// "Roe and Baker said" both speak).
+	for k := len(ws) - 2; k >= 0; k-- {
+		l := lower(ws[k])
+		if !adverbial[l] && !((l == "and" || l == "but") && k > 0 && !isNameWord(ws[k-1]) && isNameWord(ws[k+1])) {
+			continue
+		}
+		// A pronoun there may be anyone: "when he grabbed the “student”
+		// after he asked the congressman if he “…”".
+		if pronouns[lower(ws[k+1])] {
+			return nil
+		}
+		return ownSubject(ws[k+1:])
+	}
+	return nil
+}
+
+// ownSubject returns the noun phrase opening ws when the rest of ws is
+// its verb phrase up to the verb.
+func ownSubject(ws []word) []word {
+	np := headPhrase(ws)
+	// "Hotline On Call": a capitalised function word inside is a title.
+	if np == nil || slices.ContainsFunc(np[1:], func(w word) bool { return notNames[w.s] && !honorifics[w.s] }) {
+		return nil
+	}
+	rest := ws[len(np):]
+	// "Roe and Baker said": no one of them is the speaker.
+	if len(rest) > 1 && coordinators[lower(rest[0])] && isNameWord(rest[1]) {
+		return nil
+	}
+	// "Sen. Marco Rubio, R-Fla., accused": the party tag leaves its commas.
+	if len(rest) > 1 && rest[0].s == "," && rest[1].s == "," {
+		rest = rest[2:]
+	}
+	// "Charles E. Schumer of New York said"
+	if len(rest) > 1 && lower(rest[0]) == "of" && isCap(rest[1]) {
+		rest = rest[1:]
+		for len(rest) > 0 && isCap(rest[0]) {
+			rest = rest[1:]
+		}
+	}
+	// "Santorum, who has pulled ahead of Romney, said", "Cathi Herrod,
+	// president of the Center for Arizona Policy, an architect of the
+	// bill, issued": appositives up to the last mark, which speak not.
+	if len(rest) > 0 && rest[0].s == "," {
+		if len(rest) < 2 || !isAppositive(rest[1:]) && (pronouns[lower(np[0])] || rest[1].punct || isCap(rest[1])) {
+			return nil
+		}
+		last := len(rest) - 1
+		for !isClauseMark(rest[last]) {
+			last--
+		}
+		if slices.ContainsFunc(rest[:last], func(w word) bool { return speechVerbs[lower(w)] }) {
+			return nil
+		}
+		rest = rest[last+1:]
+		if len(rest) > 0 && (coordinators[lower(rest[0])] || subordinators[lower(rest[0])]) {
+			return nil
+		}
+	}
+	if len(rest) > 12 || slices.ContainsFunc(rest, func(w word) bool { return w.punct || subordinators[lower(w)] }) {
+		return nil
+	}
+	return np
+}
+
+// adverbial open the subordinate clauses whose subject may speak: "after
+// Roe said", "as Roe put it". A clause opened by "that" or "which" is
+// reported or relative, and its subject is found otherwise.
+var adverbial = set("after", "when", "as", "because", "since", "while", "before", "until",
+	"although", "though", "once")
+
+// isClauseMark reports a mark separating the clauses of a sentence.
+func isClauseMark(w word) bool {
+	return w.punct && (w.s == "," || w.s == ";" || w.s == "—" || w.s == "–" || w.s == ":")
+}
+
+// subordinators open a subordinate clause, whose verb is not the main one.
+var subordinators = set("that", "which", "who", "whom", "whose", "when", "where", "while",
+	"after", "before", "because", "if", "since", "although", "though", "as", "until", "unless",
+	"whether", "whereas")
 
 // previousSentence returns the words of the sentence ending at start, in
 // the paragraph, when the quote's sentence has nothing but the quote.
@@ -357,7 +569,9 @@ func (x *extractor) attribution(words []word, s span, sStart, sEnd int, afterQuo
 	sub := x.fromBefore(before, s.start)
 	if afterQuote && sub.ok {
 		cueEnd := strings.LastIndex(x.body[:s.start], sub.cue) + len(sub.cue)
-		if hasLetter(x.body[cueEnd:s.start]) {
+		// "warning that “…”" leads straight into the quote too.
+		between := strings.TrimSpace(x.body[cueEnd:s.start])
+		if hasLetter(strings.TrimPrefix(between, "that ")) {
 			return subject{}
 		}
 	}
@@ -371,13 +585,30 @@ func (x *extractor) fromAfter(after []word, at int) subject {
 		i++ // the closing mark, a comma, a dash
 	}
 	rest := after[i:]
+	// A name set off by a comma may carry an appositive of any length
+	// ("Rep. Jerrold Nadler, D-N.Y., the former chairman of the House
+	// Judiciary subcommittee on the Constitution, Civil Rights and Civil
+	// Liberties, told"): the speaker is the name, whatever the appositive
+	// names.
+	lead := splitClauses(dropParens(rest))[0]
+	named := len(lead) < len(rest) && onlyName(lead)
+	limit := 14
+	if named {
+		limit = 40
+	}
 	for j, w := range rest {
 		// The subject may hold an appositive between commas ("the lawyer,
 		// Mark D. Sheridan, said"); any other mark ends the attribution.
-		if j > 14 || (w.punct && w.s != "," && w.s != "(" && w.s != ")") || isOpen(runeOf(w.s)) {
+		if j > limit || (w.punct && w.s != "," && w.s != "(" && w.s != ")") || isOpen(runeOf(w.s)) {
 			break
 		}
-		if w.punct || !speaks(rest, j) || j > 0 && passive[lower(rest[j-1])] {
+		// "reads" reports a document's words only before the document:
+		// "…,” reads a statement from Roe's office"; in "the letter to Roe
+		// reads" the name is the addressee.
+		reads := j == 0 && lower(w) == "reads"
+		// "…,” Mr. Roe is shown saying": a film or a recording quotes him.
+		shown := j > 1 && participles[lower(w)] && recorded[lower(rest[j-1])] && passive[lower(rest[j-2])]
+		if w.punct || !speaks(rest, j) && !reads && !shown || j > 0 && passive[lower(rest[j-1])] {
 			continue
 		}
 		cue := x.cue(rest[j:])
@@ -387,13 +618,22 @@ func (x *extractor) fromAfter(after []word, at int) subject {
 			}
 			return x.subjectAfter(rest[1:], x.body[w.start:w.end], at)
 		}
-		if c := pickClause(splitClauses(dropParens(rest[:j]))); c != nil {
+		if named && rest[j-1].s == "," {
+			return x.subjectOf(lead, cue, at)
+		}
+		subj := rest[:j]
+		if shown {
+			subj = rest[:j-2] // the subject ends before "is shown"
+		}
+		if c := pickClause(splitClauses(dropParens(subj))); c != nil {
 			return x.subjectOf(c, cue, at)
 		}
 		return subject{}
 	}
 	return subject{}
 }
+
+var recorded = set("shown", "seen", "heard")
 
 // subjectAfter reads a speaker that follows its verb and opens with a
 // lower-case word: "said senior adviser Jane Roe", "said the governor",
@@ -408,10 +648,16 @@ func (x *extractor) subjectAfter(ws []word, cue string, at int) subject {
 	}
 	clauses := splitClauses(ws[:end])
 	c := clauses[0]
-	if len(clauses) > 1 && len(c) > 0 && isAppositive(c) && onlyName(clauses[1]) {
+	// "said his wife, Jane Roe": a possessive opens an appositive too.
+	if len(clauses) > 1 && len(c) > 0 && (isAppositive(c) || possessives[lower(c[0])]) && onlyName(clauses[1]) {
 		c = clauses[1]
 	}
 	if np := headPhrase(c); len(c) == 0 || len(np) != len(c) {
+		if role := indefiniteRole(c); role > 0 {
+			// "said a senior administration official": unnamed, but as
+			// much a speaker as "said the governor".
+			return subject{speaker: x.unnamed(c, role, at), cue: cue, ok: true}
+		}
 		if len(c) > 0 && isAppositive(c) {
 			// "said the staffer": someone unnamed, whom neither the
 			// paragraph before nor an earlier quote names.
@@ -421,6 +667,35 @@ func (x *extractor) subjectAfter(ws []word, cue string, at int) subject {
 	}
 	return x.subjectOf(c, cue, at)
 }
+
+var possessives = set("his", "her", "their", "its")
+
+// indefiniteRole returns the index of the role noun heading an indefinite
+// phrase c, "a senior administration official", "a spokesman for the
+// group", or -1 when c is another phrase ("a man who lives near the plant").
+func indefiniteRole(c []word) int {
+	if len(c) < 2 || lower(c[0]) != "a" && lower(c[0]) != "an" {
+		return -1
+	}
+	for i := 1; i < len(c) && i <= 5; i++ {
+		if !roleNouns[lower(c[i])] {
+			continue
+		}
+		for i+1 < len(c) && roleNouns[lower(c[i+1])] {
+			i++ // "administration official"
+		}
+		// What follows the noun may only say whose it is.
+		if i+1 == len(c) || ofWhom[lower(c[i+1])] && !slices.ContainsFunc(c[i+1:], func(w word) bool { return subordinators[lower(w)] }) {
+			return i
+		}
+		return -1
+	}
+	return -1
+}
+
+// ofWhom open the phrase after a role noun that says whose it is: "a
+// spokesman for the group", "a statement from Roe's office".
+var ofWhom = set("for", "from", "of", "with", "at", "in", "on", "close", "familiar")
 
 // dropParens removes parenthetical words: "Rep. Stephen Fincher (R-Tenn.)",
 // "Rep. Jane Roe, D-Ill.,".
@@ -586,6 +861,10 @@ func (x *extractor) participleSubject(ws []word, cue string, at int) (subject, b
 		}
 		return subject{}, false
 	}
+	// "video emerged of him warning": the pronoun's antecedent speaks.
+	if n := len(ws); n > 1 && (lower(prev) == "him" || lower(prev) == "her") && showsSpeech[lower(ws[n-2])] {
+		return x.subjectOf(ws[n-1:], cue, at), true
+	}
 	if !(prev.punct && prev.s == ",") && !conjunctions[lower(prev)] && !isAdverb(prev) && !issuesDocument(ws) {
 		return subject{}, false
 	}
@@ -741,6 +1020,15 @@ func (x *extractor) subjectOf(ws []word, cue string, at int) subject {
 	for len(ws) > 0 && (ws[len(ws)-1].punct || timeTail[lower(ws[len(ws)-1])]) {
 		ws = ws[:len(ws)-1]
 	}
+	// "Tom Baker of Ohio said": the place is no part of the name.
+	// A title before "of" is part of a role ("Secretary of State").
+	if i := slices.IndexFunc(ws, func(w word) bool { return w.s == "of" }); i > 0 && i+1 < len(ws) && !titles[ws[i-1].s] &&
+		!slices.ContainsFunc(ws[i+1:], func(w word) bool { return !isCap(w) }) {
+		if name := lastName(ws[:i]); len(name) >= 2 && name[len(name)-1].start == ws[i-1].start &&
+			!slices.ContainsFunc(name, func(w word) bool { return orgWords[w.s] }) {
+			ws = ws[:i]
+		}
+	}
 	if len(ws) == 0 || len(ws) > 12 {
 		return subject{}
 	}
@@ -757,6 +1045,11 @@ func (x *extractor) subjectOf(ws []word, cue string, at int) subject {
 	}
 	if who, ok := x.roleSubject(ws); ok {
 		return subject{speaker: who, cue: cue, ok: true}
+	}
+	// "A blogger on the Web site Freedom’s Lighthouse said": the name
+	// says whose the speaker is.
+	if role := indefiniteRole(ws); role > 0 {
+		return subject{speaker: x.unnamed(ws, role, at), cue: cue, ok: true}
 	}
 	if name := lastName(ws); name != nil && !qualifies(ws, name) {
 		return subject{speaker: x.resolve(x.span(name), at), cue: cue, ok: true}
@@ -810,7 +1103,7 @@ func isAdverb(w word) bool {
 	return !w.punct && (len(l) > 4 && strings.HasSuffix(l, "ly") || shortAdverbs[l])
 }
 
-var shortAdverbs = set("also", "later", "then", "again", "once", "too", "now", "still", "first", "often", "never", "always", "since", "already", "previously", "recently", "repeatedly")
+var shortAdverbs = set("also", "later", "then", "again", "once", "too", "now", "still", "first", "often", "never", "always", "since", "already", "previously", "recently", "repeatedly", "further")
 
 // span returns the body text from the first to the last word.
 func (x *extractor) span(ws []word) string { return x.body[ws[0].start:ws[len(ws)-1].end] }

@@ -268,6 +268,139 @@ func TestExtract(t *testing.T) {
 			},
 		},
 		{
+			name: "a quote in the complement of the sentence's speech verb",
+			body: "Mayor Tom Baker has bluntly called the plan a “disaster” and said it “will never pass the council.”\n\nIn a statement issued by her lawyers on Friday, Jane Roe said she had “no excuses” for it and “fully accept my responsibility for the mistakes.”\n\nTom Baker said he did not know whether he had a “special place” but it was “very clear we thought the same.”",
+			want: []want{
+				{"will never pass the council.", "Tom Baker", "said", true},
+				{"fully accept my responsibility for the mistakes.", "Jane Roe", "said", true},
+				{"very clear we thought the same.", "Tom Baker", "said", true},
+			},
+		},
+		{
+			name: "a quote in the complement of a verb after a verb phrase",
+			body: "Jane Roe wrote to the board.\n\nShe went on to say that the twins were “coming up a little short in the role model department.”\n\nRep. Ann Lee (D-N.Y.) swiftly branded the remarks “disappointing” and pointed out that asylum is “a legal method of arrival.”",
+			want: []want{
+				{"coming up a little short in the role model department.", "Jane Roe", "say", true},
+				{"a legal method of arrival.", "Ann Lee", "pointed", true},
+			},
+		},
+		{
+			name: "a quote in the complement of a named speaker's adverbial clause",
+			body: "The boycott began after Acme president Tom Baker said the firm was “guilty as charged” for backing “the old definition of a family.”",
+			want: []want{{"the old definition of a family.", "Tom Baker", "said", true}},
+		},
+		{
+			name: "a quote in the complement of a clause joined by and",
+			body: "The two remedies require different standards for certification and Justice Jane Roe said it was “a very serious problem” in the case.\n\nJane Roe and Tom Baker called the plan “bad” and said it was “a very serious problem for everyone.”",
+			want: []want{
+				{"a very serious problem", "Jane Roe", "said", true},
+				{"a very serious problem for everyone.", "", "", true},
+			},
+		},
+		{
+			name: "a place after a name is no part of it, a title before one is",
+			body: "Speaker Tom Baker of Ohio said the House would vote on the bill next week.\n\nSecretary of State Ann Lee said the talks would resume within a week.",
+			want: []want{
+				{"the House would vote on the bill next week", "Tom Baker", "said", false},
+				{"the talks would resume within a week", "Ann Lee", "said", false},
+			},
+		},
+		{
+			name: "a speech verb whose complement holds the quote outranks a noun read as a verb",
+			body: "Surgeon General Dr. Tom Baker warned that misinformation is “a serious threat to public health,” as officials grow concerned about misleading claims.",
+			want: []want{{"a serious threat to public health", "Tom Baker", "warned", true}},
+		},
+		{
+			name: "no complement without a speech verb of the speaker's own clause",
+			body: "It follows a request to Jane Roe from the committee to explain why she gave “false or misleading information” to it.\n\nThe Daily Wire ran a story about the cover called, simply, “How Creepy Is the Ghost on the Cover?”\n\nFederal law makes it a crime for anyone “who promises any employment or other benefit” to a voter.\n\nRep. Tom Baker appeared angry, when he grabbed the “student” after he asked the congressman if he “fully supported the party agenda.”\n\nJane Roe said the plan was a “fine idea”, but the council was “not convinced by any of it.”",
+			want: []want{
+				{"false or misleading information", "", "", true},
+				{"How Creepy Is the Ghost on the Cover?", "", "", true},
+				{"who promises any employment or other benefit", "", "", true},
+				{"fully supported the party agenda.", "", "", true},
+				{"not convinced by any of it.", "", "", true},
+			},
+		},
+		{
+			name: "a quote in the complement after appositives and a place",
+			body: "Senator Tom Baker of Ohio, one of the architects of the bill, said: “One thing is certain about the budget.”\n\nJane Roe, president of the Center for Policy, an architect of the bill, issued a news release calling the attacks “politics at its worst,” and saying, “Opponents of the bill have hijacked this discussion.”",
+			want: []want{
+				{"One thing is certain about the budget.", "Tom Baker", "said", true},
+				{"politics at its worst", "", "", true},
+				{"Opponents of the bill have hijacked this discussion.", "Jane Roe", "saying", true},
+			},
+		},
+		{
+			name: "a verb of calling, praising or blaming quotes its subject right before it",
+			body: "Campaign aide Tom Baker called his rhetoric “well over the line.”\n\nJane Roe, for the record, called the night “a solid win for the mayor” and called him “competent.”\n\nRep. Ann Lee has declined to comment on the cover story called “a night to remember for the town.”\n\nJane Roe called for “a full review of every contract.”\n\nSen. Ann Lee, R-Fla., accused the mayor of trying to “undermine the right of every voter.”",
+			want: []want{
+				{"well over the line.", "Tom Baker", "called", true},
+				{"a solid win for the mayor", "Jane Roe", "called", true},
+				{"a night to remember for the town.", "", "", true},
+				{"a full review of every contract.", "", "", true},
+				{"undermine the right of every voter.", "Ann Lee", "accused", true},
+			},
+		},
+		{
+			name: "a recording shows its subject speaking",
+			body: "“Get here now, they are trying to hurt us,” a woman is heard saying.\n\n“Iran gets closer to nuclear arms every day,” Mr. Baker is shown saying.",
+			want: []want{
+				{"Get here now, they are trying to hurt us", "", "", true},
+				{"Iran gets closer to nuclear arms every day", "Baker", "saying", true},
+			},
+		},
+		{
+			name: "shot back reports speech",
+			body: "Tom Baker shot back: “They got caught with their hand in the cookie jar.”",
+			want: []want{{"They got caught with their hand in the cookie jar.", "Tom Baker", "shot", true}},
+		},
+		{
+			name: "a name after the quote with a long appositive",
+			body: "\"They are reading it like a sacred text,\" Rep. Tom Baker, D-N.Y., the former chairman of the House Judiciary subcommittee on the Constitution, Civil Rights and Civil Liberties, told The Example Post.\n\n“The message from Tuesday is clear,” Ms. Roe, a former immigration lawyer elected in the Tea Party wave of 2010, said in a statement.",
+			want: []want{
+				{"They are reading it like a sacred text", "Tom Baker", "told The Example Post", true},
+				{"The message from Tuesday is clear", "Roe", "said in a statement", true},
+			},
+		},
+		{
+			name: "an indefinite speaker after the verb",
+			body: "“We are not going after existing stock,” said a senior administration official.\n\n\"The First Amendment protects freedom of religion,\" reads a statement from Sen. Tom Baker's office (D-Nev.).\n\n“I gave his daughter the flag,” said his wife, Jane Roe, 69, of Richton Park.",
+			want: []want{
+				{"We are not going after existing stock", "senior administration official", "said", true},
+				{"The First Amendment protects freedom of religion", "statement from Sen. Tom Baker's office", "reads", true},
+				{"I gave his daughter the flag", "Jane Roe", "said", true},
+			},
+		},
+		{
+			name: "an indefinite speaker before the verb is not the name after it",
+			body: "A spokesman for Mayor Tom Baker said the bridge would reopen within two weeks.\n\nA blogger on the Web site Example Lighthouse said, “Can anyone really say that with a straight face?”",
+			want: []want{
+				{"the bridge would reopen within two weeks", "spokesman for Mayor Tom Baker", "said", false},
+				{"Can anyone really say that with a straight face?", "blogger on the Web site Example Lighthouse", "said", true},
+			},
+		},
+		{
+			name: "a letter reads in its own words, not its addressee's",
+			body: "\"She has not committed any crime or made any misrepresentation,\" the letter addressed to Chairman Tom Baker reads.",
+			want: []want{{"She has not committed any crime or made any misrepresentation", "", "", true}},
+		},
+		{
+			name: "an adverb between the speaker and the verb, a verb of commenting",
+			body: "NBC further notes, “Trump finishes first among Tea Party supporters.”\n\nVice President Jane Roe met the press.\n\n“We will discourage illegal migration,” she commented.",
+			want: []want{
+				{"Trump finishes first among Tea Party supporters.", "NBC", "notes", true},
+				{"We will discourage illegal migration", "Jane Roe", "commented", true},
+			},
+		},
+		{
+			name: "a participle after a pronoun shown speaking",
+			body: "Mr. Baker apologized to the senator and “anyone I may have offended” after video emerged of him warning that “a farmer who never went to law school” could chair the committee.",
+			want: []want{
+				{"anyone I may have offended", "", "", true},
+				{"a farmer who never went to law school", "Baker", "warning", true},
+			},
+		},
+		{
 			name: "the title of a show is no quote",
 			body: "Speaking on “Good Day Today,” Jane Roe said she would run.",
 		},
