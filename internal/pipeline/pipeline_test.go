@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -527,4 +528,59 @@ func ptrValue(p *int64) any {
 		return nil
 	}
 	return *p
+}
+
+// TestComparisonOfAnotherBuild: a comparison cached by another build of
+// Parallax, or in the cache's older form, is computed again, as this build
+// compares, and cached anew; one cached by this build is served as it is.
+func TestComparisonOfAnotherBuild(t *testing.T) {
+	ctx := context.Background()
+	p, st := newPipeline(t)
+	var story int64
+	p.Ingest(ctx, testutil.Seeds(t), func(r Result) { story = r.Story })
+	version, err := st.StoryVersion(ctx, story)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := &model.Story{Facts: []model.Fact{{Text: "what another build saw", Kind: "unique"}}}
+	for _, tc := range []struct {
+		name   string
+		cached any
+		served bool // the cached comparison is what Story gives
+	}{
+		{"another build", cachedComparison{Program: "another", Story: stale}, false},
+		{"the older form", stale, false},
+		{"this build", cachedComparison{Program: comparingProgram(), Story: stale}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := json.Marshal(tc.cached)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := st.PutComparison(ctx, story, version, data); err != nil {
+				t.Fatal(err)
+			}
+			s, err := p.Story(ctx, story)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if served := len(s.Facts) == 1 && s.Facts[0].Text == stale.Facts[0].Text; served != tc.served {
+				t.Fatalf("Story served the cached comparison: %v, want %v (%d facts)", served, tc.served, len(s.Facts))
+			}
+			if tc.served {
+				return
+			}
+			if len(s.Facts) < 20 {
+				t.Errorf("recomputed comparison has %d facts, want the seeds' 20 or more", len(s.Facts))
+			}
+			data, err = st.Comparison(ctx, story, version)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var c cachedComparison
+			if err := json.Unmarshal(data, &c); err != nil || c.Program != comparingProgram() || c.Story == nil || len(c.Story.Facts) != len(s.Facts) {
+				t.Errorf("cache after recomputing: program %q, err %v; want this build's comparison", c.Program, err)
+			}
+		})
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"sync"
 
 	"github.com/parallax-news/parallax/internal/cluster"
 	"github.com/parallax-news/parallax/internal/compare"
@@ -44,6 +46,19 @@ func (p *Pipeline) Story(ctx context.Context, id int64) (*model.Story, error) {
 	return s, nil
 }
 
+// cachedComparison is a comparison as the store caches it, with the
+// program that computed it: a comparison by another build (an upgrade that
+// reads quotes or facts better) is computed again, not shown as it was
+// when the story last changed.
+type cachedComparison struct {
+	Program string       `json:"program"`
+	Story   *model.Story `json:"story"`
+}
+
+// comparingProgram names this build for the comparison cache ("0" when it
+// cannot be told, and then every build shares the cache as before).
+var comparingProgram = sync.OnceValue(func() string { return strconv.FormatUint(programHash(), 16) })
+
 // comparison returns the comparison of a story's articles at version: from
 // the cache, or computed once however many ask at the same time, and cached
 // even when the asker has given up waiting, so the next one finds it.
@@ -51,10 +66,10 @@ func (p *Pipeline) comparison(ctx context.Context, id, version int64) (*model.St
 	cached, err := p.st.Comparison(ctx, id, version)
 	switch {
 	case err == nil:
-		s := new(model.Story)
-		if json.Unmarshal(cached, s) == nil {
-			return s, nil
-		} // a cache written by an older version: recompute
+		var c cachedComparison
+		if json.Unmarshal(cached, &c) == nil && c.Program == comparingProgram() && c.Story != nil {
+			return c.Story, nil
+		} // another build's, or an older version's: recompute
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, fmt.Errorf("story %d: comparison cache: %w", id, err)
 	}
@@ -75,7 +90,7 @@ func (p *Pipeline) comparison(ctx context.Context, id, version int64) (*model.St
 		if err != nil {
 			return nil, fmt.Errorf("story %d: compare: %w", id, err)
 		}
-		if data, err := json.Marshal(s); err == nil {
+		if data, err := json.Marshal(cachedComparison{Program: comparingProgram(), Story: s}); err == nil {
 			if err := p.st.PutComparison(bg, id, version, data); err != nil {
 				p.log.Warn("comparison cache not written", "story", id, "err", err)
 			}
