@@ -15,6 +15,7 @@ import (
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/pipeline"
 	"github.com/parallax-news/parallax/internal/source"
+	"github.com/parallax-news/parallax/internal/source/jsonl"
 )
 
 //go:embed openapi.json
@@ -179,6 +180,9 @@ func (s *Server) apiPostArticle(w http.ResponseWriter, r *http.Request) {
 // item turns the posted JSONL form into the pipeline's input, keeping the
 // posted bytes as the raw input.
 func (in postedArticle) item(raw []byte) (source.Item, error) {
+	if err := jsonl.CheckID(in.ID); err != nil {
+		return source.Item{}, fmt.Errorf("%v: %w", err, errBadRequest)
+	}
 	h := source.Hint{ExternalID: in.ID, Outlet: in.Outlet, URL: in.URL, Title: in.Title, Language: in.Language}
 	if in.Published != nil && *in.Published != "" {
 		t, err := parseDate(*in.Published, false)

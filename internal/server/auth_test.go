@@ -69,6 +69,7 @@ func TestAPIWrites(t *testing.T) {
 		{name: "post nothing", rq: request{method: http.MethodPost, path: "/api/v1/articles", body: `{}`}, code: 400, contains: "to fetch an article"},
 		{name: "post not json", rq: request{method: http.MethodPost, path: "/api/v1/articles", body: `text`}, code: 400, contains: "not a JSON object"},
 		{name: "post bad date", rq: request{method: http.MethodPost, path: "/api/v1/articles", body: `{"text":"x y z","published":"soon"}`}, code: 400, contains: "published"},
+		{name: "post id with a NUL", rq: request{method: http.MethodPost, path: "/api/v1/articles", body: `{"id":"a\u0000b","text":"x y z"}`}, code: 400, contains: "id holds a control character"},
 		{name: "post too large", rq: request{method: http.MethodPost, path: "/api/v1/articles", body: `{"text":"` + strings.Repeat("a", maxArticleBytes) + `"}`}, code: 413},
 		{name: "merge", rq: request{method: http.MethodPost, path: fmt.Sprintf("/api/v1/stories/%d/merge", f.other), body: fmt.Sprintf(`{"into":%d,"reason":"same event"}`, f.story)},
 			code: 200, contains: fmt.Sprintf(`"target": %d`, f.story)},

@@ -114,8 +114,10 @@ func kind(p string, inside bool) string {
 
 // Normalize puts a paragraph in Unicode NFC, drops invisible format
 // characters that split words (zero-width space, word joiner, byte order
-// mark, soft hyphen) and collapses every run of white space, no-break
-// spaces included, to one space.
+// mark, soft hyphen) and control characters (a NUL from a broken export,
+// which PostgreSQL refuses to store), writes a byte that is no UTF-8 as
+// U+FFFD, and collapses every run of white space, no-break spaces
+// included, to one space.
 func Normalize(s string) string {
 	if isNormalASCII(s) {
 		return s // most paragraphs: nothing to change, nothing to copy
@@ -135,6 +137,8 @@ func normalize(s string) string {
 		case unicode.IsSpace(r):
 			space = b.Len() > 0
 			continue
+		case unicode.IsControl(r):
+			continue
 		}
 		if space {
 			b.WriteByte(' ')
@@ -146,11 +150,12 @@ func normalize(s string) string {
 }
 
 // isNormalASCII reports whether s is ASCII (so in NFC, without invisible
-// characters) with no white space but single spaces between words.
+// characters) with no control characters and no white space but single
+// spaces between words.
 func isNormalASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case c >= utf8.RuneSelf, '\t' <= c && c <= '\r':
+		case c >= utf8.RuneSelf, c < ' ', c == 0x7f:
 			return false
 		case c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' '):
 			return false

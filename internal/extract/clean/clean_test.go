@@ -388,19 +388,43 @@ func TestMayContainFold(t *testing.T) {
 	}
 }
 
+func TestNormalize(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string
+	}{
+		{"normal ASCII", "The council met.", "The council met."},
+		{"white space runs", " two  spaces\tand\u00a0a tab ", "two spaces and a tab"},
+		{"NFC", "cafe\u0301", "caf\u00e9"},
+		{"invisible characters", "zero\u200bwidth soft\u00adhyphen", "zerowidth softhyphen"},
+		{"control characters", "a NUL\x00 and a bell\a and an escape\x1b[0m", "a NUL and a bell and an escape[0m"},
+		{"bytes that are no UTF-8", "bad \xff\xfe bytes", "bad \ufffd\ufffd bytes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Normalize(tc.in); got != tc.want {
+				t.Errorf("Normalize(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
 // FuzzNormalize checks that what Normalize returns untouched is what the
-// whole normalisation would leave as it is, and that normalising twice
-// changes nothing more.
+// whole normalisation would leave as it is, that normalising twice changes
+// nothing more, and that what it returns is UTF-8 without control
+// characters, which every store keeps.
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"The council met.", " lead space", "two  spaces", "tab\there", "caf\u00e9", "zero\u200bwidth", "end "} {
+	for _, s := range []string{"The council met.", " lead space", "two  spaces", "tab\there", "caf\u00e9", "zero\u200bwidth", "end ", "nul\x00", "bad\xff"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if isNormalASCII(s) && normalize(s) != s {
 			t.Errorf("%q taken as normal, but normalize gives %q", s, normalize(s))
 		}
-		if n := Normalize(s); Normalize(n) != n {
+		n := Normalize(s)
+		if Normalize(n) != n {
 			t.Errorf("Normalize(%q) = %q, and again %q", s, n, Normalize(n))
+		}
+		if !utf8.ValidString(n) || strings.ContainsFunc(n, unicode.IsControl) {
+			t.Errorf("Normalize(%q) = %q: not UTF-8, or holds a control character", s, n)
 		}
 	})
 }

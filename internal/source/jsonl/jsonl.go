@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/parallax-news/parallax/internal/source/content"
@@ -35,6 +36,10 @@ var (
 	ErrSyntax = errors.New("invalid JSON")
 	ErrNoText = errors.New("neither text nor title")
 	ErrID     = errors.New("id is neither a string nor a number")
+	// ErrIDControl is an id holding a control character (a NUL of a broken
+	// export), which no one can type to find the article again and
+	// PostgreSQL refuses to store.
+	ErrIDControl = errors.New("id holds a control character")
 )
 
 var bom = []byte("\ufeff")
@@ -245,6 +250,14 @@ func article(kind string) string {
 	return "a"
 }
 
+// CheckID refuses an id holding a control character, with ErrIDControl.
+func CheckID(id string) error {
+	if strings.ContainsFunc(id, unicode.IsControl) {
+		return fmt.Errorf("%w: %q", ErrIDControl, id)
+	}
+	return nil
+}
+
 // idString accepts ids written as strings or as numbers.
 func idString(raw json.RawMessage) (string, error) {
 	raw = bytes.TrimSpace(raw)
@@ -253,8 +266,10 @@ func idString(raw json.RawMessage) (string, error) {
 		return "", nil
 	case raw[0] == '"':
 		var s string
-		err := json.Unmarshal(raw, &s)
-		return s, err
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return "", err
+		}
+		return s, CheckID(s)
 	case raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'):
 		return string(raw), nil
 	}

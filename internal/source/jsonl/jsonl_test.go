@@ -67,6 +67,10 @@ func TestParse(t *testing.T) {
 		{name: "not an object", in: `["a", "b"]`, want: []result{{input: "in.jsonl:1", err: ErrSyntax}}},
 		{name: "two objects on a line", in: `{"text": "a"}{"text": "b"}`, want: []result{{input: "in.jsonl:1", err: ErrSyntax}}},
 		{name: "object id", in: `{"id": {"x": 1}, "text": "a"}`, want: []result{{input: "in.jsonl:1", err: ErrID}}},
+		{name: "id with a NUL", in: `{"id": "a\u0000b", "text": "a"}` + "\n" + good, want: []result{
+			{input: "in.jsonl:1", err: ErrIDControl},
+			{input: "in.jsonl:2", id: "a1", title: "Quake hits", text: "A quake hit.\nMore later."},
+		}},
 		{name: "line over the limit, next line read", in: `{"text": "` + strings.Repeat("x", 200) + `"}` + "\n" + `{"text": "short"}`, opt: Options{MaxLine: 100}, want: []result{
 			{input: "in.jsonl:1", err: content.ErrTooLarge},
 			{input: "in.jsonl:2", text: "short"},
