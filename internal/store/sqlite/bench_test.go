@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/parallax-news/parallax/internal/store"
+	"github.com/parallax-news/parallax/internal/store/storetest"
 )
 
 // benchStoredEnv sets how many articles the benchmarks' store holds
@@ -91,11 +92,11 @@ func buildTemplate(b *testing.B, path string) error {
 	if err != nil {
 		return err
 	}
-	g := newGenerator(b, 1)
+	g := storetest.NewGenerator(b, 1)
 	for done := 0; done < benchStored(b) && err == nil; done += 1000 {
 		batch := make([]*store.Record, 1000)
 		for i := range batch {
-			batch[i] = g.record()
+			batch[i] = g.Record()
 		}
 		_, err = s.SaveBatch(context.Background(), batch)
 	}
@@ -164,9 +165,9 @@ func (l latencies) report(b *testing.B) {
 }
 
 // continuing returns a generator that makes records after the template's.
-func continuing(b *testing.B) *generator {
-	g := newGenerator(b, 2)
-	g.n = benchStored(b)
+func continuing(b *testing.B) *storetest.Generator {
+	g := storetest.NewGenerator(b, 2)
+	g.N = benchStored(b)
 	return g
 }
 
@@ -183,7 +184,7 @@ func BenchmarkSave(b *testing.B) {
 		if len(recs) == 0 {
 			b.StopTimer()
 			for range 1000 {
-				recs = append(recs, g.record())
+				recs = append(recs, g.Record())
 			}
 			b.StartTimer()
 		}
@@ -213,7 +214,7 @@ func BenchmarkSaveBatch(b *testing.B) {
 				b.StopTimer()
 				batch := make([]*store.Record, size)
 				for i := range batch {
-					batch[i] = g.record()
+					batch[i] = g.Record()
 				}
 				b.StartTimer()
 				before := cpuTime(b)

@@ -5,18 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/store"
-)
-
-// Kinds of correction.
-const (
-	correctionMerge = "merge"
-	correctionMove  = "move"
-	correctionSplit = "split"
 )
 
 // liveStory fails with store.ErrNotFound unless story id exists, and with
@@ -98,14 +90,14 @@ func refreshStory(ctx context.Context, tx *sql.Tx, id int64, now time.Time) erro
 		{"clear", `DELETE FROM story_facets WHERE story = ?`, []any{id}},
 		{"outlets", `INSERT INTO story_facets (story, kind, value, articles)
 			SELECT ?, ?, outlet, count(*) FROM articles WHERE story = ? AND outlet <> '' GROUP BY outlet`,
-			[]any{id, facetOutlet, id}},
+			[]any{id, store.FacetOutlet, id}},
 		{"languages", `INSERT INTO story_facets (story, kind, value, articles)
 			SELECT ?, ?, language, count(*) FROM articles WHERE story = ? AND language <> '' GROUP BY language`,
-			[]any{id, facetLanguage, id}},
+			[]any{id, store.FacetLanguage, id}},
 		{"entities", `INSERT INTO story_facets (story, kind, value, articles)
 			SELECT ?, ?, e.entity, count(*) FROM article_entities e JOIN articles a ON a.id = e.article
 			WHERE a.story = ? GROUP BY e.entity`,
-			[]any{id, facetEntity, id}},
+			[]any{id, store.FacetEntity, id}},
 	} {
 		if _, err := tx.ExecContext(ctx, step.sql, step.args...); err != nil {
 			return fmt.Errorf("story %d facets: %s: %w", id, step.what, err)
@@ -119,7 +111,7 @@ func refreshStory(ctx context.Context, tx *sql.Tx, id int64, now time.Time) erro
 // or already merged stories are store.ErrNotFound and change nothing.
 func (s *Store) MergeStories(ctx context.Context, from, into int64, reason string) (model.Correction, error) {
 	now := s.now()
-	c := model.Correction{Kind: correctionMerge, Story: from, Target: into, Reason: reason, At: now.UTC()}
+	c := model.Correction{Kind: store.CorrectionMerge, Story: from, Target: into, Reason: reason, At: now.UTC()}
 	_, err := s.inChange(ctx, anyCount, func(tx *sql.Tx, _ int64) error {
 		if err := merge(ctx, tx, from, into, now); err != nil {
 			return err
@@ -138,7 +130,7 @@ func (s *Store) MergeStories(ctx context.Context, from, into int64, reason strin
 // An unknown article or story is store.ErrNotFound and changes nothing.
 func (s *Store) MoveArticle(ctx context.Context, article, to int64, reason string) (model.Correction, error) {
 	now := s.now()
-	c := model.Correction{Kind: correctionMove, Article: article, Target: to, Reason: reason, At: now.UTC()}
+	c := model.Correction{Kind: store.CorrectionMove, Article: article, Target: to, Reason: reason, At: now.UTC()}
 	_, err := s.inChange(ctx, anyCount, func(tx *sql.Tx, _ int64) error {
 		c.Target = to
 		if to == 0 {
@@ -184,7 +176,7 @@ func (s *Store) SplitStory(ctx context.Context, story int64, articles []int64, r
 			if _, err := relocate(ctx, tx, a, to, now); err != nil {
 				return err
 			}
-			c := model.Correction{Kind: correctionSplit, Article: a, Story: story, Target: to, Reason: reason, At: now.UTC()}
+			c := model.Correction{Kind: store.CorrectionSplit, Article: a, Story: story, Target: to, Reason: reason, At: now.UTC()}
 			if err := s.record(ctx, tx, &c, model.Decision{Article: a, Story: to, Kind: model.DecisionManual,
 				Compared: story, Reason: fmt.Sprintf("split from story %d by hand: %s", story, reason)}); err != nil {
 				return err
@@ -204,55 +196,36 @@ func (s *Store) SplitStory(ctx context.Context, story int64, articles []int64, r
 	return out, nil
 }
 
-// checkSplit fails unless story is live and articles are some of its
-// articles, each named once, and returns them followed by the copies of
-// them the story holds: a copy carries its original's story, so it goes
-// where the original goes, and does not leave it behind. At least one
-// article must stay.
+// checkSplit fails unless story is live and the split is valid (see
+// store.SplitMoving), and returns the articles that move.
 func checkSplit(ctx context.Context, tx *sql.Tx, story int64, articles []int64) ([]int64, error) {
 	if err := liveStory(ctx, tx, story); err != nil {
 		return nil, err
 	}
-	if len(articles) == 0 {
-		return nil, fmt.Errorf("no article named: %w", store.ErrBadSplit)
-	}
-	moving := slices.Clone(articles)
-	for i, a := range articles {
-		if slices.Contains(articles[:i], a) {
-			return nil, fmt.Errorf("article %d named twice: %w", a, store.ErrBadSplit)
-		}
+	look := func(a int64) (store.SplitArticle, error) {
 		var in, original, originalIn sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT a.story, a.copy_of, o.story FROM articles a
 			LEFT JOIN articles o ON o.id = a.copy_of WHERE a.id = ?`, a).Scan(&in, &original, &originalIn)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			return nil, fmt.Errorf("article %d: %w", a, store.ErrNotFound)
+			return store.SplitArticle{}, fmt.Errorf("article %d: %w", a, store.ErrNotFound)
 		case err != nil:
-			return nil, fmt.Errorf("article %d: %w", a, err)
-		case in.Int64 != story:
-			return nil, fmt.Errorf("article %d is not in story %d: %w", a, story, store.ErrBadSplit)
-		case original.Valid && originalIn.Int64 == story && !slices.Contains(articles, original.Int64):
-			return nil, fmt.Errorf("article %d is a copy of article %d, which stays in story %d: name both to split them out together, or move the copy alone: %w",
-				a, original.Int64, story, store.ErrBadSplit)
+			return store.SplitArticle{}, fmt.Errorf("article %d: %w", a, err)
 		}
-		copies, err := copiesIn(ctx, tx, a, story)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range copies {
-			if !slices.Contains(moving, c) {
-				moving = append(moving, c)
+		sa := store.SplitArticle{Story: in.Int64, CopyOf: original.Int64, CopyOfStory: originalIn.Int64}
+		if sa.Story == story {
+			if sa.Copies, err = copiesIn(ctx, tx, a, story); err != nil {
+				return store.SplitArticle{}, err
 			}
 		}
+		return sa, nil
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM articles WHERE story = ?`, story).Scan(&n); err != nil {
-		return nil, fmt.Errorf("story %d: %w", story, err)
+	size := func() (int, error) {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM articles WHERE story = ?`, story).Scan(&n)
+		return n, err
 	}
-	if n == len(moving) {
-		return nil, fmt.Errorf("the articles named and their copies are all %d of story %d; a split leaves at least one: %w", n, story, store.ErrBadSplit)
-	}
-	return moving, nil
+	return store.SplitMoving(story, articles, look, size)
 }
 
 // copiesIn lists the copies of article that story holds, by id.

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/parallax-news/parallax/internal/store"
+	"github.com/parallax-news/parallax/internal/store/storetest"
 )
 
 // killChildEnv, when set to a database path, makes TestKilledSaveSurvives
@@ -18,7 +19,7 @@ import (
 const killChildEnv = "PARALLAX_STORE_KILL_CHILD"
 
 func killRecord(i int) *store.Record {
-	return article(fmt.Sprintf("k%d", i), fmt.Sprintf("Outlet %d", i%7), int64(i%13+1), day(i%28+1), "Entity")
+	return storetest.Record(fmt.Sprintf("k%d", i), fmt.Sprintf("Outlet %d", i%7), int64(i%13+1), storetest.Day(i%28+1), "Entity")
 }
 
 // saveUntilKilled is the child: it saves records one at a time and in

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/parallax-news/parallax/internal/store"
+	"github.com/parallax-news/parallax/internal/store/storetest"
 )
 
 // writerChildEnv, when set to a database path, makes TestTwoProcessesWrite
@@ -19,7 +20,7 @@ import (
 const writerChildEnv = "PARALLAX_STORE_WRITER_CHILD"
 
 func processRecord(who string, i int) *store.Record {
-	return article(fmt.Sprintf("%s%d", who, i), "Outlet", int64(i%5+1), day(i%28+1), "Entity")
+	return storetest.Record(fmt.Sprintf("%s%d", who, i), "Outlet", int64(i%5+1), storetest.Day(i%28+1), "Entity")
 }
 
 func saveProcessBatch(ctx context.Context, s *Store, who string, from, n int) error {

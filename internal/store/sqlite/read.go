@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -44,31 +43,6 @@ func idOf(n sql.NullInt64) *int64 {
 	}
 	v := n.Int64
 	return &v
-}
-
-// encodeJSON stores a list as JSON text, an empty one as "[]".
-func encodeJSON[T any](v []T) (string, error) {
-	if len(v) == 0 {
-		return "[]", nil
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "", fmt.Errorf("encode %T: %w", v, err)
-	}
-	return string(b), nil
-}
-
-// decodeJSON reads a list stored by encodeJSON; "[]" reads as nil, so a
-// record reads back as it was written.
-func decodeJSON[T any](s string) ([]T, error) {
-	if s == "" || s == "[]" {
-		return nil, nil
-	}
-	var v []T
-	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		return nil, fmt.Errorf("decode %T: %w", v, err)
-	}
-	return v, nil
 }
 
 // known looks up an article by canonical URL, then by content hash, with
@@ -123,7 +97,7 @@ func scanArticle(row scanner, withText bool) (model.Article, error) {
 	a.Ingested = time.Unix(0, ingested).UTC()
 	if withText {
 		var err error
-		if a.Removed, err = decodeJSON[model.Removal](removed); err != nil {
+		if a.Removed, err = store.DecodeList[model.Removal](removed); err != nil {
 			return a, fmt.Errorf("article %d removed: %w", a.ID, err)
 		}
 	}
@@ -355,23 +329,23 @@ func (s *Store) Story(ctx context.Context, id int64) (*model.StorySummary, error
 	return &list[0], nil
 }
 
-// storyOrders are the sorts of StoryQuery. SQLite puts NULLs last in a
-// descending order, so undated stories end the "newest" list.
-var storyOrders = map[string]string{
-	"":        "s.last_published DESC, s.id DESC",
-	"newest":  "s.last_published DESC, s.id DESC",
-	"biggest": "s.articles DESC, s.id DESC",
-	"updated": "s.updated DESC, s.id DESC",
+// storyOrders are the SQL of the sorts of StoryQuery. SQLite puts NULLs
+// last in a descending order, so undated stories end the "newest" list.
+var storyOrders = map[store.StorySort]string{
+	store.SortNewest:  "s.last_published DESC, s.id DESC",
+	store.SortBiggest: "s.articles DESC, s.id DESC",
+	store.SortUpdated: "s.updated DESC, s.id DESC",
 }
 
 // Stories lists stories with articles, filtered and sorted by q. Counts,
 // dates and facets are kept in step on every write, so this reads one row
 // per story listed, not its articles.
 func (s *Store) Stories(ctx context.Context, q store.StoryQuery) ([]model.StorySummary, error) {
-	order, ok := storyOrders[q.Sort]
-	if !ok {
-		return nil, fmt.Errorf("stories sorted by %q: %w: newest, biggest or updated", q.Sort, store.ErrBadSort)
+	sort, err := store.ParseStorySort(q.Sort)
+	if err != nil {
+		return nil, err
 	}
+	order := storyOrders[sort]
 	w := &where{}
 	w.add("s.merged_into IS NULL AND s.articles > 0")
 	w.in("s.id", q.IDs)
@@ -417,9 +391,10 @@ func (s *Store) Stories(ctx context.Context, q store.StoryQuery) ([]model.StoryS
 // the rarest value when it is cheaper than the expected walk, checks for
 // the rest.
 func (s *Store) facetFilters(ctx context.Context, w *where, q store.StoryQuery) error {
-	var fs []facet
-	for _, f := range []facet{{facetOutlet, q.Outlet}, {facetEntity, entityKey(q.Entity)}, {facetLanguage, q.Language}} {
-		if f.value != "" {
+	var fs []store.Facet
+	for _, f := range []store.Facet{{Kind: store.FacetOutlet, Value: q.Outlet}, {Kind: store.FacetEntity, Value: store.EntityKey(q.Entity)},
+		{Kind: store.FacetLanguage, Value: q.Language}} {
+		if f.Value != "" {
 			fs = append(fs, f)
 		}
 	}
@@ -434,7 +409,7 @@ func (s *Store) facetFilters(ctx context.Context, w *where, q store.StoryQuery) 
 	for i, f := range fs {
 		var n int64
 		if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM story_facets WHERE kind = ? AND value = ?`,
-			f.kind, f.value).Scan(&n); err != nil {
+			f.Kind, f.Value).Scan(&n); err != nil {
 			return err
 		}
 		if rarest < 0 || n < fewest {
@@ -444,10 +419,10 @@ func (s *Store) facetFilters(ctx context.Context, w *where, q store.StoryQuery) 
 	page := int64(max(q.Limit, 50) + q.Offset)
 	for i, f := range fs {
 		if i == rarest && s.listFacet(fewest, page, total) {
-			w.add("s.id IN (SELECT story FROM story_facets WHERE kind = ? AND value = ?)", f.kind, f.value)
+			w.add("s.id IN (SELECT story FROM story_facets WHERE kind = ? AND value = ?)", f.Kind, f.Value)
 		} else {
 			w.add("EXISTS (SELECT 1 FROM story_facets f WHERE f.story = s.id AND f.kind = ? AND f.value = ?)",
-				f.kind, f.value)
+				f.Kind, f.Value)
 		}
 	}
 	return nil
@@ -465,7 +440,7 @@ func (s *Store) fillOutlets(ctx context.Context, list []model.StorySummary) erro
 		part := list[start:min(start+page, len(list))]
 		index := make(map[int64]int, len(part))
 		args := make([]any, 0, len(part)+1)
-		args = append(args, facetOutlet)
+		args = append(args, store.FacetOutlet)
 		for i, st := range part {
 			index[st.ID] = i
 			args = append(args, st.ID)
@@ -541,10 +516,10 @@ func (s *Store) Decisions(ctx context.Context, story int64) ([]model.Decision, e
 			return nil, fmt.Errorf("decisions of story %d: %w", story, err)
 		}
 		d.At = time.Unix(0, at).UTC()
-		if d.Entities, err = decodeJSON[string](entities); err != nil {
+		if d.Entities, err = store.DecodeList[string](entities); err != nil {
 			return nil, fmt.Errorf("decision %d: %w", id, err)
 		}
-		if d.Terms, err = decodeJSON[string](terms); err != nil {
+		if d.Terms, err = store.DecodeList[string](terms); err != nil {
 			return nil, fmt.Errorf("decision %d: %w", id, err)
 		}
 		out = append(out, d)

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -149,18 +148,18 @@ func (s *Store) Save(ctx context.Context, rec *store.Record) (int64, error) {
 	_, err := s.inChange(ctx, anyCount, func(tx *sql.Tx, writes int64) error {
 		st := s.stmts.bind(ctx, tx, writes)
 		now := s.now()
-		counts := newTally()
+		counts := store.NewTally()
 		var err error
 		if id, err = s.saveOne(ctx, st, rec, counts, now); err != nil {
 			return err
 		}
-		if err := counts.flush(ctx, st, now); err != nil {
+		if err := flush(ctx, st, counts, now); err != nil {
 			return err
 		}
 		return indexText(ctx, st, []int64{id})
 	})
 	if err != nil {
-		return 0, fmt.Errorf("save %s: %w", recordName(rec), err)
+		return 0, fmt.Errorf("save %s: %w", store.RecordName(rec), err)
 	}
 	return id, nil
 }
@@ -187,21 +186,21 @@ func (s *Store) SaveBatchAt(ctx context.Context, at int64, recs []*store.Record)
 		sctx := context.WithoutCancel(ctx)
 		st := s.stmts.bind(sctx, tx, writes)
 		now := s.now()
-		counts := newTally()
+		counts := store.NewTally()
 		for i, rec := range recs {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			id, err := s.saveOne(sctx, st, rec, counts, now)
 			if err != nil {
-				return fmt.Errorf("record %d (%s): %w", i, recordName(rec), err)
+				return fmt.Errorf("record %d (%s): %w", i, store.RecordName(rec), err)
 			}
 			ids[i] = id
 		}
 		if len(ids) == 0 {
 			return nil
 		}
-		if err := counts.flush(sctx, st, now); err != nil {
+		if err := flush(sctx, st, counts, now); err != nil {
 			return err
 		}
 		return indexText(sctx, st, ids)
@@ -235,21 +234,9 @@ func indexText(ctx context.Context, st *txStatements, ids []int64) error {
 	return nil
 }
 
-func recordName(rec *store.Record) string {
-	switch {
-	case rec == nil || rec.Article == nil:
-		return "record without article"
-	case rec.Article.Source != "":
-		return rec.Article.Source
-	case rec.Article.URL != "":
-		return rec.Article.URL
-	}
-	return fmt.Sprintf("%q", rec.Article.Title)
-}
-
 // saveOne writes one record inside a write transaction; what it adds to the
 // counts kept on write goes to counts, written by its flush.
-func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record, counts *tally, now time.Time) (int64, error) {
+func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record, counts *store.Tally, now time.Time) (int64, error) {
 	if rec == nil || rec.Article == nil {
 		return 0, errors.New("record has no article")
 	}
@@ -269,7 +256,7 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 	if a.Ingested.IsZero() {
 		a.Ingested = now
 	}
-	removed, err := encodeJSON(a.Removed)
+	removed, err := store.EncodeList(a.Removed)
 	if err != nil {
 		return 0, err
 	}
@@ -295,7 +282,7 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 	if err := insertEntities(ctx, st, id, rec.Entities); err != nil {
 		return 0, err
 	}
-	counts.add(story, a, rec.Entities)
+	counts.Add(story, a, rec.Entities)
 	if rec.Decision.Kind != "" {
 		d := rec.Decision
 		d.Article = id
@@ -325,7 +312,7 @@ func (s *Store) saveOne(ctx context.Context, st *txStatements, rec *store.Record
 // their decisions; a merge is credited to article arrived, whose arrival
 // led to it. The stories articles left or entered are recounted once, at
 // the end.
-func regroup(ctx context.Context, st *txStatements, counts *tally, changes []store.Regroup, arrived int64, now time.Time) error {
+func regroup(ctx context.Context, st *txStatements, counts *store.Tally, changes []store.Regroup, arrived int64, now time.Time) error {
 	if slices.ContainsFunc(changes, func(r store.Regroup) bool { return r.Article == 0 }) {
 		clear(st.stories) // a merged story sends its articles elsewhere now
 	}
@@ -340,7 +327,7 @@ func regroup(ctx context.Context, st *txStatements, counts *tally, changes []sto
 			if err := merge(ctx, st.tx, r.From, r.Story, now); err != nil {
 				return fmt.Errorf("merge story %d into %d: %w", r.From, r.Story, err)
 			}
-			counts.drop(r.From, r.Story)
+			counts.Drop(r.From, r.Story)
 			d.Article = cmp.Or(d.Article, arrived)
 			d.Kind = cmp.Or(d.Kind, model.DecisionMerge)
 		} else {
@@ -367,7 +354,7 @@ func regroup(ctx context.Context, st *txStatements, counts *tally, changes []sto
 			return err
 		}
 	}
-	counts.drop(moved...)
+	counts.Drop(moved...)
 	// A story emptied before another is never a later one's target: the
 	// clusterer drops a story it empties.
 	for _, l := range left {
@@ -387,7 +374,7 @@ func regroup(ctx context.Context, st *txStatements, counts *tally, changes []sto
 func insertEntities(ctx context.Context, st *txStatements, id int64, entities []string) error {
 	keys := make([]string, 0, len(entities))
 	for _, e := range entities {
-		if k := entityKey(e); k != "" {
+		if k := store.EntityKey(e); k != "" {
 			keys = append(keys, k)
 		}
 	}
@@ -460,143 +447,40 @@ func ensureStoryRow(ctx context.Context, st *txStatements, id int64, title strin
 	return id, nil
 }
 
-// tally gathers what a transaction's articles add to the counts kept on
-// write (stories, their facets, outlets): written at the end, one update
-// per story, facet value and outlet instead of one each per article (a
-// batch's articles share stories, outlets, languages and entities).
-type tally struct {
-	stories map[int64]*storyAdd
-	facets  map[storyFacet]int64
-	outlets map[string]int64
-}
-
-type storyAdd struct {
-	articles    int64
-	first, last *time.Time
-}
-
-type storyFacet struct {
-	story int64
-	facet
-}
-
-func newTally() *tally {
-	return &tally{stories: map[int64]*storyAdd{}, facets: map[storyFacet]int64{}, outlets: map[string]int64{}}
-}
-
-// add counts article a into its outlet and, with the entities it mentions,
-// into story (0: none).
-func (t *tally) add(story int64, a *model.Article, entities []string) {
-	t.outlets[a.Outlet]++
-	if story == 0 {
-		return
-	}
-	sa := t.stories[story]
-	if sa == nil {
-		sa = &storyAdd{}
-		t.stories[story] = sa
-	}
-	sa.articles++
-	if p := a.Published; p != nil {
-		if sa.first == nil || p.Before(*sa.first) {
-			sa.first = p
-		}
-		if sa.last == nil || p.After(*sa.last) {
-			sa.last = p
-		}
-	}
-	for _, f := range articleFacets(a.Outlet, a.Language, entities) {
-		t.facets[storyFacet{story, f}]++
-	}
-}
-
-// drop forgets what is tallied for stories recounted from their articles:
-// the recount holds the transaction's articles already. Dropping instead of
-// writing the tally first keeps one write per story and facet a batch.
-func (t *tally) drop(stories ...int64) {
+// flush writes what counts tallied, in key order, and empties it.
+func flush(ctx context.Context, st *txStatements, counts *store.Tally, now time.Time) error {
+	stories, facets, outlets := counts.Sorted()
 	for _, story := range stories {
-		delete(t.stories, story)
-	}
-	for k := range t.facets {
-		if slices.Contains(stories, k.story) {
-			delete(t.facets, k)
-		}
-	}
-}
-
-// flush writes the tallied counts, in key order (B-tree inserts in order
-// touch fewer pages), and empties the tally.
-func (t *tally) flush(ctx context.Context, st *txStatements, now time.Time) error {
-	for _, story := range slices.Sorted(maps.Keys(t.stories)) {
-		sa := t.stories[story]
-		first, last := timeArg(sa.first), timeArg(sa.last)
-		if _, err := st.addToStory.ExecContext(ctx, sa.articles, first, first, last, last, sa.articles,
+		sa := counts.Stories[story]
+		first, last := timeArg(sa.First), timeArg(sa.Last)
+		if _, err := st.addToStory.ExecContext(ctx, sa.Articles, first, first, last, last, sa.Articles,
 			now.UnixNano(), story); err != nil {
 			return fmt.Errorf("update story %d: %w", story, err)
 		}
 	}
-	keys := slices.SortedFunc(maps.Keys(t.facets), func(a, b storyFacet) int {
-		return cmp.Or(cmp.Compare(a.story, b.story), cmp.Compare(a.kind, b.kind), cmp.Compare(a.value, b.value))
-	})
-	for _, k := range keys {
-		if _, err := st.addFacet.ExecContext(ctx, k.story, k.kind, k.value, t.facets[k]); err != nil {
-			return fmt.Errorf("update story %d %s facet: %w", k.story, k.kind, err)
+	for _, k := range facets {
+		if _, err := st.addFacet.ExecContext(ctx, k.Story, k.Kind, k.Value, counts.Facets[k]); err != nil {
+			return fmt.Errorf("update story %d %s facet: %w", k.Story, k.Kind, err)
 		}
 	}
-	for _, name := range slices.Sorted(maps.Keys(t.outlets)) {
-		if _, err := st.addOutlet.ExecContext(ctx, name, t.outlets[name]); err != nil {
+	for _, name := range outlets {
+		if _, err := st.addOutlet.ExecContext(ctx, name, counts.Outlets[name]); err != nil {
 			return fmt.Errorf("count outlet %q: %w", name, err)
 		}
 	}
-	clear(t.stories)
-	clear(t.facets)
-	clear(t.outlets)
+	counts.Reset()
 	return nil
-}
-
-// Facet kinds of story_facets.
-const (
-	facetOutlet   = "outlet"
-	facetLanguage = "language"
-	facetEntity   = "entity"
-)
-
-type facet struct{ kind, value string }
-
-func articleFacets(outlet, language string, entities []string) []facet {
-	var fs []facet
-	if outlet != "" {
-		fs = append(fs, facet{facetOutlet, outlet})
-	}
-	if language != "" {
-		fs = append(fs, facet{facetLanguage, language})
-	}
-	seen := make(map[string]bool, len(entities))
-	for _, e := range entities {
-		if k := entityKey(e); k != "" && !seen[k] {
-			seen[k] = true
-			fs = append(fs, facet{facetEntity, k})
-		}
-	}
-	return fs
-}
-
-// entityKey is how entity names are kept and matched: without case, so a
-// filter typed by hand finds "Sergey Lavrov" as "sergey lavrov", and in
-// valid UTF-8, so a key goes through JSON (insertEntities) unchanged.
-func entityKey(name string) string {
-	return strings.ToValidUTF8(strings.ToLower(strings.TrimSpace(name)), "\uFFFD")
 }
 
 func insertDecision(ctx context.Context, stmt *sql.Stmt, d model.Decision, now time.Time) error {
 	if d.At.IsZero() {
 		d.At = now
 	}
-	entities, err := encodeJSON(d.Entities)
+	entities, err := store.EncodeList(d.Entities)
 	if err != nil {
 		return err
 	}
-	terms, err := encodeJSON(d.Terms)
+	terms, err := store.EncodeList(d.Terms)
 	if err != nil {
 		return err
 	}

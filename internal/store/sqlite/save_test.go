@@ -1,16 +1,17 @@
 package sqlite
 
 import (
-	"context"
 	"slices"
 	"testing"
 
 	"github.com/parallax-news/parallax/internal/store"
+	"github.com/parallax-news/parallax/internal/store/storetest"
 )
 
-// TestSaveEntities checks the entities an article is stored with: one
-// row per key (case folded, space trimmed, empty dropped), each readable
-// back exactly as the facet filter looks it up, whatever it holds.
+// TestSaveEntities checks the rows an article's entities are stored as:
+// one per key (case folded, space trimmed, empty dropped), each exactly
+// the key the facet filter looks up, whatever it holds. The suite checks
+// the filter finds them.
 func TestSaveEntities(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -26,11 +27,11 @@ func TestSaveEntities(t *testing.T) {
 		{"invalid UTF-8", []string{"Kiev\xff"}, []string{"kiev\uFFFD"}},
 	}
 	s := newTest(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := article(tc.name, "AP", int64(i+1), day(1), tc.entities...)
-			id := mustSave(t, s, rec)[0]
+			rec := storetest.Record(tc.name, "AP", int64(i+1), storetest.Day(1), tc.entities...)
+			id := storetest.MustSave(t, s, rec)[0]
 			rows, err := s.read.QueryContext(ctx, `SELECT entity FROM article_entities WHERE article = ? ORDER BY entity`, id)
 			if err != nil {
 				t.Fatal(err)
@@ -51,47 +52,9 @@ func TestSaveEntities(t *testing.T) {
 				t.Errorf("entities stored = %q, want %q", got, tc.want)
 			}
 			for _, e := range tc.entities {
-				if k := entityKey(e); k != "" && !slices.Contains(got, k) {
+				if k := store.EntityKey(e); k != "" && !slices.Contains(got, k) {
 					t.Errorf("key %q of %q not stored", k, e)
 				}
-			}
-		})
-	}
-}
-
-// TestSaveBatchStoryAfterMerge saves, in one batch, articles of a story
-// both before and after another article's merge folds that story away:
-// the articles after it land in the story it joined.
-func TestSaveBatchStoryAfterMerge(t *testing.T) {
-	tests := []struct {
-		name      string
-		merge     bool
-		wantLast  int64
-		wantCount int // articles of story 2 at the end
-	}{
-		{"no merge", false, 1, 1},
-		{"merge in the batch", true, 2, 3},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := newTest(t)
-			ctx := context.Background()
-			first := article("first", "AP", 1, day(1))
-			second := article("second", "AP", 2, day(2))
-			if tc.merge {
-				second.Merges = []store.Merge{{From: 1, Into: 2}}
-			}
-			last := article("last", "AP", 1, day(3))
-			mustSave(t, s, first, second, last)
-			if got := *last.Article.Story; got != tc.wantLast {
-				t.Errorf("last article's story = %d, want %d", got, tc.wantLast)
-			}
-			st, err := s.Story(ctx, 2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if st.Articles != tc.wantCount {
-				t.Errorf("story 2 has %d articles, want %d", st.Articles, tc.wantCount)
 			}
 		})
 	}

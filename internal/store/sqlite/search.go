@@ -8,65 +8,26 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/store"
 )
 
 // quotedWords turns what a user typed into the terms of an FTS5 query that
-// cannot be read as syntax: the distinct words, each a quoted string, all
-// required once joined by spaces. Splitting on the characters FTS5's
-// unicode61 tokenizer also splits on means operators, quotes, stars and
-// column filters in the input are only ever separators or plain words
-// ("AND" quoted is the word "and"). Each string is one token: the index
-// keeps no positions (detail=column), so a string of two tokens, a phrase,
-// is an error. A word again, in any case, asks for nothing more.
+// cannot be read as syntax: the distinct words (store.QueryWords), each a
+// quoted string, all required once joined by spaces. Each string is one
+// token (see store.WordRune): the index keeps no positions (detail=column),
+// so a string of two tokens, a phrase, is an error.
 func quotedWords(text string) []string {
-	words := strings.FieldsFunc(text, func(r rune) bool { return !tokenRune(r) })
-	seen := make(map[string]bool, len(words))
-	out := words[:0]
-	for _, w := range words {
-		if key := strings.ToLower(w); !seen[key] {
-			seen[key] = true
-			out = append(out, `"`+w+`"`)
-		}
+	words := store.QueryWords(text)
+	for i, w := range words {
+		words[i] = `"` + w + `"`
 	}
-	return out
+	return words
 }
 
-// tokenRune says whether r belongs in a query word: letters and numbers
-// (but not the few letters SQLite's older Unicode tables call marks), and
-// the combining marks unicode61 folds away as diacritics; it splits on the
-// other marks. A rune unicode61 keeps in a token and this does not only
-// makes a word find less; the reverse would be an error, and
-// TestTokenRunes checks every rune for it.
-func tokenRune(r rune) bool {
-	switch {
-	case unicode.Is(fts5Diacritics, r):
-		return true
-	case unicode.Is(fts5NotLetters, r):
-		return false
-	}
-	return unicode.IsLetter(r) || unicode.IsNumber(r)
-}
-
-var (
-	fts5Diacritics = &unicode.RangeTable{R16: []unicode.Range16{
-		{0x300, 0x304, 1}, {0x306, 0x30c, 1}, {0x30f, 0x311, 2}, {0x31b, 0x31b, 1},
-		{0x323, 0x328, 1}, {0x32d, 0x32e, 1}, {0x330, 0x331, 1},
-	}}
-	fts5NotLetters = &unicode.RangeTable{R16: []unicode.Range16{
-		{0x19b0, 0x19c0, 1}, {0x19c8, 0x19c9, 1}, {0x1cf2, 0x1cf3, 1},
-	}}
-)
-
-// searchWindows are the numbers of newest matches Search ranks, tried in
-// turn until a page is filled; 0 is all of them. A common word matches
-// most of a million articles: ranking the newest few thousand (see rank)
-// keeps a search well under 100 ms and favours recent coverage, which is
-// what news search wants.
-var searchWindows = []int{2000, 20000, 0}
+// searchWindows is store.SearchWindows, which tests shorten.
+var searchWindows = store.SearchWindows
 
 // Search finds articles whose title or text has every word of query, the
 // best-ranked among the newest matches first (see searchWindows), with a
@@ -78,14 +39,11 @@ func (s *Store) Search(ctx context.Context, query string, q store.ArticleQuery) 
 	if len(words) == 0 {
 		return nil, nil
 	}
-	if len(words) > store.MaxQueryWords {
-		return nil, fmt.Errorf("search of %d words: %w: at most %d", len(words), store.ErrLongQuery, store.MaxQueryWords)
+	if err := store.CheckQueryWords(words); err != nil {
+		return nil, err
 	}
 	match := strings.Join(words, " ")
-	n := q.Limit
-	if n <= 0 {
-		n = 50
-	}
+	n := store.SearchLimit(q)
 	// One read transaction: every step sees the same articles, and SQLite
 	// checks for other connections' writes, and drops this connection's
 	// page cache when there were some, once rather than at every step.
@@ -166,24 +124,18 @@ func ids(ctx context.Context, db querier, query string, args ...any) ([]int64, e
 	return ids, rows.Err()
 }
 
-// titleWeight is how much more a word in the title counts than one in
-// the text.
-const titleWeight = 4.0
-
 // rank ranks the matches from id bound on (a window of the newest) and
-// returns a page of them, best first, with only ids and ranks set. The
-// rank is 1 plus titleWeight times the share of the query's words found in
-// the title; ties go to the newest. Not FTS5's bm25: to weigh each word it
-// counts the word's matches in the whole index, 50 ms for a common word at
-// a million articles, even when the query matches one article.
+// returns a page of them, best first, with only ids and ranks set (see
+// store.SearchRank): not FTS5's bm25, which counts each word's matches in
+// the whole index, even when the query matches one article.
 func rank(ctx context.Context, db querier, match string, words []string, q store.ArticleQuery, bound int64, n int) ([]store.SearchHit, error) {
 	found, err := matches(ctx, db, match, q, bound)
 	if err != nil {
 		return nil, err
 	}
-	score := make(map[int64]float64, len(found))
+	inTitles := make(map[int64]int, len(found))
 	for _, id := range found {
-		score[id] = 1
+		inTitles[id] = 0
 	}
 	for _, word := range words {
 		// Within the query's own matches, so the rarest word leads.
@@ -193,10 +145,14 @@ func rank(ctx context.Context, db querier, match string, words []string, q store
 			return nil, err
 		}
 		for _, id := range inTitle {
-			if _, ok := score[id]; ok {
-				score[id] += titleWeight / float64(len(words))
+			if n, ok := inTitles[id]; ok {
+				inTitles[id] = n + 1
 			}
 		}
+	}
+	score := make(map[int64]float64, len(found))
+	for id, n := range inTitles {
+		score[id] = store.SearchRank(n, len(words))
 	}
 	// found is newest first, and a stable sort keeps that among equals.
 	slices.SortStableFunc(found, func(a, b int64) int { return cmp.Compare(score[b], score[a]) })

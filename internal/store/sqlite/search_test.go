@@ -5,117 +5,32 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/parallax-news/parallax/internal/store"
+	"github.com/parallax-news/parallax/internal/store/storetest"
 	"github.com/parallax-news/parallax/internal/testutil"
 )
 
 func searchStore(t testing.TB) *Store {
 	t.Helper()
 	s := newTest(t)
-	recs := []*store.Record{
-		article("lavrov", "NBC News", 1, day(1)),
-		article("zelensky", "Fox News", 2, day(2)),
-		article("prague", "Fox News", 2, day(3)),
-	}
-	recs[0].Article.Title = "Lavrov met former US officials"
-	recs[0].Article.Text = "Russian Foreign Minister Sergey Lavrov met former officials in New York in April."
-	recs[1].Article.Title = "Zelenskyy in Prague"
-	recs[1].Article.Text = "Zelenskyy visited Prague; Czech President Petr Pavel said it was AND OR NOT a * test. Lavrov was not there."
-	recs[2].Article.Title = "Café society in Praha"
-	recs[2].Article.Text = "Crème brûlée with \"quotes\" — naïve résumé, 北京 news."
-	mustSave(t, s, recs...)
+	storetest.MustSave(t, s, storetest.SearchRecords()...)
 	return s
 }
 
-func TestSearch(t *testing.T) {
-	ctx := context.Background()
-	s := searchStore(t)
-	for _, tc := range []struct {
-		name  string
-		query string
-		q     store.ArticleQuery
-		want  []int64
-	}{
-		{"one word", "lavrov", store.ArticleQuery{}, []int64{1, 2}},
-		{"title counts more", "Lavrov", store.ArticleQuery{}, []int64{1, 2}},
-		{"every word required", "Lavrov Prague", store.ArticleQuery{}, []int64{2}},
-		{"filter outlet", "lavrov", store.ArticleQuery{Outlet: "Fox News"}, []int64{2}},
-		{"filter story", "lavrov", store.ArticleQuery{Story: 1}, []int64{1}},
-		{"filter since", "lavrov", store.ArticleQuery{Since: *day(2)}, []int64{2}},
-		{"lone quote", `"`, store.ArticleQuery{}, nil},
-		{"unbalanced quote", `"lavrov`, store.ArticleQuery{}, []int64{1, 2}},
-		{"operator word", "AND", store.ArticleQuery{}, []int64{2}},
-		{"operators are words", "lavrov OR prague", store.ArticleQuery{}, []int64{2}},
-		{"star", "*", store.ArticleQuery{}, nil},
-		{"prefix star", "lav*", store.ArticleQuery{}, nil},
-		{"minus", "-lavrov", store.ArticleQuery{}, []int64{1, 2}},
-		{"column filter", "title:lavrov", store.ArticleQuery{}, nil},
-		{"parentheses", "(lavrov", store.ArticleQuery{}, []int64{1, 2}},
-		{"NEAR", "NEAR(lavrov prague)", store.ArticleQuery{}, nil},
-		{"diacritics folded", "creme brulee", store.ArticleQuery{}, []int64{3}},
-		{"accents typed", "résumé naïve", store.ArticleQuery{}, []int64{3}},
-		{"accents decomposed", "re\u0301sume\u0301", store.ArticleQuery{}, []int64{3}},
-		{"mark unicode61 splits on", "lavrov\u0305", store.ArticleQuery{}, []int64{1, 2}},
-		{"unicode", "北京", store.ArticleQuery{}, []int64{3}},
-		{"empty", "   ", store.ArticleQuery{}, nil},
-		{"limit", "lavrov", store.ArticleQuery{Limit: 1}, []int64{1}},
-		{"a word again asks nothing more", strings.Repeat("lavrov LAVROV ", 40) + "prague", store.ArticleQuery{}, []int64{2}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			hits, err := s.Search(ctx, tc.query, tc.q)
-			if err != nil {
-				t.Fatalf("Search(%q): %v", tc.query, err)
-			}
-			var ids []int64
-			for _, h := range hits {
-				ids = append(ids, h.Article.ID)
-			}
-			if !equalIDs(ids, tc.want) {
-				t.Errorf("Search(%q) = %v, want %v", tc.query, ids, tc.want)
-			}
-		})
-	}
-	t.Run("too many words", func(t *testing.T) {
-		words := make([]string, store.MaxQueryWords+1)
-		for i := range words {
-			words[i] = fmt.Sprintf("w%d", i)
-		}
-		_, err := s.Search(ctx, strings.Join(words, " "), store.ArticleQuery{})
-		if !errors.Is(err, store.ErrLongQuery) || !strings.Contains(err.Error(), "search of 33 words") {
-			t.Errorf("a search of %d words: %v, want ErrLongQuery saying how many", len(words), err)
-		}
-		if _, err := s.Search(ctx, strings.Join(words[1:], " "), store.ArticleQuery{}); err != nil {
-			t.Errorf("a search of %d words: %v", len(words)-1, err)
-		}
-	})
-	t.Run("snippet and rank", func(t *testing.T) {
-		hits, err := s.Search(ctx, "lavrov", store.ArticleQuery{})
-		if err != nil || len(hits) != 2 {
-			t.Fatalf("hits = %+v, %v", hits, err)
-		}
-		mark := store.HighlightStart + "Lavrov" + store.HighlightEnd
-		if !strings.Contains(hits[0].Snippet, mark) {
-			t.Errorf("snippet %q lacks %q", hits[0].Snippet, mark)
-		}
-		if hits[0].Rank < hits[1].Rank || hits[1].Rank <= 0 {
-			t.Errorf("ranks %v, %v: want positive, best first", hits[0].Rank, hits[1].Rank)
-		}
-	})
-}
-
-// TestTokenRunes checks that FTS5 reads every rune tokenRune keeps in a
+// TestTokenRunes checks that FTS5 reads every rune store.WordRune keeps in a
 // word as part of one token: a query string of two tokens is an error on an
 // index without positions.
 func TestTokenRunes(t *testing.T) {
 	s := searchStore(t)
 	var kept []rune
 	for r := range rune(unicode.MaxRune + 1) {
-		if tokenRune(r) {
+		if store.WordRune(r) {
 			kept = append(kept, r)
 		}
 	}
@@ -143,18 +58,6 @@ func TestTokenRunes(t *testing.T) {
 		check(kept[:n])
 		kept = kept[n:]
 	}
-}
-
-func equalIDs(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // FuzzSearch checks that no typed text breaks the query: Search never
@@ -220,13 +123,13 @@ func TestSearchWindows(t *testing.T) {
 		if i < 2 {
 			outlet = "Weekly"
 		}
-		r := article(fmt.Sprintf("w%d", i), outlet, 1, day(i+1))
+		r := storetest.Record(fmt.Sprintf("w%d", i), outlet, 1, storetest.Day(i+1))
 		r.Article.Text = "Lavrov spoke."
 		recs = append(recs, r)
 	}
 	// In the window, a title match ranks first, then the newest.
 	recs[8].Article.Title = "Lavrov in the title"
-	mustSave(t, s, recs...)
+	storetest.MustSave(t, s, recs...)
 	defer func(w []int) { searchWindows = w }(searchWindows)
 	searchWindows = []int{3, 0}
 	for _, tc := range []struct {
@@ -251,7 +154,7 @@ func TestSearchWindows(t *testing.T) {
 					t.Errorf("hit %d not filled: %+v", h.Article.ID, h)
 				}
 			}
-			if !equalIDs(ids, tc.want) {
+			if !slices.Equal(ids, tc.want) {
 				t.Errorf("ids = %v, want %v", ids, tc.want)
 			}
 		})

@@ -9,10 +9,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/store"
+	"github.com/parallax-news/parallax/internal/store/storetest"
 )
 
 func schemaVersion(t *testing.T, s *Store) int {
@@ -35,7 +34,7 @@ func TestMigrations(t *testing.T) {
 	if err := s.write.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
 		t.Fatalf("journal_mode = %q (%v), want wal", mode, err)
 	}
-	id := mustSave(t, s, article("a", "Fox News", 1, day(1)))[0]
+	id := storetest.MustSave(t, s, storetest.Record("a", "Fox News", 1, storetest.Day(1)))[0]
 	s.Close()
 
 	s = openTest(t, path)
@@ -67,194 +66,18 @@ func TestRefuseNewerSchema(t *testing.T) {
 	}
 }
 
-func TestSaveRoundTrip(t *testing.T) {
-	ctx := context.Background()
-	s := newTest(t)
-	story, err := s.NextStoryID(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	orig := mustSave(t, s, article("orig", "NBC News", story, day(2)))[0]
-	ingested := time.Date(2024, 11, 25, 8, 30, 1, 123456789, time.UTC)
-	want := model.Article{
-		ExternalID:  "ext-1",
-		Outlet:      "Fox News",
-		Title:       "Ex-US officials held secret talks",
-		URL:         "https://www.foxnews.com/world/talks",
-		Published:   day(25),
-		Language:    "en",
-		Story:       ptr(story),
-		CopyOf:      ptr(orig),
-		Text:        "Former U.S. officials held talks.\n\nLavrov met them in New York — in April.",
-		Removed:     []model.Removal{{Kind: model.RemovalPromo, Text: "RUSSIAN MISSILE STRIKE"}, {Kind: model.RemovalCopyright, Text: "Copyright 2023,"}},
-		Source:      "seeds/004.txt",
-		Format:      "text",
-		ContentHash: "abc123",
-		Ingested:    ingested,
-	}
-	a := want
-	rec := &store.Record{
-		Article:  &a,
-		Raw:      model.Raw{ContentType: "text/plain; charset=utf-8", Bytes: []byte("raw \x00\xff bytes")},
-		Features: []byte{0, 1, 2, 255},
-		Decision: model.Decision{Kind: model.DecisionCopy, Score: 0.93, Compared: orig,
-			Entities: []string{"Sergey Lavrov"}, Terms: []string{"lavrov", "talks"}, Reason: "near-duplicate"},
-		StoryTitle: "ignored: the story exists",
-		Entities:   []string{"Sergey Lavrov", "NBC News"},
-	}
-	id, err := s.Save(ctx, rec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rec.Article.ID != id {
-		t.Errorf("record's article id = %d, want %d", rec.Article.ID, id)
-	}
-	want.ID = id
-	got, err := s.Article(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !got.Published.Equal(*want.Published) || !got.Ingested.Equal(want.Ingested) {
-		t.Errorf("times: got %v %v, want %v %v", got.Published, got.Ingested, want.Published, want.Ingested)
-	}
-	got.Published, want.Published = nil, nil
-	if !reflect.DeepEqual(*got, want) {
-		t.Errorf("article:\n got %+v\nwant %+v", *got, want)
-	}
-
-	raw, err := s.Raw(ctx, id)
-	if err != nil || !reflect.DeepEqual(raw, rec.Raw) {
-		t.Errorf("raw = %+v, %v; want %+v", raw, err, rec.Raw)
-	}
-	rows := clusterRows(t, s)
-	if len(rows) != 2 || rows[1].Article != id || rows[1].Story != story || rows[1].CopyOf != orig ||
-		!rows[1].Published.Equal(*day(25)) || string(rows[1].Features) != string(rec.Features) {
-		t.Errorf("cluster rows = %+v", rows)
-	}
-	ds, err := s.Decisions(ctx, story)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantD := rec.Decision
-	wantD.Article, wantD.Story = id, story
-	if len(ds) != 2 || ds[1].At.IsZero() {
-		t.Fatalf("decisions = %+v", ds)
-	}
-	ds[1].At = time.Time{}
-	if !reflect.DeepEqual(ds[1], wantD) {
-		t.Errorf("decision:\n got %+v\nwant %+v", ds[1], wantD)
-	}
-	sum, err := s.Story(ctx, story)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sum.Title != "Title orig" || sum.Articles != 2 || !reflect.DeepEqual(sum.Outlets, []string{"Fox News", "NBC News"}) ||
-		!sum.FirstPublished.Equal(*day(2)) || !sum.LastPublished.Equal(*day(25)) {
-		t.Errorf("story = %+v", sum)
-	}
-	if v, err := s.StoryVersion(ctx, story); err != nil || v != 2 {
-		t.Errorf("story version = %d, %v; want 2 (one per article)", v, err)
-	}
-	if n, err := s.CountArticles(ctx); err != nil || n != 2 {
-		t.Errorf("CountArticles = %d, %v", n, err)
-	}
-	if n, err := s.CountStories(ctx); err != nil || n != 1 {
-		t.Errorf("CountStories = %d, %v", n, err)
-	}
-}
-
-func TestSaveWithoutStory(t *testing.T) {
-	ctx := context.Background()
-	s := newTest(t)
-	// Ingest before clustering: no story, no decision.
-	id := mustSave(t, s, article("plain", "AP", 0, nil))[0]
-	a, err := s.Article(ctx, id)
-	if err != nil || a.Story != nil || a.Published != nil {
-		t.Fatalf("article = %+v, %v", a, err)
-	}
-	if n, _ := s.CountStories(ctx); n != 0 {
-		t.Errorf("stories = %d, want 0", n)
-	}
-}
-
-func TestNotFound(t *testing.T) {
-	ctx := context.Background()
-	s := newTest(t)
-	for _, tc := range []struct {
-		name string
-		call func() error
-	}{
-		{"article", func() error { _, err := s.Article(ctx, 42); return err }},
-		{"raw", func() error { _, err := s.Raw(ctx, 42); return err }},
-		{"story", func() error { _, err := s.Story(ctx, 42); return err }},
-		{"story version", func() error { _, err := s.StoryVersion(ctx, 42); return err }},
-		{"known", func() error { _, err := s.Known(ctx, "https://x.example/", "h"); return err }},
-		{"known empty", func() error { _, err := s.Known(ctx, "", ""); return err }},
-		{"comparison", func() error { _, err := s.Comparison(ctx, 1, 1); return err }},
-		{"update feed", func() error { return s.UpdateFeed(ctx, model.Feed{ID: 42, URL: "u"}) }},
-		{"remove feed", func() error { return s.RemoveFeed(ctx, 42) }},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if err := tc.call(); !errors.Is(err, store.ErrNotFound) {
-				t.Errorf("err = %v, want ErrNotFound", err)
-			}
-		})
-	}
-}
-
-func TestDuplicate(t *testing.T) {
-	ctx := context.Background()
-	s := newTest(t)
-	first := article("first", "AP", 1, day(1))
-	id := mustSave(t, s, first)[0]
-	noURL := article("nourl", "AP", 1, day(1))
-	noURL.Article.URL = ""
-	noURLID := mustSave(t, s, noURL)[0]
-
-	for _, tc := range []struct {
-		name    string
-		url     string
-		hash    string
-		wantID  int64
-		field   string
-		wantDup bool
-	}{
-		{"same url and hash", first.Article.URL, first.Article.ContentHash, id, "url", true},
-		{"same url, new text", first.Article.URL, "other", id, "url", true},
-		{"new url, same text", "https://mirror.example/x", first.Article.ContentHash, id, "content_hash", true},
-		{"no url, same text", "", noURL.Article.ContentHash, noURLID, "content_hash", true},
-		{"no url, new text", "", "fresh-hash", 0, "", false},
-		{"no hash, new url", "https://new.example/", "", 0, "", false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			before, _ := s.CountArticles(ctx)
-			rec := article("dup", "AP", 1, day(1))
-			rec.Article.URL, rec.Article.ContentHash = tc.url, tc.hash
-			got, err := s.Save(ctx, rec)
-			var dup *store.DuplicateError
-			if !tc.wantDup {
-				if err != nil {
-					t.Fatalf("Save: %v", err)
-				}
-				if got <= noURLID {
-					t.Errorf("new id %d", got)
-				}
-				return
-			}
-			if !errors.Is(err, store.ErrDuplicate) || !errors.As(err, &dup) {
-				t.Fatalf("err = %v, want a DuplicateError", err)
-			}
-			if dup.ID != tc.wantID || dup.Field != tc.field {
-				t.Errorf("duplicate of %d by %s, want %d by %s", dup.ID, dup.Field, tc.wantID, tc.field)
-			}
-			if after, _ := s.CountArticles(ctx); after != before {
-				t.Errorf("articles %d -> %d after a duplicate", before, after)
-			}
-			if k, err := s.Known(ctx, tc.url, tc.hash); err != nil || k != tc.wantID {
-				t.Errorf("Known = %d, %v; want %d", k, err, tc.wantID)
-			}
-		})
-	}
+// TestStore runs the behavioural suite every store passes on SQLite
+// stores, each in a file of its own; a reopened store is another handle
+// on the same file, as another process would open it.
+func TestStore(t *testing.T) {
+	storetest.Run(t, storetest.Opener{
+		New:    func(t *testing.T) store.Store { return newTest(t) },
+		Reopen: func(t *testing.T, s store.Store) store.Store { return openTest(t, s.(*Store).path) },
+		Page:   clusterPage,
+		Snapshot: func(t *testing.T, s store.Store) string {
+			return snapshot(t, s.(*Store))
+		},
+	})
 }
 
 // snapshot is everything a failed write must leave unchanged.
@@ -332,7 +155,7 @@ func TestMigrateFeaturesTable(t *testing.T) {
 	if got := schemaVersion(t, s); got != SchemaVersion() {
 		t.Fatalf("version %d, want %d", got, SchemaVersion())
 	}
-	rows := clusterRows(t, s)
+	rows := storetest.ClusterRows(t, s)
 	if len(rows) != 2 || string(rows[0].Features) != "\x00\xff" || rows[1].Features != nil || rows[1].Story != 1 {
 		t.Errorf("cluster rows after migration = %+v", rows)
 	}
@@ -371,7 +194,7 @@ func TestMigrateOutlets(t *testing.T) {
 	if got, err := s.Outlets(context.Background()); err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("Outlets = %v, %v; want %v", got, err, want)
 	}
-	mustSave(t, s, article("new", "BBC", 0, nil))
+	storetest.MustSave(t, s, storetest.Record("new", "BBC", 0, nil))
 	want = []store.OutletCount{{Name: "AP", Articles: 2}, {Name: "BBC", Articles: 2}, {Name: "", Articles: 1}}
 	if got, err := s.Outlets(context.Background()); err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("after a save: Outlets = %v, %v; want %v", got, err, want)
@@ -419,7 +242,7 @@ func TestMigrateSearchIndex(t *testing.T) {
 		!strings.Contains(ddl, "detail=column") {
 		t.Errorf("articles_fts = %q, %v; want detail=column", ddl, err)
 	}
-	mustSave(t, s, article("new", "AP", 0, nil))
+	storetest.MustSave(t, s, storetest.Record("new", "AP", 0, nil))
 	for _, q := range []string{"lavrov prague", "new"} {
 		hits, err := s.Search(ctx, q, store.ArticleQuery{})
 		if err != nil || len(hits) != 1 || !strings.Contains(hits[0].Snippet, store.HighlightStart) {
@@ -450,11 +273,11 @@ func TestMigrateRowidKeys(t *testing.T) {
 	if err != nil || raw.ContentType != "text/html" || string(raw.Bytes) != "<p>" {
 		t.Errorf("Raw(1) = %+v, %v; want the migrated raw", raw, err)
 	}
-	rows := clusterRows(t, s)
+	rows := storetest.ClusterRows(t, s)
 	if len(rows) != 2 || string(rows[0].Features) != "\x01" || string(rows[1].Features) != "\x02" {
 		t.Errorf("cluster rows after migration = %+v", rows)
 	}
-	id := mustSave(t, s, article("new", "AP", 0, nil))[0]
+	id := storetest.MustSave(t, s, storetest.Record("new", "AP", 0, nil))[0]
 	if _, err := s.Raw(ctx, id); err != nil {
 		t.Errorf("Raw(%d) of a new article: %v", id, err)
 	}
@@ -485,7 +308,7 @@ func TestSearchIndexAutomerge(t *testing.T) {
 			if err := s.read.QueryRow(`SELECT v FROM articles_fts_config WHERE k = 'automerge'`).Scan(&v); err != nil || v != 16 {
 				t.Errorf("automerge = %d, %v; want 16", v, err)
 			}
-			mustSave(t, s, article("new", "AP", 0, nil))
+			storetest.MustSave(t, s, storetest.Record("new", "AP", 0, nil))
 			if hits, err := s.Search(ctx, "new", store.ArticleQuery{}); err != nil || len(hits) != 1 {
 				t.Errorf("Search(new) = %+v, %v; want one hit", hits, err)
 			}
