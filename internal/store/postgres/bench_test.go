@@ -1,0 +1,164 @@
+//go:build unix
+
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/parallax-news/parallax/internal/store"
+	"github.com/parallax-news/parallax/internal/store/storetest"
+)
+
+// benchStoredEnv sets how many articles the benchmarks' store holds
+// (default 100,000), as for the sqlite package's benchmarks.
+const benchStoredEnv = "PARALLAX_BENCH_STORED"
+
+func benchStored(b *testing.B) int {
+	b.Helper()
+	v := os.Getenv(benchStoredEnv)
+	if v == "" {
+		return 100_000
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1000 {
+		b.Fatalf("%s=%q: want a number of articles, at least 1000", benchStoredEnv, v)
+	}
+	return n
+}
+
+// template is a database of benchStored generated articles, built once per
+// test binary; benchmarks that write get a copy (CREATE DATABASE ...
+// TEMPLATE), as the sqlite package's copy a file.
+var template struct {
+	once sync.Once
+	name string // the database, dropped by TestMain
+	dsn  string // the server's
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if template.name != "" {
+		if err := dropDatabase(template.dsn, template.name); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+func dropDatabase(dsn, name string) error {
+	return serverExec(context.Background(), dsn, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+}
+
+func templateName(b *testing.B) string {
+	b.Helper()
+	dsn := serverDSN(b)
+	template.once.Do(func() {
+		name := fmt.Sprintf("parallax_bench_%d_v%d_%08x", benchStored(b), len(migrations), rand.Uint32())
+		if template.err = serverExec(context.Background(), dsn, "CREATE DATABASE "+name); template.err != nil {
+			return
+		}
+		template.name, template.dsn = name, dsn
+		template.err = buildTemplate(b, withParam(b, dsn, "dbname", name))
+	})
+	if template.err != nil {
+		b.Fatalf("building the %d-article store: %v", benchStored(b), template.err)
+	}
+	return template.name
+}
+
+func buildTemplate(b *testing.B, dsn string) error {
+	ctx := context.Background()
+	s, err := Open(ctx, dsn, nil)
+	if err != nil {
+		return err
+	}
+	g := storetest.NewGenerator(b, 1)
+	for done := 0; done < benchStored(b) && err == nil; done += 1000 {
+		batch := make([]*store.Record, 1000)
+		for i := range batch {
+			batch[i] = g.Record()
+		}
+		_, err = s.SaveBatch(ctx, batch)
+	}
+	// A copy of a database keeps its statistics: the planner of each copy
+	// knows the articles from the start.
+	if err == nil {
+		_, err = s.pool.Exec(ctx, "ANALYZE")
+	}
+	return errors.Join(err, s.Close())
+}
+
+// writableCopy opens a private copy of the template database, dropped
+// when b ends.
+func writableCopy(b *testing.B) *Store {
+	b.Helper()
+	tmpl := templateName(b)
+	dsn := serverDSN(b)
+	name := fmt.Sprintf("parallax_bench_copy_%08x", rand.Uint32())
+	if err := serverExec(b.Context(), dsn, "CREATE DATABASE "+name+" TEMPLATE "+tmpl); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		if err := dropDatabase(dsn, name); err != nil {
+			b.Error(err)
+		}
+	})
+	return openTest(b, withParam(b, dsn, "dbname", name))
+}
+
+// cpuTime is the CPU this process has used: the client's share of a save,
+// reported beside wall time as the sqlite package's benchmarks report
+// theirs; the server's share is spent in its own processes.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkSaveBatch is the sqlite package's BenchmarkSaveBatch: batches of
+// generated articles saved into a store of benchStored, to compare them.
+func BenchmarkSaveBatch(b *testing.B) {
+	serverDSN(b)
+	for _, size := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("size=%d", size), func(b *testing.B) {
+			s := writableCopy(b)
+			g := storetest.NewGenerator(b, 2)
+			g.N = benchStored(b)
+			ctx := context.Background()
+			var (
+				n   int
+				cpu time.Duration
+			)
+			for b.Loop() {
+				b.StopTimer()
+				batch := make([]*store.Record, size)
+				for i := range batch {
+					batch[i] = g.Record()
+				}
+				b.StartTimer()
+				before := cpuTime(b)
+				if _, err := s.SaveBatch(ctx, batch); err != nil {
+					b.Fatal(err)
+				}
+				cpu += cpuTime(b) - before
+				n += size
+			}
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/article")
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(n), "client-cpu-ns/article")
+		})
+	}
+}
