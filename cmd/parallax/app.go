@@ -10,12 +10,15 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/parallax-news/parallax/internal/pipeline"
 	"github.com/parallax-news/parallax/internal/store"
+	"github.com/parallax-news/parallax/internal/store/postgres"
 	"github.com/parallax-news/parallax/internal/store/sqlite"
 )
 
@@ -77,9 +80,9 @@ func (a *App) addGlobalFlags(fs *flag.FlagSet) {
 	if def == "" {
 		def = "parallax.db"
 	}
-	fs.StringVar(&a.DB, "db", def, "database file (env PARALLAX_DB)")
+	fs.StringVar(&a.DB, "db", def, "database file, or a PostgreSQL URL postgres://... (env PARALLAX_DB)")
 	fs.StringVar(&a.Index, "index", cmp.Or(a.Index, os.Getenv("PARALLAX_INDEX")),
-		`file the story index is kept in between runs (env PARALLAX_INDEX; default the database's name with ".index"; "off" for none)`)
+		`file the story index is kept in between runs (env PARALLAX_INDEX; default the database file's name with ".index", none for PostgreSQL; "off" for none)`)
 	fs.BoolVar(&a.JSON, "json", a.JSON, "print JSON")
 	fs.TextVar(&a.logLevel, "log", &a.logLevel, "the least `level` of the log lines written to standard error: debug, info, warn or error (env PARALLAX_LOG)")
 }
@@ -172,13 +175,35 @@ func flagGiven(fs *flag.FlagSet, name string) bool {
 	return given
 }
 
-// openStore opens the SQLite store named by --db.
-func (a *App) openStore(ctx context.Context) (store.Store, error) {
-	st, err := sqlite.Open(ctx, a.DB, a.Log)
+// openStore opens the store named by --db: a PostgreSQL database for a
+// postgres:// URL, else the SQLite file at that path.
+func (a *App) openStore(ctx context.Context) (st store.Store, err error) {
+	if a.onPostgres() {
+		st, err = postgres.Open(ctx, a.DB, a.Log)
+	} else {
+		st, err = sqlite.Open(ctx, a.DB, a.Log)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", a.DB, err)
+		return nil, fmt.Errorf("open %s: %w", a.dbName(), err)
 	}
 	return st, nil
+}
+
+// onPostgres reports whether --db names a PostgreSQL database.
+func (a *App) onPostgres() bool {
+	return strings.HasPrefix(a.DB, "postgres://") || strings.HasPrefix(a.DB, "postgresql://")
+}
+
+// dbName is --db as messages show it: a URL's password is not printed.
+func (a *App) dbName() string {
+	if !a.onPostgres() {
+		return a.DB
+	}
+	u, err := url.Parse(a.DB)
+	if err != nil {
+		return "the PostgreSQL URL of --db" // its text may hold a password
+	}
+	return u.Redacted()
 }
 
 // openExisting is openStore for the commands that read or correct what is
@@ -192,7 +217,11 @@ func (a *App) openExisting(ctx context.Context) (store.Store, error) {
 }
 
 // requireDB reports an error naming the --db path when no database is there.
+// A PostgreSQL database is the server's to have: opening it says.
 func (a *App) requireDB() error {
+	if a.onPostgres() {
+		return nil
+	}
 	if _, err := os.Stat(a.DB); errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("no database at %s: make one with ingest or feeds add, or name another with --db or PARALLAX_DB", a.DB)
 	}
@@ -219,15 +248,18 @@ func (a *App) openPipeline(ctx context.Context, opt pipeline.Options) (*pipeline
 }
 
 // indexFile names the file the story index is kept in between runs: by
-// default beside the database; "" when --index is off. A store written
+// default beside the database file, and none for a PostgreSQL database
+// unless --index names one; "" when --index is off. A store written
 // every few minutes by a cron job rewrites the file once it falls behind
 // (563 MB at a million articles; see pipeline.SaveIndex), which a disk may
 // be spared, or the file may go to another disk.
 func (a *App) indexFile() string {
-	switch a.Index {
-	case "":
+	switch {
+	case a.Index == "" && a.onPostgres():
+		return "" // a URL is no place for a file; --index names one
+	case a.Index == "":
 		return a.DB + ".index"
-	case "off":
+	case a.Index == "off":
 		return ""
 	}
 	return a.Index

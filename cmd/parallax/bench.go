@@ -97,7 +97,7 @@ func benchStore(ctx context.Context, app *App) (*pipeline.Pipeline, store.Store,
 		os.RemoveAll(dir)
 		return nil, nil, nil, err
 	}
-	fmt.Fprintf(app.Stderr, "store %s opened in %s\n", app.DB, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(app.Stderr, "store %s opened in %s\n", app.dbName(), time.Since(start).Round(time.Millisecond))
 	return p, st, func() {
 		st.Close()
 		if dir != "" {

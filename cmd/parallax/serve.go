@@ -114,7 +114,7 @@ func runServe(ctx context.Context, app *App, args []string) error {
 	if cfg.token == "" {
 		fmt.Fprintln(app.Stderr, "parallax serve: no --token or PARALLAX_TOKEN: read-only, every write is refused")
 	}
-	fmt.Fprintf(app.Stderr, "parallax serve: http://%s/ (database %s)\n", ln.Addr(), app.DB)
+	fmt.Fprintf(app.Stderr, "parallax serve: http://%s/ (database %s)\n", ln.Addr(), app.dbName())
 
 	// Beside the server, which answers readers at once, the story index is
 	// built (arrivals wait for it), then feeds are polled. Both stop with
