@@ -14,7 +14,8 @@
 //     the shorter ones it covers); copies are left out of the alignment
 //     (they would match their original everywhere) and join the facts of
 //     their original afterwards;
-//  4. discrepancies, which read the aligned facts;
+//  4. discrepancies, which read the aligned facts, and the ages each
+//     outlet gives a named person anywhere in its articles;
 //  5. lineage, from the citations of every outlet.
 package compare
 
@@ -105,7 +106,8 @@ func Compare(ctx context.Context, arts []model.Article, docs []*text.Doc, opt Op
 			return nil, err
 		}
 		st.Facts = facts
-		st.Discrepancies = append(st.Discrepancies, factDiscrepancies(as, facts)...)
+		d := append(factDiscrepancies(as, facts), ageDiscrepancies(as)...)
+		st.Discrepancies = append(st.Discrepancies, d[:min(len(d), maxDiscrepancies)]...)
 	}
 	st.Discrepancies = append(st.Discrepancies, dateDiscrepancies(as, opt.DateSlackDays)...)
 	return st, nil

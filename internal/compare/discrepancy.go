@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/parallax-news/parallax/internal/model"
 	"github.com/parallax-news/parallax/internal/text"
@@ -37,9 +38,15 @@ func factDiscrepancies(as []*article, facts []model.Fact) []model.Discrepancy {
 	// The evidence sentences were read during alignment: look them up
 	// rather than read them again for every pair.
 	read := map[string]*sentence{}
+	lower := map[string]bool{} // the words the story writes in lower case
 	for _, a := range as {
 		if a.copyOf >= 0 {
 			copies[a.a.ID] = true
+		}
+		for _, t := range a.doc.Tokens {
+			if unicode.IsLower(firstRune(t.Text)) {
+				lower[t.Norm] = true
+			}
 		}
 		for i := range a.sents {
 			read[a.sents[i].text] = &a.sents[i]
@@ -89,16 +96,20 @@ func factDiscrepancies(as []*article, facts []model.Fact) []model.Discrepancy {
 				si, sj := sentenceOf(ei.Sentence), sentenceOf(ej.Sentence)
 				pair := []model.Evidence{ei, ej}
 				outs := []string{ei.Outlet, ej.Outlet}
-				alike := overlapShare(si.terms, sj.terms) >= alikeShare
-				if a, b, ok := conflict(si.nums, sj.nums, alike); ok {
+				// Sentences alike throughout place their dates alike, but
+				// not their quantities: "divorced three times" and "married
+				// two more times" share most words and count different
+				// things, so a quantity's slot needs a word near it in
+				// common.
+				if a, b, ok := conflict(si.nums, sj.nums, false); ok {
 					add(model.Discrepancy{Kind: DiscrepancyNumber, Outlets: outs, Evidence: pair,
 						Description: fmt.Sprintf("%s gives %s where %s gives %s", ei.Outlet, a, ej.Outlet, b)})
 				}
-				if a, b, ok := conflict(si.dates, sj.dates, alike); ok {
+				if a, b, ok := conflict(si.dates, sj.dates, overlapShare(si.terms, sj.terms) >= alikeShare); ok {
 					add(model.Discrepancy{Kind: DiscrepancyDate, Outlets: outs, Evidence: pair,
 						Description: fmt.Sprintf("%s says %s where %s says %s", ei.Outlet, a, ej.Outlet, b)})
 				}
-				if a, b, ok := spelling(si.names, sj.names); ok {
+				if a, b, ok := spelling(si.names, sj.names, lower); ok {
 					add(model.Discrepancy{Kind: DiscrepancyName, Outlets: outs, Evidence: pair,
 						Description: fmt.Sprintf("%s writes %q where %s writes %q", ei.Outlet, a, ej.Outlet, b)})
 				}
@@ -106,6 +117,90 @@ func factDiscrepancies(as []*article, facts []model.Fact) []model.Discrepancy {
 		}
 	}
 	return out
+}
+
+// ageDiscrepancies compares the ages outlets give one named person
+// anywhere in their articles, not only in aligned facts: an age is told
+// once, in whichever sentence first names the person, and two outlets
+// seldom do that in sentences alike enough to align. A person is told by
+// surname; a surname one outlet gives two ages, or written with two given
+// names, is two people (a father and a son), and is left alone.
+func ageDiscrepancies(as []*article) []model.Discrepancy {
+	type told struct {
+		shown   string
+		outlets []string
+		ev      model.Evidence
+	}
+	byName := map[string][]*told{} // in the order first told
+	names := []string{}
+	shown := map[string]string{} // a surname as first written
+	givens := map[string][]string{}
+	for _, a := range as {
+		if a.copyOf >= 0 {
+			continue
+		}
+		for _, s := range a.sents {
+			for _, n := range s.nums {
+				if n.who == "" {
+					continue
+				}
+				given, surname, full := strings.Cut(n.who, " ")
+				if !full {
+					surname = given
+				}
+				key := text.EntityKey(surname)
+				if _, ok := byName[key]; !ok {
+					names = append(names, key)
+					shown[key] = surname
+				}
+				if full && !slices.Contains(givens[key], given) {
+					givens[key] = append(givens[key], given)
+				}
+				i := slices.IndexFunc(byName[key], func(t *told) bool { return t.shown == n.shown })
+				if i < 0 {
+					byName[key] = append(byName[key], &told{shown: n.shown,
+						ev: model.Evidence{Article: a.a.ID, Outlet: a.outlet, Sentence: s.text}})
+					i = len(byName[key]) - 1
+				}
+				if t := byName[key][i]; !slices.Contains(t.outlets, a.outlet) {
+					t.outlets = append(t.outlets, a.outlet)
+				}
+			}
+		}
+	}
+	var out []model.Discrepancy
+	for _, key := range names {
+		ages := byName[key]
+		if len(ages) != 2 || len(givens[key]) > 1 || slices.ContainsFunc(ages[0].outlets, func(o string) bool { return slices.Contains(ages[1].outlets, o) }) {
+			continue
+		}
+		x, y := ages[0], ages[1]
+		out = append(out, model.Discrepancy{Kind: DiscrepancyNumber,
+			Outlets:  append(slices.Clone(x.outlets), y.outlets...),
+			Evidence: []model.Evidence{x.ev, y.ev},
+			Description: fmt.Sprintf("%s %s %s %s where %s %s %s", outletList(x.outlets), verb(x.outlets), shown[key], x.shown,
+				outletList(y.outlets), verb(y.outlets), strings.TrimPrefix(y.shown, "an age of "))})
+	}
+	return out
+}
+
+// outletList names outlets for a sentence: "A", "A and B", "A, B and 3 others".
+func outletList(os []string) string {
+	switch {
+	case len(os) == 1:
+		return os[0]
+	case len(os) <= 3:
+		return strings.Join(os[:len(os)-1], ", ") + " and " + os[len(os)-1]
+	}
+	return fmt.Sprintf("%s, %s and %d others", os[0], os[1], len(os)-2)
+}
+
+// verb is "gives" after one outlet and "give" after several.
+func verb(os []string) string {
+	if len(os) == 1 {
+		return "gives"
+	}
+	return "give"
 }
 
 // formatNumber writes v as a reader would: "8.2 trillion" rather than the
@@ -146,16 +241,29 @@ func overlapShare(x, y []string) float64 {
 
 // conflict reports values each side states in a slot the other fills with
 // other values, naming none the other states anywhere: "$1 million"
-// against "$500,000". alike says the two sentences share most of their
+// against "$500,000", but not "at least 8" against "9" (see
+// stated.agrees). alike says the two sentences share most of their
 // words, so a slot needs no word near its values in common. A slot both
 // fill with one value as well ("rose 0.9% ... and 5.4%" against "rose 0.9%
 // ... than the 0.6%") holds several measures, which the two sides need not
-// give alike.
+// give alike. Nor are two values in one slot when they are ranges that
+// overlap, or too far apart to measure one thing (stated.farApart), or
+// when their phrases name different people or places (stated.names), or
+// when they are ages of named people, which ageDiscrepancies compares
+// across the story.
 func conflict(a, b []stated, alike bool) (string, string, bool) {
 	var onlyA, onlyB []string
+	shared := func(x, y []string) bool {
+		return slices.ContainsFunc(x, func(w string) bool { return slices.Contains(y, w) })
+	}
 	sameSlot := func(x, y stated) bool {
-		return x.slot == y.slot && (alike || x.near == nil && y.near == nil ||
-			slices.ContainsFunc(x.near, func(w string) bool { return slices.Contains(y.near, w) }))
+		if x.who != "" && y.who != "" {
+			return false // ages of named people are compared story-wide
+		}
+		if len(x.names) > 0 && len(y.names) > 0 && !shared(x.names, y.names) {
+			return false
+		}
+		return x.slot == y.slot && (alike || x.near == nil && y.near == nil || shared(x.near, y.near))
 	}
 	for _, x := range a {
 		if x.slot == "" || slices.ContainsFunc(b, func(y stated) bool { return y.value == x.value }) {
@@ -168,7 +276,7 @@ func conflict(a, b []stated, alike bool) (string, string, bool) {
 			continue
 		}
 		for _, y := range b {
-			if !sameSlot(x, y) || slices.ContainsFunc(a, func(z stated) bool { return z.value == y.value }) {
+			if !sameSlot(x, y) || x.agrees(y) || x.farApart(y) || slices.ContainsFunc(a, func(z stated) bool { return z.value == y.value }) {
 				continue
 			}
 			if !slices.Contains(onlyA, x.shown) {
@@ -186,13 +294,18 @@ func conflict(a, b []stated, alike bool) (string, string, bool) {
 }
 
 // spelling finds a capitalised word of a that b spells differently: an
-// edit or two apart, not a transliteration variant text.EntityKey folds.
-func spelling(a, b []string) (string, string, bool) {
+// edit or two apart, not a transliteration variant text.EntityKey folds,
+// nor a word the story writes in lower case (lower): "Presinct" against
+// "Precinct" is a typo of a common word, not two spellings of a name.
+func spelling(a, b []string, lower map[string]bool) (string, string, bool) {
 	for _, x := range a {
-		if len(x) < 5 || slices.Contains(b, x) {
+		if len(x) < 5 || slices.Contains(b, x) || lower[strings.ToLower(x)] {
 			continue
 		}
 		for _, y := range b {
+			if lower[strings.ToLower(y)] {
+				continue
+			}
 			// A misspelling keeps a name's first and last letters; a word
 			// made from another ("Marxism", "Marxist") or a nickname
 			// ("Sandra", "Sandi") changes its ending.
@@ -219,12 +332,32 @@ func sameWord(x, y string) bool {
 	if text.EntityKey(x) == text.EntityKey(y) {
 		return true
 	}
-	lx, ly := strings.ToLower(x), strings.ToLower(y)
+	lx, ly := americanSpelling(strings.ToLower(x)), americanSpelling(strings.ToLower(y))
+	if lx == ly {
+		return true
+	}
 	if strings.HasPrefix(lx, ly) || strings.HasPrefix(ly, lx) {
 		return true
 	}
 	tx, ty := text.Tokens(x), text.Tokens(y)
 	return len(tx) == 1 && len(ty) == 1 && tx[0].Stem == ty[0].Stem
+}
+
+// britishEndings are word endings British and American spelling write two
+// ways, each with its American form: an outlet's house style
+// ("Organisation", "Centre"), not a name misspelt.
+var britishEndings = [][2]string{{"isation", "ization"}, {"ising", "izing"}, {"ised", "ized"},
+	{"ise", "ize"}, {"ises", "izes"}, {"yse", "yze"}, {"our", "or"}, {"ours", "ors"}, {"tre", "ter"}, {"tres", "ters"}}
+
+// americanSpelling returns lower-case word w with a British ending written
+// the American way.
+func americanSpelling(w string) string {
+	for _, e := range britishEndings {
+		if s, ok := strings.CutSuffix(w, e[0]); ok {
+			return s + e[1]
+		}
+	}
+	return w
 }
 
 // editDistance is the Damerau (adjacent transposition) Levenshtein distance:

@@ -121,15 +121,9 @@ func sentenceOf(s string, toks []text.Token, base int) sentence {
 		if t.Stop && numberWords[t.Norm] == 0 {
 			continue
 		}
-		term := t.Stem
-		if base, ok := irregular[t.Norm]; ok {
-			term = base
-		}
+		term := termOf(t)
 		if len(term) < 2 && !isDigits(term) {
 			continue
-		}
-		if p, ok := paraphrases[term]; ok {
-			term = p
 		}
 		k, ok := seen[term]
 		if !ok {
@@ -152,6 +146,19 @@ func sentenceOf(s string, toks []text.Token, base int) sentence {
 		}
 	}
 	return st
+}
+
+// termOf is the term a word stands for: its stem, irregular forms and
+// paraphrases folded.
+func termOf(t text.Token) string {
+	term := t.Stem
+	if base, ok := irregular[t.Norm]; ok {
+		term = base
+	}
+	if p, ok := paraphrases[term]; ok {
+		term = p
+	}
+	return term
 }
 
 // maxClauses bounds the clauses of a sentence told apart; later ones join
@@ -262,62 +269,307 @@ type stated struct {
 	value string // formatNumber's, or the month or year as written
 	slot  string // "" when none could be told: such a value is not compared
 	shown string // the value as a reader is told it: "$1 million", "266,000 jobs"
-	// near are the content words around a sum or a percentage, whose sign
-	// says little of what it measures, or the one before a date: two are
-	// in one slot only when they share one ("$1 trillion infrastructure
-	// plan", "$1.2 trillion infrastructure package"), or when their
-	// sentences are alike throughout (see conflict).
+	// near are the content words around a quantity (a unit, a sign, says
+	// little of what it measures: "three times" divorced or arrested), or
+	// the one before a date: two are in one slot only when they share one
+	// ("$1 trillion infrastructure plan", "$1.2 trillion infrastructure
+	// package"), or, for dates, when their sentences are alike throughout
+	// (see conflict).
 	near []string
+	// names are the terms of the capitalised words of a quantity's phrase:
+	// two quantities whose phrases name others are about different people
+	// or places ("8.5% of gas stations in North Carolina", "nearly 8
+	// percent of Virginia gas stations").
+	names []string
+	// who is the person an age is given to, when the sentence names them
+	// there ("Smith, 45," or "45-year-old John Smith"): ages are compared
+	// by person across the story (ageDiscrepancies).
+	who string
+	// lo and hi bound the quantity the words before it allow: "at least
+	// 12" is 12 and up, "nearly $1 trillion" a little under it. Both are
+	// zero for a date.
+	lo, hi float64
+	// v is the quantity as written, zero for a date.
+	v float64
+	// update says the sentence gives the quantity as the end of a change
+	// ("the toll rose to 15"), later news than a figure given plainly.
+	update bool
+}
+
+// agrees reports quantities that can both hold: ranges that overlap, or
+// one given as a change over time where the other is given plainly.
+func (x stated) agrees(y stated) bool {
+	if x.hi == 0 || y.hi == 0 {
+		return false
+	}
+	return x.update != y.update || x.lo <= y.hi && y.lo <= x.hi
+}
+
+// maxRatio is how many times apart two figures of one quantity may be.
+// Outlets that disagree on a quantity give figures of one size: a toll of
+// 12 against 13, $1 trillion against $1.2 trillion. A game's 63 yards and
+// a season's 150, or one quake's 10 dead and another's 3 injured, are
+// different things that happen to share a unit.
+const maxRatio = 2
+
+// farApart reports quantities more than maxRatio times apart.
+func (x stated) farApart(y stated) bool {
+	a, b := min(x.v, y.v), max(x.v, y.v)
+	return a > 0 && b > maxRatio*a
 }
 
 // counted places quantity v, read at toks[i], in its slot: the currency
-// sign before it, a percent sign after it, or else the word it counts (the
-// next content word past a scale: "1 million jobs" counts jobs).
+// sign before it, a percent sign after it, an age ("Smith, 45," or "a
+// 45-year-old"), or else the word it counts (the next content word past a
+// scale: "1 million jobs" counts jobs). Its near words leave out the slot's
+// own, so that two counts of days share more than "days".
 func counted(s string, toks []text.Token, i, base int, v float64) stated {
-	n := formatNumber(v)
+	st := stated{value: formatNumber(v), v: v, update: changedTo(toks, i)}
+	st.lo, st.hi = bounds(toks, i, v)
+	st.shown = st.value
 	before, after := s[:toks[i].Start-base], s[toks[i].End-base:]
-	for _, sign := range []string{"$", "£", "€", "¥"} {
-		if strings.HasSuffix(before, sign) {
-			return stated{value: n, slot: sign, shown: sign + n, near: nearWords(toks, i)}
+	unit := i // the last token of the quantity's own words
+	sign := ""
+	for _, c := range []string{"$", "£", "€", "¥"} {
+		if strings.HasSuffix(before, c) {
+			sign = c
 		}
 	}
-	if strings.HasPrefix(after, "%") || i+1 < len(toks) && percentWords[toks[i+1].Norm] {
-		return stated{value: n, slot: "%", shown: n + "%", near: nearWords(toks, i)}
+	switch {
+	case sign != "":
+		st.slot, st.shown = sign, sign+st.value
+	case strings.HasPrefix(after, "%") || i+1 < len(toks) && percentWords[toks[i+1].Norm]:
+		st.slot, st.shown = "%", st.value+"%"
+		if !strings.HasPrefix(after, "%") {
+			unit = i + 1
+		}
+	case strings.HasPrefix(after, " of "):
+		// "two of the victims", "one of Egypt's largest": a part of a
+		// group, which outlets count out of different groups.
+	case i > 0 && isCapitalised(toks[i-1].Text) && !text.IsTimeWord(toks[i-1].Norm) && strings.HasSuffix(before, ", ") && strings.HasPrefix(after, ","):
+		st.slot, st.shown, st.who = "age", "an age of "+st.value, personAt(s, toks, i-1, -1, base) // "Smith, 45, was arrested"
+	default:
+		per := ""
+		for j := i + 1; j < len(toks) && j <= i+3; j++ {
+			t := toks[j]
+			if rateWords[t.Norm] && !strings.ContainsAny(s[toks[i].End-base:t.Start-base], ",;:") {
+				per = "per " // "23,600 a day" is a rate, "seven days" a time; "3,655,000, a decrease" neither
+			}
+			if _, ok := scales[t.Norm]; ok || t.Stop {
+				continue
+			}
+			if _, word := numberWords[t.Norm]; word || isDigits(t.Norm) {
+				break // "two-in-three": a ratio, not a count of threes
+			}
+			unit = j
+			st.slot, st.shown = per+t.Stem, st.value+" "+per+t.Text
+			switch {
+			case increments[toks[i+1].Norm]:
+				st.slot = "more " + st.slot // "married two more times": an increment, not a total
+			case j+1 < len(toks) && pointWords[toks[j+1].Norm]:
+				st.slot = "ago " + st.slot // "four years ago": when, not how long
+			case clockWords[t.Norm]:
+				// "0300 GMT" and "8 a.m. local time": a time of day, of one
+				// of a story's many events, in one of many time zones.
+				st.slot = ""
+			case t.Norm == "year" && j+1 < len(toks) && toks[j+1].Norm == "old":
+				unit = j + 1
+				st.slot, st.shown = "age", "an age of "+st.value
+				// A full name after it is whose age it is; one capitalised
+				// word may be a place ("a 38-year-old Troy resident"), and
+				// "the 29-year-old Mr. Gigante" of an old tale no name.
+				if who := personAt(s, toks, j+2, 1, base); strings.Contains(who, " ") {
+					st.who = who
+				}
+			}
+			break
+		}
 	}
-	per := ""
-	for j := i + 1; j < len(toks) && j <= i+3; j++ {
-		t := toks[j]
-		if rateWords[t.Norm] && !strings.ContainsAny(s[toks[i].End-base:t.Start-base], ",;:") {
-			per = "per " // "23,600 a day" is a rate, "seven days" a time; "3,655,000, a decrease" neither
-		}
-		if _, ok := scales[t.Norm]; ok || t.Stop {
-			continue
-		}
-		if _, word := numberWords[t.Norm]; word || isDigits(t.Norm) {
-			break // "two-in-three": a ratio, not a count of threes
-		}
-		return stated{value: n, slot: per + t.Stem, shown: n + " " + per + t.Text}
+	st.near, st.names = nearWords(s, toks, i, unit, base)
+	if st.slot == "age" && unit == i {
+		// "Smith, 45,": the name the commas cut off is whose age it is.
+		name := termOf(toks[i-1])
+		st.near, st.names = append(st.near, name), append(st.names, name)
 	}
-	return stated{value: n, shown: n}
+	if expected(toks, i) {
+		st.slot = "expected " + st.slot
+	}
+	return st
+}
+
+// forecastWords are the stems of words that make a quantity after them a
+// forecast ("economists had expected prices to rise 3.6 percent"), not
+// the figure it is compared with.
+var forecastWords = map[string]bool{"expect": true, "forecast": true, "predict": true,
+	"project": true, "anticip": true}
+
+// expected reports a forecast word among the eight tokens before toks[i].
+func expected(toks []text.Token, i int) bool {
+	for j := max(0, i-8); j < i; j++ {
+		if forecastWords[toks[j].Stem] {
+			return true
+		}
+	}
+	return false
+}
+
+// increments right after a number make it a count added to another.
+var increments = map[string]bool{"more": true, "additional": true, "further": true, "extra": true}
+
+// pointWords after a span of time make it a point in time.
+var pointWords = map[string]bool{"ago": true, "earlier": true, "later": true}
+
+// clockWords after a number make it a time of day.
+var clockWords = map[string]bool{"gmt": true, "utc": true, "et": true, "est": true, "edt": true,
+	"pst": true, "pdt": true, "am": true, "pm": true, "a.m": true, "p.m": true}
+
+// honorifics stand before a name without being one.
+var honorifics = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": true, "dr": true}
+
+// personAt returns the last two words of the run of capitalised words
+// from toks[k] on (step 1) or back (step -1), honorifics left out: "Robert
+// Buckley" of "Robert Buckley, 32," or "the 31-year-old Robert Buckley of
+// the U.K.".
+func personAt(s string, toks []text.Token, k, step, base int) string {
+	var run []string
+	for ; k >= 0 && k < len(toks) && isCapitalised(toks[k].Text) && !honorifics[toks[k].Norm]; k += step {
+		run = append(run, toks[k].Text)
+		next := k + step
+		if next < 0 || next >= len(toks) {
+			break
+		}
+		lo, hi := min(k, next), max(k, next)
+		if s[toks[lo].End-base:toks[hi].Start-base] != " " {
+			break
+		}
+	}
+	if step < 0 {
+		slices.Reverse(run)
+	}
+	if len(run) > 2 {
+		if step < 0 {
+			run = run[len(run)-2:]
+		} else {
+			run = run[:2]
+		}
+	}
+	return strings.Join(run, " ")
+}
+
+func isCapitalised(w string) bool {
+	r := firstRune(w)
+	return r >= 'A' && r <= 'Z'
+}
+
+// bounds returns the range a quantity v read at toks[i] is stated to lie
+// in: news gives tolls and sums as floors ("at least 12 dead", "more than
+// $920 billion"), ceilings ("fewer than 40", "nearly $139 million") or
+// round figures ("about 40"), and a floor of 8 does not deny a count of 9.
+func bounds(toks []text.Token, i int, v float64) (float64, float64) {
+	word := func(k int) string {
+		if k < 0 {
+			return ""
+		}
+		return toks[k].Norm
+	}
+	w1 := word(i - 1)
+	w2 := word(i-2) + " " + w1
+	w3 := word(i-3) + " " + w2 // "no more than 40" is no floor
+	switch {
+	case floors[w3] || !ceilings[w3] && (floors[w2] || floors[w1]):
+		return v, math.Inf(1)
+	case ceilings[w3] || ceilings[w2] || ceilings[w1]:
+		return 0, v
+	case w1 == "nearly" || w1 == "almost" || w2 == "just under":
+		return v * (1 - roundShare), v
+	case roundWords[w1] || w2 == "close to":
+		return v * (1 - roundShare), v * (1 + roundShare)
+	}
+	return v, v
+}
+
+// roundShare is how far a round figure ("about 40", "nearly 8 percent")
+// may be from the count it stands for.
+const roundShare = 0.1
+
+var (
+	floors = map[string]bool{"at least": true, "more than": true, "over": true, "above": true,
+		"upwards of": true, "upward of": true, "exceeding": true, "in excess of": true,
+		"no fewer than": true, "no less than": true}
+	ceilings = map[string]bool{"less than": true, "fewer than": true, "up to": true, "at most": true,
+		"under": true, "below": true, "no more than": true, "as much as": true, "as many as": true}
+	roundWords = map[string]bool{"about": true, "around": true, "some": true, "approximately": true,
+		"roughly": true, "estimated": true}
+)
+
+// changeVerbs are the stems of verbs that tell a figure changed: "the toll
+// rose to 15", "has climbed to 15".
+var changeVerbs = map[string]bool{"rise": true, "rose": true, "risen": true, "climb": true,
+	"increas": true, "jump": true, "grew": true, "grow": true, "fell": true, "fall": true,
+	"drop": true, "declin": true, "soar": true, "surg": true, "swell": true, "mount": true,
+	"doubl": true}
+
+// changedTo reports a quantity given as the end of a change: "rose to 15",
+// "reached 15".
+func changedTo(toks []text.Token, i int) bool {
+	switch {
+	case i >= 2 && toks[i-1].Norm == "to":
+		return changeVerbs[toks[i-2].Stem]
+	case i >= 1:
+		return toks[i-1].Stem == "reach"
+	}
+	return false
 }
 
 // rateWords between a number and its unit make it a rate.
 var rateWords = map[string]bool{"a": true, "an": true, "per": true, "each": true, "every": true}
 
+// measureWords reports a scale or a percent sign written out: words that
+// say how much, not of what.
+func measureWords(norm string) bool {
+	_, scale := scales[norm]
+	return scale || percentWords[norm]
+}
+
 // percentWords write a percent sign out.
 var percentWords = map[string]bool{"percent": true, "pct": true, "percentage": true}
 
-// nearWords returns the stems of the content words within four tokens of
-// toks[i], numbers and scales left out.
-func nearWords(toks []text.Token, i int) []string {
-	var near []string
-	for j := max(0, i-4); j < min(len(toks), i+5); j++ {
+// nearCount is how many content words on each side of a quantity say what
+// it counts.
+const nearCount = 2
+
+// nearWords returns the terms of the nearCount content words each side of
+// the quantity toks[i:unit+1], numbers, scales and percent signs written
+// out left out (they say how much, not of what), and the names of its
+// phrase. The phrase ends at punctuation ("who was divorced three times,
+// died in Los Angeles" does not count deaths) and at another number, whose
+// words are its own.
+func nearWords(s string, toks []text.Token, i, unit, base int) (near, names []string) {
+	// add takes word j, counting the content words taken on this side in
+	// n, and reports whether the phrase goes on past it.
+	add := func(j int, n *int) bool {
 		t := toks[j]
-		if _, scale := scales[t.Norm]; j != i && !t.Stop && !scale && !isDigits(t.Norm) && numberWords[t.Norm] == 0 {
-			near = append(near, t.Stem)
+		if _, err := strconv.ParseFloat(t.Norm, 64); err == nil || numberWords[t.Norm] != 0 {
+			return false
 		}
+		if t.Stop || measureWords(t.Norm) {
+			return true
+		}
+		if *n < nearCount {
+			near = append(near, termOf(t))
+			*n++
+		}
+		if j > 0 && isCapitalised(t.Text) && !text.IsTimeWord(t.Norm) {
+			names = append(names, termOf(t))
+		}
+		return true
 	}
-	return near
+	breaks := func(j int) bool { return strings.ContainsAny(s[toks[j-1].End-base:toks[j].Start-base], ",;:()—–") }
+	for j, n := i-1, 0; j >= 0 && !breaks(j+1) && add(j, &n); j-- {
+	}
+	for j, n := unit+1, 0; j < len(toks) && !breaks(j) && add(j, &n); j++ {
+	}
+	return near, names
 }
 
 // placed places month or year toks[i] (written w) by the kind of the
