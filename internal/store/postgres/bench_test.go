@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -18,24 +17,7 @@ import (
 	"github.com/parallax-news/parallax/internal/store/storetest"
 )
 
-// benchStoredEnv sets how many articles the benchmarks' store holds
-// (default 100,000), as for the sqlite package's benchmarks.
-const benchStoredEnv = "PARALLAX_BENCH_STORED"
-
-func benchStored(b *testing.B) int {
-	b.Helper()
-	v := os.Getenv(benchStoredEnv)
-	if v == "" {
-		return 100_000
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1000 {
-		b.Fatalf("%s=%q: want a number of articles, at least 1000", benchStoredEnv, v)
-	}
-	return n
-}
-
-// template is a database of benchStored generated articles, built once per
+// template is a database of storetest.BenchStored generated articles, built once per
 // test binary; benchmarks that write get a copy (CREATE DATABASE ...
 // TEMPLATE), as the sqlite package's copy a file.
 var template struct {
@@ -64,7 +46,7 @@ func templateName(b *testing.B) string {
 	b.Helper()
 	dsn := serverDSN(b)
 	template.once.Do(func() {
-		name := fmt.Sprintf("parallax_bench_%d_v%d_%08x", benchStored(b), len(migrations), rand.Uint32())
+		name := fmt.Sprintf("parallax_bench_%d_v%d_%08x", storetest.BenchStored(b), len(migrations), rand.Uint32())
 		if template.err = serverExec(context.Background(), dsn, "CREATE DATABASE "+name); template.err != nil {
 			return
 		}
@@ -72,7 +54,7 @@ func templateName(b *testing.B) string {
 		template.err = buildTemplate(b, withParam(b, dsn, "dbname", name))
 	})
 	if template.err != nil {
-		b.Fatalf("building the %d-article store: %v", benchStored(b), template.err)
+		b.Fatalf("building the %d-article store: %v", storetest.BenchStored(b), template.err)
 	}
 	return template.name
 }
@@ -84,7 +66,7 @@ func buildTemplate(b *testing.B, dsn string) error {
 		return err
 	}
 	g := storetest.NewGenerator(b, 1)
-	for done := 0; done < benchStored(b) && err == nil; done += 1000 {
+	for done := 0; done < storetest.BenchStored(b) && err == nil; done += 1000 {
 		batch := make([]*store.Record, 1000)
 		for i := range batch {
 			batch[i] = g.Record()
@@ -129,14 +111,14 @@ func cpuTime(b *testing.B) time.Duration {
 }
 
 // BenchmarkSaveBatch is the sqlite package's BenchmarkSaveBatch: batches of
-// generated articles saved into a store of benchStored, to compare them.
+// generated articles saved into a store of storetest.BenchStored, to compare them.
 func BenchmarkSaveBatch(b *testing.B) {
 	serverDSN(b)
 	for _, size := range []int{100, 1000} {
 		b.Run(fmt.Sprintf("size=%d", size), func(b *testing.B) {
 			s := writableCopy(b)
 			g := storetest.NewGenerator(b, 2)
-			g.N = benchStored(b)
+			g.N = storetest.BenchStored(b)
 			ctx := context.Background()
 			var (
 				n   int

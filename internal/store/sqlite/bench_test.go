@@ -21,26 +21,7 @@ import (
 	"github.com/parallax-news/parallax/internal/store/storetest"
 )
 
-// benchStoredEnv sets how many articles the benchmarks' store holds
-// (default 100,000): PARALLAX_BENCH_STORED=1000000 checks reads at the
-// design's million-article scale.
-const benchStoredEnv = "PARALLAX_BENCH_STORED"
-
-// benchStored is how many articles the benchmarks' store holds.
-func benchStored(b *testing.B) int {
-	b.Helper()
-	v := os.Getenv(benchStoredEnv)
-	if v == "" {
-		return 100_000
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1000 {
-		b.Fatalf("%s=%q: want a number of articles, at least 1000", benchStoredEnv, v)
-	}
-	return n
-}
-
-// template is a store of benchStored generated articles, built once per
+// template is a store of storetest.BenchStored generated articles, built once per
 // test binary and copied by benchmarks that write.
 var template struct {
 	once sync.Once
@@ -71,14 +52,14 @@ func templatePath(b *testing.B) string {
 			}
 			template.dir = dir // removed by TestMain
 		}
-		template.path = filepath.Join(dir, fmt.Sprintf("store-%d-v%d.db", benchStored(b), SchemaVersion()))
+		template.path = filepath.Join(dir, fmt.Sprintf("store-%d-v%d.db", storetest.BenchStored(b), SchemaVersion()))
 		if _, err := os.Stat(template.path); err == nil {
 			return
 		}
 		template.err = buildTemplate(b, template.path)
 	})
 	if template.err != nil {
-		b.Fatalf("building the %d-article store: %v", benchStored(b), template.err)
+		b.Fatalf("building the %d-article store: %v", storetest.BenchStored(b), template.err)
 	}
 	return template.path
 }
@@ -93,7 +74,7 @@ func buildTemplate(b *testing.B, path string) error {
 		return err
 	}
 	g := storetest.NewGenerator(b, 1)
-	for done := 0; done < benchStored(b) && err == nil; done += 1000 {
+	for done := 0; done < storetest.BenchStored(b) && err == nil; done += 1000 {
 		batch := make([]*store.Record, 1000)
 		for i := range batch {
 			batch[i] = g.Record()
@@ -167,7 +148,7 @@ func (l latencies) report(b *testing.B) {
 // continuing returns a generator that makes records after the template's.
 func continuing(b *testing.B) *storetest.Generator {
 	g := storetest.NewGenerator(b, 2)
-	g.N = benchStored(b)
+	g.N = storetest.BenchStored(b)
 	return g
 }
 
@@ -272,7 +253,7 @@ func BenchmarkStory(b *testing.B) {
 	s := openTest(b, templatePath(b))
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(3, 4))
-	stories := benchStored(b) / 5
+	stories := storetest.BenchStored(b) / 5
 	var lat latencies
 	start := cpuTime(b)
 	for b.Loop() {
@@ -297,7 +278,7 @@ func BenchmarkSearch(b *testing.B) {
 	s := openTest(b, templatePath(b))
 	ctx := context.Background()
 	// Every article says "Item N", so a number is a word of one article.
-	rare := strconv.Itoa(benchStored(b) / 3)
+	rare := strconv.Itoa(storetest.BenchStored(b) / 3)
 	for _, q := range []string{"Lavrov", "Zelenskyy Prague", "Koffler", rare, "Lavrov " + rare, "nowhere"} {
 		b.Run(q, func(b *testing.B) {
 			var lat latencies
@@ -318,7 +299,7 @@ func BenchmarkSearch(b *testing.B) {
 func BenchmarkClusterRows(b *testing.B) {
 	s := openTest(b, templatePath(b))
 	ctx := context.Background()
-	stored := benchStored(b)
+	stored := storetest.BenchStored(b)
 	before := cpuTime(b)
 	for b.Loop() {
 		n := 0

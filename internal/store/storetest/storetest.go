@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -186,6 +187,25 @@ func vocabulary(t testing.TB) []string {
 		words = append(words, strings.Fields(string(b))...)
 	}
 	return words
+}
+
+// BenchStoredEnv sets how many articles the stores' benchmarks hold
+// (default 100,000): PARALLAX_BENCH_STORED=1000000 checks reads at the
+// design's million-article scale.
+const BenchStoredEnv = "PARALLAX_BENCH_STORED"
+
+// BenchStored is how many articles the stores' benchmarks hold.
+func BenchStored(b testing.TB) int {
+	b.Helper()
+	v := os.Getenv(BenchStoredEnv)
+	if v == "" {
+		return 100_000
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1000 {
+		b.Fatalf("%s=%q: want a number of articles, at least 1000", BenchStoredEnv, v)
+	}
+	return n
 }
 
 // Generator makes distinct, reproducible records of about 400 words (a
