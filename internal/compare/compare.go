@@ -14,8 +14,9 @@
 //     the shorter ones it covers); copies are left out of the alignment
 //     (they would match their original everywhere) and join the facts of
 //     their original afterwards;
-//  4. discrepancies, which read the aligned facts, and the ages each
-//     outlet gives a named person anywhere in its articles;
+//  4. discrepancies, which read the aligned facts, then the ages each
+//     outlet gives a named person and the names outlets spell two ways
+//     anywhere in their articles, pairs already found in a fact left out;
 //  5. lineage, from the citations of every outlet.
 package compare
 
@@ -106,7 +107,9 @@ func Compare(ctx context.Context, arts []model.Article, docs []*text.Doc, opt Op
 			return nil, err
 		}
 		st.Facts = facts
-		d := append(factDiscrepancies(as, facts), ageDiscrepancies(as)...)
+		lower, spelt := lowerWords(as), map[[2]string]bool{}
+		d := append(factDiscrepancies(as, facts, lower, spelt), ageDiscrepancies(as)...)
+		d = append(d, nameDiscrepancies(as, lower, spelt)...)
 		st.Discrepancies = append(st.Discrepancies, d[:min(len(d), maxDiscrepancies)]...)
 	}
 	st.Discrepancies = append(st.Discrepancies, dateDiscrepancies(as, opt.DateSlackDays)...)

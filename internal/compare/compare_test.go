@@ -473,6 +473,94 @@ func TestDiscrepancies(t *testing.T) {
 			want: []string{DiscrepancyName}, desc: "Preibus",
 		},
 		{
+			name: "a surname misspelt in sentences that do not align",
+			arts: []model.Article{
+				art(1, "A", "Police named the driver as Robert Woodward, of Albany.\n\nThe crash closed the bridge for six hours."),
+				art(2, "B", "The bridge reopened on Saturday after repairs.\n\nRobert Woodward had swerved to avoid a deer, witnesses said."),
+				art(3, "C", "Robert Woodard, a retired teacher, was taken to hospital with a broken arm.\n\nThe county will inspect the road."),
+			},
+			want: []string{DiscrepancyName}, desc: `C writes "Woodard" where A and B write "Woodward"`,
+		},
+		{
+			name: "a surname misspelt beside a middle initial",
+			arts: []model.Article{
+				art(1, "A", "Orozco is to be sentenced in May by Judge Philip H. Hickock.\n\nHis lawyers said they would appeal."),
+				art(2, "B", "The jury deliberated for two days.\n\nJudge Philip Hickok thanked the jurors for their service."),
+			},
+			want: []string{DiscrepancyName}, desc: `A writes "Hickock" where B writes "Hickok"`,
+		},
+		{
+			name: "a place misspelt",
+			arts: []model.Article{
+				art(1, "A", "The storm flooded dozens of homes in Schenectady on Sunday night."),
+				art(2, "B", "Power was back for most customers in Schnectady by Monday, the utility said."),
+			},
+			want: []string{DiscrepancyName}, desc: `A writes "Schenectady" where B writes "Schnectady"`,
+		},
+		{
+			name: "two people of names an edit apart",
+			arts: []model.Article{
+				art(1, "A", "Nick Jonas sang at the benefit concert on Saturday.\n\nThe hall was full."),
+				art(2, "B", "Tom Jones closed the show with his old hits.\n\nTickets sold out in a day."),
+			},
+		},
+		{
+			name: "given names an edit apart",
+			arts: []model.Article{
+				art(1, "A", "Police identified the victim as Robin Mendes, of Taunton.\n\nThe house was searched on Tuesday."),
+				art(2, "B", "The search ended on Wednesday.\n\nNeighbours said Robyn Mendes had lived there for years."),
+			},
+		},
+		{
+			name: "a given name and a common word",
+			arts: []model.Article{
+				art(1, "A", "Judge Wesley Clark ruled that the count could go on.\n\nThe count resumed on Monday."),
+				art(2, "B", "Ballots were stored overnight.\n\nOfficials said the recount was approved by Wesley Clerk."),
+			},
+		},
+		{
+			name: "a possessive",
+			arts: []model.Article{
+				art(1, "A", "Police searched Kowalski's house in Troy on Friday.\n\nNothing was found."),
+				art(2, "B", "The search ended at noon.\n\nThe Kowalskis' neighbours said the family had moved away."),
+			},
+		},
+		{
+			name: "a transliteration EntityKey folds",
+			arts: []model.Article{
+				art(1, "A", "President Volodymyr Zelensky spoke to the parliament in Kyiv.\n\nThe session was closed."),
+				art(2, "B", "Lawmakers met again on Friday.\n\nVolodymyr Zelenskyy thanked the allies for their support."),
+			},
+		},
+		{
+			name: "words of organisations' names",
+			arts: []model.Article{
+				art(1, "A", "The Senate Majority Fund spent $2 million on television ads in Ohio.\n\nThe race is close."),
+				art(2, "B", "Polls show a tight contest.\n\nThe Senate Minority Fund bought radio time in the last week."),
+			},
+		},
+		{
+			name: "romanisations of one name",
+			arts: []model.Article{
+				art(1, "A", "Governor Heidar Alishvandi said ten people were killed on the island.\n\nRescue teams arrived by boat."),
+				art(2, "B", "Aid reached the villages on Monday.\n\nHeydar Alishvandi, the governor, asked for tents."),
+			},
+		},
+		{
+			name: "many names of a story spelt two ways are romanisations",
+			arts: []model.Article{
+				art(1, "A", "Governor Mehdi Alishvandi said the quake was felt across the island.\n\nMasoud Dalvand of the disaster centre sent tents to Tonbak.\n\nThe villages of Gavarzin and Kousheh were hit hardest."),
+				art(2, "B", "Rescue teams reached the island by noon.\n\nMehdi Alishbandi, the governor, asked for blankets.\n\nMasoud Dalband said Tonpak had no water.\n\nResidents of Gabardin slept outside."),
+			},
+		},
+		{
+			name: "a name one outlet spells two ways",
+			arts: []model.Article{
+				art(1, "A", "Police named the driver as Robert Woodward, of Albany.\n\nRobert Woodard was taken to hospital."),
+				art(2, "B", "The bridge reopened on Saturday after repairs.\n\nRobert Woodward had swerved to avoid a deer, witnesses said."),
+			},
+		},
+		{
 			name: "months differ",
 			arts: []model.Article{
 				art(1, "A", "Lavrov met with the former officials in New York in April for several hours."),

@@ -32,21 +32,17 @@ const maxDiscrepancies = 50
 
 // factDiscrepancies compares the evidence sentences of each fact carried
 // by several outlets: different quantities, months or years, or a name
-// spelt two ways ("Priebus" and "Preibus").
-func factDiscrepancies(as []*article, facts []model.Fact) []model.Discrepancy {
+// spelt two ways ("Priebus" and "Preibus"). lower holds the words the
+// story writes in lower case (lowerWords); the pairs of spellings it
+// flags go into spelt, for nameDiscrepancies to leave alone.
+func factDiscrepancies(as []*article, facts []model.Fact, lower map[string]bool, spelt map[[2]string]bool) []model.Discrepancy {
 	copies := map[int64]bool{}
 	// The evidence sentences were read during alignment: look them up
 	// rather than read them again for every pair.
 	read := map[string]*sentence{}
-	lower := map[string]bool{} // the words the story writes in lower case
 	for _, a := range as {
 		if a.copyOf >= 0 {
 			copies[a.a.ID] = true
-		}
-		for _, t := range a.doc.Tokens {
-			if unicode.IsLower(firstRune(t.Text)) {
-				lower[t.Norm] = true
-			}
 		}
 		for i := range a.sents {
 			read[a.sents[i].text] = &a.sents[i]
@@ -85,11 +81,13 @@ func factDiscrepancies(as []*article, facts []model.Fact) []model.Discrepancy {
 			}
 		}
 		kinds := map[string]bool{}
-		add := func(d model.Discrepancy) {
-			if !kinds[d.Kind] && len(out) < maxDiscrepancies {
-				kinds[d.Kind] = true
-				add(d)
+		add := func(d model.Discrepancy) bool {
+			if kinds[d.Kind] || len(out) >= maxDiscrepancies {
+				return false
 			}
+			kinds[d.Kind] = true
+			add(d)
+			return true
 		}
 		for i, ei := range ev {
 			for _, ej := range ev[i+1:] {
@@ -110,13 +108,35 @@ func factDiscrepancies(as []*article, facts []model.Fact) []model.Discrepancy {
 						Description: fmt.Sprintf("%s says %s where %s says %s", ei.Outlet, a, ej.Outlet, b)})
 				}
 				if a, b, ok := spelling(si.names, sj.names, lower); ok {
-					add(model.Discrepancy{Kind: DiscrepancyName, Outlets: outs, Evidence: pair,
-						Description: fmt.Sprintf("%s writes %q where %s writes %q", ei.Outlet, a, ej.Outlet, b)})
+					if add(model.Discrepancy{Kind: DiscrepancyName, Outlets: outs, Evidence: pair,
+						Description: fmt.Sprintf("%s writes %q where %s writes %q", ei.Outlet, a, ej.Outlet, b)}) {
+						spelt[spellingPair(a, b)] = true
+					}
 				}
 			}
 		}
 	}
 	return out
+}
+
+// lowerWords returns the words the story writes in lower case somewhere,
+// normalised: a capitalised one of them is a common word, not a name.
+func lowerWords(as []*article) map[string]bool {
+	lower := map[string]bool{}
+	for _, a := range as {
+		for _, t := range a.doc.Tokens {
+			if unicode.IsLower(firstRune(t.Text)) {
+				lower[t.Norm] = true
+			}
+		}
+	}
+	return lower
+}
+
+// spellingPair is the key of two spellings of a name, in either order.
+func spellingPair(a, b string) [2]string {
+	a, b = strings.ToLower(a), strings.ToLower(b)
+	return [2]string{min(a, b), max(a, b)}
 }
 
 // ageDiscrepancies compares the ages outlets give one named person
@@ -178,8 +198,8 @@ func ageDiscrepancies(as []*article) []model.Discrepancy {
 		out = append(out, model.Discrepancy{Kind: DiscrepancyNumber,
 			Outlets:  append(slices.Clone(x.outlets), y.outlets...),
 			Evidence: []model.Evidence{x.ev, y.ev},
-			Description: fmt.Sprintf("%s %s %s %s where %s %s %s", outletList(x.outlets), verb(x.outlets), shown[key], x.shown,
-				outletList(y.outlets), verb(y.outlets), strings.TrimPrefix(y.shown, "an age of "))})
+			Description: fmt.Sprintf("%s %s %s %s where %s %s %s", outletList(x.outlets), verb(x.outlets, "give"), shown[key], x.shown,
+				outletList(y.outlets), verb(y.outlets, "give"), strings.TrimPrefix(y.shown, "an age of "))})
 	}
 	return out
 }
@@ -195,12 +215,13 @@ func outletList(os []string) string {
 	return fmt.Sprintf("%s, %s and %d others", os[0], os[1], len(os)-2)
 }
 
-// verb is "gives" after one outlet and "give" after several.
-func verb(os []string) string {
+// verb is v for outlets os as subject: "gives" after one outlet and
+// "give" after several.
+func verb(os []string, v string) string {
 	if len(os) == 1 {
-		return "gives"
+		return v + "s"
 	}
-	return "give"
+	return v
 }
 
 // formatNumber writes v as a reader would: "8.2 trillion" rather than the
@@ -293,36 +314,228 @@ func conflict(a, b []stated, alike bool) (string, string, bool) {
 	return strings.Join(onlyA, ", "), strings.Join(onlyB, ", "), true
 }
 
-// spelling finds a capitalised word of a that b spells differently: an
-// edit or two apart, not a transliteration variant text.EntityKey folds,
-// nor a word the story writes in lower case (lower): "Presinct" against
-// "Precinct" is a typo of a common word, not two spellings of a name.
+// spelling finds a capitalised word of a that b spells differently (see
+// misspelt), where neither sentence writes the other's spelling too.
 func spelling(a, b []string, lower map[string]bool) (string, string, bool) {
 	for _, x := range a {
-		if len(x) < 5 || slices.Contains(b, x) || lower[strings.ToLower(x)] {
+		if slices.Contains(b, x) {
 			continue
 		}
 		for _, y := range b {
-			if lower[strings.ToLower(y)] {
-				continue
-			}
-			// A misspelling keeps a name's first and last letters; a word
-			// made from another ("Marxism", "Marxist") or a nickname
-			// ("Sandra", "Sandi") changes its ending.
-			if len(y) < 5 || x[0] != y[0] || x[len(x)-1] != y[len(y)-1] || len(x)-len(y) > 2 || len(y)-len(x) > 2 || slices.Contains(a, y) {
-				continue
-			}
-			// Two edits make a different short name ("Harris", "Hervis").
-			limit := 1
-			if min(len(x), len(y)) >= 8 {
-				limit = 2
-			}
-			if d := editDistance(strings.ToLower(x), strings.ToLower(y)); d > 0 && d <= limit && !sameWord(x, y) {
+			if !slices.Contains(a, y) && misspelt(x, y, lower) {
 				return x, y, true
 			}
 		}
 	}
 	return "", "", false
+}
+
+// misspelt reports two capitalised words that spell one name two ways: an
+// edit or two apart, not a transliteration variant text.EntityKey folds,
+// nor a word the story writes in lower case (lower): "Presinct" against
+// "Precinct" is a typo of a common word, not two spellings of a name.
+func misspelt(x, y string, lower map[string]bool) bool {
+	if len(x) < 5 || len(y) < 5 || lower[strings.ToLower(x)] || lower[strings.ToLower(y)] {
+		return false
+	}
+	// A misspelling keeps a name's first and last letters; a word made
+	// from another ("Marxism", "Marxist") or a nickname ("Sandra",
+	// "Sandi") changes its ending.
+	if x[0] != y[0] || x[len(x)-1] != y[len(y)-1] || len(x)-len(y) > 2 || len(y)-len(x) > 2 {
+		return false
+	}
+	// Two edits make a different short name ("Harris", "Hervis").
+	limit := 1
+	if min(len(x), len(y)) >= 8 {
+		limit = 2
+	}
+	d := editDistance(strings.ToLower(x), strings.ToLower(y))
+	return d > 0 && d <= limit && !sameWord(x, y)
+}
+
+// nameDiscrepancies finds a name outlets spell two ways anywhere in their
+// articles, not only in aligned facts: a name is spelt in whichever
+// sentence first gives it, and two outlets seldom write that sentence alike
+// enough to align. It compares the names of people, bodies and places the
+// entity analysis finds, not every capitalised word, which would pair the
+// words that open sentences and headlines. Two names are one misspelt
+// when they differ in one word (differing), the rest matching, and the
+// two spellings are an edit or two apart (misspelt), each a name only
+// (distinctive), and not romanisations of one name (romanised). Pairs
+// that factDiscrepancies flagged (spelt) are left out, as is a spelling
+// an outlet writes both ways: a typo of its own, not a disagreement
+// between outlets.
+func nameDiscrepancies(as []*article, lower map[string]bool, spelt map[[2]string]bool) []model.Discrepancy {
+	var names []named
+	seen := map[string]bool{}
+	var outlets []string                   // in the order first met
+	writes := map[string]map[string]bool{} // the capitalised words of each outlet
+	for _, a := range as {
+		if a.copyOf >= 0 {
+			continue
+		}
+		if writes[a.outlet] == nil {
+			writes[a.outlet] = map[string]bool{}
+			outlets = append(outlets, a.outlet)
+		}
+		for _, t := range a.doc.Tokens {
+			if unicode.IsUpper(firstRune(t.Text)) {
+				writes[a.outlet][t.Text] = true
+			}
+		}
+		for _, e := range a.doc.Entities {
+			if e.Weak || seen[a.outlet+"\x00"+e.Name] {
+				continue
+			}
+			seen[a.outlet+"\x00"+e.Name] = true
+			n := named{outlet: a.outlet}
+			if e.Kind == model.EntityPerson {
+				n.surname = e.Surname
+			}
+			for _, t := range text.Tokens(e.Name) {
+				n.words = append(n.words, t.Text)
+			}
+			names = append(names, n)
+		}
+	}
+	var out []model.Discrepancy
+	done := map[[2]string]bool{}
+	shown := map[string]bool{}
+	for i, n := range names {
+		for _, m := range names[i+1:] {
+			if n.outlet == m.outlet {
+				continue
+			}
+			x, y, rest, ok := differing(n, m)
+			if !ok || done[spellingPair(x, y)] || spelt[spellingPair(x, y)] || !misspelt(x, y, lower) ||
+				!distinctive(x, rest) || !distinctive(y, rest) || romanised(x) == romanised(y) {
+				continue
+			}
+			done[spellingPair(x, y)] = true
+			// The third pair of a name written three ways says nothing
+			// the first two did not.
+			if shown[strings.ToLower(x)] && shown[strings.ToLower(y)] {
+				continue
+			}
+			var xs, ys []string
+			for _, o := range outlets {
+				if writes[o][x] {
+					xs = append(xs, o)
+				}
+				if writes[o][y] {
+					ys = append(ys, o)
+				}
+			}
+			if slices.ContainsFunc(xs, func(o string) bool { return slices.Contains(ys, o) }) {
+				continue
+			}
+			if len(ys) < len(xs) {
+				x, y, xs, ys = y, x, ys, xs // the lone spelling first
+			}
+			shown[strings.ToLower(x)], shown[strings.ToLower(y)] = true, true
+			out = append(out, model.Discrepancy{Kind: DiscrepancyName,
+				Outlets:  append(slices.Clone(xs), ys...),
+				Evidence: append(writtenIn(as, xs[0], x), writtenIn(as, ys[0], y)...),
+				Description: fmt.Sprintf("%s %s %q where %s %s %q", outletList(xs), verb(xs, "write"), x,
+					outletList(ys), verb(ys, "write"), y)})
+		}
+	}
+	// Outlets that spell many of a story's names two ways are romanising
+	// names of another script each in their own way (the villages and
+	// officials of an Iranian island), where no spelling is the wrong one.
+	if len(out) >= romanisedStory {
+		return nil
+	}
+	return out
+}
+
+// romanisedStory is the number of names spelt two ways from which a
+// story's spellings are taken for romanisations rather than misspellings.
+const romanisedStory = 4
+
+// romanised folds the spellings that romanisations of one name from
+// another script differ by ("Heidar", "Heydar"; "Hormuzgan", "Hormozgan";
+// "Berdimuhamedov", "Berdymukhamedov"): a run of vowels is one vowel, kh
+// is h, sch is sh, a doubled letter is one. A final y stays: "Shelley"
+// and "Shelly" are two English spellings, one of them wrong.
+func romanised(w string) string {
+	w = strings.NewReplacer("kh", "h", "sch", "sh").Replace(strings.ToLower(w))
+	var b strings.Builder
+	var last rune
+	for i, r := range w {
+		if strings.ContainsRune("aeiou", r) || r == 'y' && i < len(w)-1 {
+			r = 'a'
+		}
+		if r != last {
+			b.WriteRune(r)
+		}
+		last = r
+	}
+	return b.String()
+}
+
+// distinctive reports whether a spelling can only be a name misspelt, and
+// not a word or name in its own right an edit from another: not an English
+// word ("Majority", "Minority"), nor a name the gazetteer knows
+// ("Colorado" for "Coronado"), nor a given name ("Robin" for "Robyn",
+// "Jonas" for "Jones") unless rest, the words the two names share, are
+// enough to make them one person ("Shelley Moore Capito").
+func distinctive(w string, rest int) bool {
+	return !text.IsCommonWord(w) && !text.IsKnownName(w) && (rest >= 2 || !text.IsGivenName(w))
+}
+
+// named is a name an outlet gives, as the entity analysis finds it.
+type named struct {
+	outlet  string
+	words   []string // as written, a possessive left out
+	surname string   // of a person named in more than one word
+}
+
+// differing returns the one word in which two names differ and how many
+// words they share besides, the others alike but for case; or a surname
+// alone and the surname of a person's fuller name; or the surnames of two
+// people of one given name, one with a middle name or initial ("Philip H.
+// Hickock", "Philip Hickok").
+func differing(n, m named) (string, string, int, bool) {
+	switch {
+	case len(n.words) == 1 && m.surname != "":
+		return n.words[0], m.surname, 0, true
+	case len(m.words) == 1 && n.surname != "":
+		return n.surname, m.words[0], 0, true
+	case len(n.words) != len(m.words) && n.surname != "" && m.surname != "" && strings.EqualFold(n.words[0], m.words[0]):
+		return n.surname, m.surname, 1, true
+	case len(n.words) != len(m.words):
+		return "", "", 0, false
+	}
+	at := -1
+	for i := range n.words {
+		if !strings.EqualFold(n.words[i], m.words[i]) {
+			if at >= 0 {
+				return "", "", 0, false
+			}
+			at = i
+		}
+	}
+	if at < 0 {
+		return "", "", 0, false
+	}
+	return n.words[at], m.words[at], len(n.words) - 1, true
+}
+
+// writtenIn returns the first sentence of outlet's articles that writes
+// word.
+func writtenIn(as []*article, outlet, word string) []model.Evidence {
+	for _, a := range as {
+		if a.outlet != outlet || a.copyOf >= 0 {
+			continue
+		}
+		for _, s := range a.sents {
+			if slices.Contains(s.names, word) {
+				return []model.Evidence{{Article: a.a.ID, Outlet: a.outlet, Sentence: s.text}}
+			}
+		}
+	}
+	return nil
 }
 
 // sameWord reports spellings of one word or of words made from it: a

@@ -28,6 +28,31 @@ var givenNames = sync.OnceValue(func() map[string]bool {
 	return names
 })
 
+// IsGivenName reports whether word, in any case, is a given name of
+// givennames.txt: a given name an edit from another name ("Robin",
+// "Robyn") may well be another name, not that one misspelt.
+func IsGivenName(word string) bool {
+	toks := Tokens(word)
+	return len(toks) == 1 && givenNames()[toks[0].Norm]
+}
+
+// IsCommonWord reports whether word is an English word of its own, one
+// the sentence model's training text writes in lower case and never
+// capitalises inside a sentence ("Majority", "Clerk"): capitalised in a
+// name, it is still a word, not a misspelling of a name an edit away.
+func IsCommonWord(word string) bool {
+	toks := Tokens(word)
+	return len(toks) == 1 && toks[0].flags&flagModelLower != 0
+}
+
+// IsKnownName reports whether name is a spelling of a name of the
+// gazetteer ("Colorado", "U.N."): a name the world knows is not a
+// misspelling of one an edit away ("Coronado").
+func IsKnownName(name string) bool {
+	_, ok := gazetteer().byKey[keyOf(nameWords(name))]
+	return ok
+}
+
 // gazEntry is one named thing of the gazetteer.
 type gazEntry struct {
 	name string // canonical name
