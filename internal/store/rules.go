@@ -114,6 +114,27 @@ func SearchLimit(q ArticleQuery) int {
 // under 100 ms and favours recent coverage, which is what news search wants.
 var SearchWindows = []int{2000, 20000, 0}
 
+// RankNewest ranks a search's matches window by window (see SearchWindows)
+// until a page of n is filled or a window holds every match: start returns
+// the bound of a window's newest matches (0 for all of them), and rank
+// ranks the matches from a bound on.
+func RankNewest(windows []int, n int, start func(window int) (int64, error), rank func(bound int64) ([]SearchHit, error)) ([]SearchHit, error) {
+	var hits []SearchHit
+	for _, window := range windows {
+		bound, err := start(window)
+		if err != nil {
+			return nil, err
+		}
+		if hits, err = rank(bound); err != nil {
+			return nil, err
+		}
+		if len(hits) == n || bound == 0 {
+			break
+		}
+	}
+	return hits, nil
+}
+
 // TitleWeight is how much more a query word in the title counts than one
 // in the text.
 const TitleWeight = 4.0

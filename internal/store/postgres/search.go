@@ -51,18 +51,11 @@ func (s *Store) Search(ctx context.Context, query string, q store.ArticleQuery) 
 		return nil, fmt.Errorf("search %q: %w", query, err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) // it only read: nothing to keep or lose
-	var hits []store.SearchHit
-	for _, window := range store.SearchWindows {
-		bound, err := windowStart(ctx, tx, match, window)
-		if err != nil {
-			return nil, fmt.Errorf("search %q: %w", query, err)
-		}
-		if hits, err = rank(ctx, tx, match, words, q, bound, n); err != nil {
-			return nil, fmt.Errorf("search %q: %w", query, err)
-		}
-		if len(hits) == n || bound == 0 {
-			break
-		}
+	hits, err := store.RankNewest(store.SearchWindows, n,
+		func(window int) (int64, error) { return windowStart(ctx, tx, match, window) },
+		func(bound int64) ([]store.SearchHit, error) { return rank(ctx, tx, match, words, q, bound, n) })
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", query, err)
 	}
 	if err := fillHits(ctx, tx, words, hits); err != nil {
 		return nil, fmt.Errorf("search %q: %w", query, err)
