@@ -9,9 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/parallax-news/parallax/internal/store"
 	"github.com/parallax-news/parallax/internal/store/storetest"
@@ -99,48 +97,9 @@ func writableCopy(b *testing.B) *Store {
 	return openTest(b, withParam(b, dsn, "dbname", name))
 }
 
-// cpuTime is the CPU this process has used: the client's share of a save,
-// reported beside wall time as the sqlite package's benchmarks report
-// theirs; the server's share is spent in its own processes.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// BenchmarkSaveBatch is the sqlite package's BenchmarkSaveBatch: batches of
-// generated articles saved into a store of storetest.BenchStored, to compare them.
+// BenchmarkSaveBatch is the sqlite package's (storetest.BenchSaveBatch): batches
+// of generated articles saved into a store of storetest.BenchStored.
 func BenchmarkSaveBatch(b *testing.B) {
 	serverDSN(b)
-	for _, size := range []int{100, 1000} {
-		b.Run(fmt.Sprintf("size=%d", size), func(b *testing.B) {
-			s := writableCopy(b)
-			g := storetest.NewGenerator(b, 2)
-			g.N = storetest.BenchStored(b)
-			ctx := context.Background()
-			var (
-				n   int
-				cpu time.Duration
-			)
-			for b.Loop() {
-				b.StopTimer()
-				batch := make([]*store.Record, size)
-				for i := range batch {
-					batch[i] = g.Record()
-				}
-				b.StartTimer()
-				before := cpuTime(b)
-				if _, err := s.SaveBatch(ctx, batch); err != nil {
-					b.Fatal(err)
-				}
-				cpu += cpuTime(b) - before
-				n += size
-			}
-			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/article")
-			b.ReportMetric(float64(cpu.Nanoseconds())/float64(n), "client-cpu-ns/article")
-		})
-	}
+	storetest.BenchSaveBatch(b, func(b *testing.B) store.Store { return writableCopy(b) }, storetest.Continuing, "client-cpu-ns/article")
 }

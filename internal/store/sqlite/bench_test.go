@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -109,20 +108,9 @@ func writableCopy(b *testing.B) *Store {
 	return openTest(b, path)
 }
 
-// cpuTime is the CPU this process has used. The benchmarks report it per
-// article beside wall time because the machine they run on is shared: wall
-// time there measures the neighbours as much as the store.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // reportCPU reports the CPU used per operation since start.
 func reportCPU(b *testing.B, start time.Duration) {
-	b.ReportMetric(float64((cpuTime(b)-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64((storetest.CPUTime(b)-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
 
 // latencies records the wall time of each call, to report its median and
@@ -145,16 +133,9 @@ func (l latencies) report(b *testing.B) {
 	b.ReportMetric(at(0.95), "p95-ms")
 }
 
-// continuing returns a generator that makes records after the template's.
-func continuing(b *testing.B) *storetest.Generator {
-	g := storetest.NewGenerator(b, 2)
-	g.N = storetest.BenchStored(b)
-	return g
-}
-
 func BenchmarkSave(b *testing.B) {
 	s := writableCopy(b)
-	g := continuing(b)
+	g := storetest.Continuing(b)
 	ctx := context.Background()
 	var (
 		recs []*store.Record
@@ -169,11 +150,11 @@ func BenchmarkSave(b *testing.B) {
 			}
 			b.StartTimer()
 		}
-		before := cpuTime(b)
+		before := storetest.CPUTime(b)
 		if _, err := s.Save(ctx, recs[0]); err != nil {
 			b.Fatal(err)
 		}
-		cpu += cpuTime(b) - before
+		cpu += storetest.CPUTime(b) - before
 		recs = recs[1:]
 		n++
 	}
@@ -182,34 +163,7 @@ func BenchmarkSave(b *testing.B) {
 }
 
 func BenchmarkSaveBatch(b *testing.B) {
-	for _, size := range []int{100, 1000} {
-		b.Run(fmt.Sprintf("size=%d", size), func(b *testing.B) {
-			s := writableCopy(b)
-			g := continuing(b)
-			ctx := context.Background()
-			var (
-				n   int
-				cpu time.Duration
-			)
-			for b.Loop() {
-				b.StopTimer()
-				batch := make([]*store.Record, size)
-				for i := range batch {
-					batch[i] = g.Record()
-				}
-				b.StartTimer()
-				before := cpuTime(b)
-				if _, err := s.SaveBatch(ctx, batch); err != nil {
-					b.Fatal(err)
-				}
-				cpu += cpuTime(b) - before
-				n += size
-			}
-			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/article")
-			b.ReportMetric(float64(cpu.Nanoseconds())/float64(n), "cpu-ns/article")
-		})
-	}
+	storetest.BenchSaveBatch(b, func(b *testing.B) store.Store { return writableCopy(b) }, storetest.Continuing, "cpu-ns/article")
 }
 
 func BenchmarkStories(b *testing.B) {
@@ -232,7 +186,7 @@ func BenchmarkStories(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			var lat latencies
-			start := cpuTime(b)
+			start := storetest.CPUTime(b)
 			for b.Loop() {
 				lat.time(func() {
 					list, err := s.Stories(ctx, tc.q)
@@ -255,7 +209,7 @@ func BenchmarkStory(b *testing.B) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	stories := storetest.BenchStored(b) / 5
 	var lat latencies
-	start := cpuTime(b)
+	start := storetest.CPUTime(b)
 	for b.Loop() {
 		id := int64(rng.IntN(stories) + 1)
 		lat.time(func() {
@@ -282,7 +236,7 @@ func BenchmarkSearch(b *testing.B) {
 	for _, q := range []string{"Lavrov", "Zelenskyy Prague", "Koffler", rare, "Lavrov " + rare, "nowhere"} {
 		b.Run(q, func(b *testing.B) {
 			var lat latencies
-			start := cpuTime(b)
+			start := storetest.CPUTime(b)
 			for b.Loop() {
 				lat.time(func() {
 					if _, err := s.Search(ctx, q, store.ArticleQuery{Limit: 20}); err != nil {
@@ -300,7 +254,7 @@ func BenchmarkClusterRows(b *testing.B) {
 	s := openTest(b, templatePath(b))
 	ctx := context.Background()
 	stored := storetest.BenchStored(b)
-	before := cpuTime(b)
+	before := storetest.CPUTime(b)
 	for b.Loop() {
 		n := 0
 		if err := s.ClusterRows(ctx, func(store.ClusterRow) error { n++; return nil }); err != nil || n < stored {
@@ -308,5 +262,5 @@ func BenchmarkClusterRows(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(stored*b.N)/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric(float64((cpuTime(b)-before).Nanoseconds())/float64(stored*b.N), "cpu-ns/row")
+	b.ReportMetric(float64((storetest.CPUTime(b)-before).Nanoseconds())/float64(stored*b.N), "cpu-ns/row")
 }

@@ -13,24 +13,12 @@ import (
 // the key the facet filter looks up, whatever it holds. The suite checks
 // the filter finds them.
 func TestSaveEntities(t *testing.T) {
-	tests := []struct {
-		name     string
-		entities []string
-		want     []string
-	}{
-		{"none", nil, nil},
-		{"plain", []string{"Sergey Lavrov", "NBC News"}, []string{"nbc news", "sergey lavrov"}},
-		{"same key twice", []string{"Lavrov", " LAVROV "}, []string{"lavrov"}},
-		{"empty dropped", []string{"", "  ", "Kyiv"}, []string{"kyiv"}},
-		{"quotes and markup", []string{`"Dr." O'Brien <b>`, `a\b`}, []string{`"dr." o'brien <b>`, `a\b`}},
-		{"beyond ASCII", []string{"Zelenskyy Володимир", "Ü🙂"}, []string{"zelenskyy володимир", "ü🙂"}},
-		{"invalid UTF-8", []string{"Kiev\xff"}, []string{"kiev\uFFFD"}},
-	}
+	tests := storetest.EntityCases
 	s := newTest(t)
 	ctx := t.Context()
 	for i, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			rec := storetest.Record(tc.name, "AP", int64(i+1), storetest.Day(1), tc.entities...)
+		t.Run(tc.Name, func(t *testing.T) {
+			rec := storetest.Record(tc.Name, "AP", int64(i+1), storetest.Day(1), tc.Entities...)
 			id := storetest.MustSave(t, s, rec)[0]
 			rows, err := s.read.QueryContext(ctx, `SELECT entity FROM article_entities WHERE article = ? ORDER BY entity`, id)
 			if err != nil {
@@ -48,10 +36,10 @@ func TestSaveEntities(t *testing.T) {
 			if err := rows.Err(); err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(got, tc.want) {
-				t.Errorf("entities stored = %q, want %q", got, tc.want)
+			if !slices.Equal(got, tc.Keys) {
+				t.Errorf("entities stored = %q, want %q", got, tc.Keys)
 			}
-			for _, e := range tc.entities {
+			for _, e := range tc.Entities {
 				if k := store.EntityKey(e); k != "" && !slices.Contains(got, k) {
 					t.Errorf("key %q of %q not stored", k, e)
 				}

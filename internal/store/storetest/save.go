@@ -255,31 +255,36 @@ func testDuplicate(t *testing.T, o Opener) {
 	}
 }
 
+// EntityCases are entity names an article is saved with, and the keys
+// (store.EntityKey, sorted) they are kept and found under: the suite
+// checks the filter finds them, a store's own test the rows it keeps.
+var EntityCases = []struct {
+	Name     string
+	Entities []string
+	Keys     []string
+}{
+	{"none", nil, nil},
+	{"plain", []string{"Sergey Lavrov", "NBC News"}, []string{"nbc news", "sergey lavrov"}},
+	{"same key twice", []string{"Lavrov", " LAVROV "}, []string{"lavrov"}},
+	{"empty dropped", []string{"", "  ", "Kyiv"}, []string{"kyiv"}},
+	{"quotes and markup", []string{`"Dr." O'Brien <b>`, `a\b`}, []string{`"dr." o'brien <b>`, `a\b`}},
+	{"beyond ASCII", []string{"Zelenskyy Володимир", "Ü🙂"}, []string{"zelenskyy володимир", "ü🙂"}},
+	{"invalid UTF-8", []string{"Kiev\xff"}, []string{"kiev\uFFFD"}},
+}
+
 // testSaveEntities checks that the entity filter finds the story of an
 // article by each entity it was stored with, and by its key (case
 // folded, space trimmed), whatever it holds, and by nothing else.
 func testSaveEntities(t *testing.T, o Opener) {
-	tests := []struct {
-		name     string
-		entities []string
-		keys     []string
-	}{
-		{"none", nil, nil},
-		{"plain", []string{"Sergey Lavrov", "NBC News"}, []string{"nbc news", "sergey lavrov"}},
-		{"same key twice", []string{"Lavrov", " LAVROV "}, []string{"lavrov"}},
-		{"empty dropped", []string{"", "  ", "Kyiv"}, []string{"kyiv"}},
-		{"quotes and markup", []string{`"Dr." O'Brien <b>`, `a\b`}, []string{`"dr." o'brien <b>`, `a\b`}},
-		{"beyond ASCII", []string{"Zelenskyy Володимир", "Ü🙂"}, []string{"zelenskyy володимир", "ü🙂"}},
-		{"invalid UTF-8", []string{"Kiev\xff"}, []string{"kiev\uFFFD"}},
-	}
+	tests := EntityCases
 	s := o.New(t)
 	ctx := t.Context()
 	for i, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
+		t.Run(tc.Name, func(t *testing.T) {
 			story := int64(i + 1)
-			MustSave(t, s, Record(tc.name, "AP", story, Day(1), tc.entities...))
+			MustSave(t, s, Record(tc.Name, "AP", story, Day(1), tc.Entities...))
 			var names []string
-			for _, e := range append(tc.entities, tc.keys...) {
+			for _, e := range append(tc.Entities, tc.Keys...) {
 				if strings.TrimSpace(e) != "" {
 					names = append(names, e)
 				}
@@ -293,7 +298,7 @@ func testSaveEntities(t *testing.T, o Opener) {
 					t.Errorf("stories of entity %q = %v, want [%d]", e, ids, story)
 				}
 			}
-			if got, err := s.Stories(ctx, store.StoryQuery{Entity: tc.name + " nobody"}); err != nil || len(got) != 0 {
+			if got, err := s.Stories(ctx, store.StoryQuery{Entity: tc.Name + " nobody"}); err != nil || len(got) != 0 {
 				t.Errorf("stories of an entity never stored = %v, %v", storyIDs(got), err)
 			}
 		})
